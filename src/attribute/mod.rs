@@ -1,0 +1,379 @@
+//! Stage 3: decide who says each sentence.
+//!
+//! For every sentence the attributor finds a reporting verb (the *cue*) and
+//! the phrase that names its speaker (the *mention*), in any of the usual
+//! news patterns: `“Q,” S said`, `“Q,” said S`, `S said: “Q”`,
+//! `S said (that) Q`, `according to S, Q`, `Q, S told reporters`, and
+//! participles such as `a report concluding that Q`. Pronouns resolve to the
+//! most recent compatible speaker or subject; names fold into one speaker
+//! (`President Trump`, `Donald Trump` and `Trump` are `Trump`).
+//!
+//! Quotations are handled as spans that may cover several sentences and run
+//! across paragraphs. A quoted sentence with no cue of its own takes the
+//! speaker of its quotation; failing that, of the quotation just before it
+//! in the same or the previous paragraph, then of the next one in its own
+//! paragraph; failing all, its speaker is `unknown`.
+//!
+//! Bylines, photo captions, credits and trailers are kind `skip`.
+
+mod boilerplate;
+mod quotes;
+mod speaker;
+mod tokens;
+
+use std::collections::HashMap;
+
+pub use quotes::QuoteSpan;
+use speaker::{Entity, NameBook, Np, Salience};
+use tokens::{Tok, TokKind};
+
+use crate::lexicon::{self, CueStrength};
+use crate::segment::Segmented;
+
+/// The speaker of sentences in the article's own voice.
+pub const NARRATOR: &str = "narrator";
+/// The speaker of quotations that nothing attributes.
+pub const UNKNOWN: &str = "unknown";
+
+/// How a sentence relates to its speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Quoted words.
+    Direct,
+    /// Reported speech without (or with only partial) quotation.
+    Indirect,
+    /// The article's own voice.
+    Narration,
+    /// Not part of the story: bylines, captions, credits.
+    Skip,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Direct => "direct",
+            Kind::Indirect => "indirect",
+            Kind::Narration => "narration",
+            Kind::Skip => "skip",
+        }
+    }
+}
+
+/// Who says one sentence. Offsets are byte offsets into the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// Canonical speaker: a surname, an organisation, [`NARRATOR`],
+    /// [`UNKNOWN`], or empty for kind `skip`.
+    pub speaker: String,
+    pub kind: Kind,
+    /// The phrase naming the speaker, as written (`President Trump`, `he`).
+    pub mention: Option<(usize, usize)>,
+    /// The reporting verb, as written (`said`, `according to`).
+    pub cue: Option<(usize, usize)>,
+}
+
+impl Attribution {
+    fn narration() -> Self {
+        Attribution {
+            speaker: NARRATOR.to_string(),
+            kind: Kind::Narration,
+            mention: None,
+            cue: None,
+        }
+    }
+
+    fn skip() -> Self {
+        Attribution {
+            speaker: String::new(),
+            kind: Kind::Skip,
+            mention: None,
+            cue: None,
+        }
+    }
+}
+
+/// Attribute every sentence of a segmented document. Returns one
+/// attribution per sentence, in order.
+pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
+    let para_texts: Vec<&str> = seg
+        .paragraphs
+        .iter()
+        .map(|p| &doc[p.start..p.end])
+        .collect();
+    let skip = boilerplate::skip_paragraphs(&para_texts);
+
+    // Quotation spans, chained across paragraphs.
+    let mut chain = 0usize;
+    let mut spans_by_para: Vec<Vec<QuoteSpan>> = Vec::with_capacity(seg.paragraphs.len());
+    let mut prev_open = false;
+    for p in &seg.paragraphs {
+        let continues = prev_open && para_texts[p.index].starts_with(['“', '"', '«']);
+        let spans = quotes::paragraph_spans(doc, p.start, p.end, p.index, continues, &mut chain);
+        prev_open = spans.last().is_some_and(|s| s.close.is_none());
+        spans_by_para.push(spans);
+    }
+
+    // Pass 1: each sentence's own cue and speaker.
+    let mut names = NameBook::default();
+    let mut salience = Salience::default();
+    let mut own: Vec<Option<Attribution>> = Vec::with_capacity(seg.sentences.len());
+    let mut quoted: Vec<QuoteInfo> = Vec::with_capacity(seg.sentences.len());
+    for s in &seg.sentences {
+        let spans = &spans_by_para[s.paragraph];
+        let toks = tokens::tokenize(doc, s.start, s.end, spans);
+        let info = QuoteInfo::of(&toks, spans, s.start, s.end);
+        if skip[s.paragraph] {
+            own.push(Some(Attribution::skip()));
+            quoted.push(info);
+            continue;
+        }
+        let found = find_cue(doc, &toks, &info, &mut names, &salience);
+        if let Some(subj) = speaker::subject_np(&toks) {
+            if let Some(e) = names.canonical(&toks, subj, doc) {
+                salience.push(e);
+            }
+        }
+        own.push(found.map(|(entity, att)| {
+            if entity.name != UNKNOWN {
+                salience.push(entity);
+            }
+            att
+        }));
+        quoted.push(info);
+    }
+
+    // Pass 2: quotations without a cue of their own.
+    let mut chain_speaker: HashMap<usize, Attribution> = HashMap::new();
+    for (i, s) in seg.sentences.iter().enumerate() {
+        if let Some(att) = own[i].as_ref().filter(|a| a.kind != Kind::Skip) {
+            for sp in spans_by_para[s.paragraph]
+                .iter()
+                .filter(|sp| sp.overlaps(s.start, s.end))
+            {
+                chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(seg.sentences.len());
+    for (i, s) in seg.sentences.iter().enumerate() {
+        if let Some(att) = own[i].take() {
+            out.push(att);
+            continue;
+        }
+        let info = &quoted[i];
+        if !info.has_quote {
+            out.push(Attribution::narration());
+            continue;
+        }
+        let spans = &spans_by_para[s.paragraph];
+        let in_chain = spans
+            .iter()
+            .filter(|sp| sp.overlaps(s.start, s.end))
+            .find_map(|sp| chain_speaker.get(&sp.chain));
+        let inherited = in_chain.or_else(|| {
+            if info.ratio < 0.5 {
+                return None;
+            }
+            let before = |p: usize| {
+                spans_by_para[p]
+                    .iter()
+                    .rev()
+                    .filter(|sp| sp.end <= s.start)
+                    .find_map(|sp| chain_speaker.get(&sp.chain))
+            };
+            before(s.paragraph)
+                .or_else(|| s.paragraph.checked_sub(1).and_then(before))
+                .or_else(|| {
+                    spans
+                        .iter()
+                        .filter(|sp| sp.start >= s.end)
+                        .find_map(|sp| chain_speaker.get(&sp.chain))
+                })
+        });
+        match inherited {
+            Some(a) => out.push(Attribution {
+                kind: Kind::Direct,
+                ..a.clone()
+            }),
+            None if info.ratio >= 0.5 => out.push(Attribution {
+                speaker: UNKNOWN.to_string(),
+                kind: Kind::Direct,
+                mention: None,
+                cue: None,
+            }),
+            None => out.push(Attribution::narration()),
+        }
+    }
+    out
+}
+
+/// How much of a sentence is quoted.
+struct QuoteInfo {
+    has_quote: bool,
+    /// Share of the sentence's word characters that lie inside quotes.
+    ratio: f32,
+    /// The sentence opens with a quotation mark.
+    starts_quoted: bool,
+    /// A colon stands right before the first quotation mark.
+    colon_intro: bool,
+}
+
+impl QuoteInfo {
+    fn of(toks: &[Tok], spans: &[QuoteSpan], start: usize, end: usize) -> Self {
+        let (mut quoted, mut total) = (0usize, 0usize);
+        for t in toks.iter().filter(|t| t.is_word()) {
+            total += t.text.len();
+            if t.quoted {
+                quoted += t.text.len();
+            }
+        }
+        let first_open = toks.iter().position(|t| t.kind == TokKind::OpenQuote);
+        QuoteInfo {
+            has_quote: spans.iter().any(|sp| sp.overlaps(start, end)) && quoted > 0,
+            ratio: if total == 0 {
+                0.0
+            } else {
+                quoted as f32 / total as f32
+            },
+            starts_quoted: toks
+                .first()
+                .is_some_and(|t| t.quoted || t.kind == TokKind::OpenQuote),
+            colon_intro: first_open
+                .and_then(|i| i.checked_sub(1))
+                .is_some_and(|i| toks[i].is_punct(':')),
+        }
+    }
+}
+
+/// Find the first reporting verb of the sentence whose speaker can be
+/// named. Returns the resolved speaker and the sentence's attribution.
+fn find_cue(
+    doc: &str,
+    toks: &[Tok],
+    info: &QuoteInfo,
+    names: &mut NameBook,
+    salience: &Salience,
+) -> Option<(Entity, Attribution)> {
+    for (i, t) in toks.iter().enumerate() {
+        if !t.is_frame_word() {
+            continue;
+        }
+        let (np, cue_end) = if t.text.eq_ignore_ascii_case("according")
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.is_frame_word() && n.text == "to")
+        {
+            match speaker::right_np(toks, i + 2) {
+                Some(np) => (np, toks[i + 1].end),
+                None => continue,
+            }
+        } else {
+            let Some(strength) = lexicon::cue_strength(t.text) else {
+                continue;
+            };
+            if strength == CueStrength::QuoteOnly && !info.has_quote {
+                continue;
+            }
+            if is_passive_or_infinitive(toks, i) {
+                continue;
+            }
+            match np_for_cue(toks, i) {
+                Some(np) => (np, t.end),
+                None => continue,
+            }
+        };
+        let Some(entity) = resolve(toks, np, doc, names, salience) else {
+            continue;
+        };
+        let kind =
+            if info.has_quote && (info.starts_quoted || info.colon_intro || info.ratio >= 0.5) {
+                Kind::Direct
+            } else {
+                Kind::Indirect
+            };
+        let att = Attribution {
+            speaker: entity.name.clone(),
+            kind,
+            mention: Some((toks[np.first].start, toks[np.last].end)),
+            cue: Some((t.start, cue_end)),
+        };
+        return Some((entity, att));
+    }
+    None
+}
+
+/// `was told`, `when asked`, `declined to say`: the subject is not the
+/// speaker.
+fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 {
+        j -= 1;
+        let p = &toks[j];
+        if !p.is_frame_word() {
+            return false;
+        }
+        if lexicon::is_verb_adjunct(p.text) && !matches!(p.text, "has" | "have" | "had") {
+            continue;
+        }
+        let l = p.text.to_lowercase();
+        return lexicon::is_be_verb(&l)
+            || matches!(l.as_str(), "to" | "when" | "if" | "as" | "being");
+    }
+    false
+}
+
+/// The speaker phrase of the reporting verb at `i`.
+fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
+    let participle = toks[i].text.ends_with("ing");
+    if let Some(np) = speaker::left_np(toks, i) {
+        let after_preposition = np
+            .first
+            .checked_sub(1)
+            .and_then(|p| toks.get(p))
+            .is_some_and(|p| p.is_frame_word() && lexicon::is_preposition(p.text));
+        if !after_preposition {
+            return Some(np);
+        }
+        if participle {
+            return speaker::subject_np(toks);
+        }
+        return None;
+    }
+    // Inversion right after a quotation: `“…,” said Trump`.
+    let mut j = i;
+    while j > 0 && toks[j - 1].is_punct(',') {
+        j -= 1;
+    }
+    if j == 0 || toks[j - 1].kind == TokKind::CloseQuote || toks[j - 1].quoted {
+        if let Some(np) = speaker::right_np(toks, i + 1) {
+            return Some(np);
+        }
+    }
+    if participle {
+        return speaker::subject_np(toks);
+    }
+    None
+}
+
+/// Turn a phrase into a speaker, resolving pronouns.
+fn resolve(
+    toks: &[Tok],
+    np: Np,
+    doc: &str,
+    names: &mut NameBook,
+    salience: &Salience,
+) -> Option<Entity> {
+    if np.first == np.last {
+        if let Some(pk) = lexicon::pronoun_kind(toks[np.first].text) {
+            return Some(salience.resolve(pk).cloned().unwrap_or_else(|| Entity {
+                name: UNKNOWN.to_string(),
+                kind: speaker::EntityKind::Person,
+            }));
+        }
+    }
+    names.canonical(toks, np, doc)
+}
+
+#[cfg(test)]
+mod tests;

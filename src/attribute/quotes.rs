@@ -1,0 +1,152 @@
+//! Quotation spans of a paragraph.
+//!
+//! Double quotes open and close spans: curly `“ ”`, guillemets, and straight
+//! `"` (opening when it starts a word, closing otherwise). Single quotes are
+//! treated as nested quotations inside a double-quoted span and do not open
+//! spans of their own. A span left open at the end of a paragraph runs to
+//! the paragraph's end; when the next paragraph opens with a quote mark, the
+//! two spans form one quotation (the news convention for a quote that runs
+//! across paragraphs).
+
+/// One quotation inside a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteSpan {
+    /// Byte offset of the opening mark, if there is one.
+    pub open: Option<usize>,
+    /// Byte offset of the closing mark, if the span is closed.
+    pub close: Option<usize>,
+    /// Byte range of the quoted words, without the marks.
+    pub start: usize,
+    pub end: usize,
+    pub paragraph: usize,
+    /// Spans that continue one another across paragraphs share a chain.
+    pub chain: usize,
+}
+
+impl QuoteSpan {
+    pub fn contains(&self, pos: usize) -> bool {
+        self.start <= pos && pos < self.end
+    }
+
+    pub fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.start < end && start < self.end
+    }
+}
+
+fn opens_straight(prev: Option<char>, next: Option<char>) -> bool {
+    let after_gap = prev.is_none_or(|c| {
+        crate::segment::is_space(c) || matches!(c, '(' | '[' | '—' | '–' | '-' | '/' | ':')
+    });
+    after_gap && next.is_some_and(|c| !crate::segment::is_space(c))
+}
+
+/// Find the quotation spans of paragraph `doc[start..end]`.
+/// `chain` is the next free chain id; it is advanced for each new chain.
+pub fn paragraph_spans(
+    doc: &str,
+    start: usize,
+    end: usize,
+    paragraph: usize,
+    continues_open: bool,
+    chain: &mut usize,
+) -> Vec<QuoteSpan> {
+    let text = &doc[start..end];
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None; // index into chars
+    let mut first_span = true;
+    let mut new_span = |open_at: Option<usize>,
+                        close_at: Option<usize>,
+                        content_start: usize,
+                        content_end: usize,
+                        first: bool| {
+        let id = if first && continues_open && open_at.is_some_and(|o| o == start) {
+            chain.saturating_sub(1)
+        } else {
+            *chain += 1;
+            *chain - 1
+        };
+        QuoteSpan {
+            open: open_at,
+            close: close_at,
+            start: content_start,
+            end: content_end,
+            paragraph,
+            chain: id,
+        }
+    };
+    for (i, &(b, c)) in chars.iter().enumerate() {
+        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
+        let next = chars.get(i + 1).map(|x| x.1);
+        let is_open = match c {
+            '“' | '«' => true,
+            '"' => open.is_none() && opens_straight(prev, next),
+            _ => false,
+        };
+        let is_close = matches!(c, '”' | '»' | '"');
+        if open.is_none() && is_open {
+            open = Some(i);
+        } else if let (Some(o), true) = (open, is_close) {
+            let ob = chars[o].0;
+            let oc = chars[o].1;
+            spans.push(new_span(
+                Some(start + ob),
+                Some(start + b),
+                start + ob + oc.len_utf8(),
+                start + b,
+                first_span,
+            ));
+            first_span = false;
+            open = None;
+        }
+    }
+    if let Some(o) = open {
+        let ob = chars[o].0;
+        let oc = chars[o].1;
+        spans.push(new_span(
+            Some(start + ob),
+            None,
+            start + ob + oc.len_utf8(),
+            end,
+            first_span,
+        ));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curly_and_straight_spans() {
+        let t = "“Yes,” he said, and added \"no.\"";
+        let mut chain = 0;
+        let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
+        assert_eq!(spans.len(), 2);
+        assert_eq!(&t[spans[0].start..spans[0].end], "Yes,");
+        assert_eq!(&t[spans[1].start..spans[1].end], "no.");
+        assert_ne!(spans[0].chain, spans[1].chain);
+    }
+
+    #[test]
+    fn open_span_runs_to_paragraph_end_and_chains() {
+        let t = "“First part of the quote.\n“Second part,” she said.";
+        let mut chain = 0;
+        let nl = t.find('\n').unwrap();
+        let p1 = paragraph_spans(t, 0, nl, 0, false, &mut chain);
+        assert_eq!(p1[0].close, None);
+        assert_eq!(p1[0].end, nl);
+        let p2 = paragraph_spans(t, nl + 1, t.len(), 1, true, &mut chain);
+        assert_eq!(p2[0].chain, p1[0].chain);
+    }
+
+    #[test]
+    fn single_quotes_nest_without_splitting() {
+        let t = "“As I said, ‘I have confidence,’” she wrote.";
+        let mut chain = 0;
+        let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
+        assert_eq!(spans.len(), 1);
+        assert!(t[spans[0].start..spans[0].end].ends_with("confidence,’"));
+    }
+}

@@ -1,0 +1,331 @@
+//! Speaker phrases: finding the noun phrase that goes with a reporting verb,
+//! and folding its surface form into a canonical speaker name.
+
+use std::collections::HashMap;
+
+use super::tokens::{Tok, TokKind};
+use crate::lexicon::{self, PronounKind};
+
+/// A noun phrase: token indices, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Np {
+    pub first: usize,
+    pub last: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntityKind {
+    Person,
+    Organisation,
+    Group,
+}
+
+/// A resolved speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    pub name: String,
+    pub kind: EntityKind,
+}
+
+fn frame_word<'a>(toks: &'a [Tok], i: usize) -> Option<&'a Tok<'a>> {
+    toks.get(i).filter(|t| t.is_frame_word())
+}
+
+fn is_name_word(t: &Tok) -> bool {
+    t.is_frame_word()
+        && t.is_capitalised()
+        && !lexicon::is_function_word(t.text)
+        && lexicon::pronoun_kind(t.text).is_none()
+}
+
+/// The phrase that ends right before token `i` (a reporting verb),
+/// skipping adverbs and auxiliaries: “Putin *himself* acknowledged”.
+pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
+    let mut j = i.checked_sub(1)?;
+    while frame_word(toks, j).is_some_and(|t| lexicon::is_verb_adjunct(t.text)) {
+        j = j.checked_sub(1)?;
+    }
+    let t = frame_word(toks, j)?;
+    if lexicon::pronoun_kind(t.text).is_some() {
+        return Some(Np { first: j, last: j });
+    }
+    if lexicon::is_function_word(t.text)
+        || lexicon::is_be_verb(t.text)
+        || !t.text.chars().any(|c| c.is_alphabetic())
+    {
+        return None;
+    }
+    if is_name_word(t) {
+        let mut a = j;
+        loop {
+            if a >= 1 && is_name_word(&toks[a - 1]) {
+                a -= 1;
+            } else if a >= 2
+                && frame_word(toks, a - 1).is_some_and(|p| p.text == "of")
+                && is_name_word(&toks[a - 2])
+            {
+                a -= 2;
+            } else {
+                break;
+            }
+        }
+        if a >= 1 && frame_word(toks, a - 1).is_some_and(|p| p.text.eq_ignore_ascii_case("the")) {
+            a -= 1;
+        }
+        return Some(Np { first: a, last: j });
+    }
+    // A common-noun phrase, up to its determiner: “the Russian foreign ministry”.
+    let mut a = j;
+    let mut steps = 0;
+    let mut extended_of = false;
+    while a >= 1 && steps < 7 {
+        let Some(p) = frame_word(toks, a - 1) else {
+            break;
+        };
+        if lexicon::is_determiner(p.text) {
+            a -= 1;
+            // “the head of the agency”
+            if !extended_of
+                && a >= 2
+                && frame_word(toks, a - 1).is_some_and(|o| o.text == "of")
+                && frame_word(toks, a - 2).is_some_and(|h| !lexicon::is_function_word(h.text))
+            {
+                a -= 2;
+                extended_of = true;
+                continue;
+            }
+            return Some(Np { first: a, last: j });
+        }
+        if lexicon::is_function_word(p.text)
+            || lexicon::is_preposition(p.text)
+            || lexicon::is_be_verb(p.text)
+            || lexicon::cue_strength(p.text).is_some()
+        {
+            break;
+        }
+        a -= 1;
+        steps += 1;
+    }
+    // A bare plural or name-headed phrase at the start of a clause: “Officials said”.
+    let at_clause_start = a == 0 || toks[a - 1].is_punct(',') || toks[a - 1].is_punct(';');
+    (at_clause_start && j - a <= 2).then_some(Np { first: a, last: j })
+}
+
+/// The phrase that starts at token `k`, after an inverted verb:
+/// `“…,” said Sen. Maria Lopez`, `according to the report`.
+pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
+    let mut b = k;
+    let first = frame_word(toks, b)?;
+    if lexicon::pronoun_kind(first.text).is_some() {
+        return Some(Np { first: b, last: b });
+    }
+    if lexicon::is_determiner(first.text) {
+        b += 1;
+    }
+    let start = b;
+    let mut seen_name = false;
+    while let Some(t) = frame_word(toks, b) {
+        if b - start >= 8 {
+            break;
+        }
+        if is_name_word(t) {
+            seen_name = true;
+        } else if seen_name
+            || lexicon::is_function_word(t.text)
+            || lexicon::is_preposition(t.text)
+            || lexicon::is_be_verb(t.text)
+            || lexicon::cue_strength(t.text).is_some()
+            || lexicon::is_verb_adjunct(t.text)
+        {
+            break;
+        }
+        b += 1;
+    }
+    (b > start).then_some(Np {
+        first: k,
+        last: b - 1,
+    })
+}
+
+/// The grammatical subject of a sentence when it is a capitalised name,
+/// after fronted adverbials: “In the run-up to the vote, *Smith* warned …”.
+pub fn subject_np(toks: &[Tok]) -> Option<Np> {
+    let mut i = 0;
+    let limit = toks.len().min(20);
+    while i < limit {
+        let t = &toks[i];
+        if !t.is_frame_word() {
+            if t.is_punct(',') {
+                i += 1;
+                continue;
+            }
+            return None;
+        }
+        let l = t.text.to_lowercase();
+        let fronted = lexicon::is_preposition(&l)
+            || (lexicon::is_function_word(&l) && !lexicon::is_determiner(&l))
+            || (l.ends_with("ly") && !t.is_capitalised())
+            || l == "though";
+        if !fronted {
+            break;
+        }
+        let conj = matches!(l.as_str(), "but" | "and" | "yet" | "so" | "still");
+        if conj {
+            i += 1;
+            continue;
+        }
+        // Skip to after the next comma, if the adverbial ends with one.
+        match toks[i..limit].iter().position(|t| t.is_punct(',')) {
+            Some(c) => i += c + 1,
+            None => return None,
+        }
+    }
+    if i >= toks.len() || !is_name_word(&toks[i]) {
+        return None;
+    }
+    let a = i;
+    let mut b = i;
+    while b + 1 < toks.len() && is_name_word(&toks[b + 1]) {
+        b += 1;
+    }
+    // A subject is followed by its verb (or an adverb before it).
+    let next = frame_word(toks, b + 1)?;
+    (!next.is_capitalised()).then_some(Np { first: a, last: b })
+}
+
+/// Per-document memory of names: first names and titles seen before a
+/// surname (“Vladimir” → Putin), so that short mentions fold together.
+#[derive(Debug, Default)]
+pub struct NameBook {
+    aliases: HashMap<String, String>,
+}
+
+const PERSON_ROLES: &[&str] = &[
+    "president",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "official",
+    "senator",
+    "minister",
+    "secretary",
+    "director",
+    "lawyer",
+    "attorney",
+    "aide",
+    "adviser",
+    "advisor",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "candidate",
+    "nominee",
+    "governor",
+    "mayor",
+    "ambassador",
+    "judge",
+    "analyst",
+    "expert",
+    "source",
+    "man",
+    "woman",
+    "professor",
+    "economist",
+    "author",
+    "writer",
+    "chief",
+    "head",
+];
+
+impl NameBook {
+    /// Fold a phrase into a speaker. `None` when it cannot be a speaker
+    /// (a date, a bare function word).
+    pub fn canonical(&mut self, toks: &[Tok], np: Np, doc: &str) -> Option<Entity> {
+        let words: Vec<&Tok> = toks[np.first..=np.last]
+            .iter()
+            .filter(|t| t.kind == TokKind::Word)
+            .collect();
+        let (det, rest): (Option<&Tok>, &[&Tok]) = match words.split_first() {
+            Some((d, r)) if lexicon::is_determiner(d.text) && !r.is_empty() => (Some(d), r),
+            _ => (None, &words[..]),
+        };
+        let head = *rest.last()?;
+        if lexicon::is_calendar_word(head.text)
+            || lexicon::is_function_word(head.text)
+            || !head.text.chars().any(|c| c.is_alphabetic())
+        {
+            return None;
+        }
+        let span_text = &doc[rest[0].start..head.end];
+        let head_lower = head.bare().to_lowercase();
+        if !head.is_capitalised() {
+            let kind = if PERSON_ROLES.contains(&head_lower.as_str()) {
+                EntityKind::Person
+            } else if head_lower.ends_with('s') && !head_lower.ends_with("ss") {
+                EntityKind::Group
+            } else {
+                EntityKind::Organisation
+            };
+            let has_name = rest.iter().any(|t| t.is_capitalised());
+            let name = match det {
+                Some(_) if !has_name => format!("the {span_text}"),
+                _ => span_text.to_string(),
+            };
+            return Some(Entity { name, kind });
+        }
+        if lexicon::is_organisation_head(head.text)
+            || rest.len() > 1
+                && rest.iter().any(|t| t.text == "of")
+                && lexicon::is_organisation_head(rest[0].text)
+        {
+            return Some(Entity {
+                name: span_text.to_string(),
+                kind: EntityKind::Organisation,
+            });
+        }
+        // A person: the surname is the last word that is not a suffix.
+        let surname_tok = rest
+            .iter()
+            .rev()
+            .find(|t| !lexicon::is_name_suffix(t.text))
+            .copied()
+            .unwrap_or(head);
+        let surname = surname_tok.bare().to_string();
+        let pos = rest.iter().position(|t| std::ptr::eq(*t, surname_tok));
+        if let Some(p) = pos.filter(|&p| p >= 1) {
+            self.aliases
+                .insert(rest[p - 1].bare().to_string(), surname.clone());
+        }
+        let name = if rest.len() == 1 {
+            self.aliases.get(&surname).cloned().unwrap_or(surname)
+        } else {
+            surname
+        };
+        Some(Entity {
+            name,
+            kind: EntityKind::Person,
+        })
+    }
+}
+
+/// Recently mentioned speakers and subjects, most recent last.
+#[derive(Debug, Default)]
+pub struct Salience {
+    recent: Vec<Entity>,
+}
+
+impl Salience {
+    pub fn push(&mut self, e: Entity) {
+        self.recent.retain(|x| x.name != e.name);
+        self.recent.push(e);
+    }
+
+    /// The most recent entity that a pronoun of this kind can stand for.
+    pub fn resolve(&self, p: PronounKind) -> Option<&Entity> {
+        self.recent.iter().rev().find(|e| match p {
+            PronounKind::Person => e.kind == EntityKind::Person,
+            PronounKind::Group => e.kind != EntityKind::Person,
+            PronounKind::Thing => e.kind == EntityKind::Organisation,
+        })
+    }
+}

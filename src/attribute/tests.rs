@@ -1,0 +1,137 @@
+//! Attribution on short articles written for these tests.
+
+use super::*;
+use crate::segment::segment;
+
+/// (sentence text, speaker, kind) for every sentence.
+fn run(text: &str) -> Vec<(String, String, Kind)> {
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    seg.sentences
+        .iter()
+        .zip(atts)
+        .map(|(s, a)| (s.text(text).to_string(), a.speaker, a.kind))
+        .collect()
+}
+
+fn speakers(text: &str) -> Vec<String> {
+    run(text).into_iter().map(|(_, s, _)| s).collect()
+}
+
+#[test]
+fn quote_then_name_said() {
+    let r = run("“We will finish the bridge by May,” Mayor Ellen Okafor said on Tuesday.");
+    assert_eq!(r[0].1, "Okafor");
+    assert_eq!(r[0].2, Kind::Direct);
+}
+
+#[test]
+fn quote_then_pronoun_resolves_to_last_named_speaker() {
+    let t = "Governor Ray Lindqvist defended the budget on Monday.\n\n“It is balanced,” he said. “Every line was checked.”";
+    assert_eq!(speakers(t), vec![NARRATOR, "Lindqvist", "Lindqvist"]);
+}
+
+#[test]
+fn name_said_colon_quote() {
+    let r = run("The coach was blunt. Hanna Berg said: “We lost because we were slow.”");
+    assert_eq!(r[0].1, NARRATOR);
+    assert_eq!(r[1].1, "Berg");
+    assert_eq!(r[1].2, Kind::Direct);
+}
+
+#[test]
+fn inverted_said_name() {
+    let r = run("“The numbers do not add up,” said Sen. Maria Lopez, a Democrat from Ohio.");
+    assert_eq!(r[0].1, "Lopez");
+}
+
+#[test]
+fn quote_continues_into_next_paragraph() {
+    let t = "“We have waited long enough for this road,” said Tom Reyes, who leads the tenants’ group. “The city keeps promising.\n\n“Nobody believes them anymore.”\n\nThe council meets next week.";
+    let r = run(t);
+    assert_eq!(r.len(), 4);
+    assert_eq!(r[0].1, "Reyes");
+    assert_eq!(r[1].1, "Reyes");
+    assert_eq!(r[2].1, "Reyes");
+    assert_eq!(r[3].1, NARRATOR);
+}
+
+#[test]
+fn titles_and_first_names_fold_together() {
+    let t = "President Alma Cortez spoke first. “We are ready,” Cortez said.\n\nLater, President Cortez said the plan was final. Alma told reporters she would not resign.";
+    let s = speakers(t);
+    assert_eq!(s[1], "Cortez");
+    assert_eq!(s[2], "Cortez");
+    assert_eq!(s[3], "Cortez");
+}
+
+#[test]
+fn indirect_speech_names_the_subject() {
+    let r = run("Okafor told reporters that the bridge would open in May.");
+    assert_eq!(r[0].1, "Okafor");
+    assert_eq!(r[0].2, Kind::Indirect);
+}
+
+#[test]
+fn organisations_speak() {
+    let r = run("The report said the dam was unsafe. The Dutch water ministry promptly posted the findings with the message: “We disagree.”");
+    assert_eq!(r[0].1, "the report");
+    assert_eq!(r[1].1, "Dutch water ministry");
+    assert_eq!(r[1].2, Kind::Direct);
+}
+
+#[test]
+fn according_to() {
+    let r = run("According to the Census Bureau, the population grew by 2 percent.");
+    assert_eq!(r[0].1, "Census Bureau");
+    assert_eq!(r[0].2, Kind::Indirect);
+}
+
+#[test]
+fn unattributed_quote_with_no_earlier_quote_is_unknown() {
+    let r = run("The hall was quiet.\n\n“Nothing will change.”");
+    assert_eq!(r[1].1, UNKNOWN);
+    assert_eq!(r[1].2, Kind::Direct);
+}
+
+#[test]
+fn pronoun_with_no_antecedent_is_unknown() {
+    let r = run("“We will appeal,” she said.");
+    assert_eq!(r[0].1, UNKNOWN);
+}
+
+#[test]
+fn passive_told_is_not_the_speaker() {
+    let r = run("Gomez was told that the plant would close.");
+    assert_eq!(r[0].1, NARRATOR);
+}
+
+#[test]
+fn bylines_and_captions_are_skipped() {
+    let t = "Dam plan stalls\n\nBy Jane Whitfield\n\nThe dam plan stalled on Friday.\n\nThe dam at dawn\nPhoto: Sam Ortiz/AP\n\nAdditional reporting by Li Wei.";
+    let r = run(t);
+    let kinds: Vec<Kind> = r.iter().map(|x| x.2).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            Kind::Narration,
+            Kind::Skip,
+            Kind::Narration,
+            Kind::Skip,
+            Kind::Skip,
+            Kind::Skip
+        ]
+    );
+}
+
+#[test]
+fn participle_cue_attaches_to_subject_not_date() {
+    let r = run("Senator Ida Marsh left the hearing on Monday saying she had seen no evidence.");
+    assert_eq!(r[0].1, "Marsh");
+}
+
+#[test]
+fn cue_inside_quotes_is_ignored() {
+    let r = run("“As I said before, we will not sell,” Okafor wrote.");
+    assert_eq!(r[0].1, "Okafor");
+}

@@ -1,0 +1,142 @@
+//! Word tokens of a sentence, each knowing whether it lies inside quotation
+//! marks.
+
+use super::quotes::QuoteSpan;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokKind {
+    Word,
+    Punct(char),
+    OpenQuote,
+    CloseQuote,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tok<'a> {
+    pub text: &'a str,
+    /// Byte offsets into the document.
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokKind,
+    /// Inside a quotation (the quote marks themselves are not).
+    pub quoted: bool,
+}
+
+impl Tok<'_> {
+    pub fn is_word(&self) -> bool {
+        self.kind == TokKind::Word
+    }
+
+    /// A word outside quotation marks.
+    pub fn is_frame_word(&self) -> bool {
+        self.kind == TokKind::Word && !self.quoted
+    }
+
+    pub fn is_capitalised(&self) -> bool {
+        self.is_word() && self.text.chars().next().is_some_and(|c| c.is_uppercase())
+    }
+
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == TokKind::Punct(c)
+    }
+
+    /// The word without a possessive ending.
+    pub fn bare(&self) -> &str {
+        self.text
+            .strip_suffix("'s")
+            .or_else(|| self.text.strip_suffix("’s"))
+            .unwrap_or(self.text)
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Characters allowed inside a word when letters follow: `U.S`, `don't`,
+/// `one-on-one`, `Trump’s`.
+fn is_joiner(c: char) -> bool {
+    matches!(c, '.' | '\'' | '’' | '-' | '&')
+}
+
+/// Tokenise `doc[start..end]`. `spans` are the quotation spans of the
+/// paragraph holding the sentence.
+pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan]) -> Vec<Tok<'a>> {
+    let text = &doc[start..end];
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (b, c) = chars[i];
+        if crate::segment::is_space(c) {
+            i += 1;
+            continue;
+        }
+        let abs = start + b;
+        if is_word_char(c) {
+            let mut j = i + 1;
+            while j < chars.len() {
+                let cj = chars[j].1;
+                if is_word_char(cj) {
+                    j += 1;
+                } else if is_joiner(cj) && j + 1 < chars.len() && is_word_char(chars[j + 1].1) {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            // Keep the final period of an abbreviation with inner periods: `U.S.`
+            let mut e = if j < chars.len() {
+                chars[j].0
+            } else {
+                text.len()
+            };
+            let abbreviation = text[b..e].contains('.')
+                || crate::lexicon::is_title_abbreviation(&text[b..e])
+                || (e - b == 1 && c.is_uppercase());
+            if j < chars.len() && chars[j].1 == '.' && abbreviation {
+                e += 1;
+                j += 1;
+            }
+            toks.push(Tok {
+                text: &text[b..e],
+                start: abs,
+                end: start + e,
+                kind: TokKind::Word,
+                quoted: false,
+            });
+            i = j;
+            continue;
+        }
+        let e = b + c.len_utf8();
+        let kind = match c {
+            '“' | '«' => TokKind::OpenQuote,
+            '”' | '»' => TokKind::CloseQuote,
+            '"' => {
+                if spans.iter().any(|s| s.open == Some(abs)) {
+                    TokKind::OpenQuote
+                } else if spans.iter().any(|s| s.close == Some(abs)) {
+                    TokKind::CloseQuote
+                } else {
+                    TokKind::Punct('"')
+                }
+            }
+            _ => TokKind::Punct(c),
+        };
+        toks.push(Tok {
+            text: &text[b..e],
+            start: abs,
+            end: start + e,
+            kind,
+            quoted: false,
+        });
+        i += 1;
+    }
+    for t in &mut toks {
+        if matches!(t.kind, TokKind::OpenQuote | TokKind::CloseQuote) {
+            continue;
+        }
+        t.quoted = spans.iter().any(|s| s.contains(t.start));
+    }
+    toks
+}

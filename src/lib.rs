@@ -1,0 +1,19 @@
+//! `stance`: find who said each sentence of a news article and score its
+//! stance toward a claim with a transformer.
+//!
+//! The pipeline runs in five stages, one module each:
+//!
+//! 1. [`ingest`]: read articles into [`ingest::Document`]s;
+//! 2. [`segment`]: split them into paragraphs and sentences;
+//! 3. [`attribute`]: find the speaker of each sentence;
+//! 4. [`score`]: score each (sentence, target) pair with an NLI model
+//!    behind the [`score::Backend`] trait;
+//! 5. [`report`]: write `sentences.csv`, one CSV per speaker and
+//!    `summary.csv`.
+//!
+//! [`pipeline`] ties the stages together.
+
+pub mod attribute;
+pub mod ingest;
+pub mod lexicon;
+pub mod segment;

@@ -1,0 +1,256 @@
+//! Stage 2: split a document into paragraphs and sentences.
+//!
+//! Paragraphs are the non-blank lines of the text. Sentences are found by
+//! rules tuned for English news: abbreviations such as `U.S.`, `D.C.` and
+//! `Mr.`, initials and decimal numbers stay whole, and a closing quote mark
+//! stays with the sentence it closes. A quotation that ends in `?` or `!`
+//! and is followed by its attribution (`“Where is it?” Trump asked.`) is one
+//! sentence.
+//!
+//! All offsets are byte offsets into the document text; [`CharOffsets`]
+//! turns them into the Unicode character offsets written to the CSVs.
+
+mod rules;
+
+pub use rules::is_reporting_tail;
+
+/// A non-blank line of the document, without its surrounding white space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    pub index: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A sentence: a byte range inside one paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Position of the sentence in the document, from 0.
+    pub index: usize,
+    /// Index of the paragraph holding it.
+    pub paragraph: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Sentence {
+    pub fn text<'a>(&self, doc: &'a str) -> &'a str {
+        &doc[self.start..self.end]
+    }
+}
+
+/// The result of segmenting one document.
+#[derive(Debug, Clone, Default)]
+pub struct Segmented {
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+}
+
+/// Split `text` into paragraphs and sentences.
+pub fn segment(text: &str) -> Segmented {
+    let mut out = Segmented::default();
+    for (start, end) in paragraph_spans(text) {
+        let index = out.paragraphs.len();
+        out.paragraphs.push(Paragraph { index, start, end });
+        for (s, e) in rules::split_sentences(&text[start..end]) {
+            out.sentences.push(Sentence {
+                index: out.sentences.len(),
+                paragraph: index,
+                start: start + s,
+                end: start + e,
+            });
+        }
+    }
+    out
+}
+
+/// Byte ranges of the non-blank lines, trimmed.
+fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let line_end = line_start + line.len();
+        let trimmed_start = line.len() - line.trim_start_matches(is_space).len();
+        let body = line.trim_matches(is_space);
+        if !body.is_empty() {
+            let s = line_start + trimmed_start;
+            spans.push((s, s + body.len()));
+        }
+        line_start = line_end;
+    }
+    spans
+}
+
+/// White space, including the byte-order mark and no-break spaces.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}'
+}
+
+/// Converts byte offsets of one text into character offsets.
+pub struct CharOffsets {
+    /// Byte offset at which each character starts.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> Self {
+        CharOffsets {
+            starts: text.char_indices().map(|(i, _)| i).collect(),
+            len: text.len(),
+        }
+    }
+
+    /// Character offset of a byte offset that lies on a character boundary
+    /// (or at the end of the text).
+    pub fn to_char(&self, byte: usize) -> usize {
+        if byte >= self.len {
+            return self.starts.len();
+        }
+        match self.starts.binary_search(&byte) {
+            Ok(i) | Err(i) => i,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(text: &str) -> Vec<&str> {
+        segment(text)
+            .sentences
+            .iter()
+            .map(|s| s.text(text))
+            .collect()
+    }
+
+    #[test]
+    fn keeps_abbreviations_and_numbers_whole() {
+        let t = "Mr. Smith moved to Washington, D.C., in 2015. He paid $3.5 million for a house on St. James Place.";
+        assert_eq!(
+            sents(t),
+            vec![
+                "Mr. Smith moved to Washington, D.C., in 2015.",
+                "He paid $3.5 million for a house on St. James Place."
+            ]
+        );
+        let t = "The U.S. Justice Department and J. Edgar Hoover were named. No. 5 was not.";
+        assert_eq!(
+            sents(t),
+            vec![
+                "The U.S. Justice Department and J. Edgar Hoover were named.",
+                "No. 5 was not."
+            ]
+        );
+    }
+
+    #[test]
+    fn splits_after_abbreviation_that_ends_a_sentence() {
+        let t = "The company moved its headquarters to the U.S. The move cost jobs.";
+        assert_eq!(
+            sents(t),
+            vec![
+                "The company moved its headquarters to the U.S.",
+                "The move cost jobs."
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_quote_stays_with_its_sentence() {
+        let t = "“We will win,” she said. “Nobody can stop us.” The crowd cheered.";
+        assert_eq!(
+            sents(t),
+            vec![
+                "“We will win,” she said.",
+                "“Nobody can stop us.”",
+                "The crowd cheered."
+            ]
+        );
+    }
+
+    #[test]
+    fn question_in_quotes_with_attribution_is_one_sentence() {
+        assert_eq!(
+            sents("“Where is the server?” Trump asked. “What is it saying?”"),
+            vec![
+                "“Where is the server?” Trump asked.",
+                "“What is it saying?”"
+            ]
+        );
+        assert_eq!(
+            sents("\"Is that fair?\" asked Sen. Maria Lopez. Nobody answered."),
+            vec![
+                "\"Is that fair?\" asked Sen. Maria Lopez.",
+                "Nobody answered."
+            ]
+        );
+        assert_eq!(
+            sents("“Why now?” he wondered aloud, and left."),
+            vec!["“Why now?” he wondered aloud, and left."]
+        );
+    }
+
+    #[test]
+    fn paragraphs_are_lines_and_offsets_are_exact() {
+        let t = "Headline here\r\n\r\n  First para. Second sentence!\nLast one";
+        let seg = segment(t);
+        assert_eq!(seg.paragraphs.len(), 3);
+        let texts: Vec<&str> = seg.sentences.iter().map(|s| s.text(t)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Headline here",
+                "First para.",
+                "Second sentence!",
+                "Last one"
+            ]
+        );
+        assert_eq!(seg.sentences[2].paragraph, 1);
+    }
+
+    #[test]
+    fn char_offsets_count_characters_not_bytes() {
+        let t = "“Ça va,” dit-il. Très bien.";
+        let seg = segment(t);
+        let co = CharOffsets::new(t);
+        let second = &seg.sentences[1];
+        assert_eq!(second.text(t), "Très bien.");
+        let (s, e) = (co.to_char(second.start), co.to_char(second.end));
+        let chars: Vec<char> = t.chars().collect();
+        assert_eq!(chars[s..e].iter().collect::<String>(), "Très bien.");
+    }
+
+    #[test]
+    fn quote_followed_by_a_long_sentence_with_a_cue_splits() {
+        assert_eq!(
+            sents(
+                "He cited “fraud.” Her goals, the memo said, were to “win the state at any cost.”"
+            ),
+            vec![
+                "He cited “fraud.”",
+                "Her goals, the memo said, were to “win the state at any cost.”"
+            ]
+        );
+    }
+
+    #[test]
+    fn ellipsis_and_lowercase_continuation_do_not_split() {
+        assert_eq!(
+            sents("He paused... and then went on. Done."),
+            vec!["He paused... and then went on.", "Done."]
+        );
+    }
+
+    #[test]
+    fn months_and_times() {
+        assert_eq!(
+            sents("The vote was held on Nov. 8 at 7 a.m. local time. Results came late."),
+            vec![
+                "The vote was held on Nov. 8 at 7 a.m. local time.",
+                "Results came late."
+            ]
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! Sentence boundary rules for one paragraph.
+
+use super::is_space;
+use crate::lexicon;
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '.' | '?' | '!' | '…')
+}
+
+/// Characters that close a sentence after its terminator: quotes, brackets.
+fn is_closer(c: char) -> bool {
+    matches!(c, '”' | '’' | '"' | '\'' | ')' | ']' | '»' | '›')
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '“' | '‘' | '"' | '\'' | '(' | '[' | '«' | '‹')
+}
+
+/// Byte ranges (relative to `p`) of the sentences of paragraph `p`.
+pub(crate) fn split_sentences(p: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = p.char_indices().collect();
+    let n = chars.len();
+    let byte_at = |i: usize| if i < n { chars[i].0 } else { p.len() };
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < n {
+        if !is_terminator(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        let mut j = i + 1;
+        while j < n && is_terminator(chars[j].1) {
+            j += 1;
+        }
+        let terminators = j - first;
+        let closers_from = j;
+        while j < n && is_closer(chars[j].1) {
+            j += 1;
+        }
+        let closed_quote = j > closers_from;
+        if j >= n || !is_space(chars[j].1) {
+            i = j.max(i + 1);
+            continue;
+        }
+        let mut k = j;
+        while k < n && is_space(chars[k].1) {
+            k += 1;
+        }
+        if k >= n {
+            break;
+        }
+        let ctx = Boundary {
+            word: word_before(p, &chars, first),
+            terminator: chars[first].1,
+            terminators,
+            closed_quote,
+            rest: &p[chars[k].0..],
+        };
+        if ctx.splits() {
+            let end = byte_at(j);
+            if end > start {
+                out.push((start, end));
+            }
+            start = chars[k].0;
+        }
+        i = k;
+    }
+    let tail = p[start..].trim_end_matches(is_space);
+    if !tail.is_empty() {
+        out.push((start, start + tail.len()));
+    }
+    out
+}
+
+/// The word that a terminator ends, without leading quotes or brackets.
+fn word_before<'a>(p: &'a str, chars: &[(usize, char)], term: usize) -> &'a str {
+    let end = chars[term].0;
+    let mut s = term;
+    while s > 0 && !is_space(chars[s - 1].1) && !is_opener(chars[s - 1].1) {
+        s -= 1;
+    }
+    &p[chars.get(s).map_or(end, |c| c.0)..end]
+}
+
+struct Boundary<'a> {
+    word: &'a str,
+    terminator: char,
+    terminators: usize,
+    closed_quote: bool,
+    rest: &'a str,
+}
+
+impl Boundary<'_> {
+    fn splits(&self) -> bool {
+        let next = self.rest.chars().next().unwrap_or(' ');
+        if next.is_lowercase() {
+            return false;
+        }
+        let next_word = first_word(self.rest);
+        if self.closed_quote {
+            // “Where is it?” Trump asked.  /  “Done.” said Smith.
+            return !is_reporting_tail(self.rest);
+        }
+        if self.terminator == '.' && self.terminators == 1 {
+            let w = self.word;
+            if w.is_empty() {
+                return true;
+            }
+            if lexicon::is_title_abbreviation(w) || lexicon::is_fixed_abbreviation(w) {
+                return false;
+            }
+            let mut cs = w.chars();
+            if let (Some(c), None) = (cs.next(), cs.next()) {
+                // An initial: “J. Edgar Hoover”.
+                if c.is_uppercase() {
+                    return false;
+                }
+            }
+            if lexicon::is_numbered_abbreviation(w) && next.is_ascii_digit() {
+                return false;
+            }
+            if lexicon::is_soft_abbreviation(w) {
+                return lexicon::is_sentence_starter(next_word) || is_opening_quote(next);
+            }
+        }
+        true
+    }
+}
+
+fn is_opening_quote(c: char) -> bool {
+    matches!(c, '“' | '"' | '‘' | '«')
+}
+
+fn first_word(s: &str) -> &str {
+    let s = s.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let end = s
+        .find(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Does `rest` (text right after a closing quote) begin with a short
+/// attribution such as `Trump asked.`, `he said.` or `said Sen. Lopez.`?
+pub fn is_reporting_tail(rest: &str) -> bool {
+    let clause_end = rest
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, '?' | '!')
+                || (c == '.' && {
+                    // A period inside an abbreviation does not end the clause.
+                    let before = &rest[..i];
+                    let w = before
+                        .rsplit(|c: char| is_space(c))
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches(|c: char| !c.is_alphanumeric());
+                    !(lexicon::is_title_abbreviation(w)
+                        || w.chars().count() == 1
+                        || w.contains('.'))
+                })
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    let words: Vec<&str> = rest[..clause_end]
+        .split(|c: char| is_space(c) || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > 10 {
+        return false;
+    }
+    words.iter().take(5).any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        lexicon::cue_strength(w).is_some()
+    }) && !words.iter().any(|w| w.eq_ignore_ascii_case("that"))
+}
