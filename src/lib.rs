@@ -16,4 +16,7 @@
 pub mod attribute;
 pub mod ingest;
 pub mod lexicon;
+pub mod pipeline;
+pub mod report;
+pub mod score;
 pub mod segment;

@@ -1,1 +1,57 @@
-fn main() {}
+//! The `stance` command line. Each subcommand lives in `src/cmd/`.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+
+/// Find who said each sentence of a news article and score its stance
+/// toward a claim with a transformer.
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about, long_about = None)]
+struct Cli {
+    /// Log more (-v: info, -vv: debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score articles and write sentences.csv, per-speaker CSVs and summary.csv.
+    Run(cmd::run::RunArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    // candle's matrix products read RAYON_NUM_THREADS for their own
+    // threading. stance runs whole batches in parallel instead (measured
+    // faster on CPU), so each forward pass stays single-threaded unless the
+    // user asks otherwise. Set before any thread starts.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        // SAFETY: no other thread exists yet.
+        unsafe { std::env::set_var("RAYON_NUM_THREADS", "1") };
+    }
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STANCE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        Command::Run(a) => cmd::run::main(a),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("stance: error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

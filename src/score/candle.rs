@@ -1,0 +1,155 @@
+//! The candle backend: pure-Rust inference on the CPU.
+//!
+//! Supports BERT-family encoders (BERT, MiniLM) as sequence classifiers
+//! (`BertForSequenceClassification`: encoder, pooler, linear head) and as
+//! mean- or CLS-pooled embedders. Other architectures are matched in
+//! [`CandleBackend::load`] and get a clear error until they are added.
+
+use anyhow::{bail, Context, Result};
+use candle_core::{DType, Device, Tensor, D};
+use candle_nn::{Linear, Module, VarBuilder};
+use candle_transformers::models::bert::{BertModel, Config as BertConfig};
+
+use super::backend::{Backend, Batch, ModelType, Pool};
+use super::model::{ModelFiles, Weights};
+
+enum Head {
+    /// `bert.pooler.dense` + tanh, then `classifier`.
+    Classifier {
+        pooler: Linear,
+        classifier: Linear,
+    },
+    Embedding(Pool),
+}
+
+pub struct CandleBackend {
+    bert: BertModel,
+    head: Head,
+    pad_id: u32,
+    device: Device,
+}
+
+impl CandleBackend {
+    /// Load a model folder. `model_type` says which head to build.
+    pub fn load(
+        files: &ModelFiles,
+        raw_config: &serde_json::Value,
+        model_type: ModelType,
+    ) -> Result<Self> {
+        let arch = raw_config
+            .get("model_type")
+            .and_then(|v| v.as_str())
+            .unwrap_or("bert");
+        match arch {
+            "bert" => {}
+            other => bail!(
+                "{}: model_type `{other}` is not supported by the candle backend yet (it runs \
+                 BERT-family encoders such as BERT and MiniLM); export the model to ONNX and use \
+                 --backend ort",
+                files.config.display()
+            ),
+        }
+        let config: BertConfig = serde_json::from_value(raw_config.clone())
+            .with_context(|| format!("{}: not a BERT config", files.config.display()))?;
+        let device = Device::Cpu;
+        let vb = match &files.weights {
+            Weights::Safetensors(p) => {
+                // SAFETY: the file is memory-mapped read-only; stance does not
+                // modify model files while it runs.
+                unsafe { VarBuilder::from_mmaped_safetensors(&[p], DType::F32, &device) }
+                    .with_context(|| format!("{}: cannot read the weights", p.display()))?
+            }
+            Weights::Pytorch(p) => VarBuilder::from_pth(p, DType::F32, &device)
+                .with_context(|| format!("{}: cannot read the weights", p.display()))?,
+            Weights::Onnx(p) => bail!(
+                "{}: the candle backend reads safetensors or pytorch_model.bin; for an ONNX-only \
+                 folder use --backend ort",
+                p.display()
+            ),
+        };
+        let bert = BertModel::load(vb.clone(), &config)
+            .with_context(|| format!("{}: the weights do not fit a BERT encoder", files.name))?;
+        let head = match model_type {
+            ModelType::Classifier => {
+                let labels = raw_config
+                    .get("id2label")
+                    .and_then(|v| v.as_object())
+                    .map_or(0, |m| m.len());
+                let h = config.hidden_size;
+                let pooler = candle_nn::linear(h, h, vb.pp("bert.pooler.dense"))
+                    .or_else(|_| candle_nn::linear(h, h, vb.pp("pooler.dense")))
+                    .with_context(|| {
+                        format!("{}: no pooler weights (bert.pooler.dense); is this a sequence-classification model?", files.name)
+                    })?;
+                let classifier = candle_nn::linear(h, labels, vb.pp("classifier")).with_context(|| {
+                    format!("{}: no classifier head with {labels} labels (classifier.weight); is this a cross-encoder?", files.name)
+                })?;
+                Head::Classifier { pooler, classifier }
+            }
+            ModelType::Embedding(pool) => Head::Embedding(pool),
+        };
+        Ok(CandleBackend {
+            bert,
+            head,
+            pad_id: config.pad_token_id as u32,
+            device,
+        })
+    }
+
+    fn encode(&self, batch: &Batch) -> Result<(Tensor, Tensor)> {
+        let (n, m) = (batch.len(), batch.max_length as usize);
+        let (ids, types, mask) = batch.padded(self.pad_id);
+        let ids = Tensor::from_vec(ids, (n, m), &self.device)?;
+        let types = Tensor::from_vec(types, (n, m), &self.device)?;
+        let mask = Tensor::from_vec(mask, (n, m), &self.device)?;
+        let hidden = self.bert.forward(&ids, &types, Some(&mask))?;
+        Ok((hidden, mask))
+    }
+}
+
+fn rows(t: &Tensor) -> Result<Vec<Vec<f32>>> {
+    Ok(t.to_dtype(DType::F32)?.to_vec2::<f32>()?)
+}
+
+impl Backend for CandleBackend {
+    fn model_type(&self) -> ModelType {
+        match self.head {
+            Head::Classifier { .. } => ModelType::Classifier,
+            Head::Embedding(p) => ModelType::Embedding(p),
+        }
+    }
+
+    fn predict(&self, batch: &Batch) -> Result<Vec<Vec<f32>>> {
+        let Head::Classifier { pooler, classifier } = &self.head else {
+            bail!("this model is an embedder, not a classifier");
+        };
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (hidden, _) = self.encode(batch)?;
+        let cls = hidden.narrow(1, 0, 1)?.squeeze(1)?;
+        let pooled = pooler.forward(&cls)?.tanh()?;
+        rows(&classifier.forward(&pooled)?)
+    }
+
+    fn embed(&self, batch: &Batch) -> Result<Vec<Vec<f32>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (hidden, mask) = self.encode(batch)?;
+        let pool = match self.head {
+            Head::Embedding(p) => p,
+            Head::Classifier { .. } => Pool::Cls,
+        };
+        let pooled = match pool {
+            Pool::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
+            Pool::Mean => {
+                let mask = mask.to_dtype(DType::F32)?.unsqueeze(D::Minus1)?;
+                let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+                let counts = mask.sum(1)?.clamp(1e-9, f32::MAX as f64)?;
+                summed.broadcast_div(&counts)?
+            }
+        };
+        rows(&pooled)
+    }
+}

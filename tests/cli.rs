@@ -1,0 +1,440 @@
+//! The `stance` binary end to end, on temporary folders.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_stance");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tiny() -> String {
+    root()
+        .join("tests/fixtures/tiny-bert")
+        .display()
+        .to_string()
+}
+
+fn article() -> String {
+    root()
+        .join("datasets/helsinki-summit.txt")
+        .display()
+        .to_string()
+}
+
+fn stance(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read_csv(p: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
+const SENTENCE_HEADER: &str = "doc_id,sentence_id,start,end,speaker,kind,mention,cue,target,favor,against,none,stance,score,text,mention_start,mention_end";
+
+#[test]
+fn run_writes_sentences_speakers_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = stance(&[
+        "run",
+        &article(),
+        "--model",
+        &tiny(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let (headers, rows) = read_csv(&out.join("sentences.csv"));
+    assert_eq!(headers.join(","), SENTENCE_HEADER);
+    assert!(rows.len() > 40);
+    let text = std::fs::read_to_string(article()).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    for r in &rows {
+        assert_eq!(r["doc_id"], "helsinki-summit");
+        // Offsets are characters into the document, end exclusive.
+        let (s, e): (usize, usize) = (r["start"].parse().unwrap(), r["end"].parse().unwrap());
+        assert_eq!(chars[s..e].iter().collect::<String>(), r["text"]);
+        if !r["mention"].is_empty() {
+            let (ms, me): (usize, usize) = (
+                r["mention_start"].parse().unwrap(),
+                r["mention_end"].parse().unwrap(),
+            );
+            assert_eq!(chars[ms..me].iter().collect::<String>(), r["mention"]);
+        }
+        let p: Vec<f64> = ["favor", "against", "none"]
+            .iter()
+            .map(|k| r[*k].parse().unwrap())
+            .collect();
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-4, "{r:?}");
+        let score: f64 = r["score"].parse().unwrap();
+        assert!((score - (p[0] - p[1])).abs() < 2e-6);
+        let best = ["favor", "against", "none"][(0..3)
+            .max_by(|&a, &b| p[a].partial_cmp(&p[b]).unwrap())
+            .unwrap()];
+        assert_eq!(r["stance"], best);
+        assert!(["direct", "indirect", "narration", "skip"].contains(&r["kind"].as_str()));
+    }
+    // Sentence ids run in document order.
+    let ids: Vec<usize> = rows
+        .iter()
+        .map(|r| r["sentence_id"].parse().unwrap())
+        .collect();
+    assert_eq!(ids, (0..rows.len()).collect::<Vec<_>>());
+
+    // Summary: one row per speaker, skip rows excluded, counts add up.
+    let (sh, summary) = read_csv(&out.join("summary.csv"));
+    assert_eq!(
+        sh.join(","),
+        "speaker,target,sentences,favor,against,none,mean_score,stance"
+    );
+    let non_skip = rows.iter().filter(|r| r["kind"] != "skip").count();
+    let total: usize = summary
+        .iter()
+        .map(|r| r["sentences"].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(total, non_skip);
+    for s in &summary {
+        let n: usize = s["sentences"].parse().unwrap();
+        let by_label: usize = ["favor", "against", "none"]
+            .iter()
+            .map(|k| s[*k].parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(n, by_label);
+        // Its speaker file holds exactly its rows.
+        let slug = stance::report::slug(&s["speaker"]);
+        let (fh, frows) = read_csv(&out.join("speakers").join(format!("{slug}.csv")));
+        assert_eq!(fh.join(","), SENTENCE_HEADER);
+        assert_eq!(frows.len(), n, "{}", s["speaker"]);
+        assert!(frows.iter().all(|r| r["speaker"] == s["speaker"]));
+    }
+    let names: Vec<&str> = summary.iter().map(|r| r["speaker"].as_str()).collect();
+    for who in ["Trump", "Putin", "Coats", "narrator"] {
+        assert!(names.contains(&who), "{names:?}");
+    }
+    let files = std::fs::read_dir(out.join("speakers")).unwrap().count();
+    assert_eq!(files, summary.len());
+    // Nothing else is left in the output folder.
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort();
+    assert_eq!(left, vec!["sentences.csv", "speakers", "summary.csv"]);
+}
+
+#[test]
+fn several_targets_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let mut child = Command::new(BIN)
+        .args([
+            "run",
+            "-",
+            "--model",
+            &tiny(),
+            "--out",
+            out.to_str().unwrap(),
+            "--target",
+            "Russia interfered in the 2016 US election",
+            "--target",
+            "The minimum wage should be raised",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("“Wages are too low,” Mayor Ann Ruiz said. The council will vote.\n".as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (_, rows) = read_csv(&out.join("sentences.csv"));
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["doc_id"], "stdin");
+    assert_eq!(rows[0]["speaker"], "Ruiz");
+    assert_eq!(rows[1]["speaker"], "Ruiz");
+    assert_eq!(rows[1]["target"], "The minimum wage should be raised");
+    assert_eq!(rows[2]["speaker"], "narrator");
+    let (_, summary) = read_csv(&out.join("summary.csv"));
+    assert_eq!(summary.len(), 4);
+}
+
+#[test]
+fn output_does_not_depend_on_threads_or_batch_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (threads, batch) in [("1", "1"), ("2", "8"), ("2", "3")] {
+        let out = dir.path().join(format!("o{threads}-{batch}"));
+        let o = stance(&[
+            "run",
+            &article(),
+            "--model",
+            &tiny(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--batch-size",
+            batch,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        outputs.push(std::fs::read_to_string(out.join("sentences.csv")).unwrap());
+    }
+    // Same rows in the same order; probabilities agree to the printed precision
+    // up to float reordering in padded batches.
+    let strip = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| {
+                let mut r = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_reader(l.as_bytes());
+                let rec = r.records().next().unwrap().unwrap();
+                format!("{}|{}|{}|{}", &rec[0], &rec[1], &rec[4], &rec[12])
+            })
+            .collect()
+    };
+    assert_eq!(strip(&outputs[0]), strip(&outputs[1]));
+    assert_eq!(strip(&outputs[0]), strip(&outputs[2]));
+}
+
+fn assert_fails_cleanly(args: &[&str], out: &Path, needle: &str) {
+    let o = stance(args);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains(needle), "stderr lacks {needle:?}: {e}");
+    assert!(!e.contains("panicked"), "{e}");
+    assert!(!out.join("sentences.csv").exists());
+    assert!(!out.join("summary.csv").exists());
+}
+
+#[test]
+fn bad_inputs_fail_with_clear_errors_and_no_partial_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+
+    assert_fails_cleanly(
+        &[
+            "run",
+            "/no/such/article.txt",
+            "--model",
+            &tiny(),
+            "--out",
+            o,
+        ],
+        &out,
+        "/no/such/article.txt",
+    );
+
+    let bad = dir.path().join("latin1.txt");
+    std::fs::write(&bad, b"Caf\xe9 owners said so.\n").unwrap();
+    assert_fails_cleanly(
+        &["run", bad.to_str().unwrap(), "--model", &tiny(), "--out", o],
+        &out,
+        "not valid UTF-8 at byte 3 (line 1)",
+    );
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    assert_fails_cleanly(
+        &[
+            "run",
+            empty.to_str().unwrap(),
+            "--model",
+            &tiny(),
+            "--out",
+            o,
+        ],
+        &out,
+        "empty.txt: the file is empty",
+    );
+
+    // A bad file after a good one: nothing is written either.
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Officials said the dam was safe.\n").unwrap();
+    assert_fails_cleanly(
+        &[
+            "run",
+            good.to_str().unwrap(),
+            bad.to_str().unwrap(),
+            "--model",
+            &tiny(),
+            "--out",
+            o,
+        ],
+        &out,
+        "latin1.txt",
+    );
+    assert!(
+        !out.exists(),
+        "the output folder was created by the failed run and must be gone"
+    );
+
+    // Model folder missing files.
+    let model = dir.path().join("model");
+    std::fs::create_dir(&model).unwrap();
+    std::fs::copy(
+        Path::new(&tiny()).join("config.json"),
+        model.join("config.json"),
+    )
+    .unwrap();
+    assert_fails_cleanly(
+        &[
+            "run",
+            good.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            o,
+        ],
+        &out,
+        "tokenizer.json is missing",
+    );
+    std::fs::copy(
+        Path::new(&tiny()).join("tokenizer.json"),
+        model.join("tokenizer.json"),
+    )
+    .unwrap();
+    assert_fails_cleanly(
+        &[
+            "run",
+            good.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            o,
+        ],
+        &out,
+        "no weights",
+    );
+
+    // config.json without NLI labels.
+    std::fs::copy(
+        Path::new(&tiny()).join("model.safetensors"),
+        model.join("model.safetensors"),
+    )
+    .unwrap();
+    let cfg = std::fs::read_to_string(model.join("config.json")).unwrap();
+    let cfg = cfg
+        .replace("\"NEUTRAL\"", "\"LABEL_0\"")
+        .replace("\"Contradiction\"", "\"LABEL_1\"")
+        .replace("\"entailment\"", "\"LABEL_2\"");
+    std::fs::write(model.join("config.json"), cfg).unwrap();
+    assert_fails_cleanly(
+        &[
+            "run",
+            good.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            o,
+        ],
+        &out,
+        "entailment, contradiction and neutral",
+    );
+
+    // A template without a slot.
+    assert_fails_cleanly(
+        &[
+            "run",
+            good.to_str().unwrap(),
+            "--model",
+            &tiny(),
+            "--out",
+            o,
+            "--hypothesis",
+            "nothing",
+        ],
+        &out,
+        "--hypothesis",
+    );
+}
+
+#[test]
+fn failed_run_keeps_earlier_results_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "“The dam is safe,” engineer Rosa Diaz said.\n").unwrap();
+    let o = stance(&[
+        "run",
+        good.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = std::fs::read_to_string(out.join("sentences.csv")).unwrap();
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"\xff\xfe").unwrap();
+    let o = stance(&[
+        "run",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(out.join("sentences.csv")).unwrap(),
+        before
+    );
+    assert!(out.join("speakers/diaz.csv").is_file());
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with(".stance")), "{names:?}");
+}
+
+#[test]
+fn unreachable_hub_model_says_how_to_use_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Officials said the dam was safe.\n").unwrap();
+    let o = Command::new(BIN)
+        .args([
+            "run",
+            good.to_str().unwrap(),
+            "--model",
+            "example-org/no-such-model",
+            "--out",
+            dir.path().join("o").to_str().unwrap(),
+        ])
+        .env("HF_HUB_OFFLINE", "1")
+        .env("HF_HOME", dir.path().join("hf"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("--model /path/to/folder"), "{e}");
+}

@@ -1,0 +1,118 @@
+//! Parity with the Python reference: the tiny BERT cross-encoder built by
+//! `tests/fixtures/make_fixtures.py` must give PyTorch's logits (and token
+//! ids) to 1e-4 through candle.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use stance::score::{BackendKind, Scorer, ScorerOptions};
+
+#[derive(Deserialize)]
+struct Golden {
+    pairs: Vec<GoldenPair>,
+}
+
+#[derive(Deserialize)]
+struct GoldenPair {
+    premise: String,
+    hypothesis: String,
+    input_ids: Vec<u32>,
+    logits: Vec<f32>,
+}
+
+fn golden() -> Golden {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert/golden.json");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn check(model: &str, threads: usize, batch_size: usize) {
+    let g = golden();
+    let scorer = Scorer::load(&ScorerOptions {
+        model: fixture(model),
+        backend: BackendKind::Candle,
+        threads,
+        batch_size,
+    })
+    .unwrap();
+    let pairs: Vec<(&str, &str)> = g
+        .pairs
+        .iter()
+        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
+        .collect();
+    let (logits, stats) = scorer.logits(&pairs).unwrap();
+    assert_eq!(stats.pairs, g.pairs.len());
+    let mut max_diff = 0f32;
+    for (got, want) in logits.iter().zip(&g.pairs) {
+        assert_eq!(got.len(), want.logits.len());
+        for (a, b) in got.iter().zip(&want.logits) {
+            max_diff = max_diff.max((a - b).abs());
+        }
+    }
+    assert!(max_diff < 1e-4, "max |candle - torch| = {max_diff}");
+}
+
+#[test]
+fn tokenizer_matches_python() {
+    let g = golden();
+    let tok =
+        stance::score::load_tokenizer(&Path::new(&fixture("tiny-bert")).join("tokenizer.json"), 64)
+            .unwrap();
+    for p in &g.pairs {
+        let enc = tok
+            .encode((p.premise.as_str(), p.hypothesis.as_str()), true)
+            .unwrap();
+        assert_eq!(enc.get_ids(), p.input_ids.as_slice(), "{}", p.premise);
+    }
+}
+
+#[test]
+fn safetensors_logits_match_pytorch() {
+    check("tiny-bert", 1, 4);
+}
+
+#[test]
+fn pytorch_bin_logits_match_pytorch() {
+    check("tiny-bert-pth", 1, 12);
+}
+
+#[test]
+fn threading_and_batching_do_not_change_results() {
+    check("tiny-bert", 2, 1);
+    check("tiny-bert", 2, 5);
+}
+
+#[test]
+fn label_order_comes_from_config() {
+    // The fixture's id2label is NEUTRAL, Contradiction, entailment.
+    let scorer = Scorer::load(&ScorerOptions {
+        model: fixture("tiny-bert"),
+        backend: BackendKind::Candle,
+        threads: 1,
+        batch_size: 8,
+    })
+    .unwrap();
+    let l = scorer.labels();
+    assert_eq!((l.neutral, l.contradiction, l.entailment), (0, 1, 2));
+    let g = golden();
+    let pairs: Vec<(&str, &str)> = g
+        .pairs
+        .iter()
+        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
+        .collect();
+    let (probs, _) = scorer.score(&pairs).unwrap();
+    for (p, want) in probs.iter().zip(&g.pairs) {
+        let sm = stance::score::softmax(&want.logits);
+        assert!((p.favor - sm[2]).abs() < 1e-4);
+        assert!((p.against - sm[1]).abs() < 1e-4);
+        assert!((p.none - sm[0]).abs() < 1e-4);
+        assert!((p.favor + p.against + p.none - 1.0).abs() < 1e-5);
+    }
+}
