@@ -14,6 +14,7 @@
 //! [`pipeline`] ties the stages together.
 
 pub mod attribute;
+pub mod eval;
 pub mod ingest;
 pub mod lexicon;
 pub mod pipeline;

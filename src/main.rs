@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Score articles and write sentences.csv, per-speaker CSVs and summary.csv.
     Run(cmd::run::RunArgs),
+    /// Measure speaker attribution against PolNeAR's annotations.
+    EvalAttribution(cmd::eval_attribution::EvalAttributionArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -46,6 +48,7 @@ fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Run(a) => cmd::run::main(a),
+        Command::EvalAttribution(a) => cmd::eval_attribution::main(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

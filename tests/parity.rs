@@ -49,6 +49,7 @@ fn check(model: &str, threads: usize, batch_size: usize) {
         .collect();
     let (logits, stats) = scorer.logits(&pairs).unwrap();
     assert_eq!(stats.pairs, g.pairs.len());
+    assert_eq!(logits.len(), g.pairs.len());
     let mut max_diff = 0f32;
     for (got, want) in logits.iter().zip(&g.pairs) {
         assert_eq!(got.len(), want.logits.len());

@@ -326,7 +326,14 @@ fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
 /// The speaker phrase of the reporting verb at `i`.
 fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     let participle = toks[i].text.ends_with("ing");
-    if let Some(np) = speaker::left_np(toks, i) {
+    // A participle takes the phrase right before it (“a report concluding”)
+    // or else the sentence's subject; nothing is skipped.
+    let left = if participle {
+        speaker::left_np_plain(toks, i)
+    } else {
+        speaker::left_np(toks, i)
+    };
+    if let Some(np) = left {
         let after_preposition = np
             .first
             .checked_sub(1)
@@ -340,17 +347,19 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         }
         return None;
     }
-    // Inversion right after a quotation: `“…,” said Trump`.
-    let mut j = i;
-    while j > 0 && toks[j - 1].is_punct(',') {
-        j -= 1;
-    }
-    if j == 0 || toks[j - 1].kind == TokKind::CloseQuote || toks[j - 1].quoted {
+    // Inversion after a quotation or clause: `“…,” said Trump`,
+    // `The plan is dead, said Smith`.
+    let prev = i.checked_sub(1).map(|p| &toks[p]);
+    let inverted =
+        prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
+    if inverted {
         if let Some(np) = speaker::right_np(toks, i + 1) {
             return Some(np);
         }
     }
-    if participle {
+    // A second verb of the subject: `Clinton shook her head and said …`.
+    let coordinated = prev.is_some_and(|p| p.is_frame_word() && p.text == "and");
+    if participle || coordinated {
         return speaker::subject_np(toks);
     }
     None
@@ -373,6 +382,22 @@ fn resolve(
         }
     }
     names.canonical(toks, np, doc)
+}
+
+/// The canonical speaker name of a phrase read on its own, as the
+/// attributor would fold it (`President Donald Trump` → `Trump`,
+/// `The Russian foreign ministry` → `Russian foreign ministry`). `None` for
+/// pronouns and phrases that cannot be speakers.
+pub fn canonical_speaker(phrase: &str) -> Option<String> {
+    let toks = tokens::tokenize(phrase, 0, phrase.len(), &[]);
+    let words: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].is_word()).collect();
+    let (&first, &last) = (words.first()?, words.last()?);
+    if first == last && lexicon::pronoun_kind(toks[first].text).is_some() {
+        return None;
+    }
+    NameBook::default()
+        .canonical(&toks, Np { first, last }, phrase)
+        .map(|e| e.name)
 }
 
 #[cfg(test)]

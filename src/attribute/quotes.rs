@@ -40,6 +40,15 @@ fn opens_straight(prev: Option<char>, next: Option<char>) -> bool {
     after_gap && next.is_some_and(|c| !crate::segment::is_space(c))
 }
 
+/// Length in bytes of the quote mark at byte `at` of `text`.
+pub fn mark_len(text: &str, at: usize) -> usize {
+    if text[at..].starts_with("''") {
+        2
+    } else {
+        text[at..].chars().next().map_or(1, char::len_utf8)
+    }
+}
+
 /// Find the quotation spans of paragraph `doc[start..end]`.
 /// `chain` is the next free chain id; it is advanced for each new chain.
 pub fn paragraph_spans(
@@ -75,24 +84,31 @@ pub fn paragraph_spans(
             chain: id,
         }
     };
-    for (i, &(b, c)) in chars.iter().enumerate() {
+    let mut i = 0;
+    while i < chars.len() {
+        let (b, c) = chars[i];
         let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
-        let next = chars.get(i + 1).map(|x| x.1);
+        // Two apostrophes stand for a double quote in some news wires: ''Yes.''
+        let doubled = c == '\'' && chars.get(i + 1).is_some_and(|x| x.1 == '\'');
+        let width = if doubled { 2 } else { 1 };
+        let next = chars.get(i + width).map(|x| x.1);
+        let straight = c == '"' || doubled;
         let is_open = match c {
             '“' | '«' => true,
-            '"' => open.is_none() && opens_straight(prev, next),
+            _ if straight => open.is_none() && opens_straight(prev, next),
             _ => false,
         };
-        let is_close = matches!(c, '”' | '»' | '"');
+        let is_close = matches!(c, '”' | '»') || straight;
+        let at = i;
+        i += width;
         if open.is_none() && is_open {
-            open = Some(i);
+            open = Some(at);
         } else if let (Some(o), true) = (open, is_close) {
             let ob = chars[o].0;
-            let oc = chars[o].1;
             spans.push(new_span(
                 Some(start + ob),
                 Some(start + b),
-                start + ob + oc.len_utf8(),
+                start + ob + mark_len(text, ob),
                 start + b,
                 first_span,
             ));
@@ -102,11 +118,10 @@ pub fn paragraph_spans(
     }
     if let Some(o) = open {
         let ob = chars[o].0;
-        let oc = chars[o].1;
         spans.push(new_span(
             Some(start + ob),
             None,
-            start + ob + oc.len_utf8(),
+            start + ob + mark_len(text, ob),
             end,
             first_span,
         ));
@@ -139,6 +154,15 @@ mod tests {
         assert_eq!(p1[0].end, nl);
         let p2 = paragraph_spans(t, nl + 1, t.len(), 1, true, &mut chain);
         assert_eq!(p2[0].chain, p1[0].chain);
+    }
+
+    #[test]
+    fn doubled_apostrophes_quote() {
+        let t = "''We will win,'' she said, and Trump's aides agreed.";
+        let mut chain = 0;
+        let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&t[spans[0].start..spans[0].end], "We will win,");
     }
 
     #[test]

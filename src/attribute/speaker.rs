@@ -42,9 +42,78 @@ fn is_name_word(t: &Tok) -> bool {
 /// skipping adverbs and auxiliaries: “Putin *himself* acknowledged”.
 pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
     let mut j = i.checked_sub(1)?;
-    while frame_word(toks, j).is_some_and(|t| lexicon::is_verb_adjunct(t.text)) {
-        j = j.checked_sub(1)?;
+    loop {
+        while frame_word(toks, j).is_some_and(|t| lexicon::is_verb_adjunct(t.text)) {
+            j = j.checked_sub(1)?;
+        }
+        // A time phrase between speaker and verb: “Clinton on Tuesday said”.
+        if frame_word(toks, j).is_some_and(|t| lexicon::is_calendar_word(t.text))
+            && j >= 1
+            && frame_word(toks, j - 1).is_some_and(|p| is_time_lead(p.text))
+        {
+            j = (j - 1).checked_sub(1)?;
+            continue;
+        }
+        // An appositive between commas: “Suu Kyi, 70, said”,
+        // “Jack Dorsey, Twitter's chief executive, posted”.
+        if toks.get(j).is_some_and(|t| t.is_punct(',')) {
+            let c = (j.saturating_sub(40)..j).rev().find(|&k| {
+                let t = &toks[k];
+                t.is_punct(',')
+                    || !(t.is_frame_word() || matches!(t.kind, TokKind::Punct(_)) && !t.quoted)
+            })?;
+            if !toks[c].is_punct(',') {
+                return None;
+            }
+            j = c.checked_sub(1)?;
+            continue;
+        }
+        break;
     }
+    let t = frame_word(toks, j)?;
+    if lexicon::pronoun_kind(t.text).is_some() {
+        return Some(Np { first: j, last: j });
+    }
+    // “Smith, who said …”: the relative pronoun stands for the phrase before it.
+    if t.text.eq_ignore_ascii_case("who") && j >= 1 {
+        let before = if toks[j - 1].is_punct(',') { j - 1 } else { j };
+        return left_np_plain(toks, before);
+    }
+    left_np_plain(toks, j + 1)
+}
+
+fn is_time_lead(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "on" | "last" | "this" | "next" | "early" | "late" | "earlier" | "later"
+    )
+}
+
+fn is_quantifier(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "some"
+            | "many"
+            | "most"
+            | "all"
+            | "few"
+            | "several"
+            | "both"
+            | "half"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "numerous"
+            | "other"
+            | "others"
+            | "more"
+    )
+}
+
+/// The phrase that ends right before token `end`, with nothing skipped.
+pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
+    let j = end.checked_sub(1)?;
     let t = frame_word(toks, j)?;
     if lexicon::pronoun_kind(t.text).is_some() {
         return Some(Np { first: j, last: j });
@@ -82,7 +151,7 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         let Some(p) = frame_word(toks, a - 1) else {
             break;
         };
-        if lexicon::is_determiner(p.text) {
+        if lexicon::is_determiner(p.text) || is_quantifier(p.text) {
             a -= 1;
             // “the head of the agency”
             if !extended_of
@@ -107,7 +176,14 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         steps += 1;
     }
     // A bare plural or name-headed phrase at the start of a clause: “Officials said”.
-    let at_clause_start = a == 0 || toks[a - 1].is_punct(',') || toks[a - 1].is_punct(';');
+    let at_clause_start = a == 0
+        || toks[a - 1].is_punct(',')
+        || toks[a - 1].is_punct(';')
+        || toks[a - 1].is_punct(':')
+        || matches!(
+            toks[a - 1].text.to_lowercase().as_str(),
+            "but" | "and" | "yet" | "so" | "while" | "because" | "although" | "though" | "that"
+        );
     (at_clause_start && j - a <= 2).then_some(Np { first: a, last: j })
 }
 

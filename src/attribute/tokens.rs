@@ -108,17 +108,22 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
             i = j;
             continue;
         }
-        let e = b + c.len_utf8();
+        let mut e = b + c.len_utf8();
         let kind = match c {
             '“' | '«' => TokKind::OpenQuote,
             '”' | '»' => TokKind::CloseQuote,
-            '"' => {
-                if spans.iter().any(|s| s.open == Some(abs)) {
+            '"' | '\'' => {
+                let is_open = spans.iter().any(|s| s.open == Some(abs));
+                let is_close = spans.iter().any(|s| s.close == Some(abs));
+                if is_open || is_close {
+                    e = b + super::quotes::mark_len(text, b);
+                }
+                if is_open {
                     TokKind::OpenQuote
-                } else if spans.iter().any(|s| s.close == Some(abs)) {
+                } else if is_close {
                     TokKind::CloseQuote
                 } else {
-                    TokKind::Punct('"')
+                    TokKind::Punct(c)
                 }
             }
             _ => TokKind::Punct(c),
@@ -130,7 +135,7 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
             kind,
             quoted: false,
         });
-        i += 1;
+        i += text[b..e].chars().count();
     }
     for t in &mut toks {
         if matches!(t.kind, TokKind::OpenQuote | TokKind::CloseQuote) {

@@ -1,3 +1,4 @@
 //! One module per subcommand, each with its usage text at the top.
 
+pub mod eval_attribution;
 pub mod run;

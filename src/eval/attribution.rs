@@ -1,0 +1,359 @@
+//! Attribution measured against PolNeAR, the way the Gender Gap Tracker
+//! evaluation measures quote extraction.
+//!
+//! PolNeAR (Political News Attribution Relations) annotates Source, Cue and
+//! Content spans in brat standoff files with character offsets. Where an
+//! article has several annotators' files, the first in name order is used.
+//!
+//! - A *predicted content* is a sentence of kind `direct` or `indirect`.
+//! - A predicted content and a gold Content span *match* when they overlap
+//!   by at least a threshold (0.3 and 0.8) of the shorter of the two.
+//! - Precision: the share of predicted contents that match some gold
+//!   content. Recall: the share of gold contents matched by some predicted
+//!   content. F1: their harmonic mean.
+//! - Speaker accuracy: among gold contents with a Source that are matched
+//!   (at 0.3), paired with the predicted content that overlaps them most,
+//!   the share whose predicted mention overlaps the gold Source span, or
+//!   whose canonical speaker equals the canonical form of the gold Source
+//!   text.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::attribute::{self, Kind};
+use crate::segment::{self, CharOffsets};
+
+/// One gold attribution: a Content span and its Source, in characters.
+#[derive(Debug, Clone)]
+pub struct Gold {
+    pub content: (usize, usize),
+    pub cue: Option<(usize, usize)>,
+    pub source: Option<(usize, usize)>,
+    pub source_text: Option<String>,
+}
+
+/// A PolNeAR article with its gold attributions.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub name: String,
+    pub text: String,
+    pub gold: Vec<Gold>,
+}
+
+/// Read one split (`train` or `dev`) of PolNeAR from `root/<split>/{text,attributions}`.
+pub fn load_split(root: &Path, split: &str) -> Result<Vec<Article>> {
+    let text_dir = root.join(split).join("text");
+    let ann_dir = root.join(split).join("attributions");
+    if !text_dir.is_dir() || !ann_dir.is_dir() {
+        bail!(
+            "{}: expected PolNeAR's {split}/text and {split}/attributions folders there",
+            root.display()
+        );
+    }
+    let mut anns: Vec<PathBuf> = std::fs::read_dir(&ann_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ann"))
+        .collect();
+    anns.sort();
+    let mut first_by_stem: HashMap<String, PathBuf> = HashMap::new();
+    for a in anns {
+        let name = a.file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = name
+            .rsplit_once('_')
+            .map_or(name.clone(), |(s, _)| s.to_string());
+        first_by_stem.entry(stem).or_insert(a);
+    }
+    let mut stems: Vec<String> = first_by_stem.keys().cloned().collect();
+    stems.sort();
+    let mut out = Vec::new();
+    for stem in stems {
+        let tpath = text_dir.join(format!("{stem}.txt"));
+        let text = std::fs::read_to_string(&tpath)
+            .with_context(|| format!("{}: cannot read it", tpath.display()))?;
+        let apath = &first_by_stem[&stem];
+        let ann = std::fs::read_to_string(apath)
+            .with_context(|| format!("{}: cannot read it", apath.display()))?;
+        let gold = parse_ann(&ann, &text).with_context(|| format!("{}", apath.display()))?;
+        out.push(Article {
+            name: stem,
+            text,
+            gold,
+        });
+    }
+    Ok(out)
+}
+
+/// Parse brat standoff: `T` lines are spans (`Type START END[;START END]`),
+/// `E` lines link `Content:T… Source:T…`.
+pub fn parse_ann(ann: &str, text: &str) -> Result<Vec<Gold>> {
+    let mut spans: HashMap<&str, (String, usize, usize)> = HashMap::new();
+    let mut events = Vec::new();
+    for (n, line) in ann.lines().enumerate() {
+        let mut parts = line.split('\t');
+        let (Some(id), Some(body)) = (parts.next(), parts.next()) else {
+            continue; // continuation of a span text that held a newline
+        };
+        if id.starts_with('T') {
+            let (typ, range) = body
+                .split_once(' ')
+                .with_context(|| format!("line {}: no span range", n + 1))?;
+            let mut lo = usize::MAX;
+            let mut hi = 0;
+            for frag in range.split(';') {
+                let mut nums = frag.split_whitespace().map(str::parse::<usize>);
+                match (nums.next(), nums.next()) {
+                    (Some(Ok(s)), Some(Ok(e))) => {
+                        lo = lo.min(s);
+                        hi = hi.max(e);
+                    }
+                    _ => bail!("line {}: bad span range `{range}`", n + 1),
+                }
+            }
+            spans.insert(id, (typ.to_string(), lo, hi));
+        } else if id.starts_with('E') {
+            events.push(body);
+        }
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut gold = Vec::new();
+    for e in events {
+        let mut content = None;
+        let mut source = None;
+        let mut cue = None;
+        for arg in e.split_whitespace() {
+            let Some((role, tid)) = arg.split_once(':') else {
+                continue;
+            };
+            let role = role.trim_end_matches(char::is_numeric);
+            match (role, spans.get(tid)) {
+                ("Content", Some(&(_, s, e))) => content = Some((s, e)),
+                ("Source", Some(&(_, s, e))) => source = Some((s, e)),
+                ("Cue", Some(&(_, s, e))) => cue = Some((s, e)),
+                _ => {}
+            }
+        }
+        if let Some(content) = content {
+            let source_text = source.map(|(s, e): (usize, usize)| {
+                chars[s.min(chars.len())..e.min(chars.len())]
+                    .iter()
+                    .collect()
+            });
+            gold.push(Gold {
+                content,
+                cue,
+                source,
+                source_text,
+            });
+        }
+    }
+    Ok(gold)
+}
+
+/// A predicted attributed sentence, in characters.
+#[derive(Debug, Clone)]
+pub struct Predicted {
+    pub span: (usize, usize),
+    pub speaker: String,
+    pub mention: Option<(usize, usize)>,
+}
+
+/// Attributed sentences of an article as the attributor sees them.
+pub fn predict(text: &str) -> Vec<Predicted> {
+    let seg = segment::segment(text);
+    let atts = attribute::attribute(text, &seg);
+    let co = CharOffsets::new(text);
+    seg.sentences
+        .iter()
+        .zip(atts)
+        .filter(|(_, a)| matches!(a.kind, Kind::Direct | Kind::Indirect))
+        .map(|(s, a)| Predicted {
+            span: (co.to_char(s.start), co.to_char(s.end)),
+            speaker: a.speaker,
+            mention: a.mention.map(|(x, y)| (co.to_char(x), co.to_char(y))),
+        })
+        .collect()
+}
+
+fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
+    a.1.min(b.1).saturating_sub(a.0.max(b.0))
+}
+
+/// Overlap as a share of the shorter span.
+pub fn overlap_ratio(a: (usize, usize), b: (usize, usize)) -> f64 {
+    let shorter = (a.1 - a.0).min(b.1 - b.0);
+    if shorter == 0 {
+        return 0.0;
+    }
+    overlap(a, b) as f64 / shorter as f64
+}
+
+/// Counts at one overlap threshold.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Counts {
+    pub predicted: usize,
+    pub gold: usize,
+    pub predicted_matched: usize,
+    pub gold_matched: usize,
+}
+
+impl Counts {
+    pub fn precision(&self) -> f64 {
+        ratio(self.predicted_matched, self.predicted)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.gold_matched, self.gold)
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The result of evaluating a set of articles.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    pub articles: usize,
+    pub at_30: Counts,
+    pub at_80: Counts,
+    pub speaker_correct: usize,
+    pub speaker_total: usize,
+}
+
+impl Evaluation {
+    pub fn speaker_accuracy(&self) -> f64 {
+        ratio(self.speaker_correct, self.speaker_total)
+    }
+}
+
+fn count(pred: &[Predicted], gold: &[Gold], threshold: f64, c: &mut Counts) {
+    c.predicted += pred.len();
+    c.gold += gold.len();
+    c.predicted_matched += pred
+        .iter()
+        .filter(|p| {
+            gold.iter()
+                .any(|g| overlap_ratio(p.span, g.content) >= threshold)
+        })
+        .count();
+    c.gold_matched += gold
+        .iter()
+        .filter(|g| {
+            pred.iter()
+                .any(|p| overlap_ratio(p.span, g.content) >= threshold)
+        })
+        .count();
+}
+
+/// Score one article's predictions against its gold attributions.
+pub fn evaluate_article(text: &str, pred: &[Predicted], gold: &[Gold], ev: &mut Evaluation) {
+    ev.articles += 1;
+    count(pred, gold, 0.3, &mut ev.at_30);
+    count(pred, gold, 0.8, &mut ev.at_80);
+    let chars: Vec<char> = text.chars().collect();
+    for g in gold {
+        let (Some(src), Some(src_text)) = (g.source, g.source_text.as_deref()) else {
+            continue;
+        };
+        let best = pred
+            .iter()
+            .map(|p| (overlap_ratio(p.span, g.content), p))
+            .filter(|(r, _)| *r >= 0.3)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let Some((_, p)) = best else { continue };
+        ev.speaker_total += 1;
+        let mention_hit = p.mention.is_some_and(|m| overlap(m, src) > 0);
+        let name_hit = attribute::canonical_speaker(src_text)
+            .is_some_and(|gold_name| gold_name.eq_ignore_ascii_case(&p.speaker));
+        if mention_hit || name_hit {
+            ev.speaker_correct += 1;
+        }
+        let _ = &chars;
+    }
+}
+
+/// Evaluate the attributor on articles.
+pub fn evaluate(articles: &[Article]) -> Evaluation {
+    let mut ev = Evaluation::default();
+    for a in articles {
+        let pred = predict(&a.text);
+        evaluate_article(&a.text, &pred, &a.gold, &mut ev);
+    }
+    ev
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brat_lines_and_discontinuous_spans() {
+        let text = "Smith said the vote was rigged, and also unfair.";
+        let ann = "T1\tSource 0 5\tSmith\nT2\tCue 6 10\tsaid\nT3\tContent 11 30;35 47\tthe vote ... unfair\nE1\tAttribution:T9 Content:T3 Cue:T2 Source:T1\n";
+        let gold = parse_ann(ann, text).unwrap();
+        assert_eq!(gold.len(), 1);
+        assert_eq!(gold[0].content, (11, 47));
+        assert_eq!(gold[0].source_text.as_deref(), Some("Smith"));
+    }
+
+    #[test]
+    fn metrics_by_hand() {
+        // Two gold contents; two predicted sentences, one matching.
+        let text = "Smith said the vote was rigged. The sky is blue. Jones claimed victory.";
+        let gold = vec![
+            Gold {
+                content: (11, 30),
+                cue: None,
+                source: Some((0, 5)),
+                source_text: Some("Smith".into()),
+            },
+            Gold {
+                content: (49, 70),
+                cue: None,
+                source: Some((49, 54)),
+                source_text: Some("Jones".into()),
+            },
+        ];
+        let pred = vec![
+            Predicted {
+                span: (0, 31),
+                speaker: "Smith".into(),
+                mention: Some((0, 5)),
+            },
+            Predicted {
+                span: (32, 48),
+                speaker: "narrator".into(),
+                mention: None,
+            },
+        ];
+        let mut ev = Evaluation::default();
+        evaluate_article(text, &pred, &gold, &mut ev);
+        assert_eq!(
+            ev.at_30,
+            Counts {
+                predicted: 2,
+                gold: 2,
+                predicted_matched: 1,
+                gold_matched: 1
+            }
+        );
+        assert!((ev.at_30.precision() - 0.5).abs() < 1e-9);
+        assert!((ev.at_30.recall() - 0.5).abs() < 1e-9);
+        assert!((ev.at_30.f1() - 0.5).abs() < 1e-9);
+        assert_eq!((ev.speaker_correct, ev.speaker_total), (1, 1));
+        assert!((overlap_ratio((0, 10), (5, 30)) - 0.5).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,3 @@
+//! Measuring the stages against labelled data.
+
+pub mod attribution;
