@@ -21,8 +21,19 @@ fn main() -> anyhow::Result<()> {
             .map(|s| (co.to_char(s.start), co.to_char(s.end)))
             .collect();
         for g in &a.gold {
+            let attributed = |i: usize| {
+                matches!(
+                    atts[i].kind,
+                    stance::attribute::Kind::Direct | stance::attribute::Kind::Indirect
+                )
+            };
+            let key = |i: usize| {
+                let r = overlap_ratio(spans[i], g.content);
+                (r >= 0.3 && attributed(i), r)
+            };
             let best = spans.iter().enumerate().max_by(|x, y| {
-                overlap_ratio(*x.1, g.content).total_cmp(&overlap_ratio(*y.1, g.content))
+                let (a, b) = (key(x.0), key(y.0));
+                a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
             });
             let Some((i, _)) = best else { continue };
             let att = &atts[i];

@@ -12,6 +12,13 @@ pub enum CueStrength {
     /// A verb that attributes only when quoted words are near it:
     /// `continued`, `called` (“called it ‘a disgrace’”), `described` …
     QuoteOnly,
+    /// A verb that states a position (`supports`, `opposed`, `wants`,
+    /// `accused`): reported as indirect speech when a named speaker, a
+    /// pronoun or a determiner phrase stands right before it.
+    Attitude,
+    /// `shows`, `found`: a finding, attributed only to reports, polls and
+    /// studies.
+    Finding,
 }
 
 /// Reporting verbs in the forms that work as verbs in news text. Nouns that
@@ -212,6 +219,164 @@ const QUOTE_ONLY_VERBS: &[&str] = &[
     "referred",
 ];
 
+/// Verbs that state a speaker's position.
+const ATTITUDE_VERBS: &[&str] = &[
+    "support",
+    "supports",
+    "supported",
+    "oppose",
+    "opposes",
+    "opposed",
+    "endorse",
+    "endorses",
+    "endorsed",
+    "backs",
+    "backed",
+    "praise",
+    "praises",
+    "criticize",
+    "criticizes",
+    "criticise",
+    "criticises",
+    "accuse",
+    "accuses",
+    "accused",
+    "defend",
+    "defends",
+    "defended",
+    "reject",
+    "rejects",
+    "rejected",
+    "dismiss",
+    "dismisses",
+    "dismissed",
+    "agree",
+    "agrees",
+    "agreed",
+    "disagree",
+    "disagrees",
+    "disagreed",
+    "propose",
+    "proposes",
+    "proposed",
+    "want",
+    "wants",
+    "wanted",
+    "plans",
+    "planned",
+    "seek",
+    "seeks",
+    "sought",
+    "blame",
+    "blames",
+    "blamed",
+    "demands",
+    "demanded",
+    "questions",
+    "questioned",
+    "challenges",
+    "challenged",
+    "pledges",
+    "promises",
+    "refuse",
+    "refuses",
+    "refused",
+    "condemn",
+    "condemns",
+    "condemned",
+    "denounce",
+    "denounces",
+    "denounced",
+    "welcomes",
+    "welcomed",
+    "applaud",
+    "applauded",
+    "attacks",
+    "attacked",
+    "mock",
+    "mocks",
+    "mocked",
+    "recommend",
+    "recommends",
+    "recommended",
+    "favors",
+    "favored",
+    "favours",
+    "prefer",
+    "prefers",
+    "preferred",
+    "cites",
+    "cited",
+    "citing",
+    "acknowledge",
+    "understand",
+    "understands",
+    "know",
+    "knows",
+    "knew",
+    "see",
+    "sees",
+    "saw",
+    "views",
+    "viewed",
+    "consider",
+    "considers",
+    "considered",
+    "indicated",
+    "indicates",
+    "signaled",
+    "signalled",
+    "hinted",
+    "implied",
+    "insisted",
+];
+
+/// Verbs of findings, attributed to reports, polls and studies.
+const FINDING_VERBS: &[&str] = &[
+    "show", "shows", "showed", "shown", "showing", "find", "finds", "found", "suggest", "suggests",
+    "indicate", "reveal", "reveals", "revealed",
+];
+
+/// Head nouns of documents and surveys that can “show” or “find”.
+pub fn is_finding_source(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "poll"
+            | "polls"
+            | "survey"
+            | "surveys"
+            | "study"
+            | "studies"
+            | "report"
+            | "reports"
+            | "analysis"
+            | "data"
+            | "research"
+            | "figures"
+            | "numbers"
+            | "records"
+            | "documents"
+            | "results"
+            | "review"
+            | "audit"
+            | "investigation"
+            | "probe"
+            | "estimates"
+            | "statistics"
+            | "evidence"
+            | "emails"
+            | "memo"
+            | "letter"
+            | "filing"
+            | "filings"
+            | "tally"
+            | "count"
+            | "projections"
+            | "models"
+            | "index"
+    )
+}
+
 /// Is `word` (any case) a reporting verb, and of which kind?
 pub fn cue_strength(word: &str) -> Option<CueStrength> {
     let lower = word.to_lowercase();
@@ -219,6 +384,10 @@ pub fn cue_strength(word: &str) -> Option<CueStrength> {
         Some(CueStrength::Speech)
     } else if QUOTE_ONLY_VERBS.contains(&lower.as_str()) {
         Some(CueStrength::QuoteOnly)
+    } else if ATTITUDE_VERBS.contains(&lower.as_str()) {
+        Some(CueStrength::Attitude)
+    } else if FINDING_VERBS.contains(&lower.as_str()) {
+        Some(CueStrength::Finding)
     } else {
         None
     }

@@ -278,7 +278,15 @@ fn find_cue(
             if is_passive_or_infinitive(toks, i) {
                 continue;
             }
-            match np_for_cue(toks, i) {
+            let np = match strength {
+                CueStrength::Speech | CueStrength::QuoteOnly => np_for_cue(toks, i),
+                // Positions and findings: only a phrase right before the verb.
+                CueStrength::Attitude => speaker::left_np(toks, i)
+                    .filter(|np| !after_preposition(toks, *np) && !t.text.ends_with("ing")),
+                CueStrength::Finding => speaker::left_np(toks, i)
+                    .filter(|np| lexicon::is_finding_source(toks[np.last].text)),
+            };
+            match np {
                 Some(np) => (np, t.end),
                 None => continue,
             }
@@ -323,6 +331,14 @@ fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
     false
 }
 
+/// Is the phrase the object of a preposition (“on Monday”, “with Putin”)?
+fn after_preposition(toks: &[Tok], np: Np) -> bool {
+    np.first
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|p| p.is_frame_word() && lexicon::is_preposition(p.text))
+}
+
 /// The speaker phrase of the reporting verb at `i`.
 fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     let participle = toks[i].text.ends_with("ing");
@@ -334,13 +350,26 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         speaker::left_np(toks, i)
     };
     if let Some(np) = left {
-        let after_preposition = np
-            .first
-            .checked_sub(1)
-            .and_then(|p| toks.get(p))
-            .is_some_and(|p| p.is_frame_word() && lexicon::is_preposition(p.text));
-        if !after_preposition {
+        if !after_preposition(toks, np) {
             return Some(np);
+        }
+        // “A spokeswoman for YouTube said”: the phrase before the
+        // preposition is the speaker, with its complement.
+        let prep = np.first - 1;
+        if !participle
+            && matches!(
+                toks[prep].text,
+                "for" | "of" | "at" | "from" | "in" | "with"
+            )
+        {
+            if let Some(head) = speaker::left_np_plain(toks, prep) {
+                if !after_preposition(toks, head) {
+                    return Some(Np {
+                        first: head.first,
+                        last: np.last,
+                    });
+                }
+            }
         }
         if participle {
             return speaker::subject_np(toks);

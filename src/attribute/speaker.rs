@@ -120,6 +120,7 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     }
     if lexicon::is_function_word(t.text)
         || lexicon::is_be_verb(t.text)
+        || lexicon::cue_strength(t.text).is_some()
         || !t.text.chars().any(|c| c.is_alphabetic())
     {
         return None;

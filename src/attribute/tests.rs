@@ -27,7 +27,7 @@ fn quote_then_name_said() {
 
 #[test]
 fn quote_then_pronoun_resolves_to_last_named_speaker() {
-    let t = "Governor Ray Lindqvist defended the budget on Monday.\n\n“It is balanced,” he said. “Every line was checked.”";
+    let t = "Governor Ray Lindqvist spoke on Monday.\n\n“It is balanced,” he said. “Every line was checked.”";
     assert_eq!(speakers(t), vec![NARRATOR, "Lindqvist", "Lindqvist"]);
 }
 
@@ -98,6 +98,23 @@ fn unattributed_quote_with_no_earlier_quote_is_unknown() {
 fn pronoun_with_no_antecedent_is_unknown() {
     let r = run("“We will appeal,” she said.");
     assert_eq!(r[0].1, UNKNOWN);
+}
+
+#[test]
+fn positions_and_findings_are_reported_speech() {
+    let r = run(
+        "Most farmers oppose the new levy. Support for the levy fell in March. The river flooded.",
+    );
+    assert_eq!((r[0].1.as_str(), r[0].2), ("Most farmers", Kind::Indirect));
+    assert_eq!(r[1].2, Kind::Narration, "`support` here is a noun");
+    assert_eq!(r[2].1, NARRATOR);
+    let r = run("The new poll shows support falling.");
+    assert_eq!(r[0].1, "the new poll");
+    let r = run("Its findings show support falling.");
+    assert_eq!(
+        r[0].1, NARRATOR,
+        "`findings` is not a poll, `support` is a noun"
+    );
 }
 
 #[test]
