@@ -255,43 +255,12 @@ fn find_cue(
     names: &mut NameBook,
     salience: &Salience,
 ) -> Option<(Entity, Attribution)> {
-    for (i, t) in toks.iter().enumerate() {
-        if !t.is_frame_word() {
-            continue;
-        }
-        let (np, cue_end) = if t.text.eq_ignore_ascii_case("according")
-            && toks
-                .get(i + 1)
-                .is_some_and(|n| n.is_frame_word() && n.text == "to")
-        {
-            match speaker::right_np(toks, i + 2) {
-                Some(np) => (np, toks[i + 1].end),
-                None => continue,
-            }
-        } else {
-            let Some(strength) = lexicon::cue_strength(t.text) else {
-                continue;
-            };
-            if strength == CueStrength::QuoteOnly && !info.has_quote {
-                continue;
-            }
-            if is_passive_or_infinitive(toks, i) {
-                continue;
-            }
-            let np = match strength {
-                CueStrength::Speech | CueStrength::QuoteOnly => np_for_cue(toks, i),
-                // Positions and findings: only a phrase right before the verb.
-                CueStrength::Attitude => speaker::left_np(toks, i)
-                    .filter(|np| !after_preposition(toks, *np) && !t.text.ends_with("ing")),
-                CueStrength::Finding => speaker::left_np(toks, i)
-                    .filter(|np| lexicon::is_finding_source(toks[np.last].text)),
-            };
-            match np {
-                Some(np) => (np, t.end),
-                None => continue,
-            }
-        };
-        let Some(entity) = resolve(toks, np, doc, names, salience) else {
+    let mut candidates = cue_candidates(toks, info);
+    // Prefer verbs of saying over positions, then a trailing attribution
+    // (`…, she noted.`), then the earliest.
+    candidates.sort_by_key(|c| (std::cmp::Reverse((c.speech, c.trailing)), c.cue.0));
+    for c in candidates {
+        let Some(entity) = resolve(toks, c.np, doc, names, salience) else {
             continue;
         };
         let kind =
@@ -303,12 +272,154 @@ fn find_cue(
         let att = Attribution {
             speaker: entity.name.clone(),
             kind,
-            mention: Some((toks[np.first].start, toks[np.last].end)),
-            cue: Some((t.start, cue_end)),
+            mention: Some((toks[c.np.first].start, toks[c.np.last].end)),
+            cue: Some(c.cue),
         };
         return Some((entity, att));
     }
     None
+}
+
+/// A reporting verb and its speaker phrase.
+struct Candidate {
+    np: Np,
+    /// Byte range of the cue.
+    cue: (usize, usize),
+    /// A verb of saying (or `according to`, or a headline colon).
+    speech: bool,
+    /// The attribution closes the sentence: `…, she noted.`
+    trailing: bool,
+}
+
+fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if let Some(c) = colon_intro(toks) {
+        out.push(c);
+    }
+    let near_end = |i: usize| toks.len().saturating_sub(i) <= 10;
+    let after_break = |k: usize| {
+        k.checked_sub(1).is_some_and(|p| {
+            toks[p].is_punct(',') || toks[p].kind == TokKind::CloseQuote || toks[p].quoted
+        })
+    };
+    for (i, t) in toks.iter().enumerate() {
+        if !t.is_frame_word() {
+            continue;
+        }
+        if t.text.eq_ignore_ascii_case("according")
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.is_frame_word() && n.text == "to")
+        {
+            if let Some(np) = speaker::right_np(toks, i + 2) {
+                out.push(Candidate {
+                    np,
+                    cue: (t.start, toks[i + 1].end),
+                    speech: true,
+                    trailing: after_break(i) && near_end(i),
+                });
+            }
+            continue;
+        }
+        let Some(strength) = lexicon::cue_strength(t.text) else {
+            continue;
+        };
+        if strength == CueStrength::QuoteOnly && !info.has_quote {
+            continue;
+        }
+        if is_passive_or_infinitive(toks, i) {
+            continue;
+        }
+        let np = match strength {
+            CueStrength::Speech | CueStrength::QuoteOnly => np_for_cue(toks, i),
+            // Positions and findings: only a phrase right before the verb.
+            CueStrength::Attitude => speaker::left_np(toks, i)
+                .filter(|np| !after_preposition(toks, *np) && !t.text.ends_with("ing")),
+            CueStrength::Finding => speaker::left_np(toks, i)
+                .filter(|np| lexicon::is_finding_source(toks[np.last].text)),
+        };
+        let Some(np) = np else { continue };
+        let inverted = np.first > i;
+        out.push(Candidate {
+            np,
+            cue: (t.start, t.end),
+            speech: matches!(strength, CueStrength::Speech | CueStrength::QuoteOnly),
+            trailing: near_end(i)
+                && if inverted {
+                    after_break(i)
+                } else {
+                    after_break(np.first) && np.last < i && i - np.last <= 3
+                },
+        });
+    }
+    out
+}
+
+/// A headline or lead that opens with a speaker and a colon:
+/// `Gingrich: Trump must decide …`.
+fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
+    let k = toks.iter().take(5).position(|t| t.is_punct(':'))?;
+    if k == 0 || k + 1 >= toks.len() {
+        return None;
+    }
+    let names = &toks[..k];
+    let all_caps = names
+        .iter()
+        .all(|t| t.text.chars().all(|c| !c.is_lowercase()));
+    let label = names.len() == 1
+        && matches!(
+            names[0].text.to_lowercase().as_str(),
+            "note"
+                | "update"
+                | "updated"
+                | "editor"
+                | "related"
+                | "watch"
+                | "read"
+                | "photo"
+                | "video"
+                | "source"
+                | "sources"
+                | "credit"
+                | "image"
+                | "caption"
+                | "correction"
+                | "clarification"
+                | "warning"
+                | "breaking"
+                | "exclusive"
+                | "opinion"
+                | "analysis"
+                | "review"
+                | "q"
+                | "a"
+                | "question"
+                | "answer"
+                | "transcript"
+                | "listen"
+                | "see"
+                | "more"
+                | "also"
+                | "example"
+                | "here"
+                | "why"
+                | "what"
+        );
+    let namelike = names
+        .iter()
+        .all(|t| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text));
+    if all_caps || label || !namelike {
+        return None;
+    }
+    Some(Candidate {
+        np: Np {
+            first: 0,
+            last: k - 1,
+        },
+        cue: (toks[k].start, toks[k].end),
+        speech: true,
+        trailing: false,
+    })
 }
 
 /// `was told`, `when asked`, `declined to say`: the subject is not the
@@ -379,8 +490,8 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     // Inversion after a quotation or clause: `“…,” said Trump`,
     // `The plan is dead, said Smith`.
     let prev = i.checked_sub(1).map(|p| &toks[p]);
-    let inverted =
-        prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
+    let inverted = !participle
+        && prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
     if inverted {
         if let Some(np) = speaker::right_np(toks, i + 1) {
             return Some(np);
