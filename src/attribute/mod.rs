@@ -120,7 +120,7 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
     let mut own: Vec<Option<Attribution>> = Vec::with_capacity(seg.sentences.len());
     let mut quoted: Vec<QuoteInfo> = Vec::with_capacity(seg.sentences.len());
     for s in &seg.sentences {
-        let spans = &spans_by_para[s.paragraph];
+        let spans = overlapping(&spans_by_para[s.paragraph], s.start, s.end);
         let toks = tokens::tokenize(doc, s.start, s.end, spans);
         let info = QuoteInfo::of(&toks, spans, s.start, s.end);
         if skip[s.paragraph] {
@@ -147,11 +147,19 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
     let mut chain_speaker: HashMap<usize, Attribution> = HashMap::new();
     for (i, s) in seg.sentences.iter().enumerate() {
         if let Some(att) = own[i].as_ref().filter(|a| a.kind != Kind::Skip) {
-            for sp in spans_by_para[s.paragraph]
-                .iter()
-                .filter(|sp| sp.overlaps(s.start, s.end))
-            {
+            for sp in overlapping(&spans_by_para[s.paragraph], s.start, s.end) {
                 chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
+            }
+            // `Trump said:` closing a paragraph introduces the quotation
+            // that opens the next one.
+            let next_first = spans_by_para.get(s.paragraph + 1).and_then(|n| n.first());
+            let ends_paragraph = seg.paragraphs[s.paragraph].end == s.end;
+            if let (true, true, Some(sp)) =
+                (ends_paragraph, doc[..s.end].ends_with(':'), next_first)
+            {
+                if sp.open == Some(seg.paragraphs[s.paragraph + 1].start) {
+                    chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
+                }
             }
         }
     }
@@ -167,27 +175,29 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
             continue;
         }
         let spans = &spans_by_para[s.paragraph];
-        let in_chain = spans
+        let in_chain = overlapping(spans, s.start, s.end)
             .iter()
-            .filter(|sp| sp.overlaps(s.start, s.end))
             .find_map(|sp| chain_speaker.get(&sp.chain));
         let inherited = in_chain.or_else(|| {
             if info.ratio < 0.5 {
                 return None;
             }
+            // The nearest earlier quotations (a bounded look back keeps long
+            // paragraphs linear).
             let before = |p: usize| {
-                spans_by_para[p]
+                let ps = &spans_by_para[p];
+                ps[..ps.partition_point(|sp| sp.end <= s.start)]
                     .iter()
                     .rev()
-                    .filter(|sp| sp.end <= s.start)
+                    .take(LOOK_AROUND)
                     .find_map(|sp| chain_speaker.get(&sp.chain))
             };
             before(s.paragraph)
                 .or_else(|| s.paragraph.checked_sub(1).and_then(before))
                 .or_else(|| {
-                    spans
+                    spans[spans.partition_point(|sp| sp.start < s.end)..]
                         .iter()
-                        .filter(|sp| sp.start >= s.end)
+                        .take(LOOK_AROUND)
                         .find_map(|sp| chain_speaker.get(&sp.chain))
                 })
         });
@@ -206,6 +216,17 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
         }
     }
     out
+}
+
+/// How many quotations before or after a sentence are searched for a
+/// speaker to inherit.
+const LOOK_AROUND: usize = 32;
+
+/// The spans of a paragraph (sorted, disjoint) that overlap `start..end`.
+fn overlapping(spans: &[QuoteSpan], start: usize, end: usize) -> &[QuoteSpan] {
+    let lo = spans.partition_point(|sp| sp.end <= start);
+    let hi = spans.partition_point(|sp| sp.start < end);
+    &spans[lo..hi.max(lo)]
 }
 
 /// How much of a sentence is quoted.

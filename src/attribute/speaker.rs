@@ -65,6 +65,13 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
             if !toks[c].is_punct(',') {
                 return None;
             }
+            // “The chief executive, Dana Park, said”: the name is the speaker.
+            if c + 1 < j && toks[c + 1..j].iter().all(is_name_word) {
+                return Some(Np {
+                    first: c + 1,
+                    last: j - 1,
+                });
+            }
             j = c.checked_sub(1)?;
             continue;
         }

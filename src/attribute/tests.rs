@@ -152,3 +152,71 @@ fn cue_inside_quotes_is_ignored() {
     let r = run("“As I said before, we will not sell,” Okafor wrote.");
     assert_eq!(r[0].1, "Okafor");
 }
+
+#[test]
+fn said_colon_introduces_the_next_paragraph_quote() {
+    let t = "The chief executive, Dana Park, said:\n\n“We will not close the plant.”";
+    let r = run(t);
+    assert_eq!(r[1].1, "Park");
+    assert_eq!(r[1].2, Kind::Direct);
+}
+
+#[test]
+fn told_reporters_after_quote() {
+    let r = run("“The vote was fair,” Lopez told reporters on Friday.");
+    assert_eq!((r[0].1.as_str(), r[0].2), ("Lopez", Kind::Direct));
+}
+
+#[test]
+fn content_then_speaker_told_reporters() {
+    let r = run("The vote was fair, Lopez told reporters.");
+    assert_eq!((r[0].1.as_str(), r[0].2), ("Lopez", Kind::Indirect));
+}
+
+#[test]
+fn tweets_and_retweets() {
+    let r = run("Senator Alan Reyes tweeted that the bill was “dead on arrival.” The party's youth wing promptly retweeted his post with the message: “Agreed.”");
+    assert_eq!(r[0].1, "Reyes");
+    assert_eq!(r[1].1, "the party's youth wing");
+    assert_eq!(r[1].2, Kind::Direct);
+}
+
+#[test]
+fn verbs_in_any_tense_with_adverbs_and_translators() {
+    let r = run("Minister Olga Petrenko has repeatedly insisted that the talks will resume. “We are ready,” Petrenko said through a translator.");
+    assert_eq!((r[0].1.as_str(), r[0].2), ("Petrenko", Kind::Indirect));
+    assert_eq!((r[1].1.as_str(), r[1].2), ("Petrenko", Kind::Direct));
+}
+
+#[test]
+fn partial_quote_in_narration() {
+    let r = run("Mayor Ellen Okafor called the plan “a gift to developers.”");
+    assert_eq!(r[0].1, "Okafor");
+}
+
+#[test]
+fn pronoun_they_resolves_to_an_organisation() {
+    let r = run("The teachers' union rejected the offer. “This is an insult,” they said.");
+    assert_eq!(r[1].1, "the teachers' union");
+}
+
+#[test]
+fn quote_with_earlier_quote_in_previous_paragraph_inherits() {
+    let t = "“We will rebuild,” said Mayor Ellen Okafor.\n\n“Every home will be replaced.”";
+    assert_eq!(speakers(t), vec!["Okafor", "Okafor"]);
+}
+
+#[test]
+fn quote_far_from_any_attribution_is_unknown() {
+    let t = "“We will rebuild,” said Mayor Ellen Okafor.\n\nThe storm hit on Monday.\n\nRoads were closed.\n\n“Nobody warned us.”";
+    let s = speakers(t);
+    assert_eq!(s[3], UNKNOWN);
+}
+
+#[test]
+fn headline_colon_names_the_speaker() {
+    let r = run("Okafor: the bridge will open in May");
+    assert_eq!(r[0].1, "Okafor");
+    let r = run("Update: the bridge will open in May");
+    assert_eq!(r[0].1, NARRATOR);
+}

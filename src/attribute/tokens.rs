@@ -85,6 +85,15 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
                     break;
                 }
             }
+            // A plural possessive: `teachers' union`.
+            if j + 1 < chars.len()
+                && matches!(chars[j].1, '\'' | '’')
+                && chars[j - 1].1 == 's'
+                && crate::segment::is_space(chars[j + 1].1)
+                && chars.get(j + 2).is_some_and(|c| c.1.is_lowercase())
+            {
+                j += 1;
+            }
             // Keep the final period of an abbreviation with inner periods: `U.S.`
             let mut e = if j < chars.len() {
                 chars[j].0
