@@ -22,18 +22,25 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Measure speaker attribution against PolNeAR's annotations.
     EvalAttribution(cmd::eval_attribution::EvalAttributionArgs),
+    /// Measure throughput: pairs/s, tokens/s, batch latency, peak memory.
+    Bench(cmd::bench::BenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
-    // candle's matrix products read RAYON_NUM_THREADS for their own
-    // threading. stance runs whole batches in parallel instead (measured
-    // faster on CPU), so each forward pass stays single-threaded unless the
-    // user asks otherwise. Set before any thread starts.
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        // SAFETY: no other thread exists yet.
-        unsafe { std::env::set_var("RAYON_NUM_THREADS", "1") };
-    }
     let cli = Cli::parse();
+    // candle's matrix products read RAYON_NUM_THREADS for their own
+    // threading. stance runs whole batches side by side instead (measured
+    // faster on CPU), so each forward pass uses --intra-threads threads
+    // (default 1). Set before any thread starts.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        let intra = match &cli.command {
+            Command::Run(a) => a.model.intra_threads,
+            Command::Bench(a) => a.intra_threads,
+            _ => 1,
+        };
+        // SAFETY: no other thread exists yet.
+        unsafe { std::env::set_var("RAYON_NUM_THREADS", intra.max(1).to_string()) };
+    }
     let level = match cli.verbose {
         0 => "warn",
         1 => "info",
@@ -49,6 +56,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Run(a) => cmd::run::main(a),
         Command::EvalAttribution(a) => cmd::eval_attribution::main(a),
+        Command::Bench(a) => cmd::bench::main(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -130,12 +130,7 @@ pub fn run(
             }
         }
         let (probs, st) = scorer.score(&pairs)?;
-        stats.score.pairs += st.pairs;
-        stats.score.tokens += st.tokens;
-        stats.score.padded_tokens += st.padded_tokens;
-        stats.score.batches += st.batches;
-        stats.score.tokenize_secs += st.tokenize_secs;
-        stats.score.forward_secs += st.forward_secs;
+        stats.score.add(&st);
 
         let mut k = 0;
         for a in &analysed {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use serde::Deserialize;
-use stance::score::{BackendKind, Scorer, ScorerOptions};
+use stance::score::{Scorer, ScorerOptions};
 
 #[derive(Deserialize)]
 struct Golden {
@@ -36,10 +36,9 @@ fn fixture(name: &str) -> String {
 fn check(model: &str, threads: usize, batch_size: usize) {
     let g = golden();
     let scorer = Scorer::load(&ScorerOptions {
-        model: fixture(model),
-        backend: BackendKind::Candle,
         threads,
         batch_size,
+        ..ScorerOptions::new(fixture(model))
     })
     .unwrap();
     let pairs: Vec<(&str, &str)> = g
@@ -94,10 +93,8 @@ fn threading_and_batching_do_not_change_results() {
 fn label_order_comes_from_config() {
     // The fixture's id2label is NEUTRAL, Contradiction, entailment.
     let scorer = Scorer::load(&ScorerOptions {
-        model: fixture("tiny-bert"),
-        backend: BackendKind::Candle,
         threads: 1,
-        batch_size: 8,
+        ..ScorerOptions::new(fixture("tiny-bert"))
     })
     .unwrap();
     let l = scorer.labels();

@@ -25,7 +25,11 @@ fn dev_split_scores_at_least_the_recorded_figures() {
     // README figures (dev): F1 75.2 at 0.3, 74.6 at 0.8, speaker 80.9.
     assert!(ev.at_30.f1() > 0.74, "F1@0.3 {}", ev.at_30.f1());
     assert!(ev.at_80.f1() > 0.735, "F1@0.8 {}", ev.at_80.f1());
-    assert!(ev.speaker_accuracy() > 0.80, "speaker {}", ev.speaker_accuracy());
+    assert!(
+        ev.speaker_accuracy() > 0.80,
+        "speaker {}",
+        ev.speaker_accuracy()
+    );
     assert!(ev.at_30.precision() > 0.94);
 }
 
@@ -33,7 +37,13 @@ fn dev_split_scores_at_least_the_recorded_figures() {
 fn cli_prints_the_figures() {
     let Some(root) = polnear() else { return };
     let o = Command::new(env!("CARGO_BIN_EXE_stance"))
-        .args(["eval-attribution", "--polnear", root.to_str().unwrap(), "--split", "dev"])
+        .args([
+            "eval-attribution",
+            "--polnear",
+            root.to_str().unwrap(),
+            "--split",
+            "dev",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -52,5 +62,8 @@ fn missing_polnear_folder_is_a_clear_error() {
         .unwrap();
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
-    assert!(e.contains("/no/such/polnear") && e.contains("dev/text"), "{e}");
+    assert!(
+        e.contains("/no/such/polnear") && e.contains("dev/text"),
+        "{e}"
+    );
 }

@@ -1,4 +1,5 @@
 //! One module per subcommand, each with its usage text at the top.
 
+pub mod bench;
 pub mod eval_attribution;
 pub mod run;

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! stance run [INPUT]... --out DIR [--target TEXT]... [--hypothesis TEMPLATE]
-//!            [--model DIR_OR_HUB_ID] [--backend candle] [--threads N] [--batch-size N]
+//!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
+//!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
 //!
 //! Each INPUT is a plain-text article (paragraphs separated by newlines), a
@@ -42,15 +43,26 @@ pub struct ModelArgs {
     /// Model folder or Hugging Face hub id [default: the bundled model].
     #[arg(long, short, value_name = "DIR_OR_HUB_ID")]
     pub model: Option<String>,
-    /// Inference backend.
+    /// Inference backend (`ort` needs a build with `--features ort`).
     #[arg(long, value_enum, default_value = "candle")]
     pub backend: BackendKind,
-    /// Worker threads [default: all cores].
+    /// Threads in all [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Threads inside each forward pass; threads / intra-threads batches run
+    /// side by side.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub intra_threads: usize,
     /// Sentence pairs per forward pass.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub batch_size: usize,
+    /// ONNX Runtime shared library for `--backend ort` [default:
+    /// $ORT_DYLIB_PATH, else the onnxruntime Python package's].
+    #[arg(long, value_name = "PATH")]
+    pub ort_lib: Option<PathBuf>,
+    /// With `--backend ort`, run model_int8.onnx instead of model.onnx.
+    #[arg(long)]
+    pub quantized: bool,
 }
 
 impl ModelArgs {
@@ -61,11 +73,17 @@ impl ModelArgs {
                 .display()
                 .to_string(),
         };
+        if self.intra_threads == 0 {
+            anyhow::bail!("--intra-threads must be at least 1");
+        }
         Ok(ScorerOptions {
             model,
             backend: self.backend,
-            threads: self.threads.unwrap_or_else(default_threads),
+            threads: self.threads.unwrap_or_else(default_threads).max(1),
+            intra_threads: self.intra_threads,
             batch_size: self.batch_size,
+            ort_lib: self.ort_lib.clone(),
+            quantized: self.quantized,
         })
     }
 }

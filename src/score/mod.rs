@@ -12,6 +12,8 @@
 pub mod backend;
 pub mod candle;
 pub mod model;
+#[cfg(feature = "ort")]
+pub mod onnx;
 
 use std::sync::Arc;
 
@@ -27,6 +29,8 @@ pub use model::{LabelMap, ModelConfig, ModelFiles};
 pub enum BackendKind {
     /// Pure-Rust candle on the CPU.
     Candle,
+    /// ONNX Runtime (cargo feature `ort`); needs model.onnx in the folder.
+    Ort,
 }
 
 /// How to load and run a model.
@@ -35,10 +39,38 @@ pub struct ScorerOptions {
     /// Local folder or hub id.
     pub model: String,
     pub backend: BackendKind,
-    /// Worker threads (batches in flight at once).
+    /// Threads in all.
     pub threads: usize,
+    /// Threads inside each forward pass; `threads / intra_threads` batches
+    /// run side by side.
+    pub intra_threads: usize,
     /// Pairs per forward pass.
     pub batch_size: usize,
+    /// ONNX Runtime's shared library (else `ORT_DYLIB_PATH`).
+    pub ort_lib: Option<std::path::PathBuf>,
+    /// Use `model_int8.onnx` instead of `model.onnx`.
+    pub quantized: bool,
+}
+
+impl ScorerOptions {
+    /// Options for `model` with defaults: all cores, one thread per pass,
+    /// batches of 8, candle.
+    pub fn new(model: impl Into<String>) -> Self {
+        ScorerOptions {
+            model: model.into(),
+            backend: BackendKind::Candle,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            intra_threads: 1,
+            batch_size: 8,
+            ort_lib: None,
+            quantized: false,
+        }
+    }
+
+    /// Batches in flight at once.
+    pub fn workers(&self) -> usize {
+        (self.threads / self.intra_threads.max(1)).max(1)
+    }
 }
 
 /// The three stance probabilities of one pair; they sum to 1.
@@ -91,14 +123,30 @@ pub fn hypothesis(template: &str, target: &str) -> Result<String> {
 }
 
 /// Timings and sizes of one scoring call, for `bench` and logs.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ScoreStats {
     pub pairs: usize,
     pub tokens: usize,
     pub padded_tokens: usize,
     pub batches: usize,
     pub tokenize_secs: f64,
+    /// Wall time of all forward passes.
     pub forward_secs: f64,
+    /// Wall time of each forward pass.
+    pub batch_secs: Vec<f64>,
+}
+
+impl ScoreStats {
+    /// Add another call's counts and timings.
+    pub fn add(&mut self, o: &ScoreStats) {
+        self.pairs += o.pairs;
+        self.tokens += o.tokens;
+        self.padded_tokens += o.padded_tokens;
+        self.batches += o.batches;
+        self.tokenize_secs += o.tokenize_secs;
+        self.forward_secs += o.forward_secs;
+        self.batch_secs.extend_from_slice(&o.batch_secs);
+    }
 }
 
 /// A loaded model, ready to score pairs.
@@ -122,6 +170,21 @@ impl Scorer {
                 &raw,
                 ModelType::Classifier,
             )?),
+            #[cfg(feature = "ort")]
+            BackendKind::Ort => Arc::new(onnx::OrtBackend::load(
+                &files.onnx(opts.quantized)?,
+                opts.ort_lib.as_deref(),
+                onnx::OrtLayout {
+                    sessions: opts.workers(),
+                    intra_threads: opts.intra_threads,
+                },
+                ModelType::Classifier,
+            )?),
+            #[cfg(not(feature = "ort"))]
+            BackendKind::Ort => bail!(
+                "this stance was built without the ONNX Runtime backend; rebuild it with \
+                 `cargo build --release --features ort`"
+            ),
         };
         let tokenizer = load_tokenizer(&files.tokenizer, config.max_tokens())?;
         Self::new(backend, tokenizer, labels, opts, files.name)
@@ -139,7 +202,7 @@ impl Scorer {
             bail!("--batch-size must be at least 1");
         }
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.threads.max(1))
+            .num_threads(opts.workers())
             .thread_name(|i| format!("stance-score-{i}"))
             .build()
             .context("cannot start the scoring threads")?;
@@ -207,13 +270,20 @@ impl Scorer {
         stats.padded_tokens = batches.iter().map(|(_, b)| b.padded_tokens()).sum();
 
         let t1 = std::time::Instant::now();
-        let results = self.pool.install(|| {
+        let timed = self.pool.install(|| {
             batches
                 .par_iter()
-                .map(|(_, b)| self.backend.predict(b))
+                .map(|(_, b)| {
+                    let t = std::time::Instant::now();
+                    self.backend
+                        .predict(b)
+                        .map(|r| (r, t.elapsed().as_secs_f64()))
+                })
                 .collect::<Result<Vec<_>>>()
         })?;
         stats.forward_secs = t1.elapsed().as_secs_f64();
+        let (results, secs): (Vec<_>, Vec<_>) = timed.into_iter().unzip();
+        stats.batch_secs = secs;
 
         let mut out = vec![Vec::new(); pairs.len()];
         for ((idx, _), rows) in batches.iter().zip(results) {

@@ -75,6 +75,33 @@ impl ModelFiles {
         })
     }
 
+    /// The ONNX export in the model's folder: `model.onnx`, or
+    /// `model_int8.onnx` when `quantized` (also looked for under `onnx/`).
+    pub fn onnx(&self, quantized: bool) -> Result<PathBuf> {
+        let name = if quantized {
+            "model_int8.onnx"
+        } else {
+            "model.onnx"
+        };
+        let dir = self.dir();
+        [dir.join(name), dir.join("onnx").join(name)]
+            .into_iter()
+            .find(|p| p.is_file())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "model folder {}: no {name}; --backend ort needs an ONNX export, made with \
+                     `scripts/export_onnx.py {}`{}",
+                    dir.display(),
+                    dir.display(),
+                    if quantized {
+                        " and then scripts/quantize_onnx.py"
+                    } else {
+                        ""
+                    }
+                )
+            })
+    }
+
     pub fn dir(&self) -> &Path {
         self.config.parent().unwrap_or(Path::new("."))
     }
@@ -142,6 +169,24 @@ pub struct ModelConfig {
     pub max_position_embeddings: Option<usize>,
     #[serde(default)]
     pub hidden_size: Option<usize>,
+    #[serde(default)]
+    pub num_hidden_layers: Option<usize>,
+    #[serde(default)]
+    pub intermediate_size: Option<usize>,
+}
+
+impl ModelConfig {
+    /// Multiply-adds × 2 of one forward pass over a sequence of `len`
+    /// tokens: the dense layers plus attention scores and mixing. `None`
+    /// when the config lacks the sizes.
+    pub fn flops(&self, len: f64) -> Option<f64> {
+        let h = self.hidden_size? as f64;
+        let l = self.num_hidden_layers? as f64;
+        let i = self.intermediate_size? as f64;
+        let dense = 2.0 * (4.0 * h * h + 2.0 * h * i);
+        let attention = 2.0 * 2.0 * len * h;
+        Some(l * len * (dense + attention))
+    }
 }
 
 impl ModelConfig {
@@ -306,6 +351,8 @@ mod tests {
                 .collect(),
             max_position_embeddings: Some(512),
             hidden_size: None,
+            num_hidden_layers: None,
+            intermediate_size: None,
         }
     }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Score the same pairs as `stance bench` with Hugging Face transformers on PyTorch.
+
+    stance bench --model M --sentences 512 --write-pairs /tmp/pairs.jsonl
+    LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread \
+        .venv/bin/python benches/baseline_torch.py M /tmp/pairs.jsonl --threads 1 --batch-size 8
+
+Uses the reference setup (Debian python3-torch 1.13, transformers 4.30.2,
+OpenBLAS pthread build). Pairs are sorted by token length and padded per
+batch exactly as stance does, so the comparison is of the inference
+engines, not of batching strategies. Prints one JSON line per setting.
+"""
+import argparse
+import json
+import time
+
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("pairs")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=8)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    tok = AutoTokenizer.from_pretrained(args.model)
+    model = AutoModelForSequenceClassification.from_pretrained(args.model).eval()
+    with open(args.pairs, encoding="utf-8") as f:
+        pairs = [json.loads(line) for line in f if line.strip()]
+    enc = [tok(p["premise"], p["hypothesis"], truncation=True, max_length=512) for p in pairs]
+    order = sorted(range(len(pairs)), key=lambda i: len(enc[i]["input_ids"]))
+    batches = [order[i:i + args.batch_size] for i in range(0, len(order), args.batch_size)]
+
+    def run(bs):
+        with torch.inference_mode():
+            for b in bs:
+                feats = tok.pad([enc[i] for i in b], return_tensors="pt")
+                model(**feats)
+
+    run(batches[: max(1, 32 // args.batch_size)])  # warm-up
+    t = time.perf_counter()
+    run(batches)
+    secs = time.perf_counter() - t
+    print(json.dumps({
+        "engine": "pytorch",
+        "torch": torch.__version__,
+        "threads": args.threads,
+        "batch_size": args.batch_size,
+        "pairs": len(pairs),
+        "pairs_per_sec": len(pairs) / secs,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Side-by-side throughput: PyTorch (benches/baseline_torch.py) against
+# `stance bench` with candle and with ONNX Runtime, alternating in one run so
+# that machine noise hits all engines alike. Prints pairs/s and ratios.
+#
+#   benches/compare.sh [MODEL_DIR] [SENTENCES] [ROUNDS] [BATCH]
+#
+# MODEL_DIR defaults to target/bench-model (benches/make_bench_model.py).
+# Needs: target/release/stance built with --features ort, ORT_DYLIB_PATH
+# (or the onnxruntime Python package), and the Python reference venv in
+# .venv (or PYTHON=...). See BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODEL=${1:-target/bench-model}
+N=${2:-512}
+ROUNDS=${3:-2}
+BATCH=${4:-8}
+PY=${PYTHON:-.venv/bin/python}
+STANCE=${STANCE:-target/release/stance}
+export LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$STANCE" bench --model "$MODEL" --sentences "$N" --write-pairs "$work/pairs.jsonl"
+results="$work/results.jsonl"
+for round in $(seq 1 "$ROUNDS"); do
+    for threads in 1 2; do
+        echo "round $round, $threads thread(s)" >&2
+        "$PY" benches/baseline_torch.py "$MODEL" "$work/pairs.jsonl" --threads "$threads" \
+            --batch-size "$BATCH" >> "$results"
+        for backend in candle ort; do
+            "$STANCE" bench --model "$MODEL" --backend "$backend" --sentences "$N" \
+                --threads "$threads" --batch-size "$BATCH" --json "$work/b.json" > /dev/null
+            python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); s=r["settings"][0]; print(json.dumps({"engine": "stance-"+s["backend"], "threads": s["threads"], "batch_size": s["batch_size"], "pairs": s["pairs"], "pairs_per_sec": s["pairs_per_sec"]}))' "$work/b.json" >> "$results"
+        done
+    done
+done
+
+python3 - "$results" <<'PYEOF'
+import json, sys, statistics
+rows = [json.loads(l) for l in open(sys.argv[1])]
+by = {}
+for r in rows:
+    by.setdefault((r["engine"], r["threads"]), []).append(r["pairs_per_sec"])
+torch_best = max(statistics.median(v) for (e, t), v in by.items() if e == "pytorch")
+print(f"{'engine':<14} {'threads':>7} {'pairs/s (median)':>17} {'x PyTorch best':>15}")
+for (e, t), v in sorted(by.items()):
+    m = statistics.median(v)
+    print(f"{e:<14} {t:>7} {m:>17.1f} {m / torch_best:>15.2f}")
+PYEOF
