@@ -14,6 +14,8 @@ import argparse
 import json
 import time
 
+from transformers.utils import logging as hf_logging
+
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -26,6 +28,7 @@ def main():
     ap.add_argument("--batch-size", type=int, default=8)
     args = ap.parse_args()
 
+    hf_logging.set_verbosity_error()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     tok = AutoTokenizer.from_pretrained(args.model)

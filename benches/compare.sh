@@ -28,10 +28,16 @@ for round in $(seq 1 "$ROUNDS"); do
         echo "round $round, $threads thread(s)" >&2
         "$PY" benches/baseline_torch.py "$MODEL" "$work/pairs.jsonl" --threads "$threads" \
             --batch-size "$BATCH" >> "$results"
-        for backend in candle ort; do
-            "$STANCE" bench --model "$MODEL" --backend "$backend" --sentences "$N" \
+        engines="candle ort"
+        [ -f "$MODEL/model_int8.onnx" ] && engines="$engines ort-int8"
+        for engine in $engines; do
+            case $engine in
+                ort-int8) flags=(--backend ort --quantized) ;;
+                *) flags=(--backend "$engine") ;;
+            esac
+            "$STANCE" bench --model "$MODEL" "${flags[@]}" --sentences "$N" \
                 --threads "$threads" --batch-size "$BATCH" --json "$work/b.json" > /dev/null
-            python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); s=r["settings"][0]; print(json.dumps({"engine": "stance-"+s["backend"], "threads": s["threads"], "batch_size": s["batch_size"], "pairs": s["pairs"], "pairs_per_sec": s["pairs_per_sec"]}))' "$work/b.json" >> "$results"
+            python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); s=r["settings"][0]; print(json.dumps({"engine": "stance-"+sys.argv[2], "threads": s["threads"], "batch_size": s["batch_size"], "pairs": s["pairs"], "pairs_per_sec": s["pairs_per_sec"]}))' "$work/b.json" "$engine" >> "$results"
         done
     done
 done

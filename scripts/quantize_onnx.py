@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Quantise an exported model.onnx to int8 for `stance --backend ort --quantized`.
 
-    python3 -m venv /tmp/ort && /tmp/ort/bin/pip install onnxruntime==1.31.1
+    python3 -m venv /tmp/ort && /tmp/ort/bin/pip install onnxruntime==1.31.1 onnx==1.17.0 ml_dtypes==0.4.1
     /tmp/ort/bin/python scripts/quantize_onnx.py MODEL_DIR
 
 Writes MODEL_DIR/model_int8.onnx with dynamic int8 weights, per channel and

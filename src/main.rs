@@ -24,6 +24,8 @@ enum Command {
     EvalAttribution(cmd::eval_attribution::EvalAttributionArgs),
     /// Measure throughput: pairs/s, tokens/s, batch latency, peak memory.
     Bench(cmd::bench::BenchArgs),
+    /// Measure a model on labelled data: accuracy, F1, F_avg, confusion.
+    Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -36,6 +38,7 @@ fn main() -> std::process::ExitCode {
         let intra = match &cli.command {
             Command::Run(a) => a.model.intra_threads,
             Command::Bench(a) => a.intra_threads,
+            Command::Eval(a) => a.model.intra_threads,
             _ => 1,
         };
         // SAFETY: no other thread exists yet.
@@ -57,6 +60,7 @@ fn main() -> std::process::ExitCode {
         Command::Run(a) => cmd::run::main(a),
         Command::EvalAttribution(a) => cmd::eval_attribution::main(a),
         Command::Bench(a) => cmd::bench::main(a),
+        Command::Eval(a) => cmd::eval::main(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,3 +1,4 @@
 //! Measuring the stages against labelled data.
 
 pub mod attribution;
+pub mod stance;

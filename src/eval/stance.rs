@@ -1,0 +1,381 @@
+//! Stance and NLI evaluation: datasets, and the metrics `stance eval`
+//! reports.
+//!
+//! Formats:
+//! - `snli`: SNLI JSON lines (`sentence1`, `sentence2`, `gold_label`);
+//!   pairs are scored as NLI, premise against hypothesis, and rows whose
+//!   gold label is `-` (no annotator majority) are dropped and counted;
+//! - `csv` / `jsonl`: rows of `text,label[,target]`, the shape researchers
+//!   bring; labels are `favor`, `against` or `none` (`neutral` is read as
+//!   `none`); a row without a target uses the default one.
+//!
+//! Metrics: accuracy, macro-F1, per-class precision, recall and F1, the
+//! confusion matrix, and F_avg, the SemEval-2016 stance metric: the mean of
+//! F1(favor) and F1(against).
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+/// Stance labels, in the order of [`Metrics`] rows and columns.
+pub const STANCE_LABELS: [&str; 3] = ["favor", "against", "none"];
+/// NLI labels in the same order (entailment is favor).
+pub const NLI_LABELS: [&str; 3] = ["entailment", "contradiction", "neutral"];
+
+/// How a dataset file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Snli,
+    Csv,
+    Jsonl,
+}
+
+impl Format {
+    /// Guess from the file name: `.csv` is csv, a name with `snli` is snli,
+    /// other `.jsonl` is jsonl.
+    pub fn guess(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_string_lossy().to_lowercase();
+        if name.ends_with(".csv") {
+            Some(Format::Csv)
+        } else if name.contains("snli") {
+            Some(Format::Snli)
+        } else if name.ends_with(".jsonl") || name.ends_with(".json") {
+            Some(Format::Jsonl)
+        } else {
+            None
+        }
+    }
+}
+
+/// One labelled example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub text: String,
+    /// The target claim (stance formats) or the hypothesis itself (snli).
+    pub target: Option<String>,
+    /// Index into [`STANCE_LABELS`].
+    pub label: usize,
+}
+
+/// A loaded dataset.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub format: Format,
+    pub examples: Vec<Example>,
+    /// Rows left out, with why (SNLI's `-` labels).
+    pub dropped: usize,
+}
+
+/// Read a stance label: favor/against/none, with common spellings.
+pub fn parse_stance_label(s: &str) -> Option<usize> {
+    match s.trim().to_lowercase().as_str() {
+        "favor" | "favour" | "pro" | "for" | "support" => Some(0),
+        "against" | "con" | "oppose" => Some(1),
+        "none" | "neutral" | "neither" | "unrelated" => Some(2),
+        _ => None,
+    }
+}
+
+fn parse_nli_label(s: &str) -> Option<usize> {
+    NLI_LABELS
+        .iter()
+        .position(|l| l.eq_ignore_ascii_case(s.trim()))
+}
+
+/// Load a dataset file.
+pub fn load(path: &Path, format: Format) -> Result<Dataset> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read it (is it UTF-8?)", path.display()))?;
+    let mut examples = Vec::new();
+    let mut dropped = 0;
+    let where_ = |line: usize| format!("{}, line {line}", path.display());
+    match format {
+        Format::Snli => {
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let v: serde_json::Value = serde_json::from_str(line)
+                    .with_context(|| format!("{}: not JSON", where_(i + 1)))?;
+                let field = |k: &str| -> Result<String> {
+                    v.get(k)
+                        .and_then(|x| x.as_str())
+                        .map(str::to_string)
+                        .with_context(|| format!("{}: no `{k}` string", where_(i + 1)))
+                };
+                let gold = field("gold_label")?;
+                if gold == "-" {
+                    dropped += 1;
+                    continue;
+                }
+                let label = parse_nli_label(&gold).with_context(|| {
+                    format!(
+                        "{}: gold_label `{gold}` is not entailment, contradiction, neutral or -",
+                        where_(i + 1)
+                    )
+                })?;
+                examples.push(Example {
+                    text: field("sentence1")?,
+                    target: Some(field("sentence2")?),
+                    label,
+                });
+            }
+        }
+        Format::Jsonl => {
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let v: serde_json::Value = serde_json::from_str(line)
+                    .with_context(|| format!("{}: not JSON", where_(i + 1)))?;
+                let get = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+                let text =
+                    get("text").with_context(|| format!("{}: no `text` string", where_(i + 1)))?;
+                let raw = get("label")
+                    .with_context(|| format!("{}: no `label` string", where_(i + 1)))?;
+                let label = parse_stance_label(&raw).with_context(|| {
+                    format!(
+                        "{}: label `{raw}` is not favor, against or none",
+                        where_(i + 1)
+                    )
+                })?;
+                examples.push(Example {
+                    text,
+                    target: get("target").filter(|t| !t.trim().is_empty()),
+                    label,
+                });
+            }
+        }
+        Format::Csv => {
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let headers = r
+                .headers()
+                .with_context(|| format!("{}: no header row", path.display()))?
+                .clone();
+            let col = |name: &str| {
+                headers
+                    .iter()
+                    .position(|h| h.trim().eq_ignore_ascii_case(name))
+            };
+            let (Some(ti), Some(li)) = (col("text"), col("label")) else {
+                bail!(
+                    "{}: the header needs `text` and `label` columns (and optionally `target`); it has {:?}",
+                    path.display(),
+                    headers.iter().collect::<Vec<_>>()
+                );
+            };
+            let gi = col("target");
+            for (i, rec) in r.records().enumerate() {
+                let row = i + 2;
+                let rec = rec.with_context(|| format!("{}: bad CSV", where_(row)))?;
+                let raw = rec.get(li).unwrap_or("");
+                let label = parse_stance_label(raw).with_context(|| {
+                    format!(
+                        "{}: label `{raw}` is not favor, against or none",
+                        where_(row)
+                    )
+                })?;
+                examples.push(Example {
+                    text: rec.get(ti).unwrap_or("").to_string(),
+                    target: gi
+                        .and_then(|g| rec.get(g))
+                        .map(str::to_string)
+                        .filter(|t| !t.trim().is_empty()),
+                    label,
+                });
+            }
+        }
+    }
+    if examples.is_empty() {
+        bail!("{}: no labelled examples", path.display());
+    }
+    Ok(Dataset {
+        format,
+        examples,
+        dropped,
+    })
+}
+
+/// Per-class precision, recall and F1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClassScores {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+/// The metrics of one evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metrics {
+    pub labels: Vec<String>,
+    pub n: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    /// Mean of F1 of the first two labels (favor and against).
+    pub f_avg: f64,
+    pub per_class: Vec<ClassScores>,
+    /// `confusion[gold][predicted]`.
+    pub confusion: Vec<Vec<usize>>,
+}
+
+fn div(a: f64, b: f64) -> f64 {
+    if b == 0.0 {
+        0.0
+    } else {
+        a / b
+    }
+}
+
+impl Metrics {
+    /// Metrics of predictions against gold labels (indices into `labels`).
+    pub fn compute(labels: &[&str], gold: &[usize], pred: &[usize]) -> Metrics {
+        let k = labels.len();
+        let mut confusion = vec![vec![0usize; k]; k];
+        for (&g, &p) in gold.iter().zip(pred) {
+            confusion[g][p] += 1;
+        }
+        let n = gold.len();
+        let correct: usize = (0..k).map(|i| confusion[i][i]).sum();
+        let per_class: Vec<ClassScores> = (0..k)
+            .map(|c| {
+                let tp = confusion[c][c] as f64;
+                let predicted: usize = (0..k).map(|g| confusion[g][c]).sum();
+                let support: usize = confusion[c].iter().sum();
+                let precision = div(tp, predicted as f64);
+                let recall = div(tp, support as f64);
+                ClassScores {
+                    precision,
+                    recall,
+                    f1: div(2.0 * precision * recall, precision + recall),
+                    support,
+                }
+            })
+            .collect();
+        Metrics {
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            n,
+            accuracy: div(correct as f64, n as f64),
+            macro_f1: per_class.iter().map(|c| c.f1).sum::<f64>() / k as f64,
+            f_avg: (per_class[0].f1 + per_class[1].f1) / 2.0,
+            per_class,
+            confusion,
+        }
+    }
+
+    /// The report as text.
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "{} examples: accuracy {:.1}, macro-F1 {:.1}, F_avg {:.1} (mean F1 of {} and {})\n",
+            self.n,
+            100.0 * self.accuracy,
+            100.0 * self.macro_f1,
+            100.0 * self.f_avg,
+            self.labels[0],
+            self.labels[1]
+        );
+        s.push_str(&format!(
+            "{:<14} {:>9} {:>7} {:>6} {:>8}\n",
+            "class", "precision", "recall", "F1", "support"
+        ));
+        for (l, c) in self.labels.iter().zip(&self.per_class) {
+            s.push_str(&format!(
+                "{:<14} {:>9.1} {:>7.1} {:>6.1} {:>8}\n",
+                l,
+                100.0 * c.precision,
+                100.0 * c.recall,
+                100.0 * c.f1,
+                c.support
+            ));
+        }
+        s.push_str("confusion (rows gold, columns predicted):\n");
+        s.push_str(&format!("{:<14}", ""));
+        for l in &self.labels {
+            s.push_str(&format!(" {l:>13}"));
+        }
+        s.push('\n');
+        for (l, row) in self.labels.iter().zip(&self.confusion) {
+            s.push_str(&format!("{l:<14}"));
+            for v in row {
+                s.push_str(&format!(" {v:>13}"));
+            }
+            s.push('\n');
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_computed_by_hand() {
+        // gold:  F F F A A N N N N N
+        // pred:  F F A A N N N F N N
+        let gold = [0, 0, 0, 1, 1, 2, 2, 2, 2, 2];
+        let pred = [0, 0, 1, 1, 2, 2, 2, 0, 2, 2];
+        let m = Metrics::compute(&STANCE_LABELS, &gold, &pred);
+        assert_eq!(
+            m.confusion,
+            vec![vec![2, 1, 0], vec![0, 1, 1], vec![1, 0, 4]]
+        );
+        assert!((m.accuracy - 0.7).abs() < 1e-12);
+        // favor: P 2/3, R 2/3, F1 2/3. against: P 1/2, R 1/2, F1 1/2.
+        // none: P 4/5, R 4/5, F1 4/5.
+        assert!((m.per_class[0].f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert!((m.per_class[1].f1 - 0.5).abs() < 1e-12);
+        assert!((m.per_class[2].precision - 0.8).abs() < 1e-12);
+        assert!((m.f_avg - (2.0 / 3.0 + 0.5) / 2.0).abs() < 1e-12);
+        assert!((m.macro_f1 - (2.0 / 3.0 + 0.5 + 0.8) / 3.0).abs() < 1e-12);
+        assert_eq!(m.per_class[2].support, 5);
+    }
+
+    #[test]
+    fn a_class_never_predicted_scores_zero_not_nan() {
+        let m = Metrics::compute(&STANCE_LABELS, &[0, 1, 2], &[2, 2, 2]);
+        assert_eq!(m.per_class[0].precision, 0.0);
+        assert_eq!(m.per_class[0].f1, 0.0);
+        assert_eq!(m.f_avg, 0.0);
+        assert!((m.accuracy - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn loads_the_three_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        let snli = dir.path().join("snli_test.jsonl");
+        std::fs::write(
+            &snli,
+            "{\"sentence1\": \"A man sleeps.\", \"sentence2\": \"A man rests.\", \"gold_label\": \"entailment\"}\n\
+             {\"sentence1\": \"A dog runs.\", \"sentence2\": \"A cat sits.\", \"gold_label\": \"-\"}\n\
+             {\"sentence1\": \"A dog runs.\", \"sentence2\": \"No dog runs.\", \"gold_label\": \"contradiction\"}\n",
+        )
+        .unwrap();
+        let d = load(&snli, Format::guess(&snli).unwrap()).unwrap();
+        assert_eq!(d.format, Format::Snli);
+        assert_eq!((d.examples.len(), d.dropped), (2, 1));
+        assert_eq!(d.examples[1].label, 1);
+
+        let csv = dir.path().join("mine.csv");
+        std::fs::write(&csv, "text,label,target\n\"Wages must rise, she said.\",favor,The minimum wage should be raised\nIt rained.,neutral,\n").unwrap();
+        let d = load(&csv, Format::guess(&csv).unwrap()).unwrap();
+        assert_eq!(d.examples[0].label, 0);
+        assert_eq!(d.examples[1].label, 2);
+        assert_eq!(d.examples[1].target, None);
+
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(&bad, "text,label\nFine.,favor\nHmm.,maybe\n").unwrap();
+        let err = load(&bad, Format::Csv).unwrap_err().to_string();
+        assert!(err.contains("line 3") && err.contains("maybe"), "{err}");
+
+        let jl = dir.path().join("mine.jsonl");
+        std::fs::write(
+            &jl,
+            "{\"text\": \"No.\", \"label\": \"against\", \"target\": \"X\"}\n",
+        )
+        .unwrap();
+        let d = load(&jl, Format::Jsonl).unwrap();
+        assert_eq!(d.examples[0].target.as_deref(), Some("X"));
+    }
+}
