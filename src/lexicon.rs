@@ -187,6 +187,7 @@ const SPEECH_VERBS: &[&str] = &[
 /// Verbs that introduce quoted words but are not verbs of saying on their
 /// own.
 const QUOTE_ONLY_VERBS: &[&str] = &[
+    "put",
     "continue",
     "continues",
     "continued",
@@ -291,10 +292,8 @@ const ATTITUDE_VERBS: &[&str] = &[
     "welcomed",
     "applaud",
     "applauded",
-    "attacks",
     "attacked",
     "mock",
-    "mocks",
     "mocked",
     "recommend",
     "recommends",

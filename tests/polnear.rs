@@ -22,7 +22,7 @@ fn dev_split_scores_at_least_the_recorded_figures() {
     let ev = stance::eval::attribution::evaluate(&articles);
     // Well under the one-minute budget, even in a debug build.
     assert!(t0.elapsed().as_secs() < 60);
-    // README figures (dev): F1 75.2 at 0.3, 74.6 at 0.8, speaker 80.9.
+    // README figures (dev): F1 75.2 at 0.3, 74.6 at 0.8, speaker 81.2.
     assert!(ev.at_30.f1() > 0.74, "F1@0.3 {}", ev.at_30.f1());
     assert!(ev.at_80.f1() > 0.735, "F1@0.8 {}", ev.at_80.f1());
     assert!(

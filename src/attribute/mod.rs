@@ -317,6 +317,11 @@ fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
     if let Some(c) = colon_intro(toks) {
         out.push(c);
     }
+    if info.starts_quoted {
+        if let Some(c) = quote_then_name_verb(toks) {
+            out.push(c);
+        }
+    }
     let near_end = |i: usize| toks.len().saturating_sub(i) <= 10;
     let after_break = |k: usize| {
         k.checked_sub(1).is_some_and(|p| {
@@ -374,6 +379,50 @@ fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
         });
     }
     out
+}
+
+/// `“Q,” Trump shot back.`: after a quotation that opens the sentence, a
+/// name (or pronoun) and a verb that close it are the attribution, whatever
+/// the verb.
+fn quote_then_name_verb(toks: &[Tok]) -> Option<Candidate> {
+    let close = toks.iter().rposition(|t| t.kind == TokKind::CloseQuote)?;
+    let mut k = close + 1;
+    while toks.get(k).is_some_and(|t| t.is_punct(',')) {
+        k += 1;
+    }
+    let first = k;
+    let is_pronoun = toks
+        .get(k)
+        .is_some_and(|t| t.is_frame_word() && lexicon::pronoun_kind(t.text).is_some());
+    if is_pronoun {
+        k += 1;
+    } else {
+        while toks.get(k).is_some_and(|t| {
+            t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text)
+        }) {
+            k += 1;
+        }
+    }
+    if k == first {
+        return None;
+    }
+    let verb = toks.get(k).filter(|t| {
+        t.is_frame_word()
+            && t.text.chars().next().is_some_and(char::is_lowercase)
+            && !lexicon::is_function_word(t.text)
+            && !lexicon::is_be_verb(t.text)
+    })?;
+    // Only short trailing words may follow: `back`, `on Monday`, `.`.
+    let rest = &toks[k + 1..];
+    if rest.iter().filter(|t| t.is_word()).count() > 4 || rest.iter().any(|t| t.quoted) {
+        return None;
+    }
+    Some(Candidate {
+        np: Np { first, last: k - 1 },
+        cue: (verb.start, verb.end),
+        speech: true,
+        trailing: true,
+    })
 }
 
 /// A headline or lead that opens with a speaker and a colon:

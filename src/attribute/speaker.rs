@@ -65,8 +65,12 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
             if !toks[c].is_punct(',') {
                 return None;
             }
-            // “The chief executive, Dana Park, said”: the name is the speaker.
-            if c + 1 < j && toks[c + 1..j].iter().all(is_name_word) {
+            // “The chief executive, Dana Park, said”: the name is the
+            // speaker when a common noun stands before it (but not in
+            // “Rep. Chris Collins, R-NY, says”).
+            let common_before =
+                c >= 1 && toks[c - 1].is_frame_word() && !toks[c - 1].is_capitalised();
+            if common_before && c + 1 < j && toks[c + 1..j].iter().all(is_name_word) {
                 return Some(Np {
                     first: c + 1,
                     last: j - 1,
@@ -174,6 +178,7 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
             return Some(Np { first: a, last: j });
         }
         if lexicon::is_function_word(p.text)
+            || lexicon::pronoun_kind(p.text).is_some()
             || lexicon::is_preposition(p.text)
             || lexicon::is_be_verb(p.text)
             || lexicon::cue_strength(p.text).is_some()
@@ -246,7 +251,10 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
             return None;
         }
         let l = t.text.to_lowercase();
-        let fronted = lexicon::is_preposition(&l)
+        // A participial opener: “Recognizing this, Rubio …”.
+        let participle_opener = i == 0 && l.ends_with("ing") && l.len() > 4;
+        let fronted = participle_opener
+            || lexicon::is_preposition(&l)
             || (lexicon::is_function_word(&l) && !lexicon::is_determiner(&l))
             || (l.ends_with("ly") && !t.is_capitalised())
             || l == "though";

@@ -220,3 +220,17 @@ fn headline_colon_names_the_speaker() {
     let r = run("Update: the bridge will open in May");
     assert_eq!(r[0].1, NARRATOR);
 }
+
+#[test]
+fn quote_then_name_and_any_verb() {
+    let r = run("“That is a lie,” Okafor shot back.");
+    assert_eq!((r[0].1.as_str(), r[0].2), ("Okafor", Kind::Direct));
+    let r = run("“We will see,” she smiled.");
+    assert_eq!(r[0].1, UNKNOWN, "no antecedent for the pronoun");
+    let r =
+        run("“Stop,” the crowd of protesters outside the gates chanted loudly for hours on end.");
+    assert_ne!(
+        r[0].1, "the crowd",
+        "too long a tail to be an attribution by rule"
+    );
+}
