@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! stance eval DATASET [--model DIR_OR_HUB_ID] [--target TEXT] [--hypothesis TEMPLATE]
-//!             [--format snli|csv|jsonl] [--out FILE] [--predictions FILE]
+//!             [--format snli|csv|jsonl] [--split NAME] [--out FILE] [--predictions FILE]
 //! ```
 //!
 //! Prints accuracy, macro-F1, per-class precision/recall/F1, the confusion
@@ -38,6 +38,9 @@ pub struct EvalArgs {
     /// Dataset format [default: from the file name].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Score only the rows whose `split` column has this value (dev, test).
+    #[arg(long, value_name = "NAME")]
+    pub split: Option<String>,
     /// Write the metrics as JSON.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -60,7 +63,12 @@ pub fn main(args: EvalArgs) -> Result<()> {
             args.dataset.display()
         ),
     };
-    let data = load(&args.dataset, format)?;
+    let mut data = load(&args.dataset, format)?;
+    if let Some(split) = &args.split {
+        data = data
+            .only_split(split)
+            .with_context(|| format!("{}", args.dataset.display()))?;
+    }
     score::hypothesis(&args.hypothesis, &args.target)?;
     let scorer = Scorer::load(&args.model.scorer_options()?)?;
 

@@ -56,6 +56,8 @@ pub struct Example {
     pub target: Option<String>,
     /// Index into [`STANCE_LABELS`].
     pub label: usize,
+    /// The row's `split` column (`dev`, `test`, …), if the data has one.
+    pub split: Option<String>,
 }
 
 /// A loaded dataset.
@@ -119,6 +121,7 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                     text: field("sentence1")?,
                     target: Some(field("sentence2")?),
                     label,
+                    split: None,
                 });
             }
         }
@@ -144,6 +147,7 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                     text,
                     target: get("target").filter(|t| !t.trim().is_empty()),
                     label,
+                    split: get("split"),
                 });
             }
         }
@@ -166,6 +170,7 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                 );
             };
             let gi = col("target");
+            let si = col("split");
             for (i, rec) in r.records().enumerate() {
                 let row = i + 2;
                 let rec = rec.with_context(|| format!("{}: bad CSV", where_(row)))?;
@@ -183,6 +188,7 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                         .map(str::to_string)
                         .filter(|t| !t.trim().is_empty()),
                     label,
+                    split: si.and_then(|c| rec.get(c)).map(|v| v.trim().to_string()),
                 });
             }
         }
@@ -195,6 +201,17 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
         examples,
         dropped,
     })
+}
+
+impl Dataset {
+    /// Keep only the rows of one split (the `split` column).
+    pub fn only_split(mut self, split: &str) -> Result<Self> {
+        self.examples.retain(|e| e.split.as_deref() == Some(split));
+        if self.examples.is_empty() {
+            bail!("no rows have split `{split}` (the data needs a `split` column)");
+        }
+        Ok(self)
+    }
 }
 
 /// Per-class precision, recall and F1.
