@@ -296,68 +296,35 @@ fn bad_inputs_fail_with_clear_errors_and_no_partial_output() {
         "the output folder was created by the failed run and must be gone"
     );
 
-    // Model folder missing files.
+    // Model folder missing files, then a config.json without NLI labels.
     let model = dir.path().join("model");
     std::fs::create_dir(&model).unwrap();
-    std::fs::copy(
-        Path::new(&tiny()).join("config.json"),
-        model.join("config.json"),
-    )
-    .unwrap();
-    assert_fails_cleanly(
-        &[
+    let copy_fixture = |name: &str| {
+        std::fs::copy(Path::new(&tiny()).join(name), model.join(name)).unwrap();
+    };
+    let fails_with_model = |needle: &str| {
+        let args = [
             "run",
             good.to_str().unwrap(),
             "--model",
             model.to_str().unwrap(),
             "--out",
             o,
-        ],
-        &out,
-        "tokenizer.json is missing",
-    );
-    std::fs::copy(
-        Path::new(&tiny()).join("tokenizer.json"),
-        model.join("tokenizer.json"),
-    )
-    .unwrap();
-    assert_fails_cleanly(
-        &[
-            "run",
-            good.to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-            "--out",
-            o,
-        ],
-        &out,
-        "no weights",
-    );
-
-    // config.json without NLI labels.
-    std::fs::copy(
-        Path::new(&tiny()).join("model.safetensors"),
-        model.join("model.safetensors"),
-    )
-    .unwrap();
+        ];
+        assert_fails_cleanly(&args, &out, needle);
+    };
+    copy_fixture("config.json");
+    fails_with_model("tokenizer.json is missing");
+    copy_fixture("tokenizer.json");
+    fails_with_model("no weights");
+    copy_fixture("model.safetensors");
     let cfg = std::fs::read_to_string(model.join("config.json")).unwrap();
     let cfg = cfg
         .replace("\"NEUTRAL\"", "\"LABEL_0\"")
         .replace("\"Contradiction\"", "\"LABEL_1\"")
         .replace("\"entailment\"", "\"LABEL_2\"");
     std::fs::write(model.join("config.json"), cfg).unwrap();
-    assert_fails_cleanly(
-        &[
-            "run",
-            good.to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-            "--out",
-            o,
-        ],
-        &out,
-        "entailment, contradiction and neutral",
-    );
+    fails_with_model("entailment, contradiction and neutral");
 
     // A template without a slot.
     assert_fails_cleanly(

@@ -16,7 +16,11 @@ fn words(s: &str) -> HashSet<String> {
 
 #[test]
 fn stance_dev_is_balanced_and_split() {
-    let d = load(&std::path::Path::new(ROOT).join("datasets/stance-dev.csv"), Format::Csv).unwrap();
+    let d = load(
+        &std::path::Path::new(ROOT).join("datasets/stance-dev.csv"),
+        Format::Csv,
+    )
+    .unwrap();
     assert_eq!(d.examples.len(), 310);
     let mut per: BTreeMap<(String, usize), usize> = BTreeMap::new();
     for e in &d.examples {
@@ -29,8 +33,16 @@ fn stance_dev_is_balanced_and_split() {
         .map(|(_, n)| n)
         .sum();
     assert_eq!(russia, 160);
-    let dev = d.examples.iter().filter(|e| e.split.as_deref() == Some("dev")).count();
-    let test = d.examples.iter().filter(|e| e.split.as_deref() == Some("test")).count();
+    let dev = d
+        .examples
+        .iter()
+        .filter(|e| e.split.as_deref() == Some("dev"))
+        .count();
+    let test = d
+        .examples
+        .iter()
+        .filter(|e| e.split.as_deref() == Some("test"))
+        .count();
     assert_eq!((dev, test), (159, 151));
     let texts: HashSet<&str> = d.examples.iter().map(|e| e.text.as_str()).collect();
     assert_eq!(texts.len(), 310, "no duplicate sentences");
@@ -40,14 +52,26 @@ fn stance_dev_is_balanced_and_split() {
 fn stance_data_does_not_copy_the_founding_article() {
     let article = std::fs::read_to_string(format!("{ROOT}/datasets/helsinki-summit.txt")).unwrap();
     let seg = stance::segment::segment(&article);
-    let founding: Vec<HashSet<String>> = seg.sentences.iter().map(|s| words(s.text(&article))).collect();
-    let d = load(&std::path::Path::new(ROOT).join("datasets/stance-dev.csv"), Format::Csv).unwrap();
+    let founding: Vec<HashSet<String>> = seg
+        .sentences
+        .iter()
+        .map(|s| words(s.text(&article)))
+        .collect();
+    let d = load(
+        &std::path::Path::new(ROOT).join("datasets/stance-dev.csv"),
+        Format::Csv,
+    )
+    .unwrap();
     for e in &d.examples {
         let w = words(&e.text);
         for f in &founding {
             let inter = w.intersection(f).count() as f64;
             let union = w.union(f).count() as f64;
-            assert!(inter / union < 0.35, "too close to the founding article: {}", e.text);
+            assert!(
+                inter / union < 0.35,
+                "too close to the founding article: {}",
+                e.text
+            );
         }
     }
 }

@@ -7,33 +7,15 @@
 //! unless STANCE_REQUIRE_ORT=1 (as `.ci/run` sets), where they fail.
 #![cfg(feature = "ort")]
 
+mod common;
+
 use std::path::Path;
 
-use serde::Deserialize;
+use common::golden;
 use stance::score::{BackendKind, Scorer, ScorerOptions};
 
-#[derive(Deserialize)]
-struct Golden {
-    pairs: Vec<GoldenPair>,
-}
-
-#[derive(Deserialize)]
-struct GoldenPair {
-    premise: String,
-    hypothesis: String,
-    logits: Vec<f32>,
-}
-
 fn fixture() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/tiny-bert")
-        .display()
-        .to_string()
-}
-
-fn golden() -> Golden {
-    let p = Path::new(&fixture()).join("golden.json");
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    common::fixture("tiny-bert")
 }
 
 /// Whether ONNX Runtime can be found; panics when CI requires it.
@@ -60,11 +42,7 @@ fn logits(backend: BackendKind, threads: usize, intra: usize, batch: usize) -> V
         ..ScorerOptions::new(fixture())
     })
     .unwrap();
-    let pairs: Vec<(&str, &str)> = g
-        .pairs
-        .iter()
-        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
-        .collect();
+    let pairs = g.pairs();
     let (l, _) = scorer.logits(&pairs).unwrap();
     assert_eq!(l.len(), g.pairs.len());
     l

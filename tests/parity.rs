@@ -2,36 +2,12 @@
 //! `tests/fixtures/make_fixtures.py` must give PyTorch's logits (and token
 //! ids) to 1e-4 through candle.
 
+mod common;
+
 use std::path::Path;
 
-use serde::Deserialize;
+use common::{fixture, golden};
 use stance::score::{Scorer, ScorerOptions};
-
-#[derive(Deserialize)]
-struct Golden {
-    pairs: Vec<GoldenPair>,
-}
-
-#[derive(Deserialize)]
-struct GoldenPair {
-    premise: String,
-    hypothesis: String,
-    input_ids: Vec<u32>,
-    logits: Vec<f32>,
-}
-
-fn golden() -> Golden {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert/golden.json");
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
-}
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 fn check(model: &str, threads: usize, batch_size: usize) {
     let g = golden();
@@ -41,11 +17,7 @@ fn check(model: &str, threads: usize, batch_size: usize) {
         ..ScorerOptions::new(fixture(model))
     })
     .unwrap();
-    let pairs: Vec<(&str, &str)> = g
-        .pairs
-        .iter()
-        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
-        .collect();
+    let pairs = g.pairs();
     let (logits, stats) = scorer.logits(&pairs).unwrap();
     assert_eq!(stats.pairs, g.pairs.len());
     assert_eq!(logits.len(), g.pairs.len());
@@ -100,11 +72,7 @@ fn label_order_comes_from_config() {
     let l = scorer.labels();
     assert_eq!((l.neutral, l.contradiction, l.entailment), (0, 1, 2));
     let g = golden();
-    let pairs: Vec<(&str, &str)> = g
-        .pairs
-        .iter()
-        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
-        .collect();
+    let pairs = g.pairs();
     let (probs, _) = scorer.score(&pairs).unwrap();
     for (p, want) in probs.iter().zip(&g.pairs) {
         let sm = stance::score::softmax(&want.logits);
