@@ -148,12 +148,18 @@ pub fn default_model_dir() -> Result<PathBuf> {
         })
 }
 
+/// A hub id is `owner/name`; anything else, or an `owner/name` whose owner
+/// is a local folder (`models/default`), is meant as a path.
 fn looks_like_path(spec: &str) -> bool {
     spec.starts_with('.')
         || spec.starts_with('/')
         || spec.starts_with('~')
         || spec.contains('\\')
         || spec.matches('/').count() != 1
+        || spec
+            .split('/')
+            .next()
+            .is_some_and(|owner| Path::new(owner).is_dir())
 }
 
 /// The parts of `config.json` that stance reads.
@@ -380,6 +386,20 @@ mod tests {
         assert!(err
             .to_string()
             .contains("entailment, contradiction and neutral"));
+    }
+
+    #[test]
+    fn paths_and_hub_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = dir.path().join("models");
+        std::fs::create_dir(&owner).unwrap();
+        assert!(looks_like_path("./x"));
+        assert!(looks_like_path("/abs/model"));
+        assert!(looks_like_path("a/b/c"));
+        assert!(looks_like_path("plain"));
+        assert!(!looks_like_path("cross-encoder/nli-deberta-v3-xsmall"));
+        let err = ModelFiles::locate(&format!("{}/nope", owner.display())).unwrap_err();
+        assert!(err.to_string().contains("no such folder"), "{err}");
     }
 
     #[test]
