@@ -108,7 +108,8 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
     let mut spans_by_para: Vec<Vec<QuoteSpan>> = Vec::with_capacity(seg.paragraphs.len());
     let mut prev_open = false;
     for p in &seg.paragraphs {
-        let continues = prev_open && para_texts[p.index].starts_with(['“', '"', '«']);
+        let text = para_texts[p.index];
+        let continues = prev_open && (text.starts_with(['“', '"', '«']) || text.starts_with("''"));
         let spans = quotes::paragraph_spans(doc, p.start, p.end, p.index, continues, &mut chain);
         prev_open = spans.last().is_some_and(|s| s.close.is_none());
         spans_by_para.push(spans);

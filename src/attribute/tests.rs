@@ -234,3 +234,10 @@ fn quote_then_name_and_any_verb() {
         "too long a tail to be an attribution by rule"
     );
 }
+
+#[test]
+fn doubled_apostrophe_quote_runs_across_paragraphs() {
+    let t =
+        "''We will appeal,'' said Judge Ana Ruiz. ''The ruling is wrong.\n\n''It will not stand.''";
+    assert_eq!(speakers(t), vec!["Ruiz", "Ruiz", "Ruiz"]);
+}
