@@ -75,3 +75,52 @@ fn stance_data_does_not_copy_the_founding_article() {
         }
     }
 }
+
+#[test]
+fn stance_train_is_separate_from_dev_and_leaves_out_one_claim() {
+    let root = std::path::Path::new(ROOT);
+    let train = load(&root.join("datasets/stance-train.csv"), Format::Csv).unwrap();
+    let dev = load(&root.join("datasets/stance-dev.csv"), Format::Csv).unwrap();
+    assert_eq!(train.examples.len(), 315);
+    let targets: HashSet<String> = train
+        .examples
+        .iter()
+        .map(|e| e.target.clone().unwrap())
+        .collect();
+    assert_eq!(targets.len(), 9);
+    assert!(
+        !targets.iter().any(|t| t.contains("minimum wage")),
+        "the minimum-wage claim measures transfer and must stay out of training"
+    );
+    for l in 0..3 {
+        assert_eq!(train.examples.iter().filter(|e| e.label == l).count(), 105);
+    }
+    let dev_words: Vec<HashSet<String>> = dev.examples.iter().map(|e| words(&e.text)).collect();
+    let article = std::fs::read_to_string(format!("{ROOT}/datasets/helsinki-summit.txt")).unwrap();
+    let seg = stance::segment::segment(&article);
+    let founding: Vec<HashSet<String>> = seg
+        .sentences
+        .iter()
+        .map(|s| words(s.text(&article)))
+        .collect();
+    let jaccard = |a: &HashSet<String>, b: &HashSet<String>| {
+        a.intersection(b).count() as f64 / a.union(b).count() as f64
+    };
+    for e in &train.examples {
+        let w = words(&e.text);
+        for d in &dev_words {
+            assert!(
+                jaccard(&w, d) < 0.45,
+                "too close to a dev sentence: {}",
+                e.text
+            );
+        }
+        for f in &founding {
+            assert!(
+                jaccard(&w, f) < 0.35,
+                "too close to the founding article: {}",
+                e.text
+            );
+        }
+    }
+}
