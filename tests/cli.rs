@@ -239,58 +239,29 @@ fn bad_inputs_fail_with_clear_errors_and_no_partial_output() {
     let out = dir.path().join("out");
     let o = out.to_str().unwrap();
 
-    assert_fails_cleanly(
-        &[
-            "run",
-            "/no/such/article.txt",
-            "--model",
-            &tiny(),
-            "--out",
-            o,
-        ],
-        &out,
-        "/no/such/article.txt",
-    );
+    let model_dir = tiny();
+    // `stance run INPUTS --model tiny --out OUT` must fail with `needle`.
+    let inputs_fail = |inputs: &[&str], needle: &str| {
+        let mut args = vec!["run"];
+        args.extend_from_slice(inputs);
+        args.extend_from_slice(&["--model", &model_dir, "--out", o]);
+        assert_fails_cleanly(&args, &out, needle);
+    };
+    inputs_fail(&["/no/such/article.txt"], "/no/such/article.txt");
 
     let bad = dir.path().join("latin1.txt");
     std::fs::write(&bad, b"Caf\xe9 owners said so.\n").unwrap();
-    assert_fails_cleanly(
-        &["run", bad.to_str().unwrap(), "--model", &tiny(), "--out", o],
-        &out,
-        "not valid UTF-8 at byte 3 (line 1)",
-    );
+    let bad = bad.to_str().unwrap();
+    inputs_fail(&[bad], "not valid UTF-8 at byte 3 (line 1)");
 
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, "\n  \n").unwrap();
-    assert_fails_cleanly(
-        &[
-            "run",
-            empty.to_str().unwrap(),
-            "--model",
-            &tiny(),
-            "--out",
-            o,
-        ],
-        &out,
-        "empty.txt: the file is empty",
-    );
+    inputs_fail(&[empty.to_str().unwrap()], "empty.txt: the file is empty");
 
     // A bad file after a good one: nothing is written either.
     let good = dir.path().join("good.txt");
     std::fs::write(&good, "Officials said the dam was safe.\n").unwrap();
-    assert_fails_cleanly(
-        &[
-            "run",
-            good.to_str().unwrap(),
-            bad.to_str().unwrap(),
-            "--model",
-            &tiny(),
-            "--out",
-            o,
-        ],
-        &out,
-        "latin1.txt",
-    );
+    inputs_fail(&[good.to_str().unwrap(), bad], "latin1.txt");
     assert!(
         !out.exists(),
         "the output folder was created by the failed run and must be gone"

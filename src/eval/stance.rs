@@ -85,6 +85,26 @@ fn parse_nli_label(s: &str) -> Option<usize> {
         .position(|l| l.eq_ignore_ascii_case(s.trim()))
 }
 
+/// The non-blank lines of a JSON-lines file, parsed, with 1-based line
+/// numbers.
+fn json_lines<'a>(
+    text: &'a str,
+    path: &'a Path,
+) -> impl Iterator<Item = (usize, Result<serde_json::Value>)> + 'a {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(move |(i, l)| {
+            let v = serde_json::from_str(l)
+                .with_context(|| format!("{}, line {}: not JSON", path.display(), i + 1));
+            (i + 1, v)
+        })
+}
+
+fn str_field(v: &serde_json::Value, key: &str) -> Option<String> {
+    v.get(key).and_then(|x| x.as_str()).map(str::to_string)
+}
+
 /// Load a dataset file.
 pub fn load(path: &Path, format: Format) -> Result<Dataset> {
     let text = std::fs::read_to_string(path)
@@ -94,17 +114,10 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
     let where_ = |line: usize| format!("{}, line {line}", path.display());
     match format {
         Format::Snli => {
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let v: serde_json::Value = serde_json::from_str(line)
-                    .with_context(|| format!("{}: not JSON", where_(i + 1)))?;
+            for (line, v) in json_lines(&text, path) {
+                let v = v?;
                 let field = |k: &str| -> Result<String> {
-                    v.get(k)
-                        .and_then(|x| x.as_str())
-                        .map(str::to_string)
-                        .with_context(|| format!("{}: no `{k}` string", where_(i + 1)))
+                    str_field(&v, k).with_context(|| format!("{}: no `{k}` string", where_(line)))
                 };
                 let gold = field("gold_label")?;
                 if gold == "-" {
@@ -114,7 +127,7 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                 let label = parse_nli_label(&gold).with_context(|| {
                     format!(
                         "{}: gold_label `{gold}` is not entailment, contradiction, neutral or -",
-                        where_(i + 1)
+                        where_(line)
                     )
                 })?;
                 examples.push(Example {
@@ -126,28 +139,23 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
             }
         }
         Format::Jsonl => {
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let v: serde_json::Value = serde_json::from_str(line)
-                    .with_context(|| format!("{}: not JSON", where_(i + 1)))?;
-                let get = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-                let text =
-                    get("text").with_context(|| format!("{}: no `text` string", where_(i + 1)))?;
-                let raw = get("label")
-                    .with_context(|| format!("{}: no `label` string", where_(i + 1)))?;
+            for (line, v) in json_lines(&text, path) {
+                let v = v?;
+                let field = |k: &str| -> Result<String> {
+                    str_field(&v, k).with_context(|| format!("{}: no `{k}` string", where_(line)))
+                };
+                let raw = field("label")?;
                 let label = parse_stance_label(&raw).with_context(|| {
                     format!(
                         "{}: label `{raw}` is not favor, against or none",
-                        where_(i + 1)
+                        where_(line)
                     )
                 })?;
                 examples.push(Example {
-                    text,
-                    target: get("target").filter(|t| !t.trim().is_empty()),
+                    text: field("text")?,
+                    target: str_field(&v, "target").filter(|t| !t.trim().is_empty()),
                     label,
-                    split: get("split"),
+                    split: str_field(&v, "split"),
                 });
             }
         }
