@@ -101,6 +101,14 @@ pub trait Backend: Send + Sync {
 
     /// Pooled embeddings, one row per sequence of the batch.
     fn embed(&self, batch: &Batch) -> Result<Vec<Vec<f32>>>;
+
+    /// Whether the backend runs its own intra-op threads (ONNX Runtime), so
+    /// the scorer's pool needs only one thread per batch in flight. Backends
+    /// that parallelise on the caller's rayon pool (candle) return false
+    /// and get a pool of all `--threads`.
+    fn owns_threads(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -201,8 +201,15 @@ impl Scorer {
         if opts.batch_size == 0 {
             bail!("--batch-size must be at least 1");
         }
+        // candle's matrix products split --intra-threads ways on this same
+        // pool, so it gets every thread; ONNX Runtime brings its own.
+        let pool_threads = if backend.owns_threads() {
+            opts.workers()
+        } else {
+            opts.threads.max(1)
+        };
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(opts.workers())
+            .num_threads(pool_threads)
             .thread_name(|i| format!("stance-score-{i}"))
             .build()
             .context("cannot start the scoring threads")?;

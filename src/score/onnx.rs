@@ -210,6 +210,10 @@ impl Backend for OrtBackend {
         self.model_type
     }
 
+    fn owns_threads(&self) -> bool {
+        true
+    }
+
     fn predict(&self, batch: &Batch) -> Result<Vec<Vec<f32>>> {
         if batch.is_empty() {
             return Ok(Vec::new());
