@@ -237,7 +237,11 @@ fn gemm_gflops() -> Result<f64> {
     Ok(2.0 * (m * k * n * reps) as f64 / t.elapsed().as_secs_f64() / 1e9)
 }
 
-fn measure(opts: &ScorerOptions, pairs: &[(&str, &str)]) -> Result<(Scorer, Setting)> {
+/// Load, warm up and time one setting. Returns the timed pass's stats too.
+fn measure(
+    opts: &ScorerOptions,
+    pairs: &[(&str, &str)],
+) -> Result<(Scorer, Setting, score::ScoreStats)> {
     let scorer = Scorer::load(opts)?;
     let warm = &pairs[..pairs.len().min(4 * opts.batch_size.max(8))];
     scorer.score(warm)?;
@@ -260,7 +264,7 @@ fn measure(opts: &ScorerOptions, pairs: &[(&str, &str)]) -> Result<(Scorer, Sett
         p95_batch_ms: 1e3 * percentile(&lat, 0.95),
         peak_rss_mb: peak_rss_mb(),
     };
-    Ok((scorer, setting))
+    Ok((scorer, setting, st))
 }
 
 pub fn main(args: BenchArgs) -> Result<()> {
@@ -322,6 +326,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
     let mut settings = Vec::new();
     let mut stage_tok = 0.0;
     let mut stage_fwd = 0.0;
+    let mut mean_tokens = 0.0;
     let mut last_scorer = None;
     for &threads in &args.threads {
         for &batch in &args.batch_size {
@@ -330,7 +335,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
                 batch_size: batch.max(1),
                 ..base.clone()
             };
-            let (scorer, s) = measure(&opts, &pairs)?;
+            let (scorer, s, st) = measure(&opts, &pairs)?;
             println!(
                 "{:<7} {:>7} {:>5} {:>5} {:>9.1} {:>10.0} {:>11.0} {:>8.1} {:>8.1} {:>9.0}",
                 s.backend,
@@ -344,10 +349,12 @@ pub fn main(args: BenchArgs) -> Result<()> {
                 s.p95_batch_ms,
                 s.peak_rss_mb
             );
-            if threads == base.threads && batch == base.batch_size || last_scorer.is_none() {
-                let (_, st) = scorer.score(&pairs)?;
+            // Stage timings and token counts come from the first setting's
+            // timed pass; the pairs are the same in every setting.
+            if last_scorer.is_none() {
                 stage_tok = st.tokenize_secs;
                 stage_fwd = st.forward_secs;
+                mean_tokens = st.tokens as f64 / pairs.len() as f64;
             }
             settings.push(s);
             last_scorer = Some(scorer);
@@ -365,7 +372,6 @@ pub fn main(args: BenchArgs) -> Result<()> {
 
     // Short against long pairs, on the last scorer.
     let mut by_length = Vec::new();
-    let mut mean_tokens = 0.0;
     if let Some(scorer) = &last_scorer {
         let mut with_len: Vec<(usize, (&str, &str))> = pairs
             .iter()
@@ -392,8 +398,6 @@ pub fn main(args: BenchArgs) -> Result<()> {
             );
             by_length.push(row);
         }
-        let (_, st) = scorer.score(&pairs)?;
-        mean_tokens = st.tokens as f64 / pairs.len() as f64;
     }
 
     // The arithmetic limit.
@@ -443,10 +447,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
             by_length,
             limit,
         };
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(&report)?)
-            .with_context(|| format!("{}: cannot write", tmp.display()))?;
-        std::fs::rename(&tmp, path)?;
+        super::write_atomic(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
     }
     Ok(())
 }

@@ -49,12 +49,6 @@ pub struct EvalArgs {
     pub predictions: Option<PathBuf>,
 }
 
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
-}
-
 pub fn main(args: EvalArgs) -> Result<()> {
     let format = match args.format.or_else(|| Format::guess(&args.dataset)) {
         Some(f) => f,
@@ -122,7 +116,7 @@ pub fn main(args: EvalArgs) -> Result<()> {
     print!("{}", metrics.render());
 
     if let Some(path) = &args.out {
-        write_atomic(path, serde_json::to_string_pretty(&metrics)?.as_bytes())?;
+        super::write_atomic(path, serde_json::to_string_pretty(&metrics)?.as_bytes())?;
     }
     if let Some(path) = &args.predictions {
         let mut w = csv::Writer::from_writer(Vec::new());
@@ -149,7 +143,7 @@ pub fn main(args: EvalArgs) -> Result<()> {
                 &format!("{:.6}", p.none),
             ])?;
         }
-        write_atomic(path, &w.into_inner()?)?;
+        super::write_atomic(path, &w.into_inner()?)?;
     }
     Ok(())
 }
