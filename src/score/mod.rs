@@ -1,28 +1,49 @@
-//! Stage 4: score (sentence, target) pairs with an NLI cross-encoder.
+//! Stage 4: score (sentence, target) pairs for stance.
 //!
 //! Each sentence is the premise; each target, turned into a hypothesis by a
-//! template, is the hypothesis. The model's entailment, contradiction and
-//! neutral probabilities become `favor`, `against` and `none`.
+//! template, is the hypothesis. Two kinds of model do this:
 //!
-//! Pairs are tokenised, sorted by length, cut into batches padded only to
-//! their own longest pair, and the batches run in parallel on a rayon pool
-//! of `threads` workers. Results come back in input order whatever the
-//! threading.
+//! - an NLI cross-encoder reads each pair together, and its entailment,
+//!   contradiction and neutral probabilities become `favor`, `against` and
+//!   `none`;
+//! - a bi-encoder with a stance head ([`head`]) embeds every distinct
+//!   sentence and hypothesis once and classifies the pair from the two
+//!   embeddings. The bundled default model is of this kind.
+//!
+//! Sequences are tokenised, sorted by length, cut into batches padded only
+//! to their own longest sequence, and the batches run in parallel on a
+//! rayon pool of `threads` workers. Results come back in input order
+//! whatever the threading.
 
 pub mod backend;
 pub mod candle;
+pub mod head;
 pub mod model;
 #[cfg(feature = "ort")]
 pub mod onnx;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
-use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 pub use backend::{Backend, Batch, ModelType, Pool};
+pub use head::StanceHead;
 pub use model::{LabelMap, ModelConfig, ModelFiles};
+
+/// How a model turns its outputs into stances.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// NLI cross-encoder: one forward pass per pair, labels from id2label.
+    CrossEncoder(LabelMap),
+    /// Bi-encoder: one pass per distinct text, then the stance head.
+    BiEncoder(StanceHead),
+    /// A bare encoder loaded for its embeddings (`stance train`); it
+    /// cannot score stance until a head is trained on it.
+    Embedder,
+}
 
 /// Which inference backend runs the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -126,6 +147,9 @@ pub fn hypothesis(template: &str, target: &str) -> Result<String> {
 #[derive(Debug, Clone, Default)]
 pub struct ScoreStats {
     pub pairs: usize,
+    /// Sequences through the encoder: one per pair for a cross-encoder, one
+    /// per distinct text for a bi-encoder.
+    pub sequences: usize,
     pub tokens: usize,
     pub padded_tokens: usize,
     pub batches: usize,
@@ -140,6 +164,7 @@ impl ScoreStats {
     /// Add another call's counts and timings.
     pub fn add(&mut self, o: &ScoreStats) {
         self.pairs += o.pairs;
+        self.sequences += o.sequences;
         self.tokens += o.tokens;
         self.padded_tokens += o.padded_tokens;
         self.batches += o.batches;
@@ -153,23 +178,41 @@ impl ScoreStats {
 pub struct Scorer {
     backend: Arc<dyn Backend>,
     tokenizer: Tokenizer,
-    labels: LabelMap,
+    mode: Mode,
     batch_size: usize,
     pool: rayon::ThreadPool,
     name: String,
 }
 
 impl Scorer {
+    /// Load a model folder or hub id: a bi-encoder if the folder holds a
+    /// stance head, else an NLI cross-encoder.
     pub fn load(opts: &ScorerOptions) -> Result<Self> {
+        Self::load_as(opts, false)
+    }
+
+    /// Load any BERT-family encoder for its mean-pooled embeddings (the
+    /// base of `stance train`), ignoring its head if it has one.
+    pub fn load_embedder(opts: &ScorerOptions) -> Result<Self> {
+        Self::load_as(opts, true)
+    }
+
+    fn load_as(opts: &ScorerOptions, embedder: bool) -> Result<Self> {
         let files = ModelFiles::locate(&opts.model)?;
         let (config, raw) = ModelConfig::read(&files.config)?;
-        let labels = LabelMap::from_config(&config, &files.config)?;
+        let mode = if embedder {
+            Mode::Embedder
+        } else if StanceHead::present(files.dir()) {
+            Mode::BiEncoder(StanceHead::load(files.dir())?)
+        } else {
+            Mode::CrossEncoder(LabelMap::from_config(&config, &files.config)?)
+        };
+        let model_type = match mode {
+            Mode::CrossEncoder(_) => ModelType::Classifier,
+            Mode::BiEncoder(_) | Mode::Embedder => ModelType::Embedding(Pool::Mean),
+        };
         let backend: Arc<dyn Backend> = match opts.backend {
-            BackendKind::Candle => Arc::new(candle::CandleBackend::load(
-                &files,
-                &raw,
-                ModelType::Classifier,
-            )?),
+            BackendKind::Candle => Arc::new(candle::CandleBackend::load(&files, &raw, model_type)?),
             #[cfg(feature = "ort")]
             BackendKind::Ort => Arc::new(onnx::OrtBackend::load(
                 &files.onnx(opts.quantized)?,
@@ -178,7 +221,7 @@ impl Scorer {
                     sessions: opts.workers(),
                     intra_threads: opts.intra_threads,
                 },
-                ModelType::Classifier,
+                model_type,
             )?),
             #[cfg(not(feature = "ort"))]
             BackendKind::Ort => bail!(
@@ -187,14 +230,14 @@ impl Scorer {
             ),
         };
         let tokenizer = load_tokenizer(&files.tokenizer, config.max_tokens())?;
-        Self::new(backend, tokenizer, labels, opts, files.name)
+        Self::new(backend, tokenizer, mode, opts, files.name)
     }
 
     /// Assemble a scorer from parts (for custom backends and tests).
     pub fn new(
         backend: Arc<dyn Backend>,
         tokenizer: Tokenizer,
-        labels: LabelMap,
+        mode: Mode,
         opts: &ScorerOptions,
         name: String,
     ) -> Result<Self> {
@@ -213,10 +256,15 @@ impl Scorer {
             .thread_name(|i| format!("stance-score-{i}"))
             .build()
             .context("cannot start the scoring threads")?;
+        if !matches!(mode, Mode::CrossEncoder(_))
+            && !matches!(backend.model_type(), ModelType::Embedding(_))
+        {
+            bail!("a stance head needs the backend to load the model as an embedder");
+        }
         Ok(Scorer {
             backend,
             tokenizer,
-            labels,
+            mode,
             batch_size: opts.batch_size,
             pool,
             name,
@@ -233,34 +281,88 @@ impl Scorer {
         &self.name
     }
 
-    pub fn labels(&self) -> LabelMap {
-        self.labels
+    /// How the model's outputs become stances.
+    pub fn mode(&self) -> &Mode {
+        &self.mode
     }
 
-    /// Raw logits for (premise, hypothesis) pairs, in input order.
+    /// Raw logits of a cross-encoder for (premise, hypothesis) pairs, in
+    /// input order.
     pub fn logits(&self, pairs: &[(&str, &str)]) -> Result<(Vec<Vec<f32>>, ScoreStats)> {
+        let Mode::CrossEncoder(labels) = &self.mode else {
+            bail!(
+                "{} is a bi-encoder with a stance head; it gives embeddings, not pair logits",
+                self.name
+            );
+        };
         let mut stats = ScoreStats {
             pairs: pairs.len(),
             ..Default::default()
         };
-        if pairs.is_empty() {
-            return Ok((Vec::new(), stats));
-        }
         let t0 = std::time::Instant::now();
-        let encodings = self.pool.install(|| {
-            pairs
-                .par_iter()
-                .map(|&(p, h)| {
-                    self.tokenizer
-                        .encode((p, h), true)
-                        .map_err(|e| anyhow!("cannot tokenise `{p}`: {e}"))
-                })
-                .collect::<Result<Vec<_>>>()
-        })?;
+        let encodings = self.tokenize(pairs, |&(p, h)| (p, h))?;
         stats.tokenize_secs = t0.elapsed().as_secs_f64();
+        let out = self.run(&encodings, &mut stats, |b| self.backend.predict(b))?;
+        if let Some(row) = out.iter().find(|r| r.len() != labels.num_labels) {
+            bail!(
+                "the model gave {} logits per pair, but its config names {} labels",
+                row.len(),
+                labels.num_labels
+            );
+        }
+        Ok((out, stats))
+    }
 
+    /// Unit-length sentence embeddings of `texts`, in input order (for
+    /// bi-encoders; a cross-encoder gives its CLS state).
+    pub fn embeddings(&self, texts: &[&str]) -> Result<(Vec<Vec<f32>>, ScoreStats)> {
+        let mut stats = ScoreStats::default();
+        let t0 = std::time::Instant::now();
+        let encodings = self.tokenize(texts, |&t| t)?;
+        stats.tokenize_secs = t0.elapsed().as_secs_f64();
+        let mut out = self.run(&encodings, &mut stats, |b| self.backend.embed(b))?;
+        out.iter_mut().for_each(|v| head::normalize(v));
+        Ok((out, stats))
+    }
+
+    fn tokenize<'s, T: Sync, I>(
+        &self,
+        items: &[T],
+        input: impl Fn(&T) -> I + Sync,
+    ) -> Result<Vec<Encoding>>
+    where
+        I: Into<tokenizers::EncodeInput<'s>>,
+    {
+        self.pool.install(|| {
+            items
+                .par_iter()
+                .map(|item| {
+                    let input: tokenizers::EncodeInput = input(item).into();
+                    let text = match &input {
+                        tokenizers::EncodeInput::Single(s) => format!("{s:?}"),
+                        tokenizers::EncodeInput::Dual(a, _) => format!("{a:?}"),
+                    };
+                    self.tokenizer
+                        .encode(input, true)
+                        .map_err(|e| anyhow!("cannot tokenise {text}: {e}"))
+                })
+                .collect()
+        })
+    }
+
+    /// Sort `encodings` by length, batch them, run `forward` on each batch
+    /// in parallel, and return its rows in input order.
+    fn run(
+        &self,
+        encodings: &[Encoding],
+        stats: &mut ScoreStats,
+        forward: impl Fn(&Batch) -> Result<Vec<Vec<f32>>> + Sync,
+    ) -> Result<Vec<Vec<f32>>> {
+        if encodings.is_empty() {
+            return Ok(Vec::new());
+        }
         // Sort by length so that each batch pads little.
-        let mut order: Vec<usize> = (0..pairs.len()).collect();
+        let mut order: Vec<usize> = (0..encodings.len()).collect();
         order.sort_by_key(|&i| encodings[i].get_ids().len());
         let batches: Vec<(Vec<usize>, Batch)> = order
             .chunks(self.batch_size)
@@ -272,9 +374,13 @@ impl Scorer {
                 (idx.to_vec(), b)
             })
             .collect();
-        stats.batches = batches.len();
-        stats.tokens = batches.iter().map(|(_, b)| b.tokens()).sum();
-        stats.padded_tokens = batches.iter().map(|(_, b)| b.padded_tokens()).sum();
+        stats.sequences += encodings.len();
+        stats.batches += batches.len();
+        stats.tokens += batches.iter().map(|(_, b)| b.tokens()).sum::<usize>();
+        stats.padded_tokens += batches
+            .iter()
+            .map(|(_, b)| b.padded_tokens())
+            .sum::<usize>();
 
         let t1 = std::time::Instant::now();
         let timed = self.pool.install(|| {
@@ -282,62 +388,63 @@ impl Scorer {
                 .par_iter()
                 .map(|(_, b)| {
                     let t = std::time::Instant::now();
-                    self.backend
-                        .predict(b)
-                        .map(|r| (r, t.elapsed().as_secs_f64()))
+                    forward(b).map(|r| (r, t.elapsed().as_secs_f64()))
                 })
                 .collect::<Result<Vec<_>>>()
         })?;
-        stats.forward_secs = t1.elapsed().as_secs_f64();
-        let (results, secs): (Vec<_>, Vec<_>) = timed.into_iter().unzip();
-        stats.batch_secs = secs;
-
-        let mut out = vec![Vec::new(); pairs.len()];
-        for ((idx, _), rows) in batches.iter().zip(results) {
+        stats.forward_secs += t1.elapsed().as_secs_f64();
+        let mut out = vec![Vec::new(); encodings.len()];
+        for ((idx, _), (rows, secs)) in batches.iter().zip(timed) {
+            stats.batch_secs.push(secs);
             if rows.len() != idx.len() {
                 bail!(
-                    "the backend returned {} rows for {} pairs",
+                    "the backend returned {} rows for {} sequences",
                     rows.len(),
                     idx.len()
                 );
             }
             for (&i, row) in idx.iter().zip(rows) {
-                if row.len() != self.labels.num_labels {
-                    bail!(
-                        "the model gave {} logits per pair, but its config names {} labels",
-                        row.len(),
-                        self.labels.num_labels
-                    );
-                }
                 out[i] = row;
             }
         }
-        Ok((out, stats))
+        Ok(out)
     }
 
     /// Stance probabilities for (premise, hypothesis) pairs, in input order.
     pub fn score(&self, pairs: &[(&str, &str)]) -> Result<(Vec<Probs>, ScoreStats)> {
-        let (logits, stats) = self.logits(pairs)?;
-        let probs = logits
-            .iter()
-            .map(|row| {
-                let p = softmax(row);
-                let (favor, against, none) = (
-                    p[self.labels.entailment],
-                    p[self.labels.contradiction],
-                    p[self.labels.neutral],
-                );
-                // Renormalise over the three stance labels (models with
-                // extra labels keep the sum at 1).
-                let sum = favor + against + none;
-                Probs {
-                    favor: favor / sum,
-                    against: against / sum,
-                    none: none / sum,
+        match &self.mode {
+            Mode::CrossEncoder(labels) => {
+                let (logits, stats) = self.logits(pairs)?;
+                Ok((logits.iter().map(|row| labels.probs(row)).collect(), stats))
+            }
+            Mode::BiEncoder(head) => {
+                // Each distinct text is embedded once: the target of a whole
+                // article, and any sentence that recurs.
+                let mut index: HashMap<&str, usize> = HashMap::new();
+                let mut texts: Vec<&str> = Vec::new();
+                let mut ids = Vec::with_capacity(pairs.len());
+                for &(p, h) in pairs {
+                    let mut id = |t| {
+                        *index.entry(t).or_insert_with(|| {
+                            texts.push(t);
+                            texts.len() - 1
+                        })
+                    };
+                    ids.push((id(p), id(h)));
                 }
-            })
-            .collect();
-        Ok((probs, stats))
+                let (emb, mut stats) = self.embeddings(&texts)?;
+                stats.pairs = pairs.len();
+                let probs = ids
+                    .iter()
+                    .map(|&(i, j)| head.probs(&emb[i], &emb[j]))
+                    .collect();
+                Ok((probs, stats))
+            }
+            Mode::Embedder => bail!(
+                "{} was loaded as a bare encoder; train a stance head on it with `stance train`",
+                self.name
+            ),
+        }
     }
 }
 

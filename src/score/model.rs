@@ -108,7 +108,7 @@ impl ModelFiles {
 }
 
 /// Name of the bundled default model's folder under `models/`.
-pub const DEFAULT_MODEL_NAME: &str = "default";
+pub const DEFAULT_MODEL_NAME: &str = "minilm-stance";
 
 /// Find the bundled default model: `$STANCE_MODEL_DIR`, else
 /// `models/<DEFAULT_MODEL_NAME>` beside the binary (or up to three folders
@@ -149,7 +149,7 @@ pub fn default_model_dir() -> Result<PathBuf> {
 }
 
 /// A hub id is `owner/name`; anything else, or an `owner/name` whose owner
-/// is a local folder (`models/default`), is meant as a path.
+/// is a local folder (`models/minilm-stance`), is meant as a path.
 fn looks_like_path(spec: &str) -> bool {
     spec.starts_with('.')
         || spec.starts_with('/')
@@ -228,6 +228,20 @@ pub struct LabelMap {
 }
 
 impl LabelMap {
+    /// Stance probabilities from one row of NLI logits: entailment is
+    /// favor, contradiction against, neutral none, renormalised over the
+    /// three (models with extra labels keep the sum at 1).
+    pub fn probs(&self, logits: &[f32]) -> super::Probs {
+        let p = super::softmax(logits);
+        let (favor, against, none) = (p[self.entailment], p[self.contradiction], p[self.neutral]);
+        let sum = favor + against + none;
+        super::Probs {
+            favor: favor / sum,
+            against: against / sum,
+            none: none / sum,
+        }
+    }
+
     /// Match `id2label` names to NLI labels, case-insensitively. The order
     /// is never assumed.
     pub fn from_config(cfg: &ModelConfig, config_path: &Path) -> Result<Self> {
