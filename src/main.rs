@@ -26,6 +26,8 @@ enum Command {
     Bench(cmd::bench::BenchArgs),
     /// Measure a model on labelled data: accuracy, F1, F_avg, confusion.
     Eval(cmd::eval::EvalArgs),
+    /// Fit a stance head on labelled sentences and write a model folder.
+    Train(cmd::train::TrainArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -39,6 +41,7 @@ fn main() -> std::process::ExitCode {
             Command::Run(a) => a.model.intra_threads,
             Command::Bench(a) => a.intra_threads,
             Command::Eval(a) => a.model.intra_threads,
+            Command::Train(a) => a.model.intra_threads,
             _ => 1,
         };
         // SAFETY: no other thread exists yet.
@@ -61,6 +64,7 @@ fn main() -> std::process::ExitCode {
         Command::EvalAttribution(a) => cmd::eval_attribution::main(a),
         Command::Bench(a) => cmd::bench::main(a),
         Command::Eval(a) => cmd::eval::main(a),
+        Command::Train(a) => cmd::train::main(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

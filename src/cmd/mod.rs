@@ -4,6 +4,7 @@ pub mod bench;
 pub mod eval;
 pub mod eval_attribution;
 pub mod run;
+pub mod train;
 
 use anyhow::{Context, Result};
 

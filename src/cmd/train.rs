@@ -1,0 +1,379 @@
+//! `stance train`: fit a stance head on labelled sentences.
+//!
+//! ```text
+//! stance train DATA --out DIR [--model DIR_OR_HUB_ID] [--target TEXT]
+//!              [--hypothesis TEMPLATE] [--format csv|jsonl] [--split NAME]
+//!              [--dev FILE [--dev-split NAME]] [--gate auto|off|X]
+//!              [--epochs N] [--learning-rate X] [--weight-decay X] [--force]
+//! ```
+//!
+//! DATA is CSV or JSON lines of `text,label[,target]` (labels favor,
+//! against, none). Every sentence and target is embedded once with the base
+//! encoder (the bundled model's, unless `--model` names another BERT-family
+//! encoder), and a linear head over `[u, v, |u−v|, u∗v]` is fitted to the
+//! labels. DIR becomes a model folder that `stance run --model DIR` reads:
+//! the encoder's files, `stance_head.json`, `stance_head.safetensors` and
+//! a `README.md` with the training and dev scores. With `--dev`, a
+//! relevance gate (cosine below a threshold gives `none`) is kept only if it
+//! raises dev macro-F1.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use stance::eval::stance::{load, Dataset, Format, Metrics, STANCE_LABELS};
+use stance::score::head::{self, StanceHead, TrainOptions};
+use stance::score::{self, Scorer};
+
+use super::run::ModelArgs;
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled sentences: CSV or JSON lines of text,label[,target].
+    #[arg(value_name = "DATA")]
+    pub data: PathBuf,
+    /// The model folder to write.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Target for rows that name none.
+    #[arg(long, short, value_name = "TEXT", default_value = stance::pipeline::DEFAULT_TARGET)]
+    pub target: String,
+    /// Template turning a target into the hypothesis; `{}` is the target.
+    /// Keep it the same at `stance run` time.
+    #[arg(long, value_name = "TEMPLATE", default_value = stance::pipeline::DEFAULT_TEMPLATE)]
+    pub hypothesis: String,
+    /// Data format [default: from the file name].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Train only on rows whose `split` column has this value.
+    #[arg(long, value_name = "NAME")]
+    pub split: Option<String>,
+    /// Held-out labelled data to report on and to calibrate the gate with.
+    #[arg(long, value_name = "FILE")]
+    pub dev: Option<PathBuf>,
+    /// Use only the rows of --dev whose `split` column has this value.
+    #[arg(long, value_name = "NAME")]
+    pub dev_split: Option<String>,
+    /// Relevance gate: `auto` picks a cosine threshold on --dev (or none if
+    /// none helps), `off` has none, a number sets it.
+    #[arg(long, value_name = "auto|off|X", default_value = "auto")]
+    pub gate: String,
+    /// Full-batch optimisation steps.
+    #[arg(long, value_name = "N", default_value_t = 300)]
+    pub epochs: usize,
+    #[arg(long, value_name = "X", default_value_t = 1e-2)]
+    pub learning_rate: f64,
+    #[arg(long, value_name = "X", default_value_t = 1e-3)]
+    pub weight_decay: f64,
+    /// Replace DIR if it already holds files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Embeddings of a dataset's sentences and hypotheses, and its labels.
+struct Embedded {
+    u: Vec<Vec<f32>>,
+    v: Vec<Vec<f32>>,
+    y: Vec<usize>,
+}
+
+fn read(path: &Path, format: Option<Format>, split: Option<&str>) -> Result<Dataset> {
+    let format = match format.or_else(|| Format::guess(path)) {
+        Some(Format::Snli) => bail!(
+            "{}: stance train needs stance labels (text,label[,target]), not SNLI",
+            path.display()
+        ),
+        Some(f) => f,
+        None => bail!(
+            "{}: cannot tell the format from the name; pass --format csv or jsonl",
+            path.display()
+        ),
+    };
+    let mut data = load(path, format)?;
+    if let Some(s) = split {
+        data = data
+            .only_split(s)
+            .with_context(|| path.display().to_string())?;
+    }
+    if data.examples.is_empty() {
+        bail!("{}: no labelled rows", path.display());
+    }
+    Ok(data)
+}
+
+fn embed(scorer: &Scorer, data: &Dataset, args: &TrainArgs) -> Result<Embedded> {
+    let hyps: Vec<String> = data
+        .examples
+        .iter()
+        .map(|e| {
+            score::hypothesis(
+                &args.hypothesis,
+                e.target.as_deref().unwrap_or(&args.target),
+            )
+        })
+        .collect::<Result<_>>()?;
+    let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
+    let hyp_refs: Vec<&str> = hyps.iter().map(String::as_str).collect();
+    let (u, _) = scorer.embeddings(&texts)?;
+    let (v, _) = scorer.embeddings(&hyp_refs)?;
+    Ok(Embedded {
+        u,
+        v,
+        y: data.examples.iter().map(|e| e.label).collect(),
+    })
+}
+
+fn evaluate(h: &StanceHead, d: &Embedded) -> Metrics {
+    let pred: Vec<usize> =
+        d.u.iter()
+            .zip(&d.v)
+            .map(|(a, b)| {
+                let l = h.probs(a, b).label();
+                STANCE_LABELS.iter().position(|x| *x == l).unwrap_or(2)
+            })
+            .collect();
+    Metrics::compute(&STANCE_LABELS, &d.y, &pred)
+}
+
+/// The gate threshold with the best dev macro-F1, if it beats no gate.
+fn calibrate(h: &StanceHead, dev: &Embedded) -> Option<f32> {
+    let mut h = h.clone();
+    h.config.relevance_threshold = None;
+    let mut best = (evaluate(&h, dev).macro_f1, None);
+    for step in 1..=12 {
+        let t = step as f32 * 0.05;
+        h.config.relevance_threshold = Some(t);
+        let f = evaluate(&h, dev).macro_f1;
+        if f > best.0 + 1e-9 {
+            best = (f, Some(t));
+        }
+    }
+    best.1
+}
+
+pub fn main(args: TrainArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let gate = match args.gate.as_str() {
+        "auto" => None,
+        "off" => Some(None),
+        x => Some(Some(
+            x.parse::<f32>()
+                .ok()
+                .filter(|t| (-1.0..=1.0).contains(t))
+                .with_context(|| {
+                    format!("--gate {x}: give auto, off, or a cosine threshold between -1 and 1")
+                })?,
+        )),
+    };
+    let train = read(&args.data, args.format, args.split.as_deref())?;
+    let dev = match &args.dev {
+        Some(p) => Some(read(p, None, args.dev_split.as_deref())?),
+        None => None,
+    };
+    score::hypothesis(&args.hypothesis, &args.target)?;
+    prepare_out(&args.out, args.force)?;
+
+    // --model names the encoder to build on; by default the bundled
+    // model's (its head is ignored).
+    let opts = args.model.scorer_options()?;
+    let scorer = Scorer::load_embedder(&opts)?;
+    eprintln!(
+        "stance: embedding {} training rows{} with {}",
+        train.examples.len(),
+        dev.as_ref()
+            .map(|d| format!(" and {} dev rows", d.examples.len()))
+            .unwrap_or_default(),
+        scorer.name()
+    );
+    let train_emb = embed(&scorer, &train, &args)?;
+    let dev_emb = dev.as_ref().map(|d| embed(&scorer, d, &args)).transpose()?;
+
+    let topts = TrainOptions {
+        epochs: args.epochs,
+        learning_rate: args.learning_rate,
+        weight_decay: args.weight_decay,
+    };
+    let mut h = head::train(&train_emb.u, &train_emb.v, &train_emb.y, &topts)?;
+    h.config.relevance_threshold = match (gate, &dev_emb) {
+        (Some(t), _) => t,
+        (None, Some(d)) => calibrate(&h, d),
+        (None, None) => None,
+    };
+    let train_m = evaluate(&h, &train_emb);
+    let dev_m = dev_emb.as_ref().map(|d| evaluate(&h, d));
+    h.config.trained_on = Some(serde_json::json!({
+        "data": args.data.display().to_string(),
+        "split": args.split,
+        "rows": train.examples.len(),
+        "base": opts.model,
+        "hypothesis": args.hypothesis,
+        "epochs": args.epochs,
+        "learning_rate": args.learning_rate,
+        "weight_decay": args.weight_decay,
+        "train_accuracy": train_m.accuracy,
+        "dev": args.dev.as_ref().map(|p| p.display().to_string()),
+        "dev_split": args.dev_split,
+        "dev_accuracy": dev_m.as_ref().map(|m| m.accuracy),
+        "dev_macro_f1": dev_m.as_ref().map(|m| m.macro_f1),
+        "dev_f_avg": dev_m.as_ref().map(|m| m.f_avg),
+    }));
+
+    let files = stance::score::ModelFiles::locate(&opts.model)?;
+    write_model(&args.out, &files, &h, &train_m, dev_m.as_ref())?;
+    eprintln!("stance: training fit: {}", one_line(&train_m));
+    if let Some(m) = &dev_m {
+        eprintln!("stance: dev: {}", one_line(m));
+    }
+    match h.config.relevance_threshold {
+        Some(t) => eprintln!("stance: relevance gate at cosine {t:.2}"),
+        None => eprintln!("stance: no relevance gate"),
+    }
+    eprintln!(
+        "stance: wrote {} in {:.1} s; use it with `stance run --model {}`",
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+fn one_line(m: &Metrics) -> String {
+    format!(
+        "accuracy {:.3}, macro-F1 {:.3}, F_avg {:.3} ({} rows)",
+        m.accuracy, m.macro_f1, m.f_avg, m.n
+    )
+}
+
+fn prepare_out(out: &Path, force: bool) -> Result<()> {
+    if out.is_file() {
+        bail!("--out {}: this is a file; give a folder", out.display());
+    }
+    let busy = out.is_dir()
+        && std::fs::read_dir(out)
+            .with_context(|| format!("{}: cannot read", out.display()))?
+            .next()
+            .is_some();
+    if busy && !force {
+        bail!(
+            "--out {} already holds files; pass --force to replace it",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Write the model folder beside its final place, then swap it in, so a
+/// failure leaves any earlier model whole.
+fn write_model(
+    out: &Path,
+    base: &stance::score::ModelFiles,
+    h: &StanceHead,
+    train: &Metrics,
+    dev: Option<&Metrics>,
+) -> Result<()> {
+    let name = out
+        .file_name()
+        .context("--out needs a folder name")?
+        .to_string_lossy()
+        .to_string();
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("{}: cannot create", parent.display()))?;
+    let tmp = parent.join(format!(".{name}.stance-tmp"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)
+            .with_context(|| format!("{}: cannot clear", tmp.display()))?;
+    }
+    std::fs::create_dir_all(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+
+    // The encoder: config (with the stance labels), tokenizer, weights and
+    // any ONNX exports.
+    let (_, mut config) = stance::score::ModelConfig::read(&base.config)?;
+    if let Some(obj) = config.as_object_mut() {
+        obj.insert(
+            "id2label".into(),
+            serde_json::json!({"0": "favor", "1": "against", "2": "none"}),
+        );
+        obj.insert(
+            "label2id".into(),
+            serde_json::json!({"favor": 0, "against": 1, "none": 2}),
+        );
+    }
+    std::fs::write(
+        tmp.join("config.json"),
+        serde_json::to_string_pretty(&config)? + "\n",
+    )?;
+    let src = base.dir();
+    for f in [
+        "tokenizer.json",
+        "model.safetensors",
+        "pytorch_model.bin",
+        "model.onnx",
+        "model_int8.onnx",
+        "LICENSE",
+        "NOTICE",
+    ] {
+        let from = src.join(f);
+        if from.is_file() {
+            std::fs::copy(&from, tmp.join(f)).with_context(|| {
+                format!("cannot copy {} into {}", from.display(), tmp.display())
+            })?;
+        }
+    }
+    h.save(&tmp)?;
+    std::fs::write(tmp.join("README.md"), card(&name, base, h, train, dev))?;
+
+    if out.exists() {
+        let old = parent.join(format!(".{name}.stance-old"));
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        std::fs::rename(out, &old).with_context(|| format!("{}: cannot replace", out.display()))?;
+        std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))?;
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("{}: cannot remove", old.display()))?;
+    } else {
+        std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))?;
+    }
+    Ok(())
+}
+
+fn card(
+    name: &str,
+    base: &stance::score::ModelFiles,
+    h: &StanceHead,
+    train: &Metrics,
+    dev: Option<&Metrics>,
+) -> String {
+    let mut s = format!(
+        "# {name}\n\nA stance model made by `stance train`: the encoder of `{}` and a linear \
+         stance head over `[u, v, |u-v|, u*v]` of mean-pooled, unit-length embeddings.\n\n",
+        base.name
+    );
+    s += &format!(
+        "Trained on: `{}`\n\n",
+        h.config
+            .trained_on
+            .as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    );
+    s += &format!("## Training fit\n\n```\n{}```\n\n", train.render());
+    if let Some(d) = dev {
+        s += &format!("## Dev\n\n```\n{}```\n\n", d.render());
+    }
+    s += &match h.config.relevance_threshold {
+        Some(t) => {
+            format!("Relevance gate: pairs with cosine similarity below {t:.2} are `none`.\n\n")
+        }
+        None => "No relevance gate.\n\n".to_string(),
+    };
+    s += "The encoder keeps its own licence; see the base model's card.\n";
+    s
+}
