@@ -118,3 +118,56 @@ fn wrong_library_path_is_named() {
         "{err}"
     );
 }
+
+fn default_scorer(backend: BackendKind, quantized: bool) -> Scorer {
+    Scorer::load(&ScorerOptions {
+        backend,
+        quantized,
+        threads: 2,
+        ..ScorerOptions::new(common::default_model())
+    })
+    .unwrap()
+}
+
+#[test]
+fn default_model_onnx_matches_pytorch() {
+    if !ort_available() {
+        return;
+    }
+    let d = common::head_golden_diff(&default_scorer(BackendKind::Ort, false));
+    assert!(d < 1e-4, "max |ort - torch| = {d}");
+}
+
+#[test]
+fn backends_agree_on_the_founding_article() {
+    if !ort_available() {
+        return;
+    }
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/helsinki-summit.txt"),
+    )
+    .unwrap();
+    let seg = stance::segment::segment(&text);
+    let hyp = stance::score::hypothesis(
+        stance::pipeline::DEFAULT_TEMPLATE,
+        stance::pipeline::DEFAULT_TARGET,
+    )
+    .unwrap();
+    let pairs: Vec<(&str, &str)> = seg
+        .sentences
+        .iter()
+        .map(|s| (s.text(&text), hyp.as_str()))
+        .collect();
+    assert!(pairs.len() > 40);
+    let (candle, _) = default_scorer(BackendKind::Candle, false)
+        .score(&pairs)
+        .unwrap();
+    let (ort, _) = default_scorer(BackendKind::Ort, false)
+        .score(&pairs)
+        .unwrap();
+    // fp32 ONNX: every label the same, probabilities to 1e-4.
+    for ((c, o), (s, _)) in candle.iter().zip(&ort).zip(&pairs) {
+        assert_eq!(c.label(), o.label(), "`{s}`: {c:?} vs {o:?}");
+        assert!((c.favor - o.favor).abs() < 1e-4 && (c.against - o.against).abs() < 1e-4);
+    }
+}

