@@ -9,6 +9,10 @@ Uses the reference setup (Debian python3-torch 1.13, transformers 4.30.2,
 OpenBLAS pthread build). Pairs are sorted by token length and padded per
 batch exactly as stance does, so the comparison is of the inference
 engines, not of batching strategies. Prints one JSON line per setting.
+
+A model folder with a stance head (stance_head.json, such as the bundled
+default) is run as stance runs it: each distinct text embedded once (mean
+pooling, unit length), then the linear head over [u, v, |u-v|, u*v].
 """
 import argparse
 import json
@@ -16,8 +20,10 @@ import time
 
 from transformers.utils import logging as hf_logging
 
+import os
+
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 
 
 def main():
@@ -32,18 +38,38 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     tok = AutoTokenizer.from_pretrained(args.model)
-    model = AutoModelForSequenceClassification.from_pretrained(args.model).eval()
     with open(args.pairs, encoding="utf-8") as f:
         pairs = [json.loads(line) for line in f if line.strip()]
-    enc = [tok(p["premise"], p["hypothesis"], truncation=True, max_length=512) for p in pairs]
-    order = sorted(range(len(pairs)), key=lambda i: len(enc[i]["input_ids"]))
+    bi_encoder = os.path.exists(os.path.join(args.model, "stance_head.json"))
+    if bi_encoder:
+        from safetensors.torch import load_file
+
+        model = AutoModel.from_pretrained(args.model, torch_dtype=torch.float32).eval()
+        head = load_file(os.path.join(args.model, "stance_head.safetensors"))
+        texts = sorted({t for p in pairs for t in (p["premise"], p["hypothesis"])})
+        enc = [tok(t, truncation=True, max_length=512) for t in texts]
+    else:
+        model = AutoModelForSequenceClassification.from_pretrained(args.model).eval()
+        enc = [tok(p["premise"], p["hypothesis"], truncation=True, max_length=512) for p in pairs]
+    order = sorted(range(len(enc)), key=lambda i: len(enc[i]["input_ids"]))
     batches = [order[i:i + args.batch_size] for i in range(0, len(order), args.batch_size)]
 
     def run(bs):
         with torch.inference_mode():
+            emb = {}
             for b in bs:
                 feats = tok.pad([enc[i] for i in b], return_tensors="pt")
-                model(**feats)
+                out = model(**feats)
+                if bi_encoder:
+                    m = feats["attention_mask"].unsqueeze(-1).float()
+                    e = (out.last_hidden_state * m).sum(1) / m.sum(1)
+                    for i, row in zip(b, torch.nn.functional.normalize(e, dim=-1)):
+                        emb[texts[i]] = row
+            if bi_encoder and len(emb) == len(texts):
+                u = torch.stack([emb[p["premise"]] for p in pairs])
+                v = torch.stack([emb[p["hypothesis"]] for p in pairs])
+                x = torch.cat([u, v, (u - v).abs(), u * v], -1)
+                torch.softmax(x @ head["weight"].float().T + head["bias"].float(), -1)
 
     run(batches[: max(1, 32 // args.batch_size)])  # warm-up
     t = time.perf_counter()

@@ -3,39 +3,44 @@
 //! stance they plainly take toward the default target.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_stance");
 
-fn rows(out: &std::path::Path) -> Vec<HashMap<String, String>> {
+fn rows(out: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(out.join("sentences.csv")).unwrap();
     r.deserialize().map(|x| x.unwrap()).collect()
 }
 
 /// Run the default model on `text` and return each sentence's stance.
-fn stances(text: &str, extra: &[&str]) -> Vec<(String, String)> {
+/// The model is found from the source tree, as a fresh clone finds it,
+/// unless `model_dir` sets STANCE_MODEL_DIR.
+fn stances_with(text: &str, extra: &[&str], model_dir: Option<&Path>) -> Vec<(String, String)> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("claims.txt");
     std::fs::write(&input, text).unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(BIN)
-        .args([
-            "run",
-            input.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .args(extra)
-        // Found from the source tree, as a fresh clone finds it.
-        .env_remove("STANCE_MODEL_DIR")
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.arg("run")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(extra);
+    match model_dir {
+        Some(d) => cmd.env("STANCE_MODEL_DIR", d),
+        None => cmd.env_remove("STANCE_MODEL_DIR"),
+    };
+    let o = cmd.output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     rows(&out)
         .into_iter()
         .map(|r| (r["text"].clone(), r["stance"].clone()))
         .collect()
+}
+
+fn stances(text: &str, extra: &[&str]) -> Vec<(String, String)> {
+    stances_with(text, extra, None)
 }
 
 const CLEAR: &str = "\
