@@ -325,6 +325,8 @@ impl Scorer {
         Ok((out, stats))
     }
 
+    /// Tokenise `items` in parallel; `input` makes each one's single text
+    /// or text pair. An error names the text (built only then).
     fn tokenize<'s, T: Sync, I>(
         &self,
         items: &[T],
@@ -337,14 +339,13 @@ impl Scorer {
             items
                 .par_iter()
                 .map(|item| {
-                    let input: tokenizers::EncodeInput = input(item).into();
-                    let text = match &input {
-                        tokenizers::EncodeInput::Single(s) => format!("{s:?}"),
-                        tokenizers::EncodeInput::Dual(a, _) => format!("{a:?}"),
-                    };
-                    self.tokenizer
-                        .encode(input, true)
-                        .map_err(|e| anyhow!("cannot tokenise {text}: {e}"))
+                    self.tokenizer.encode(input(item), true).map_err(|e| {
+                        let text = match input(item).into() {
+                            tokenizers::EncodeInput::Single(s) => format!("{s:?}"),
+                            tokenizers::EncodeInput::Dual(a, _) => format!("{a:?}"),
+                        };
+                        anyhow!("cannot tokenise {text}: {e}")
+                    })
                 })
                 .collect()
         })
