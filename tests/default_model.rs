@@ -112,3 +112,17 @@ fn default_model_takes_other_targets() {
     );
     check(&got);
 }
+
+#[test]
+fn default_model_carries_over_to_a_claim_it_never_saw() {
+    // No minimum-wage sentence is in datasets/stance-train.csv. Transfer to
+    // unseen claims is the model's weak point (its card gives the figures),
+    // but plainly worded sentences like these come out right.
+    let got = stances(
+        "The minister said the minimum wage must go up to keep pace with rents.\n\
+         The senator said raising the minimum wage would destroy jobs and should be rejected.\n\
+         The museum reopened its sculpture garden after the storm.\n",
+        &["--target", "The minimum wage should be raised"],
+    );
+    check(&got);
+}
