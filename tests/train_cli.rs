@@ -163,3 +163,41 @@ fn train_refuses_bad_data_with_the_line() {
     ]);
     assert!(err(&o).contains("--gate high"), "{}", err(&o));
 }
+
+#[test]
+fn a_cross_encoder_base_gives_its_encoder_and_no_logit_export() {
+    // The tiny fixture is a sequence classifier with an ONNX export of its
+    // logits; the trained folder keeps the encoder and leaves that out.
+    let dir = tempfile::tempdir().unwrap();
+    let data = small_train(dir.path());
+    let out = dir.path().join("tiny-head");
+    let tiny = root().join("tests/fixtures/tiny-bert");
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        tiny.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(err(&o).contains("not copying model.onnx"), "{}", err(&o));
+    assert!(!out.join("model.onnx").exists());
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["architectures"][0], "BertModel");
+    assert_eq!(config["id2label"]["1"], "against");
+    let run = dir.path().join("run");
+    let o = stance(&[
+        "run",
+        root()
+            .join("datasets/helsinki-summit.txt")
+            .to_str()
+            .unwrap(),
+        "--model",
+        out.to_str().unwrap(),
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+}

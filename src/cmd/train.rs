@@ -295,7 +295,21 @@ fn write_model(
     // The encoder: config (with the stance labels), tokenizer, weights and
     // any ONNX exports.
     let (_, mut config) = stance::score::ModelConfig::read(&base.config)?;
+    // A cross-encoder base is used for its encoder only: its ONNX export
+    // gives logits, not token states, so it is not copied.
+    let classifier_base = config
+        .get("architectures")
+        .and_then(|a| a.as_array())
+        .is_some_and(|a| {
+            a.iter().any(|x| {
+                x.as_str()
+                    .is_some_and(|x| x.ends_with("ForSequenceClassification"))
+            })
+        });
     if let Some(obj) = config.as_object_mut() {
+        if classifier_base {
+            obj.insert("architectures".into(), serde_json::json!(["BertModel"]));
+        }
         obj.insert(
             "id2label".into(),
             serde_json::json!({"0": "favor", "1": "against", "2": "none"}),
@@ -320,6 +334,15 @@ fn write_model(
         "NOTICE",
     ] {
         let from = src.join(f);
+        if classifier_base && f.ends_with(".onnx") {
+            if from.is_file() {
+                eprintln!(
+                    "stance: not copying {f} (a classifier export); run scripts/export_onnx.py on {} for --backend ort",
+                    out.display()
+                );
+            }
+            continue;
+        }
         if from.is_file() {
             std::fs::copy(&from, tmp.join(f)).with_context(|| {
                 format!("cannot copy {} into {}", from.display(), tmp.display())
