@@ -19,6 +19,24 @@ fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// `stance run` on the founding article with `model`, into `out`.
+fn run_article(model: &Path, out: &Path) -> Output {
+    let article = root().join("datasets/helsinki-summit.txt");
+    Command::new(BIN)
+        .arg("run")
+        .arg(article)
+        .arg("--model")
+        .arg(model)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
 /// Every third row of the bundled training file (all nine claims, all
 /// labels), to keep the test quick.
 fn small_train(dir: &Path) -> PathBuf {
@@ -61,9 +79,7 @@ fn train_writes_a_model_that_run_and_eval_use() {
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
-    let head: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("stance_head.json")).unwrap())
-            .unwrap();
+    let head = json(&out.join("stance_head.json"));
     assert_eq!(head["trained_on"]["rows"], 205);
     // 205 written rows over 19 claims beat chance on held-out
     // test sentences by a wide margin.
@@ -79,21 +95,10 @@ fn train_writes_a_model_that_run_and_eval_use() {
         metrics.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", err(&o));
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&metrics).unwrap()).unwrap();
+    let m = json(&metrics);
     assert!(m["accuracy"].as_f64().unwrap() > 0.6, "{m}");
     let run_out = dir.path().join("run");
-    let o = stance(&[
-        "run",
-        root()
-            .join("datasets/helsinki-summit.txt")
-            .to_str()
-            .unwrap(),
-        "--model",
-        out.to_str().unwrap(),
-        "--out",
-        run_out.to_str().unwrap(),
-    ]);
+    let o = run_article(&out, &run_out);
     assert!(o.status.success(), "{}", err(&o));
     assert!(run_out.join("summary.csv").is_file());
 
@@ -118,9 +123,7 @@ fn train_writes_a_model_that_run_and_eval_use() {
         "--force",
     ]);
     assert!(o.status.success(), "{}", err(&o));
-    let head: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("stance_head.json")).unwrap())
-            .unwrap();
+    let head = json(&out.join("stance_head.json"));
     assert!(head["relevance_threshold"].is_null());
 }
 
@@ -183,21 +186,10 @@ fn a_cross_encoder_base_gives_its_encoder_and_no_logit_export() {
     assert!(o.status.success(), "{}", err(&o));
     assert!(err(&o).contains("not copying model.onnx"), "{}", err(&o));
     assert!(!out.join("model.onnx").exists());
-    let config: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    let config = json(&out.join("config.json"));
     assert_eq!(config["architectures"][0], "BertModel");
     assert_eq!(config["id2label"]["1"], "against");
     let run = dir.path().join("run");
-    let o = stance(&[
-        "run",
-        root()
-            .join("datasets/helsinki-summit.txt")
-            .to_str()
-            .unwrap(),
-        "--model",
-        out.to_str().unwrap(),
-        "--out",
-        run.to_str().unwrap(),
-    ]);
+    let o = run_article(&out, &run);
     assert!(o.status.success(), "{}", err(&o));
 }

@@ -298,33 +298,26 @@ pub fn main(args: BenchArgs) -> Result<()> {
     // A bi-encoder embeds each distinct text once, so the repeated
     // article's copies are told apart (a real archive's sentences are
     // distinct too); a cross-encoder scores every pair anyway.
-    let bi_encoder = stance::score::ModelFiles::locate(&base.model)
+    let files = ModelFiles::locate(&base.model);
+    let bi_encoder = files
+        .as_ref()
         .is_ok_and(|f| stance::score::StanceHead::present(f.dir()));
-    let marked: Vec<String> = if bi_encoder {
-        let mut seen = std::collections::HashMap::<&str, usize>::new();
-        sentences
-            .iter()
-            .map(|s| {
-                let k = seen.entry(s).or_insert(0);
-                *k += 1;
-                if *k == 1 {
-                    s.to_string()
-                } else {
-                    format!("{s} ({k})")
-                }
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let sentences: Vec<&str> = if bi_encoder {
-        marked.iter().map(String::as_str).collect()
-    } else {
-        sentences
-    };
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    let sentences: Vec<String> = sentences
+        .iter()
+        .map(|&s| {
+            let k = seen.entry(s).or_insert(0);
+            *k += 1;
+            if bi_encoder && *k > 1 {
+                format!("{s} ({k})")
+            } else {
+                s.to_string()
+            }
+        })
+        .collect();
     let pairs: Vec<(&str, &str)> = sentences
         .iter()
-        .map(|s| (*s, hypothesis.as_str()))
+        .map(|s| (s.as_str(), hypothesis.as_str()))
         .collect();
     if let Some(path) = &args.write_pairs {
         let mut text = String::new();
@@ -433,7 +426,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
     }
 
     // The arithmetic limit.
-    let files = ModelFiles::locate(&base.model)?;
+    let files = files?;
     let (config, _) = ModelConfig::read(&files.config)?;
     let limit = match (
         config.flops(mean_tokens),

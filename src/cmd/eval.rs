@@ -13,10 +13,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
-use stance::eval::stance::{load, Format, Metrics, NLI_LABELS, STANCE_LABELS};
+use stance::eval::stance::{open, Dataset, Format, Metrics, NLI_LABELS, STANCE_LABELS};
 use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::score::{self, Scorer};
 
@@ -29,18 +29,8 @@ pub struct EvalArgs {
     pub dataset: PathBuf,
     #[command(flatten)]
     pub model: ModelArgs,
-    /// Target for rows that name none.
-    #[arg(long, short, value_name = "TEXT", default_value = DEFAULT_TARGET)]
-    pub target: String,
-    /// Template turning a target into the NLI hypothesis; `{}` is the target.
-    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
-    pub hypothesis: String,
-    /// Dataset format [default: from the file name].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Score only the rows whose `split` column has this value (dev, test).
-    #[arg(long, value_name = "NAME")]
-    pub split: Option<String>,
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Write the metrics as JSON.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -49,32 +39,41 @@ pub struct EvalArgs {
     pub predictions: Option<PathBuf>,
 }
 
-pub fn main(args: EvalArgs) -> Result<()> {
-    let format = match args.format.or_else(|| Format::guess(&args.dataset)) {
-        Some(f) => f,
-        None => anyhow::bail!(
-            "{}: cannot tell the format from the name; pass --format snli, csv or jsonl",
-            args.dataset.display()
-        ),
-    };
-    let mut data = load(&args.dataset, format)?;
-    if let Some(split) = &args.split {
-        data = data
-            .only_split(split)
-            .with_context(|| format!("{}", args.dataset.display()))?;
-    }
-    score::hypothesis(&args.hypothesis, &args.target)?;
-    let scorer = Scorer::load(&args.model.scorer_options()?)?;
+/// How labelled data is read and turned into pairs (`eval` and `train`).
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Target for rows that name none.
+    #[arg(long, short, value_name = "TEXT", default_value = DEFAULT_TARGET)]
+    pub target: String,
+    /// Template turning a target into the hypothesis; `{}` is the target.
+    /// A trained head expects the template it was trained with.
+    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
+    pub hypothesis: String,
+    /// Dataset format [default: from the file name].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Use only the rows whose `split` column has this value (dev, test).
+    #[arg(long, value_name = "NAME")]
+    pub split: Option<String>,
+}
 
-    let hypotheses: Vec<String> = data
-        .examples
-        .iter()
-        .map(|e| match (format, &e.target) {
-            (Format::Snli, Some(h)) => Ok(h.clone()),
-            (_, Some(t)) => score::hypothesis(&args.hypothesis, t),
-            (_, None) => score::hypothesis(&args.hypothesis, &args.target),
-        })
-        .collect::<Result<_>>()?;
+impl DataArgs {
+    /// Check the template and target, then load `path`.
+    pub fn load(&self, path: &std::path::Path) -> Result<Dataset> {
+        score::hypothesis(&self.hypothesis, &self.target)?;
+        open(path, self.format, self.split.as_deref())
+    }
+
+    /// The hypothesis of each example.
+    pub fn hypotheses(&self, data: &Dataset) -> Result<Vec<String>> {
+        data.hypotheses(&self.hypothesis, &self.target)
+    }
+}
+
+pub fn main(args: EvalArgs) -> Result<()> {
+    let data = args.data.load(&args.dataset)?;
+    let scorer = Scorer::load(&args.model.scorer_options()?)?;
+    let hypotheses = args.data.hypotheses(&data)?;
     let pairs: Vec<(&str, &str)> = data
         .examples
         .iter()
@@ -84,17 +83,9 @@ pub fn main(args: EvalArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let (probs, _) = scorer.score(&pairs)?;
     let secs = t0.elapsed().as_secs_f64();
-    let pred: Vec<usize> = probs
-        .iter()
-        .map(|p| {
-            STANCE_LABELS
-                .iter()
-                .position(|l| *l == p.label())
-                .unwrap_or(2)
-        })
-        .collect();
+    let pred: Vec<usize> = probs.iter().map(|p| p.index()).collect();
     let gold: Vec<usize> = data.examples.iter().map(|e| e.label).collect();
-    let labels: &[&str] = if format == Format::Snli {
+    let labels: &[&str] = if data.format == Format::Snli {
         &NLI_LABELS
     } else {
         &STANCE_LABELS
@@ -134,10 +125,7 @@ pub fn main(args: EvalArgs) -> Result<()> {
                 e.text.as_str(),
                 h.as_str(),
                 labels[e.label],
-                labels[STANCE_LABELS
-                    .iter()
-                    .position(|l| *l == p.label())
-                    .unwrap_or(2)],
+                labels[p.index()],
                 &format!("{:.6}", p.favor),
                 &format!("{:.6}", p.against),
                 &format!("{:.6}", p.none),

@@ -22,10 +22,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use stance::eval::stance::{load, Dataset, Format, Metrics, STANCE_LABELS};
+use stance::eval::stance::{open, Dataset, Format, Metrics, STANCE_LABELS};
 use stance::score::head::{self, StanceHead, TrainOptions};
 use stance::score::{self, Scorer};
 
+use super::eval::DataArgs;
 use super::run::ModelArgs;
 
 #[derive(Debug, Args)]
@@ -38,19 +39,8 @@ pub struct TrainArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub model: ModelArgs,
-    /// Target for rows that name none.
-    #[arg(long, short, value_name = "TEXT", default_value = stance::pipeline::DEFAULT_TARGET)]
-    pub target: String,
-    /// Template turning a target into the hypothesis; `{}` is the target.
-    /// Keep it the same at `stance run` time.
-    #[arg(long, value_name = "TEMPLATE", default_value = stance::pipeline::DEFAULT_TEMPLATE)]
-    pub hypothesis: String,
-    /// Data format [default: from the file name].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Train only on rows whose `split` column has this value.
-    #[arg(long, value_name = "NAME")]
-    pub split: Option<String>,
+    #[command(flatten)]
+    pub rows: DataArgs,
     /// Held-out labelled data to report on and to calibrate the gate with.
     #[arg(long, value_name = "FILE")]
     pub dev: Option<PathBuf>,
@@ -80,41 +70,23 @@ struct Embedded {
     y: Vec<usize>,
 }
 
+/// Load stance data: SNLI is refused, and so is a file with no rows left.
 fn read(path: &Path, format: Option<Format>, split: Option<&str>) -> Result<Dataset> {
-    let format = match format.or_else(|| Format::guess(path)) {
-        Some(Format::Snli) => bail!(
+    if Format::resolve(format, path)? == Format::Snli {
+        bail!(
             "{}: stance train needs stance labels (text,label[,target]), not SNLI",
             path.display()
-        ),
-        Some(f) => f,
-        None => bail!(
-            "{}: cannot tell the format from the name; pass --format csv or jsonl",
-            path.display()
-        ),
-    };
-    let mut data = load(path, format)?;
-    if let Some(s) = split {
-        data = data
-            .only_split(s)
-            .with_context(|| path.display().to_string())?;
+        );
     }
+    let data = open(path, format, split)?;
     if data.examples.is_empty() {
         bail!("{}: no labelled rows", path.display());
     }
     Ok(data)
 }
 
-fn embed(scorer: &Scorer, data: &Dataset, args: &TrainArgs) -> Result<Embedded> {
-    let hyps: Vec<String> = data
-        .examples
-        .iter()
-        .map(|e| {
-            score::hypothesis(
-                &args.hypothesis,
-                e.target.as_deref().unwrap_or(&args.target),
-            )
-        })
-        .collect::<Result<_>>()?;
+fn embed(scorer: &Scorer, data: &Dataset, rows: &DataArgs) -> Result<Embedded> {
+    let hyps = rows.hypotheses(data)?;
     let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
     let hyp_refs: Vec<&str> = hyps.iter().map(String::as_str).collect();
     let (u, _) = scorer.embeddings(&texts)?;
@@ -130,10 +102,7 @@ fn evaluate(h: &StanceHead, d: &Embedded) -> Metrics {
     let pred: Vec<usize> =
         d.u.iter()
             .zip(&d.v)
-            .map(|(a, b)| {
-                let l = h.probs(a, b).label();
-                STANCE_LABELS.iter().position(|x| *x == l).unwrap_or(2)
-            })
+            .map(|(a, b)| h.probs(a, b).index())
             .collect();
     Metrics::compute(&STANCE_LABELS, &d.y, &pred)
 }
@@ -168,12 +137,12 @@ pub fn main(args: TrainArgs) -> Result<()> {
                 })?,
         )),
     };
-    let train = read(&args.data, args.format, args.split.as_deref())?;
+    score::hypothesis(&args.rows.hypothesis, &args.rows.target)?;
+    let train = read(&args.data, args.rows.format, args.rows.split.as_deref())?;
     let dev = match &args.dev {
         Some(p) => Some(read(p, None, args.dev_split.as_deref())?),
         None => None,
     };
-    score::hypothesis(&args.hypothesis, &args.target)?;
     prepare_out(&args.out, args.force)?;
 
     // --model names the encoder to build on; by default the bundled
@@ -188,8 +157,11 @@ pub fn main(args: TrainArgs) -> Result<()> {
             .unwrap_or_default(),
         scorer.name()
     );
-    let train_emb = embed(&scorer, &train, &args)?;
-    let dev_emb = dev.as_ref().map(|d| embed(&scorer, d, &args)).transpose()?;
+    let train_emb = embed(&scorer, &train, &args.rows)?;
+    let dev_emb = dev
+        .as_ref()
+        .map(|d| embed(&scorer, d, &args.rows))
+        .transpose()?;
 
     let topts = TrainOptions {
         epochs: args.epochs,
@@ -206,10 +178,10 @@ pub fn main(args: TrainArgs) -> Result<()> {
     let dev_m = dev_emb.as_ref().map(|d| evaluate(&h, d));
     h.config.trained_on = Some(serde_json::json!({
         "data": args.data.display().to_string(),
-        "split": args.split,
+        "split": args.rows.split,
         "rows": train.examples.len(),
         "base": opts.model,
-        "hypothesis": args.hypothesis,
+        "hypothesis": args.rows.hypothesis,
         "epochs": args.epochs,
         "learning_rate": args.learning_rate,
         "weight_decay": args.weight_decay,
@@ -352,17 +324,18 @@ fn write_model(
     h.save(&tmp)?;
     std::fs::write(tmp.join("README.md"), card(&name, base, h, train, dev))?;
 
+    // Move any earlier model aside, swap the new one in, then drop the old.
+    let old = parent.join(format!(".{name}.stance-old"));
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
     if out.exists() {
-        let old = parent.join(format!(".{name}.stance-old"));
-        if old.exists() {
-            std::fs::remove_dir_all(&old)?;
-        }
         std::fs::rename(out, &old).with_context(|| format!("{}: cannot replace", out.display()))?;
-        std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))?;
+    }
+    std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))?;
+    if old.exists() {
         std::fs::remove_dir_all(&old)
             .with_context(|| format!("{}: cannot remove", old.display()))?;
-    } else {
-        std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))?;
     }
     Ok(())
 }

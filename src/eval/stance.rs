@@ -19,7 +19,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 /// Stance labels, in the order of [`Metrics`] rows and columns.
-pub const STANCE_LABELS: [&str; 3] = ["favor", "against", "none"];
+pub const STANCE_LABELS: [&str; 3] = crate::score::STANCES;
 /// NLI labels in the same order (entailment is favor).
 pub const NLI_LABELS: [&str; 3] = ["entailment", "contradiction", "neutral"];
 
@@ -32,6 +32,18 @@ pub enum Format {
 }
 
 impl Format {
+    /// `explicit` if given, else guessed from the file name; an error says
+    /// to pass `--format`.
+    pub fn resolve(explicit: Option<Format>, path: &Path) -> Result<Format> {
+        match explicit.or_else(|| Format::guess(path)) {
+            Some(f) => Ok(f),
+            None => bail!(
+                "{}: cannot tell the format from the name; pass --format snli, csv or jsonl",
+                path.display()
+            ),
+        }
+    }
+
     /// Guess from the file name: `.csv` is csv, a name with `snli` is snli,
     /// other `.jsonl` is jsonl.
     pub fn guess(path: &Path) -> Option<Format> {
@@ -220,6 +232,32 @@ impl Dataset {
         }
         Ok(self)
     }
+
+    /// Each example's hypothesis: SNLI's own, else the example's target (or
+    /// `default_target`) through `template`.
+    pub fn hypotheses(&self, template: &str, default_target: &str) -> Result<Vec<String>> {
+        self.examples
+            .iter()
+            .map(|e| match (self.format, &e.target) {
+                (Format::Snli, Some(h)) => Ok(h.clone()),
+                (_, t) => {
+                    crate::score::hypothesis(template, t.as_deref().unwrap_or(default_target))
+                }
+            })
+            .collect()
+    }
+}
+
+/// Load `path` in `format` (else guessed from its name), keeping only the
+/// rows of `split` when one is given.
+pub fn open(path: &Path, format: Option<Format>, split: Option<&str>) -> Result<Dataset> {
+    let mut data = load(path, Format::resolve(format, path)?)?;
+    if let Some(s) = split {
+        data = data
+            .only_split(s)
+            .with_context(|| path.display().to_string())?;
+    }
+    Ok(data)
 }
 
 /// Per-class precision, recall and F1.

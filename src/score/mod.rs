@@ -94,6 +94,9 @@ impl ScorerOptions {
     }
 }
 
+/// The stance labels, in the order of [`Probs::index`].
+pub const STANCES: [&str; 3] = ["favor", "against", "none"];
+
 /// The three stance probabilities of one pair; they sum to 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Probs {
@@ -110,12 +113,18 @@ impl Probs {
 
     /// The most probable stance.
     pub fn label(&self) -> &'static str {
+        STANCES[self.index()]
+    }
+
+    /// Index of the most probable stance in [`STANCES`] (ties go to the
+    /// earlier one).
+    pub fn index(&self) -> usize {
         if self.favor >= self.against && self.favor >= self.none {
-            "favor"
+            0
         } else if self.against >= self.none {
-            "against"
+            1
         } else {
-            "none"
+            2
         }
     }
 }
@@ -314,15 +323,37 @@ impl Scorer {
     }
 
     /// Unit-length sentence embeddings of `texts`, in input order (for
-    /// bi-encoders; a cross-encoder gives its CLS state).
+    /// bi-encoders; a cross-encoder gives its CLS state). A text that
+    /// recurs is encoded once.
     pub fn embeddings(&self, texts: &[&str]) -> Result<(Vec<Vec<f32>>, ScoreStats)> {
+        let (distinct, rows, stats) = self.distinct_embeddings(texts)?;
+        Ok((rows.iter().map(|&r| distinct[r].clone()).collect(), stats))
+    }
+
+    /// Embed each distinct text of `texts` once: the embeddings, and for
+    /// each input text the row of its embedding.
+    fn distinct_embeddings(
+        &self,
+        texts: &[&str],
+    ) -> Result<(Vec<Vec<f32>>, Vec<usize>, ScoreStats)> {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut distinct: Vec<&str> = Vec::new();
+        let rows = texts
+            .iter()
+            .map(|&t| {
+                *index.entry(t).or_insert_with(|| {
+                    distinct.push(t);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
         let mut stats = ScoreStats::default();
         let t0 = std::time::Instant::now();
-        let encodings = self.tokenize(texts, |&t| t)?;
+        let encodings = self.tokenize(&distinct, |&t| t)?;
         stats.tokenize_secs = t0.elapsed().as_secs_f64();
         let mut out = self.run(&encodings, &mut stats, |b| self.backend.embed(b))?;
         out.iter_mut().for_each(|v| head::normalize(v));
-        Ok((out, stats))
+        Ok((out, rows, stats))
     }
 
     /// Tokenise `items` in parallel; `input` makes each one's single text
@@ -421,23 +452,12 @@ impl Scorer {
             Mode::BiEncoder(head) => {
                 // Each distinct text is embedded once: the target of a whole
                 // article, and any sentence that recurs.
-                let mut index: HashMap<&str, usize> = HashMap::new();
-                let mut texts: Vec<&str> = Vec::new();
-                let mut ids = Vec::with_capacity(pairs.len());
-                for &(p, h) in pairs {
-                    let mut id = |t| {
-                        *index.entry(t).or_insert_with(|| {
-                            texts.push(t);
-                            texts.len() - 1
-                        })
-                    };
-                    ids.push((id(p), id(h)));
-                }
-                let (emb, mut stats) = self.embeddings(&texts)?;
+                let texts: Vec<&str> = pairs.iter().flat_map(|&(p, h)| [p, h]).collect();
+                let (emb, rows, mut stats) = self.distinct_embeddings(&texts)?;
                 stats.pairs = pairs.len();
-                let probs = ids
-                    .iter()
-                    .map(|&(i, j)| head.probs(&emb[i], &emb[j]))
+                let probs = rows
+                    .chunks(2)
+                    .map(|r| head.probs(&emb[r[0]], &emb[r[1]]))
                     .collect();
                 Ok((probs, stats))
             }
