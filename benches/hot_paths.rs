@@ -38,7 +38,7 @@ fn stages(c: &mut Criterion) {
 
     let m = model();
     let files = stance::score::ModelFiles::locate(&m).unwrap();
-    let (config, _) = stance::score::ModelConfig::read(&files.config).unwrap();
+    let config = stance::score::ModelConfig::read(&files.config).unwrap();
     let tok = stance::score::load_tokenizer(&files.tokenizer, config.max_tokens()).unwrap();
     let sentences: Vec<&str> = seg.sentences.iter().map(|s| s.text(&text)).collect();
     let hyp = "Russia interfered in the 2016 US election.";

@@ -4,10 +4,9 @@
 fn main() -> anyhow::Result<()> {
     for path in std::env::args().skip(1) {
         let doc = stance::ingest::read(&stance::ingest::Source::File(path.into()))?;
-        let seg = stance::segment::segment(&doc.text);
-        let atts = stance::attribute::attribute(&doc.text, &seg);
-        for (s, a) in seg.sentences.iter().zip(atts) {
-            let span = |r: Option<(usize, usize)>| r.map_or("", |(x, y)| &doc.text[x..y]);
+        let an = stance::pipeline::analyse(doc);
+        for (i, (s, a)) in an.sentences.iter().zip(&an.attributions).enumerate() {
+            let span = |r: Option<(usize, usize)>| r.map_or("", |(x, y)| &an.doc.text[x..y]);
             println!(
                 "{:>3} {:<10} {:<22} {:<24} {:<12} {}",
                 s.index,
@@ -15,7 +14,7 @@ fn main() -> anyhow::Result<()> {
                 a.speaker,
                 span(a.mention),
                 span(a.cue),
-                s.text(&doc.text)
+                an.text(i)
             );
         }
     }

@@ -3,7 +3,8 @@
 //! `cargo run --release --example polnear_baseline -- ../shared/data/polnear dev`.
 
 use stance::eval::attribution::{evaluate_article, load_split, Evaluation, Predicted};
-use stance::segment::{segment, CharOffsets};
+use stance::ingest::Document;
+use stance::pipeline::analyse;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -11,13 +12,10 @@ fn main() -> anyhow::Result<()> {
     let split = args.get(2).map_or("dev", |s| s);
     let mut ev = Evaluation::default();
     for a in load_split(root, split)? {
-        let seg = segment(&a.text);
-        let co = CharOffsets::new(&a.text);
-        let pred: Vec<Predicted> = seg
-            .sentences
-            .iter()
-            .map(|s| Predicted {
-                span: (co.to_char(s.start), co.to_char(s.end)),
+        let an = analyse(Document::new(a.name.clone(), a.text.clone()));
+        let pred: Vec<Predicted> = (0..an.sentences.len())
+            .map(|i| Predicted {
+                span: an.char_span(i),
                 speaker: String::new(),
                 mention: None,
             })

@@ -2,24 +2,19 @@
 //! sentence that holds them and what the attributor made of it:
 //! `cargo run --release --example polnear_errors -- ../shared/data/polnear train | less`.
 
-use stance::attribute::attribute;
 use stance::eval::attribution::{load_split, overlap_ratio};
-use stance::segment::{segment, CharOffsets};
+use stance::ingest::Document;
+use stance::pipeline::analyse;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let root = std::path::Path::new(args.get(1).map_or("../shared/data/polnear", |s| s));
     let split = args.get(2).map_or("train", |s| s);
     for a in load_split(root, split)? {
-        let seg = segment(&a.text);
-        let atts = attribute(&a.text, &seg);
-        let co = CharOffsets::new(&a.text);
+        let an = analyse(Document::new(a.name.clone(), a.text.clone()));
+        let atts = &an.attributions;
         let chars: Vec<char> = a.text.chars().collect();
-        let spans: Vec<(usize, usize)> = seg
-            .sentences
-            .iter()
-            .map(|s| (co.to_char(s.start), co.to_char(s.end)))
-            .collect();
+        let spans: Vec<(usize, usize)> = (0..an.sentences.len()).map(|i| an.char_span(i)).collect();
         for g in &a.gold {
             let attributed = |i: usize| {
                 matches!(
@@ -46,7 +41,7 @@ fn main() -> anyhow::Result<()> {
             let status = if !hit {
                 "MISS"
             } else {
-                let m = att.mention.map(|(x, y)| (co.to_char(x), co.to_char(y)));
+                let m = an.mention_chars(i);
                 let ok = m.zip(g.source).is_some_and(|(m, s)| m.0 < s.1 && s.0 < m.1)
                     || stance::attribute::canonical_speaker(&src)
                         .is_some_and(|n| n.eq_ignore_ascii_case(&att.speaker));

@@ -6,18 +6,22 @@
 //! 1. [`ingest`]: read articles into [`ingest::Document`]s;
 //! 2. [`segment`]: split them into paragraphs and sentences;
 //! 3. [`attribute`]: find the speaker of each sentence;
-//! 4. [`score`]: score each (sentence, target) pair with an NLI model
-//!    behind the [`score::Backend`] trait;
+//! 4. [`score`]: score each (sentence, target) pair with a stance or NLI
+//!    model behind the [`score::Backend`] trait;
 //! 5. [`report`]: write `sentences.csv`, one CSV per speaker and
 //!    `summary.csv`.
 //!
-//! [`pipeline`] ties the stages together.
+//! [`pipeline`] ties the stages together. Beside them: [`text`] (white
+//! space and the reporting verbs, shared by segment and attribute),
+//! [`atomic`] (every write is whole or not at all) and [`eval`] (the
+//! measurements behind `stance eval` and `stance eval-attribution`).
 
+pub mod atomic;
 pub mod attribute;
 pub mod eval;
 pub mod ingest;
-pub mod lexicon;
 pub mod pipeline;
 pub mod report;
 pub mod score;
 pub mod segment;
+pub mod text;

@@ -30,6 +30,19 @@ enum Command {
     Train(cmd::train::TrainArgs),
 }
 
+impl Command {
+    /// The model options of a command that loads a model.
+    fn model(&self) -> Option<&cmd::args::ModelArgs> {
+        match self {
+            Command::Run(a) => Some(&a.model),
+            Command::Bench(a) => Some(&a.model),
+            Command::Eval(a) => Some(&a.model),
+            Command::Train(a) => Some(&a.model),
+            Command::EvalAttribution(_) => None,
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // candle's matrix products read RAYON_NUM_THREADS for their own
@@ -37,13 +50,7 @@ fn main() -> std::process::ExitCode {
     // faster on CPU), so each forward pass uses --intra-threads threads
     // (default 1). Set before any thread starts.
     if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        let intra = match &cli.command {
-            Command::Run(a) => a.model.intra_threads,
-            Command::Bench(a) => a.intra_threads,
-            Command::Eval(a) => a.model.intra_threads,
-            Command::Train(a) => a.model.intra_threads,
-            _ => 1,
-        };
+        let intra = cli.command.model().map_or(1, |m| m.intra_threads);
         // SAFETY: no other thread exists yet.
         unsafe { std::env::set_var("RAYON_NUM_THREADS", intra.max(1).to_string()) };
     }

@@ -45,32 +45,74 @@ pub struct Analysed {
     offsets: CharOffsets,
 }
 
-/// Segment and attribute one document.
+/// Time spent in each stage of [`analyse_timed`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnalyseTimes {
+    pub segment: std::time::Duration,
+    pub attribute: std::time::Duration,
+}
+
+/// Segment and attribute one document: the one place the two stages are
+/// joined, for runs, evaluation, benchmarks and examples alike.
 pub fn analyse(doc: Document) -> Analysed {
+    analyse_timed(doc).0
+}
+
+/// [`analyse`], with the time each stage took.
+pub fn analyse_timed(doc: Document) -> (Analysed, AnalyseTimes) {
+    let t0 = std::time::Instant::now();
     let seg = segment::segment(&doc.text);
+    let t1 = std::time::Instant::now();
     let attributions = attribute::attribute(&doc.text, &seg);
+    let t2 = std::time::Instant::now();
     let offsets = CharOffsets::new(&doc.text);
-    Analysed {
+    let a = Analysed {
         sentences: seg.sentences,
         attributions,
         offsets,
         doc,
-    }
+    };
+    (
+        a,
+        AnalyseTimes {
+            segment: t1 - t0,
+            attribute: t2 - t1,
+        },
+    )
 }
 
 impl Analysed {
+    /// The text of sentence `i`.
+    pub fn text(&self, i: usize) -> &str {
+        self.sentences[i].text(&self.doc.text)
+    }
+
+    /// Sentence `i`'s span in characters, end exclusive.
+    pub fn char_span(&self, i: usize) -> (usize, usize) {
+        let s = &self.sentences[i];
+        (self.offsets.to_char(s.start), self.offsets.to_char(s.end))
+    }
+
+    /// The span of sentence `i`'s speaker mention, in characters.
+    pub fn mention_chars(&self, i: usize) -> Option<(usize, usize)> {
+        self.attributions[i]
+            .mention
+            .map(|(x, y)| (self.offsets.to_char(x), self.offsets.to_char(y)))
+    }
+
     /// Output rows of sentence `i` for one target.
     pub fn row(&self, i: usize, target: &str, p: score::Probs) -> Row {
-        let s = &self.sentences[i];
         let a = &self.attributions[i];
         let text = &self.doc.text;
         let span =
             |r: Option<(usize, usize)>| r.map_or(String::new(), |(x, y)| text[x..y].to_string());
+        let (start, end) = self.char_span(i);
+        let mention_chars = self.mention_chars(i);
         Row {
             doc_id: self.doc.doc_id.clone(),
-            sentence_id: s.index,
-            start: self.offsets.to_char(s.start),
-            end: self.offsets.to_char(s.end),
+            sentence_id: self.sentences[i].index,
+            start,
+            end,
             speaker: a.speaker.clone(),
             kind: a.kind,
             mention: span(a.mention),
@@ -79,11 +121,11 @@ impl Analysed {
             favor: p.favor,
             against: p.against,
             none: p.none,
-            stance: p.label(),
+            stance: p.stance(),
             score: p.score(),
-            text: s.text(text).to_string(),
-            mention_start: a.mention.map(|(x, _)| self.offsets.to_char(x)),
-            mention_end: a.mention.map(|(_, y)| self.offsets.to_char(y)),
+            text: self.text(i).to_string(),
+            mention_start: mention_chars.map(|m| m.0),
+            mention_end: mention_chars.map(|m| m.1),
         }
     }
 }
@@ -123,9 +165,9 @@ pub fn run(
 
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         for a in &analysed {
-            for s in &a.sentences {
+            for i in 0..a.sentences.len() {
                 for h in &hypotheses {
-                    pairs.push((s.text(&a.doc.text), h.as_str()));
+                    pairs.push((a.text(i), h.as_str()));
                 }
             }
         }

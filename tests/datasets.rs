@@ -5,14 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use stance::eval::stance::{load, Dataset, Format};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use crate::common::*;
 
 fn dataset(name: &str) -> Dataset {
-    load(
-        &std::path::Path::new(ROOT).join("datasets").join(name),
-        Format::Csv,
-    )
-    .unwrap()
+    load(&root().join("datasets").join(name), Format::Csv).unwrap()
 }
 
 fn words(s: &str) -> HashSet<String> {
@@ -28,7 +24,7 @@ fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
 
 /// Word sets of the founding article's sentences.
 fn founding_sentences() -> Vec<HashSet<String>> {
-    let article = std::fs::read_to_string(format!("{ROOT}/datasets/helsinki-summit.txt")).unwrap();
+    let article = article_text();
     let seg = stance::segment::segment(&article);
     seg.sentences
         .iter()

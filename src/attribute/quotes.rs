@@ -35,9 +35,9 @@ impl QuoteSpan {
 
 fn opens_straight(prev: Option<char>, next: Option<char>) -> bool {
     let after_gap = prev.is_none_or(|c| {
-        crate::segment::is_space(c) || matches!(c, '(' | '[' | '—' | '–' | '-' | '/' | ':')
+        crate::text::is_space(c) || matches!(c, '(' | '[' | '—' | '–' | '-' | '/' | ':')
     });
-    after_gap && next.is_some_and(|c| !crate::segment::is_space(c))
+    after_gap && next.is_some_and(|c| !crate::text::is_space(c))
 }
 
 /// Length in bytes of the quote mark at byte `at` of `text`.

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use super::lexicon::{self, PronounKind};
 use super::tokens::{Tok, TokKind};
-use crate::lexicon::{self, PronounKind};
 
 /// A noun phrase: token indices, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

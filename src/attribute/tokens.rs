@@ -68,7 +68,7 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
     let mut i = 0;
     while i < chars.len() {
         let (b, c) = chars[i];
-        if crate::segment::is_space(c) {
+        if crate::text::is_space(c) {
             i += 1;
             continue;
         }
@@ -89,7 +89,7 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
             if j + 1 < chars.len()
                 && matches!(chars[j].1, '\'' | '’')
                 && chars[j - 1].1 == 's'
-                && crate::segment::is_space(chars[j + 1].1)
+                && crate::text::is_space(chars[j + 1].1)
                 && chars.get(j + 2).is_some_and(|c| c.1.is_lowercase())
             {
                 j += 1;
@@ -101,7 +101,7 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
                 text.len()
             };
             let abbreviation = text[b..e].contains('.')
-                || crate::lexicon::is_title_abbreviation(&text[b..e])
+                || crate::segment::abbreviations::is_title_abbreviation(&text[b..e])
                 || (e - b == 1 && c.is_uppercase());
             if j < chars.len() && chars[j].1 == '.' && abbreviation {
                 e += 1;

@@ -27,24 +27,17 @@ use serde::Serialize;
 
 use stance::ingest::Document;
 use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::score::{self, BackendKind, ModelConfig, ModelFiles, Scorer, ScorerOptions};
+use stance::score::{self, ModelConfig, ModelFiles, Scorer, ScorerOptions};
 
-use super::run::ModelArgs;
+use super::args::ModelArgs;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Model folder or Hugging Face hub id [default: the bundled model].
-    #[arg(long, short, value_name = "DIR_OR_HUB_ID")]
-    pub model: Option<String>,
-    /// Inference backend.
-    #[arg(long, value_enum, default_value = "candle")]
-    pub backend: BackendKind,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Thread counts to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,2")]
     pub threads: Vec<usize>,
-    /// Threads inside each forward pass.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub intra_threads: usize,
     /// Batch sizes to measure, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
     pub batch_size: Vec<usize>,
@@ -57,30 +50,10 @@ pub struct BenchArgs {
     /// Also write the results as JSON.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
-    /// ONNX Runtime shared library for `--backend ort`.
-    #[arg(long, value_name = "PATH")]
-    pub ort_lib: Option<PathBuf>,
-    /// With `--backend ort`, run model_int8.onnx.
-    #[arg(long)]
-    pub quantized: bool,
     /// Write the pairs as JSON lines {"premise", "hypothesis"} and exit (for
     /// benches/baseline_torch.py, so both score the same pairs).
     #[arg(long, value_name = "FILE")]
     pub write_pairs: Option<PathBuf>,
-}
-
-impl BenchArgs {
-    fn model_args(&self) -> ModelArgs {
-        ModelArgs {
-            model: self.model.clone(),
-            backend: self.backend,
-            threads: self.threads.first().copied(),
-            intra_threads: self.intra_threads,
-            batch_size: self.batch_size.first().copied().unwrap_or(8),
-            ort_lib: self.ort_lib.clone(),
-            quantized: self.quantized,
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -273,26 +246,28 @@ fn measure(
 }
 
 pub fn main(args: BenchArgs) -> Result<()> {
-    let base = args.model_args().scorer_options()?;
+    let base = args.model.scorer_options(
+        args.threads.first().copied(),
+        args.batch_size.first().copied().unwrap_or(8),
+    )?;
     let (corpus_name, docs) = corpus(args.polnear.as_deref(), args.sentences.max(1))?;
     let hypothesis = score::hypothesis(DEFAULT_TEMPLATE, DEFAULT_TARGET)?;
 
     // Non-model stages on their own.
-    let t = Instant::now();
-    let segmented: Vec<_> = docs
-        .iter()
-        .map(|d| stance::segment::segment(&d.text))
+    let mut segment_secs = 0.0;
+    let mut attribute_secs = 0.0;
+    let analysed: Vec<_> = docs
+        .into_iter()
+        .map(|d| {
+            let (a, t) = stance::pipeline::analyse_timed(d);
+            segment_secs += t.segment.as_secs_f64();
+            attribute_secs += t.attribute.as_secs_f64();
+            a
+        })
         .collect();
-    let segment_secs = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    for (d, s) in docs.iter().zip(&segmented) {
-        stance::attribute::attribute(&d.text, s);
-    }
-    let attribute_secs = t.elapsed().as_secs_f64();
-    let sentences: Vec<&str> = docs
+    let sentences: Vec<&str> = analysed
         .iter()
-        .zip(&segmented)
-        .flat_map(|(d, s)| s.sentences.iter().map(|x| x.text(&d.text)))
+        .flat_map(|a| (0..a.sentences.len()).map(move |i| a.text(i)))
         .take(args.sentences.max(1))
         .collect();
     // A bi-encoder embeds each distinct text once, so the repeated
@@ -360,7 +335,8 @@ pub fn main(args: BenchArgs) -> Result<()> {
                 batch_size: batch.max(1),
                 ..base.clone()
             };
-            let (scorer, s, st) = measure(&opts, &pairs)?;
+            let (scorer, s, st) =
+                measure(&opts, &pairs).with_context(|| args.model.load_context())?;
             println!(
                 "{:<7} {:>7} {:>5} {:>5} {:>9.1} {:>10.0} {:>11.0} {:>8.1} {:>8.1} {:>9.0}",
                 s.backend,
@@ -427,7 +403,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
 
     // The arithmetic limit.
     let files = files?;
-    let (config, _) = ModelConfig::read(&files.config)?;
+    let config = ModelConfig::read(&files.config)?;
     let limit = match (
         config.flops(mean_tokens),
         settings
@@ -461,7 +437,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
             model: base.model.clone(),
             corpus: corpus_name,
             stages: Stages {
-                documents: docs.len(),
+                documents: analysed.len(),
                 sentences: pairs.len(),
                 segment_secs,
                 attribute_secs,
@@ -472,7 +448,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
             by_length,
             limit,
         };
-        super::write_atomic(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
+        stance::atomic::write_file(path, serde_json::to_string_pretty(&report)?.as_bytes())?;
     }
     Ok(())
 }

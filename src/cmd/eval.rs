@@ -8,7 +8,10 @@
 //! Prints accuracy, macro-F1, per-class precision/recall/F1, the confusion
 //! matrix and F_avg (SemEval-2016: mean F1 of favor and against). SNLI
 //! JSON lines are scored as NLI; CSV or JSON lines of `text,label[,target]`
-//! are scored as stance toward each row's target (or `--target`).
+//! are scored as stance toward each row's target (or `--target`). Data with
+//! a `source` column is also reported per source, beside each source's
+//! majority-class baseline, with the mean over sources and a bootstrap
+//! interval over claims (the `group` column).
 //! Definitions: `stance::eval::stance`.
 
 use std::path::PathBuf;
@@ -16,11 +19,10 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use stance::eval::stance::{open, Dataset, Format, Metrics, NLI_LABELS, STANCE_LABELS};
-use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::score::{self, Scorer};
+use stance::eval::stance::{by_source, Format, Metrics, NLI_LABELS, STANCE_LABELS};
+use stance::score::Stance;
 
-use super::run::ModelArgs;
+use super::args::{DataArgs, ModelArgs, ScaleArgs};
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -29,6 +31,8 @@ pub struct EvalArgs {
     pub dataset: PathBuf,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub scale: ScaleArgs,
     #[command(flatten)]
     pub data: DataArgs,
     /// Write the metrics as JSON.
@@ -39,40 +43,9 @@ pub struct EvalArgs {
     pub predictions: Option<PathBuf>,
 }
 
-/// How labelled data is read and turned into pairs (`eval` and `train`).
-#[derive(Debug, Args)]
-pub struct DataArgs {
-    /// Target for rows that name none.
-    #[arg(long, short, value_name = "TEXT", default_value = DEFAULT_TARGET)]
-    pub target: String,
-    /// Template turning a target into the hypothesis; `{}` is the target.
-    /// A trained head expects the template it was trained with.
-    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
-    pub hypothesis: String,
-    /// Dataset format [default: from the file name].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Use only the rows whose `split` column has this value (dev, test).
-    #[arg(long, value_name = "NAME")]
-    pub split: Option<String>,
-}
-
-impl DataArgs {
-    /// Check the template and target, then load `path`.
-    pub fn load(&self, path: &std::path::Path) -> Result<Dataset> {
-        score::hypothesis(&self.hypothesis, &self.target)?;
-        open(path, self.format, self.split.as_deref())
-    }
-
-    /// The hypothesis of each example.
-    pub fn hypotheses(&self, data: &Dataset) -> Result<Vec<String>> {
-        data.hypotheses(&self.hypothesis, &self.target)
-    }
-}
-
 pub fn main(args: EvalArgs) -> Result<()> {
     let data = args.data.load(&args.dataset)?;
-    let scorer = Scorer::load(&args.model.scorer_options()?)?;
+    let scorer = args.scale.load(&args.model)?;
     let hypotheses = args.data.hypotheses(&data)?;
     let pairs: Vec<(&str, &str)> = data
         .examples
@@ -105,21 +78,27 @@ pub fn main(args: EvalArgs) -> Result<()> {
         }
     );
     print!("{}", metrics.render());
+    let sources = if data.format == Format::Snli {
+        None
+    } else {
+        by_source(&data.examples, &pred, 1000)
+    };
+    if let Some(r) = &sources {
+        println!("by source (macro-F1 over the labels each source has):");
+        print!("{}", r.render());
+    }
 
     if let Some(path) = &args.out {
-        super::write_atomic(path, serde_json::to_string_pretty(&metrics)?.as_bytes())?;
+        let mut json = serde_json::to_value(&metrics)?;
+        if let (Some(r), Some(obj)) = (&sources, json.as_object_mut()) {
+            obj.insert("by_source".into(), serde_json::to_value(r)?);
+        }
+        stance::atomic::write_file(path, serde_json::to_string_pretty(&json)?.as_bytes())?;
     }
     if let Some(path) = &args.predictions {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record([
-            "text",
-            "target",
-            "gold",
-            "predicted",
-            "favor",
-            "against",
-            "none",
-        ])?;
+        let [favor, against, none] = Stance::NAMES;
+        w.write_record(["text", "target", "gold", "predicted", favor, against, none])?;
         for ((e, h), p) in data.examples.iter().zip(&hypotheses).zip(&probs) {
             w.write_record([
                 e.text.as_str(),
@@ -131,7 +110,7 @@ pub fn main(args: EvalArgs) -> Result<()> {
                 &format!("{:.6}", p.none),
             ])?;
         }
-        super::write_atomic(path, &w.into_inner()?)?;
+        stance::atomic::write_file(path, &w.into_inner()?)?;
     }
     Ok(())
 }

@@ -17,7 +17,8 @@ use clap::Args;
 
 use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::report::Report;
-use stance::score::{BackendKind, Scorer, ScorerOptions};
+
+use super::args::{check_template, ModelArgs, ScaleArgs};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -29,67 +30,14 @@ pub struct RunArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub scale: ScaleArgs,
     /// Claim to score each sentence against; repeat for several.
     #[arg(long = "target", short, value_name = "TEXT", default_value = DEFAULT_TARGET)]
     pub targets: Vec<String>,
     /// Template turning a target into the NLI hypothesis; `{}` is the target.
     #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
     pub hypothesis: String,
-}
-
-/// Options shared by every command that loads a model.
-#[derive(Debug, Args)]
-pub struct ModelArgs {
-    /// Model folder or Hugging Face hub id [default: the bundled model].
-    #[arg(long, short, value_name = "DIR_OR_HUB_ID")]
-    pub model: Option<String>,
-    /// Inference backend (`ort` needs a build with `--features ort`).
-    #[arg(long, value_enum, default_value = "candle")]
-    pub backend: BackendKind,
-    /// Threads in all [default: all cores].
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Threads inside each forward pass; threads / intra-threads batches run
-    /// side by side.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub intra_threads: usize,
-    /// Sentence pairs per forward pass.
-    #[arg(long, value_name = "N", default_value_t = 8)]
-    pub batch_size: usize,
-    /// ONNX Runtime shared library for `--backend ort` [default:
-    /// $ORT_DYLIB_PATH, else the onnxruntime Python package's].
-    #[arg(long, value_name = "PATH")]
-    pub ort_lib: Option<PathBuf>,
-    /// With `--backend ort`, run model_int8.onnx instead of model.onnx.
-    #[arg(long)]
-    pub quantized: bool,
-}
-
-impl ModelArgs {
-    pub fn scorer_options(&self) -> Result<ScorerOptions> {
-        let model = match &self.model {
-            Some(m) => m.clone(),
-            None => stance::score::model::default_model_dir()?
-                .display()
-                .to_string(),
-        };
-        if self.intra_threads == 0 {
-            anyhow::bail!("--intra-threads must be at least 1");
-        }
-        Ok(ScorerOptions {
-            model,
-            backend: self.backend,
-            threads: self.threads.unwrap_or_else(default_threads).max(1),
-            intra_threads: self.intra_threads,
-            batch_size: self.batch_size,
-            ort_lib: self.ort_lib.clone(),
-            quantized: self.quantized,
-        })
-    }
-}
-
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 pub fn main(args: RunArgs) -> Result<()> {
@@ -101,10 +49,8 @@ pub fn main(args: RunArgs) -> Result<()> {
         template: args.hypothesis.clone(),
         ..RunOptions::default()
     };
-    for t in &opts.targets {
-        stance::score::hypothesis(&opts.template, t)?;
-    }
-    let scorer = Scorer::load(&args.model.scorer_options()?)?;
+    check_template(&opts.template, &opts.targets)?;
+    let scorer = args.scale.load(&args.model)?;
     tracing::info!(model = scorer.name(), "model loaded");
 
     let bar = indicatif::ProgressBar::new(sources.len() as u64).with_style(

@@ -4,7 +4,7 @@
 //! stance train DATA --out DIR [--model DIR_OR_HUB_ID] [--target TEXT]
 //!              [--hypothesis TEMPLATE] [--format csv|jsonl] [--split NAME]
 //!              [--dev FILE [--dev-split NAME]] [--gate auto|off|X]
-//!              [--epochs N] [--learning-rate X] [--weight-decay X] [--force]
+//!              [--epochs N] [--learning-rate X] [--weight-decay X] [--no-onnx] [--force]
 //! ```
 //!
 //! DATA is CSV or JSON lines of `text,label[,target]` (labels favor,
@@ -23,11 +23,11 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use stance::eval::stance::{open, Dataset, Format, Metrics, STANCE_LABELS};
+use stance::score::folder::{self, FolderOptions};
 use stance::score::head::{self, StanceHead, TrainOptions};
-use stance::score::{self, Scorer};
+use stance::score::{ModelFiles, Scorer};
 
-use super::eval::DataArgs;
-use super::run::ModelArgs;
+use super::args::{check_template, DataArgs, ModelArgs, ScaleArgs};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -39,6 +39,8 @@ pub struct TrainArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub scale: ScaleArgs,
     #[command(flatten)]
     pub rows: DataArgs,
     /// Held-out labelled data to report on and to calibrate the gate with.
@@ -58,6 +60,10 @@ pub struct TrainArgs {
     pub learning_rate: f64,
     #[arg(long, value_name = "X", default_value_t = 1e-3)]
     pub weight_decay: f64,
+    /// Leave the base's ONNX exports out of DIR (smaller; the model then
+    /// runs with candle only until it is exported again).
+    #[arg(long)]
+    pub no_onnx: bool,
     /// Replace DIR if it already holds files.
     #[arg(long)]
     pub force: bool,
@@ -137,7 +143,10 @@ pub fn main(args: TrainArgs) -> Result<()> {
                 })?,
         )),
     };
-    score::hypothesis(&args.rows.hypothesis, &args.rows.target)?;
+    check_template(
+        &args.rows.hypothesis,
+        std::slice::from_ref(&args.rows.target),
+    )?;
     let train = read(&args.data, args.rows.format, args.rows.split.as_deref())?;
     let dev = match &args.dev {
         Some(p) => Some(read(p, None, args.dev_split.as_deref())?),
@@ -147,8 +156,10 @@ pub fn main(args: TrainArgs) -> Result<()> {
 
     // --model names the encoder to build on; by default the bundled
     // model's (its head is ignored).
-    let opts = args.model.scorer_options()?;
-    let scorer = Scorer::load_embedder(&opts)?;
+    let opts = args
+        .model
+        .scorer_options(args.scale.threads, args.scale.batch_size)?;
+    let scorer = Scorer::load_embedder(&opts).with_context(|| args.model.load_context())?;
     eprintln!(
         "stance: embedding {} training rows{} with {}",
         train.examples.len(),
@@ -193,8 +204,23 @@ pub fn main(args: TrainArgs) -> Result<()> {
         "dev_f_avg": dev_m.as_ref().map(|m| m.f_avg),
     }));
 
-    let files = stance::score::ModelFiles::locate(&opts.model)?;
-    write_model(&args.out, &files, &h, &train_m, dev_m.as_ref())?;
+    let files = ModelFiles::locate(&opts.model)?;
+    let card = card(&args.out, &files, &h, &train_m, dev_m.as_ref());
+    let written = folder::write_head_model(
+        &args.out,
+        &files,
+        &h,
+        &card,
+        FolderOptions {
+            copy_onnx: !args.no_onnx,
+        },
+    )?;
+    for (f, why) in &written.onnx_left_out {
+        eprintln!(
+            "stance: not copying {f} ({why}); run scripts/export_onnx.py on {} for --backend ort",
+            args.out.display()
+        );
+    }
     eprintln!("stance: training fit: {}", one_line(&train_m));
     if let Some(m) = &dev_m {
         eprintln!("stance: dev: {}", one_line(m));
@@ -237,116 +263,19 @@ fn prepare_out(out: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Write the model folder beside its final place, then swap it in, so a
-/// failure leaves any earlier model whole.
-fn write_model(
-    out: &Path,
-    base: &stance::score::ModelFiles,
-    h: &StanceHead,
-    train: &Metrics,
-    dev: Option<&Metrics>,
-) -> Result<()> {
-    let name = out
-        .file_name()
-        .context("--out needs a folder name")?
-        .to_string_lossy()
-        .to_string();
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("{}: cannot create", parent.display()))?;
-    let tmp = parent.join(format!(".{name}.stance-tmp"));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)
-            .with_context(|| format!("{}: cannot clear", tmp.display()))?;
-    }
-    std::fs::create_dir_all(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
-
-    // The encoder: config (with the stance labels), tokenizer, weights and
-    // any ONNX exports.
-    let (_, mut config) = stance::score::ModelConfig::read(&base.config)?;
-    // A cross-encoder base is used for its encoder only: its ONNX export
-    // gives logits, not token states, so it is not copied.
-    let classifier_base = config
-        .get("architectures")
-        .and_then(|a| a.as_array())
-        .is_some_and(|a| {
-            a.iter().any(|x| {
-                x.as_str()
-                    .is_some_and(|x| x.ends_with("ForSequenceClassification"))
-            })
-        });
-    if let Some(obj) = config.as_object_mut() {
-        if classifier_base {
-            obj.insert("architectures".into(), serde_json::json!(["BertModel"]));
-        }
-        obj.insert(
-            "id2label".into(),
-            serde_json::json!({"0": "favor", "1": "against", "2": "none"}),
-        );
-        obj.insert(
-            "label2id".into(),
-            serde_json::json!({"favor": 0, "against": 1, "none": 2}),
-        );
-    }
-    std::fs::write(
-        tmp.join("config.json"),
-        serde_json::to_string_pretty(&config)? + "\n",
-    )?;
-    let src = base.dir();
-    for f in [
-        "tokenizer.json",
-        "model.safetensors",
-        "pytorch_model.bin",
-        "model.onnx",
-        "model_int8.onnx",
-        "LICENSE",
-        "NOTICE",
-    ] {
-        let from = src.join(f);
-        if classifier_base && f.ends_with(".onnx") {
-            if from.is_file() {
-                eprintln!(
-                    "stance: not copying {f} (a classifier export); run scripts/export_onnx.py on {} for --backend ort",
-                    out.display()
-                );
-            }
-            continue;
-        }
-        if from.is_file() {
-            std::fs::copy(&from, tmp.join(f)).with_context(|| {
-                format!("cannot copy {} into {}", from.display(), tmp.display())
-            })?;
-        }
-    }
-    h.save(&tmp)?;
-    std::fs::write(tmp.join("README.md"), card(&name, base, h, train, dev))?;
-
-    // Move any earlier model aside, swap the new one in, then drop the old.
-    let old = parent.join(format!(".{name}.stance-old"));
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    if out.exists() {
-        std::fs::rename(out, &old).with_context(|| format!("{}: cannot replace", out.display()))?;
-    }
-    std::fs::rename(&tmp, out).with_context(|| format!("{}: cannot write", out.display()))?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("{}: cannot remove", old.display()))?;
-    }
-    Ok(())
-}
-
+/// The README.md of a trained folder: what it is, what it was trained on,
+/// and its scores.
 fn card(
-    name: &str,
-    base: &stance::score::ModelFiles,
+    out: &Path,
+    base: &ModelFiles,
     h: &StanceHead,
     train: &Metrics,
     dev: Option<&Metrics>,
 ) -> String {
+    let name = out.file_name().map_or_else(
+        || out.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    );
     let mut s = format!(
         "# {name}\n\nA stance model made by `stance train`: the encoder of `{}` and a linear \
          stance head over `[u, v, |u-v|, u*v]` of mean-pooled, unit-length embeddings.\n\n",

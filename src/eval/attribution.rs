@@ -23,7 +23,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::attribute::{self, Kind};
-use crate::segment::{self, CharOffsets};
 
 /// One gold attribution: a Content span and its Source, in characters.
 #[derive(Debug, Clone)]
@@ -161,17 +160,19 @@ pub struct Predicted {
 
 /// Attributed sentences of an article as the attributor sees them.
 pub fn predict(text: &str) -> Vec<Predicted> {
-    let seg = segment::segment(text);
-    let atts = attribute::attribute(text, &seg);
-    let co = CharOffsets::new(text);
-    seg.sentences
-        .iter()
-        .zip(atts)
-        .filter(|(_, a)| matches!(a.kind, Kind::Direct | Kind::Indirect))
-        .map(|(s, a)| Predicted {
-            span: (co.to_char(s.start), co.to_char(s.end)),
-            speaker: a.speaker,
-            mention: a.mention.map(|(x, y)| (co.to_char(x), co.to_char(y))),
+    predicted(&crate::pipeline::analyse(crate::ingest::Document::new(
+        "", text,
+    )))
+}
+
+/// The attributed (direct and indirect) sentences of an analysed document.
+pub fn predicted(a: &crate::pipeline::Analysed) -> Vec<Predicted> {
+    (0..a.sentences.len())
+        .filter(|&i| matches!(a.attributions[i].kind, Kind::Direct | Kind::Indirect))
+        .map(|i| Predicted {
+            span: a.char_span(i),
+            speaker: a.attributions[i].speaker.clone(),
+            mention: a.mention_chars(i),
         })
         .collect()
 }

@@ -18,13 +18,16 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
+use crate::score::Stance;
+
 /// Stance labels, in the order of [`Metrics`] rows and columns.
-pub const STANCE_LABELS: [&str; 3] = crate::score::STANCES;
+pub const STANCE_LABELS: [&str; 3] = crate::score::Stance::NAMES;
 /// NLI labels in the same order (entailment is favor).
 pub const NLI_LABELS: [&str; 3] = ["entailment", "contradiction", "neutral"];
 
 /// How a dataset file is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     Snli,
     Csv,
@@ -70,6 +73,10 @@ pub struct Example {
     pub label: usize,
     /// The row's `split` column (`dev`, `test`, …), if the data has one.
     pub split: Option<String>,
+    /// The row's `source` column: which release or set it came from.
+    pub source: Option<String>,
+    /// The row's `group` column: its claim or topic (bootstrap unit).
+    pub group: Option<String>,
 }
 
 /// A loaded dataset.
@@ -84,9 +91,9 @@ pub struct Dataset {
 /// Read a stance label: favor/against/none, with common spellings.
 pub fn parse_stance_label(s: &str) -> Option<usize> {
     match s.trim().to_lowercase().as_str() {
-        "favor" | "favour" | "pro" | "for" | "support" => Some(0),
-        "against" | "con" | "oppose" => Some(1),
-        "none" | "neutral" | "neither" | "unrelated" => Some(2),
+        "favor" | "favour" | "pro" | "for" | "support" => Some(Stance::Favor.index()),
+        "against" | "con" | "oppose" => Some(Stance::Against.index()),
+        "none" | "neutral" | "neither" | "unrelated" => Some(Stance::None.index()),
         _ => None,
     }
 }
@@ -117,10 +124,31 @@ fn str_field(v: &serde_json::Value, key: &str) -> Option<String> {
     v.get(key).and_then(|x| x.as_str()).map(str::to_string)
 }
 
+/// Read a whole text file; the error says whether it is missing,
+/// unreadable, or not UTF-8 (with the line of the first bad byte).
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::IsADirectory => "this is a folder; give a file".to_string(),
+            _ => format!("cannot read it: {e}"),
+        };
+        anyhow::anyhow!("{}: {why}", path.display())
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let byte = e.utf8_error().valid_up_to();
+        let line = 1 + e.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count();
+        anyhow::anyhow!(
+            "{}: not UTF-8 text (line {line}, byte {byte}); convert it to UTF-8 first",
+            path.display()
+        )
+    })
+}
+
 /// Load a dataset file.
 pub fn load(path: &Path, format: Format) -> Result<Dataset> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read it (is it UTF-8?)", path.display()))?;
+    let text = read_text(path)?;
     let mut examples = Vec::new();
     let mut dropped = 0;
     let where_ = |line: usize| format!("{}, line {line}", path.display());
@@ -147,6 +175,8 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                     target: Some(field("sentence2")?),
                     label,
                     split: None,
+                    source: None,
+                    group: None,
                 });
             }
         }
@@ -168,6 +198,8 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                     target: str_field(&v, "target").filter(|t| !t.trim().is_empty()),
                     label,
                     split: str_field(&v, "split"),
+                    source: str_field(&v, "source"),
+                    group: str_field(&v, "group"),
                 });
             }
         }
@@ -191,6 +223,7 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
             };
             let gi = col("target");
             let si = col("split");
+            let (src_i, grp_i) = (col("source"), col("group"));
             for (i, rec) in r.records().enumerate() {
                 let row = i + 2;
                 let rec = rec.with_context(|| format!("{}: bad CSV", where_(row)))?;
@@ -209,6 +242,8 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                         .filter(|t| !t.trim().is_empty()),
                     label,
                     split: si.and_then(|c| rec.get(c)).map(|v| v.trim().to_string()),
+                    source: src_i.and_then(|c| rec.get(c)).map(|v| v.trim().to_string()),
+                    group: grp_i.and_then(|c| rec.get(c)).map(|v| v.trim().to_string()),
                 });
             }
         }
@@ -369,9 +404,249 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// Macro-F1 over the labels that occur in the gold data: a set with
+    /// only favor and against averages those two, so a `none` it never
+    /// asks for costs recall but adds no zero.
+    pub fn macro_f1_present(&self) -> f64 {
+        let present: Vec<f64> = self
+            .per_class
+            .iter()
+            .filter(|c| c.support > 0)
+            .map(|c| c.f1)
+            .collect();
+        div(present.iter().sum(), present.len() as f64)
+    }
+}
+
+/// One source's figures, beside its majority-class baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceFigures {
+    pub source: String,
+    pub n: usize,
+    /// Claims (groups) in the source.
+    pub claims: usize,
+    pub accuracy: f64,
+    /// Over the labels present in the source's gold data.
+    pub macro_f1: f64,
+    pub f_avg: f64,
+    /// The label a majority-class baseline always answers.
+    pub majority_label: String,
+    pub majority_accuracy: f64,
+    pub majority_macro_f1: f64,
+}
+
+/// Figures per source and their means, with bootstrap intervals over claims.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    pub sources: Vec<SourceFigures>,
+    /// Mean over sources of macro-F1 (each source weighs the same).
+    pub mean_macro_f1: f64,
+    /// 95% bootstrap interval of `mean_macro_f1`, resampling claims
+    /// within each source.
+    pub mean_macro_f1_ci: (f64, f64),
+    pub mean_f_avg: f64,
+    pub mean_f_avg_ci: (f64, f64),
+    /// The majority baselines' mean macro-F1.
+    pub majority_mean_macro_f1: f64,
+    pub bootstrap_rounds: usize,
+}
+
+/// A small deterministic generator (SplitMix64) for the bootstrap, so that
+/// the same predictions give the same intervals.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Per-source figures of predictions `pred` against `examples` (stance
+/// labels), or `None` when the data has no `source` column. Rows without a
+/// group count as their own claim.
+pub fn by_source(examples: &[Example], pred: &[usize], rounds: usize) -> Option<SourceReport> {
+    if examples.iter().all(|e| e.source.is_none()) {
+        return None;
+    }
+    use std::collections::BTreeMap;
+    // source -> claim -> example indices
+    let mut tree: BTreeMap<&str, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+    for (i, e) in examples.iter().enumerate() {
+        let src = e.source.as_deref().unwrap_or("(none)");
+        let claim = e
+            .group
+            .clone()
+            .or_else(|| e.target.clone())
+            .unwrap_or_else(|| format!("row {i}"));
+        tree.entry(src)
+            .or_default()
+            .entry(claim)
+            .or_default()
+            .push(i);
+    }
+    let metrics = |idx: &[usize]| {
+        let gold: Vec<usize> = idx.iter().map(|&i| examples[i].label).collect();
+        let p: Vec<usize> = idx.iter().map(|&i| pred[i]).collect();
+        Metrics::compute(&STANCE_LABELS, &gold, &p)
+    };
+    let mut sources = Vec::new();
+    for (src, claims) in &tree {
+        let idx: Vec<usize> = claims.values().flatten().copied().collect();
+        let m = metrics(&idx);
+        let counts: Vec<usize> = m.per_class.iter().map(|c| c.support).collect();
+        let major = (0..counts.len())
+            .max_by_key(|&c| (counts[c], usize::MAX - c))
+            .unwrap_or(0);
+        let gold: Vec<usize> = idx.iter().map(|&i| examples[i].label).collect();
+        let base = Metrics::compute(&STANCE_LABELS, &gold, &vec![major; gold.len()]);
+        sources.push(SourceFigures {
+            source: src.to_string(),
+            n: idx.len(),
+            claims: claims.len(),
+            accuracy: m.accuracy,
+            macro_f1: m.macro_f1_present(),
+            f_avg: m.f_avg,
+            majority_label: STANCE_LABELS[major].to_string(),
+            majority_accuracy: base.accuracy,
+            majority_macro_f1: base.macro_f1_present(),
+        });
+    }
+    let mean = |f: &dyn Fn(&SourceFigures) -> f64| {
+        sources.iter().map(f).sum::<f64>() / sources.len().max(1) as f64
+    };
+    let mut rng = SplitMix(0x5eed);
+    let (mut mf, mut fa) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    for _ in 0..rounds {
+        let (mut sum_mf, mut sum_fa) = (0.0, 0.0);
+        for claims in tree.values() {
+            let groups: Vec<&Vec<usize>> = claims.values().collect();
+            let mut idx = Vec::new();
+            for _ in 0..groups.len() {
+                idx.extend_from_slice(groups[rng.below(groups.len())]);
+            }
+            let m = metrics(&idx);
+            sum_mf += m.macro_f1_present();
+            sum_fa += m.f_avg;
+        }
+        mf.push(sum_mf / tree.len() as f64);
+        fa.push(sum_fa / tree.len() as f64);
+    }
+    mf.sort_by(f64::total_cmp);
+    fa.sort_by(f64::total_cmp);
+    Some(SourceReport {
+        mean_macro_f1: mean(&|s| s.macro_f1),
+        mean_macro_f1_ci: (percentile(&mf, 0.025), percentile(&mf, 0.975)),
+        mean_f_avg: mean(&|s| s.f_avg),
+        mean_f_avg_ci: (percentile(&fa, 0.025), percentile(&fa, 0.975)),
+        majority_mean_macro_f1: mean(&|s| s.majority_macro_f1),
+        bootstrap_rounds: rounds,
+        sources,
+    })
+}
+
+impl SourceReport {
+    /// The report as a text table.
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "{:<20} {:>6} {:>6} {:>6} {:>9} {:>6}   {:>9} {:>9}\n",
+            "source", "pairs", "claims", "acc", "macro-F1", "F_avg", "maj. acc", "maj. mF1"
+        );
+        for f in &self.sources {
+            s.push_str(&format!(
+                "{:<20} {:>6} {:>6} {:>6.1} {:>9.1} {:>6.1}   {:>9.1} {:>9.1}  ({})\n",
+                f.source,
+                f.n,
+                f.claims,
+                100.0 * f.accuracy,
+                100.0 * f.macro_f1,
+                100.0 * f.f_avg,
+                100.0 * f.majority_accuracy,
+                100.0 * f.majority_macro_f1,
+                f.majority_label
+            ));
+        }
+        s.push_str(&format!(
+            "mean over {} sources: macro-F1 {:.1} [{:.1}, {:.1}], F_avg {:.1} [{:.1}, {:.1}] (95% bootstrap over claims, {} rounds); majority baseline macro-F1 {:.1}\n",
+            self.sources.len(),
+            100.0 * self.mean_macro_f1,
+            100.0 * self.mean_macro_f1_ci.0,
+            100.0 * self.mean_macro_f1_ci.1,
+            100.0 * self.mean_f_avg,
+            100.0 * self.mean_f_avg_ci.0,
+            100.0 * self.mean_f_avg_ci.1,
+            self.bootstrap_rounds,
+            100.0 * self.majority_mean_macro_f1
+        ));
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ex(label: usize, source: &str, group: &str) -> Example {
+        Example {
+            text: String::new(),
+            target: None,
+            label,
+            split: None,
+            source: Some(source.into()),
+            group: Some(group.into()),
+        }
+    }
+
+    #[test]
+    fn by_source_averages_sources_and_beats_nothing_for_free() {
+        // Source a: favor/against only; source b: all three labels.
+        let examples = vec![
+            ex(0, "a", "g1"),
+            ex(0, "a", "g1"),
+            ex(1, "a", "g2"),
+            ex(1, "a", "g2"),
+            ex(0, "b", "h1"),
+            ex(2, "b", "h1"),
+            ex(2, "b", "h2"),
+            ex(1, "b", "h3"),
+        ];
+        let perfect: Vec<usize> = examples.iter().map(|e| e.label).collect();
+        let r = by_source(&examples, &perfect, 200).unwrap();
+        assert_eq!(r.sources.len(), 2);
+        assert!((r.mean_macro_f1 - 1.0).abs() < 1e-12);
+        assert_eq!(r.mean_macro_f1_ci, (1.0, 1.0));
+        // The majority baseline of `a` (favor, tie broken to the first
+        // label) gets half right; present-label macro-F1 over favor and
+        // against is (2/3 + 0) / 2.
+        let a = &r.sources[0];
+        assert_eq!((a.claims, a.majority_label.as_str()), (2, "favor"));
+        assert!((a.majority_accuracy - 0.5).abs() < 1e-12);
+        assert!((a.majority_macro_f1 - 1.0 / 3.0).abs() < 1e-12);
+        // Answering `none` everywhere in `a` scores zero there.
+        let nones = vec![2; examples.len()];
+        let r = by_source(&examples, &nones, 50).unwrap();
+        assert_eq!(r.sources[0].macro_f1, 0.0);
+        assert!(r.mean_macro_f1_ci.0 <= r.mean_macro_f1 && r.mean_macro_f1 <= r.mean_macro_f1_ci.1);
+        // No source column: no report.
+        let mut plain = examples.clone();
+        plain.iter_mut().for_each(|e| e.source = None);
+        assert!(by_source(&plain, &perfect, 10).is_none());
+    }
 
     #[test]
     fn metrics_computed_by_hand() {

@@ -190,7 +190,7 @@ pub fn decode(origin: &str, doc_id: String, bytes: Vec<u8>) -> Result<Document, 
             line,
         }
     })?;
-    if text.trim_matches(crate::segment::is_space).is_empty() {
+    if text.trim_matches(crate::text::is_space).is_empty() {
         return Err(IngestError::Empty {
             path: origin.to_string(),
         });

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Serialize, Serializer};
 
+use crate::atomic::Staging;
 use crate::attribute::Kind;
+use crate::score::Stance;
 
 /// Columns of `sentences.csv` and of each speaker file, in order.
 pub const SENTENCE_COLUMNS: [&str; 17] = [
@@ -29,9 +31,9 @@ pub const SENTENCE_COLUMNS: [&str; 17] = [
     "mention",
     "cue",
     "target",
-    "favor",
-    "against",
-    "none",
+    Stance::NAMES[0],
+    Stance::NAMES[1],
+    Stance::NAMES[2],
     "stance",
     "score",
     "text",
@@ -44,9 +46,9 @@ pub const SUMMARY_COLUMNS: [&str; 8] = [
     "speaker",
     "target",
     "sentences",
-    "favor",
-    "against",
-    "none",
+    Stance::NAMES[0],
+    Stance::NAMES[1],
+    Stance::NAMES[2],
     "mean_score",
     "stance",
 ];
@@ -74,7 +76,7 @@ pub struct Row {
     pub against: f32,
     #[serde(serialize_with = "six")]
     pub none: f32,
-    pub stance: &'static str,
+    pub stance: Stance,
     #[serde(serialize_with = "six")]
     pub score: f32,
     pub text: String,
@@ -96,7 +98,7 @@ pub struct SummaryRow {
     pub none: usize,
     #[serde(serialize_with = "six")]
     pub mean_score: f32,
-    pub stance: &'static str,
+    pub stance: Stance,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -138,7 +140,7 @@ pub fn slug(speaker: &str) -> String {
 /// the staging folder and leaves the output folder as it was.
 pub struct Report {
     out_dir: PathBuf,
-    staging: PathBuf,
+    staging: Staging,
     sentences: Option<csv::Writer<BufWriter<File>>>,
     agg: BTreeMap<(String, String), Agg>,
     targets: Vec<String>,
@@ -163,14 +165,9 @@ impl Report {
         let created_out_dir = !out_dir.exists();
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
-        let staging = out_dir.join(format!(".stance-staging-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).ok();
-        }
-        std::fs::create_dir_all(&staging)
-            .with_context(|| format!("{}: cannot write there", staging.display()))?;
-        let file = File::create(staging.join("sentences.csv"))
-            .with_context(|| format!("{}: cannot write there", staging.display()))?;
+        let staging = Staging::new(out_dir, &format!(".stance-staging-{}", std::process::id()))?;
+        let file = File::create(staging.path().join("sentences.csv"))
+            .with_context(|| format!("{}: cannot write there", staging.path().display()))?;
         let mut w = headerless(file);
         w.write_record(SENTENCE_COLUMNS)?;
         Ok(Report {
@@ -189,7 +186,7 @@ impl Report {
     pub fn write(&mut self, row: &Row) -> Result<()> {
         let w = self.sentences.as_mut().expect("report already finished");
         w.serialize(row)
-            .with_context(|| format!("{}: cannot write", self.staging.display()))?;
+            .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         self.rows += 1;
         if row.kind != Kind::Skip {
             let a = self
@@ -197,12 +194,7 @@ impl Report {
                 .entry((row.speaker.clone(), row.target.clone()))
                 .or_default();
             a.sentences += 1;
-            let label = match row.stance {
-                "favor" => 0,
-                "against" => 1,
-                _ => 2,
-            };
-            a.counts[label] += 1;
+            a.counts[row.stance.index()] += 1;
             a.sums[0] += row.favor as f64;
             a.sums[1] += row.against as f64;
             a.sums[2] += row.none as f64;
@@ -227,12 +219,13 @@ impl Report {
             .map(|((speaker, target), a)| {
                 let n = a.sentences.max(1) as f64;
                 let means = [a.sums[0] / n, a.sums[1] / n, a.sums[2] / n];
+                // The same tie order as `Probs::stance`.
                 let stance = if means[0] >= means[1] && means[0] >= means[2] {
-                    "favor"
+                    Stance::Favor
                 } else if means[1] >= means[2] {
-                    "against"
+                    Stance::Against
                 } else {
-                    "none"
+                    Stance::None
                 };
                 SummaryRow {
                     speaker: speaker.clone(),
@@ -270,13 +263,13 @@ impl Report {
     pub fn finish(mut self) -> Result<Written> {
         let mut w = self.sentences.take().expect("report already finished");
         w.flush()
-            .with_context(|| format!("{}: cannot write", self.staging.display()))?;
+            .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         drop(w);
         let summary = self.summary();
 
         // Summary.
         {
-            let f = File::create(self.staging.join("summary.csv"))?;
+            let f = File::create(self.staging.path().join("summary.csv"))?;
             let mut sw = headerless(f);
             sw.write_record(SUMMARY_COLUMNS)?;
             for r in &summary {
@@ -287,7 +280,7 @@ impl Report {
 
         // Speaker files: a slug per speaker, unique even when two names
         // fold to the same slug.
-        let speakers_dir = self.staging.join("speakers");
+        let speakers_dir = self.staging.path().join("speakers");
         std::fs::create_dir_all(&speakers_dir)?;
         let mut names: Vec<&str> = self.agg.keys().map(|(s, _)| s.as_str()).collect();
         names.dedup();
@@ -303,20 +296,19 @@ impl Report {
             }
             slugs.insert(name.to_string(), s);
         }
-        split_by_speaker(&self.staging.join("sentences.csv"), &speakers_dir, &slugs)?;
+        split_by_speaker(
+            &self.staging.path().join("sentences.csv"),
+            &speakers_dir,
+            &slugs,
+        )?;
 
-        // Move into place.
+        // Move into place: the speaker folder whole, then each file.
         let target_speakers = self.out_dir.join("speakers");
-        if target_speakers.exists() {
-            std::fs::rename(&target_speakers, self.staging.join("old-speakers"))
-                .with_context(|| format!("{}: cannot replace it", target_speakers.display()))?;
-        }
-        std::fs::rename(&speakers_dir, &target_speakers)?;
+        self.staging
+            .commit_dir(Some("speakers"), &target_speakers)?;
         for f in ["sentences.csv", "summary.csv"] {
-            std::fs::rename(self.staging.join(f), self.out_dir.join(f))
-                .with_context(|| format!("{}: cannot write", self.out_dir.join(f).display()))?;
+            self.staging.commit_file(f, &self.out_dir.join(f))?;
         }
-        std::fs::remove_dir_all(&self.staging).ok();
         self.done = true;
         let mut speakers: Vec<(String, PathBuf)> = slugs
             .into_iter()
@@ -335,7 +327,9 @@ impl Drop for Report {
     fn drop(&mut self) {
         if !self.done {
             self.sentences.take();
-            std::fs::remove_dir_all(&self.staging).ok();
+            // The staging folder would remove itself, but only after this;
+            // the output folder must be empty by then to go too.
+            std::fs::remove_dir_all(self.staging.path()).ok();
             if self.created_out_dir {
                 // Only removes it if it is still empty.
                 std::fs::remove_dir(&self.out_dir).ok();
@@ -408,7 +402,7 @@ mod tests {
                 against,
                 none: 1.0 - favor - against,
             }
-            .label(),
+            .stance(),
             score: favor - against,
             text: "x".into(),
             mention_start: None,
@@ -431,7 +425,7 @@ mod tests {
         assert_eq!((s.sentences, s.favor, s.against, s.none), (3, 2, 1, 0));
         // mean favor 0.5333, mean against 0.3667
         assert!((s.mean_score - (1.6 - 1.1) / 3.0).abs() < 1e-5);
-        assert_eq!(s.stance, "favor");
+        assert_eq!(s.stance, Stance::Favor);
         assert!(dir.path().join("speakers/ann.csv").is_file());
         assert!(!dir.path().join("speakers/speaker.csv").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())

@@ -11,7 +11,7 @@ use candle_nn::{Linear, Module, VarBuilder};
 use candle_transformers::models::bert::{BertModel, Config as BertConfig};
 
 use super::backend::{Backend, Batch, ModelType, Pool};
-use super::model::{ModelFiles, Weights};
+use super::model::{ModelConfig, ModelFiles, Weights};
 
 enum Head {
     /// `bert.pooler.dense` + tanh, then `classifier`.
@@ -33,14 +33,10 @@ impl CandleBackend {
     /// Load a model folder. `model_type` says which head to build.
     pub fn load(
         files: &ModelFiles,
-        raw_config: &serde_json::Value,
+        model_config: &ModelConfig,
         model_type: ModelType,
     ) -> Result<Self> {
-        let arch = raw_config
-            .get("model_type")
-            .and_then(|v| v.as_str())
-            .unwrap_or("bert");
-        match arch {
+        match model_config.model_type.as_deref().unwrap_or("bert") {
             "bert" => {}
             other => bail!(
                 "{}: model_type `{other}` is not supported by the candle backend yet (it runs \
@@ -49,7 +45,7 @@ impl CandleBackend {
                 files.config.display()
             ),
         }
-        let config: BertConfig = serde_json::from_value(raw_config.clone())
+        let config: BertConfig = serde_json::from_value(model_config.raw.clone())
             .with_context(|| format!("{}: not a BERT config", files.config.display()))?;
         let device = Device::Cpu;
         let vb = match &files.weights {
@@ -71,10 +67,7 @@ impl CandleBackend {
             .with_context(|| format!("{}: the weights do not fit a BERT encoder", files.name))?;
         let head = match model_type {
             ModelType::Classifier => {
-                let labels = raw_config
-                    .get("id2label")
-                    .and_then(|v| v.as_object())
-                    .map_or(0, |m| m.len());
+                let labels = model_config.id2label.len();
                 let h = config.hidden_size;
                 let pooler = candle_nn::linear(h, h, vb.pp("bert.pooler.dense"))
                     .or_else(|_| candle_nn::linear(h, h, vb.pp("pooler.dense")))

@@ -9,7 +9,7 @@
 //! A folder holds such a model when it has [`HEAD_CONFIG`] and
 //! [`HEAD_WEIGHTS`] beside the encoder's `config.json`, `tokenizer.json`
 //! and weights. `stance train` writes them; so does
-//! `models/train/train_default.sh` for the bundled default.
+//! `models/train/make_default.sh` for the bundled default.
 //!
 //! An optional relevance gate sends pairs whose cosine similarity falls
 //! below a threshold to `none`.
@@ -21,7 +21,7 @@ use candle_core::{DType, Device, Tensor};
 use candle_nn::{Module, Optimizer, VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
 
-use super::Probs;
+use super::probs::{softmax, Probs, Stance};
 
 /// The head's description, next to the encoder's `config.json`.
 pub const HEAD_CONFIG: &str = "stance_head.json";
@@ -70,7 +70,8 @@ fn label_order(labels: &[String], origin: &str) -> Result<[usize; 3]> {
     if labels.len() != 3 {
         bail!("{origin}: a stance head has exactly the labels favor, against and none, not {labels:?}");
     }
-    Ok([find("favor")?, find("against")?, find("none")?])
+    let [f, a, n] = Stance::NAMES;
+    Ok([find(f)?, find(a)?, find(n)?])
 }
 
 impl StanceHead {
@@ -171,11 +172,7 @@ impl StanceHead {
         let h = self.config.hidden_size;
         let cos: f32 = u.iter().zip(v).map(|(a, b)| a * b).sum();
         if self.config.relevance_threshold.is_some_and(|t| cos < t) {
-            return Probs {
-                favor: 0.0,
-                against: 0.0,
-                none: 1.0,
-            };
+            return Probs::OFF_TOPIC;
         }
         let logits: Vec<f32> = self
             .bias
@@ -193,7 +190,7 @@ impl StanceHead {
                 s
             })
             .collect();
-        let p = super::softmax(&logits);
+        let p = softmax(&logits);
         Probs {
             favor: p[self.order[0]],
             against: p[self.order[1]],
@@ -286,7 +283,7 @@ pub fn train(
         .to_vec1::<f32>()?;
     let config = HeadConfig {
         format: HEAD_FORMAT.to_string(),
-        labels: ["favor", "against", "none"].map(String::from).to_vec(),
+        labels: Stance::NAMES.map(String::from).to_vec(),
         hidden_size: h,
         relevance_threshold: None,
         trained_on: None,
@@ -302,7 +299,7 @@ pub fn accuracy(head: &StanceHead, u: &[Vec<f32>], v: &[Vec<f32>], y: &[usize]) 
         .zip(y)
         .filter(|((a, b), &l)| {
             let p = head.probs(a, b);
-            ["favor", "against", "none"][l] == p.label()
+            Stance::from_index(l) == Some(p.stance())
         })
         .count();
     right as f64 / y.len().max(1) as f64

@@ -3,35 +3,49 @@
 //! Each sentence is the premise; each target, turned into a hypothesis by a
 //! template, is the hypothesis. Two kinds of model do this:
 //!
-//! - an NLI cross-encoder reads each pair together, and its entailment,
+//! - a cross-encoder reads each pair together; an NLI model's entailment,
 //!   contradiction and neutral probabilities become `favor`, `against` and
-//!   `none`;
+//!   `none` ([`model::LabelMap`]);
 //! - a bi-encoder with a stance head ([`head`]) embeds every distinct
 //!   sentence and hypothesis once and classifies the pair from the two
 //!   embeddings. The bundled default model is of this kind.
 //!
-//! Sequences are tokenised, sorted by length, cut into batches padded only
-//! to their own longest sequence, and the batches run in parallel on a
-//! rayon pool of `threads` workers. Results come back in input order
+//! The parts, in the order a pair meets them: [`options`] (what to load and
+//! how to run it), [`model`] (finding a model folder and reading its
+//! config), [`tokenize`], [`batching`] (sort by length, cut, pad), a
+//! [`Backend`] ([`candle`], or [`onnx`] with the `ort` feature), then
+//! [`probs`] (softmax, the three stances) or the [`head`]. [`folder`] writes
+//! model folders. [`Scorer`], here, drives them: batches run in parallel on
+//! a rayon pool of `threads` workers, and results come back in input order
 //! whatever the threading.
 
 pub mod backend;
+pub mod batching;
 pub mod candle;
+pub mod cascade;
+pub mod folder;
 pub mod head;
 pub mod model;
 #[cfg(feature = "ort")]
 pub mod onnx;
+pub mod options;
+pub mod probs;
+pub mod tokenize;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+use tokenizers::{Encoding, Tokenizer};
 
-pub use backend::{Backend, Batch, ModelType, Pool};
+pub use backend::{Backend, ModelType, Pool};
+pub use batching::Batch;
 pub use head::StanceHead;
 pub use model::{LabelMap, ModelConfig, ModelFiles};
+pub use options::{default_threads, BackendKind, ScorerOptions};
+pub use probs::{softmax, Probs, Stance};
+pub use tokenize::{hypothesis, load_tokenizer};
 
 /// How a model turns its outputs into stances.
 #[derive(Debug, Clone)]
@@ -40,116 +54,13 @@ pub enum Mode {
     CrossEncoder(LabelMap),
     /// Bi-encoder: one pass per distinct text, then the stance head.
     BiEncoder(StanceHead),
+    /// A relevance gate (a bi-encoder's cosine similarity) in front of a
+    /// cross-encoder: pairs below `threshold` are `none`, the rest go to
+    /// the cross-encoder ([`cascade`]).
+    Cascade { labels: LabelMap, threshold: f32 },
     /// A bare encoder loaded for its embeddings (`stance train`); it
     /// cannot score stance until a head is trained on it.
     Embedder,
-}
-
-/// Which inference backend runs the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum BackendKind {
-    /// Pure-Rust candle on the CPU.
-    Candle,
-    /// ONNX Runtime (cargo feature `ort`); needs model.onnx in the folder.
-    Ort,
-}
-
-/// How to load and run a model.
-#[derive(Debug, Clone)]
-pub struct ScorerOptions {
-    /// Local folder or hub id.
-    pub model: String,
-    pub backend: BackendKind,
-    /// Threads in all.
-    pub threads: usize,
-    /// Threads inside each forward pass; `threads / intra_threads` batches
-    /// run side by side.
-    pub intra_threads: usize,
-    /// Pairs per forward pass.
-    pub batch_size: usize,
-    /// ONNX Runtime's shared library (else `ORT_DYLIB_PATH`).
-    pub ort_lib: Option<std::path::PathBuf>,
-    /// Use `model_int8.onnx` instead of `model.onnx`.
-    pub quantized: bool,
-}
-
-impl ScorerOptions {
-    /// Options for `model` with defaults: all cores, one thread per pass,
-    /// batches of 8, candle.
-    pub fn new(model: impl Into<String>) -> Self {
-        ScorerOptions {
-            model: model.into(),
-            backend: BackendKind::Candle,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            intra_threads: 1,
-            batch_size: 8,
-            ort_lib: None,
-            quantized: false,
-        }
-    }
-
-    /// Batches in flight at once.
-    pub fn workers(&self) -> usize {
-        (self.threads / self.intra_threads.max(1)).max(1)
-    }
-}
-
-/// The stance labels, in the order of [`Probs::index`].
-pub const STANCES: [&str; 3] = ["favor", "against", "none"];
-
-/// The three stance probabilities of one pair; they sum to 1.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Probs {
-    pub favor: f32,
-    pub against: f32,
-    pub none: f32,
-}
-
-impl Probs {
-    /// favor − against.
-    pub fn score(&self) -> f32 {
-        self.favor - self.against
-    }
-
-    /// The most probable stance.
-    pub fn label(&self) -> &'static str {
-        STANCES[self.index()]
-    }
-
-    /// Index of the most probable stance in [`STANCES`] (ties go to the
-    /// earlier one).
-    pub fn index(&self) -> usize {
-        if self.favor >= self.against && self.favor >= self.none {
-            0
-        } else if self.against >= self.none {
-            1
-        } else {
-            2
-        }
-    }
-}
-
-/// Softmax of one row of logits.
-pub fn softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exps: Vec<f32> = logits.iter().map(|&x| (x - max).exp()).collect();
-    let sum: f32 = exps.iter().sum();
-    exps.into_iter().map(|e| e / sum).collect()
-}
-
-/// Turn a target claim into an NLI hypothesis. `{}` in the template stands
-/// for the target; a final period is not doubled.
-pub fn hypothesis(template: &str, target: &str) -> Result<String> {
-    if !template.contains("{}") {
-        bail!("--hypothesis `{template}` has no `{{}}` where the target goes; for example `{{}}.`");
-    }
-    let target = target.trim();
-    let (before, after) = template.split_once("{}").unwrap_or((template, ""));
-    let target = match after.chars().next() {
-        Some(c @ ('.' | '?' | '!')) => target.trim_end_matches(c),
-        _ => target,
-    };
-    Ok(format!("{before}{target}{after}"))
 }
 
 /// Timings and sizes of one scoring call, for `bench` and logs.
@@ -167,6 +78,8 @@ pub struct ScoreStats {
     pub forward_secs: f64,
     /// Wall time of each forward pass.
     pub batch_secs: Vec<f64>,
+    /// Pairs a relevance gate ruled off-topic (no stance model ran on them).
+    pub gated: usize,
 }
 
 impl ScoreStats {
@@ -180,6 +93,7 @@ impl ScoreStats {
         self.tokenize_secs += o.tokenize_secs;
         self.forward_secs += o.forward_secs;
         self.batch_secs.extend_from_slice(&o.batch_secs);
+        self.gated += o.gated;
     }
 }
 
@@ -191,11 +105,14 @@ pub struct Scorer {
     batch_size: usize,
     pool: rayon::ThreadPool,
     name: String,
+    /// A cascade's gate: the bi-encoder whose embeddings decide relevance.
+    gate: Option<Box<Scorer>>,
 }
 
 impl Scorer {
-    /// Load a model folder or hub id: a bi-encoder if the folder holds a
-    /// stance head, else an NLI cross-encoder.
+    /// Load a model folder or hub id: a cascade if the folder holds
+    /// `cascade.json`, a bi-encoder if it holds a stance head, else a
+    /// cross-encoder (stance or NLI labels).
     pub fn load(opts: &ScorerOptions) -> Result<Self> {
         Self::load_as(opts, false)
     }
@@ -208,20 +125,37 @@ impl Scorer {
 
     fn load_as(opts: &ScorerOptions, embedder: bool) -> Result<Self> {
         let files = ModelFiles::locate(&opts.model)?;
-        let (config, raw) = ModelConfig::read(&files.config)?;
+        let config = ModelConfig::read(&files.config)?;
+        let mut gate = None;
         let mode = if embedder {
             Mode::Embedder
+        } else if cascade::CascadeConfig::present(files.dir()) {
+            let (cfg, gate_dir) = cascade::CascadeConfig::load(files.dir())?;
+            let gate_opts = ScorerOptions {
+                model: gate_dir.display().to_string(),
+                ..opts.clone()
+            };
+            gate = Some(Box::new(
+                Self::load_embedder(&gate_opts)
+                    .with_context(|| format!("{}: cannot load its gate", files.name))?,
+            ));
+            Mode::Cascade {
+                labels: LabelMap::from_config(&config, &files.config)?,
+                threshold: cfg.threshold,
+            }
         } else if StanceHead::present(files.dir()) {
             Mode::BiEncoder(StanceHead::load(files.dir())?)
         } else {
             Mode::CrossEncoder(LabelMap::from_config(&config, &files.config)?)
         };
         let model_type = match mode {
-            Mode::CrossEncoder(_) => ModelType::Classifier,
+            Mode::CrossEncoder(_) | Mode::Cascade { .. } => ModelType::Classifier,
             Mode::BiEncoder(_) | Mode::Embedder => ModelType::Embedding(Pool::Mean),
         };
         let backend: Arc<dyn Backend> = match opts.backend {
-            BackendKind::Candle => Arc::new(candle::CandleBackend::load(&files, &raw, model_type)?),
+            BackendKind::Candle => {
+                Arc::new(candle::CandleBackend::load(&files, &config, model_type)?)
+            }
             #[cfg(feature = "ort")]
             BackendKind::Ort => Arc::new(onnx::OrtBackend::load(
                 &files.onnx(opts.quantized)?,
@@ -239,7 +173,9 @@ impl Scorer {
             ),
         };
         let tokenizer = load_tokenizer(&files.tokenizer, config.max_tokens())?;
-        Self::new(backend, tokenizer, mode, opts, files.name)
+        let mut scorer = Self::new(backend, tokenizer, mode, opts, files.name)?;
+        scorer.gate = gate;
+        Ok(scorer)
     }
 
     /// Assemble a scorer from parts (for custom backends and tests).
@@ -251,7 +187,7 @@ impl Scorer {
         name: String,
     ) -> Result<Self> {
         if opts.batch_size == 0 {
-            bail!("--batch-size must be at least 1");
+            bail!("the batch size must be at least 1");
         }
         // candle's matrix products split --intra-threads ways on this same
         // pool, so it gets every thread; ONNX Runtime brings its own.
@@ -265,7 +201,7 @@ impl Scorer {
             .thread_name(|i| format!("stance-score-{i}"))
             .build()
             .context("cannot start the scoring threads")?;
-        if !matches!(mode, Mode::CrossEncoder(_))
+        if !matches!(mode, Mode::CrossEncoder(_) | Mode::Cascade { .. })
             && !matches!(backend.model_type(), ModelType::Embedding(_))
         {
             bail!("a stance head needs the backend to load the model as an embedder");
@@ -277,6 +213,7 @@ impl Scorer {
             batch_size: opts.batch_size,
             pool,
             name,
+            gate: None,
         })
     }
 
@@ -298,7 +235,7 @@ impl Scorer {
     /// Raw logits of a cross-encoder for (premise, hypothesis) pairs, in
     /// input order.
     pub fn logits(&self, pairs: &[(&str, &str)]) -> Result<(Vec<Vec<f32>>, ScoreStats)> {
-        let Mode::CrossEncoder(labels) = &self.mode else {
+        let (Mode::CrossEncoder(labels) | Mode::Cascade { labels, .. }) = &self.mode else {
             bail!(
                 "{} is a bi-encoder with a stance head; it gives embeddings, not pair logits",
                 self.name
@@ -326,6 +263,9 @@ impl Scorer {
     /// bi-encoders; a cross-encoder gives its CLS state). A text that
     /// recurs is encoded once.
     pub fn embeddings(&self, texts: &[&str]) -> Result<(Vec<Vec<f32>>, ScoreStats)> {
+        if let Some(gate) = &self.gate {
+            return gate.embeddings(texts);
+        }
         let (distinct, rows, stats) = self.distinct_embeddings(texts)?;
         Ok((rows.iter().map(|&r| distinct[r].clone()).collect(), stats))
     }
@@ -356,8 +296,8 @@ impl Scorer {
         Ok((out, rows, stats))
     }
 
-    /// Tokenise `items` in parallel; `input` makes each one's single text
-    /// or text pair. An error names the text (built only then).
+    /// Tokenise `items` on the scorer's pool; `input` makes each one's
+    /// single text or text pair.
     fn tokenize<'s, T: Sync, I>(
         &self,
         items: &[T],
@@ -366,20 +306,9 @@ impl Scorer {
     where
         I: Into<tokenizers::EncodeInput<'s>>,
     {
-        self.pool.install(|| {
-            items
-                .par_iter()
-                .map(|item| {
-                    self.tokenizer.encode(input(item), true).map_err(|e| {
-                        let text = match input(item).into() {
-                            tokenizers::EncodeInput::Single(s) => format!("{s:?}"),
-                            tokenizers::EncodeInput::Dual(a, _) => format!("{a:?}"),
-                        };
-                        anyhow!("cannot tokenise {text}: {e}")
-                    })
-                })
-                .collect()
-        })
+        let input = &input;
+        self.pool
+            .install(|| tokenize::encode_all(&self.tokenizer, items, input))
     }
 
     /// Sort `encodings` by length, batch them, run `forward` on each batch
@@ -393,19 +322,7 @@ impl Scorer {
         if encodings.is_empty() {
             return Ok(Vec::new());
         }
-        // Sort by length so that each batch pads little.
-        let mut order: Vec<usize> = (0..encodings.len()).collect();
-        order.sort_by_key(|&i| encodings[i].get_ids().len());
-        let batches: Vec<(Vec<usize>, Batch)> = order
-            .chunks(self.batch_size)
-            .map(|idx| {
-                let mut b = Batch::new();
-                for &i in idx {
-                    b.push(encodings[i].get_ids(), encodings[i].get_type_ids());
-                }
-                (idx.to_vec(), b)
-            })
-            .collect();
+        let batches = batching::plan(encodings, self.batch_size);
         stats.sequences += encodings.len();
         stats.batches += batches.len();
         stats.tokens += batches.iter().map(|(_, b)| b.tokens()).sum::<usize>();
@@ -455,10 +372,34 @@ impl Scorer {
                 let texts: Vec<&str> = pairs.iter().flat_map(|&(p, h)| [p, h]).collect();
                 let (emb, rows, mut stats) = self.distinct_embeddings(&texts)?;
                 stats.pairs = pairs.len();
-                let probs = rows
+                let probs: Vec<Probs> = rows
                     .chunks(2)
                     .map(|r| head.probs(&emb[r[0]], &emb[r[1]]))
                     .collect();
+                stats.gated = probs.iter().filter(|p| **p == Probs::OFF_TOPIC).count();
+                Ok((probs, stats))
+            }
+            Mode::Cascade { labels, threshold } => {
+                let gate = self
+                    .gate
+                    .as_ref()
+                    .context("a cascade was assembled without its gate")?;
+                let texts: Vec<&str> = pairs.iter().flat_map(|&(p, h)| [p, h]).collect();
+                let (emb, rows, mut stats) = gate.distinct_embeddings(&texts)?;
+                let kept: Vec<usize> = (0..pairs.len())
+                    .filter(|&i| {
+                        cascade::cosine(&emb[rows[2 * i]], &emb[rows[2 * i + 1]]) >= *threshold
+                    })
+                    .collect();
+                let kept_pairs: Vec<(&str, &str)> = kept.iter().map(|&i| pairs[i]).collect();
+                let (logits, st) = self.logits(&kept_pairs)?;
+                stats.add(&st);
+                stats.pairs = pairs.len();
+                stats.gated = pairs.len() - kept.len();
+                let mut probs = vec![Probs::OFF_TOPIC; pairs.len()];
+                for (k, &i) in kept.iter().enumerate() {
+                    probs[i] = labels.probs(&logits[k]);
+                }
                 Ok((probs, stats))
             }
             Mode::Embedder => bail!(
@@ -466,57 +407,5 @@ impl Scorer {
                 self.name
             ),
         }
-    }
-}
-
-/// Load `tokenizer.json`, truncating pairs longest-first to `max_tokens`
-/// and without padding (batches pad themselves).
-pub fn load_tokenizer(path: &std::path::Path, max_tokens: usize) -> Result<Tokenizer> {
-    let mut tok = Tokenizer::from_file(path)
-        .map_err(|e| anyhow!("{}: cannot load the tokenizer: {e}", path.display()))?;
-    tok.with_truncation(Some(TruncationParams {
-        max_length: max_tokens,
-        strategy: TruncationStrategy::LongestFirst,
-        stride: 0,
-        direction: TruncationDirection::Right,
-    }))
-    .map_err(|e| anyhow!("{}: cannot set truncation: {e}", path.display()))?;
-    tok.with_padding(None);
-    Ok(tok)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hypothesis_template() {
-        assert_eq!(
-            hypothesis("{}.", "Russia interfered in the 2016 US election").unwrap(),
-            "Russia interfered in the 2016 US election."
-        );
-        assert_eq!(
-            hypothesis("{}.", "Taxes should rise.").unwrap(),
-            "Taxes should rise."
-        );
-        assert_eq!(
-            hypothesis("This text says that {}.", "taxes should rise").unwrap(),
-            "This text says that taxes should rise."
-        );
-        assert!(hypothesis("no slot", "x").is_err());
-    }
-
-    #[test]
-    fn softmax_sums_to_one_and_labels_pick_the_largest() {
-        let p = softmax(&[1.0, 2.0, 3.0]);
-        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
-        assert!(p[2] > p[1] && p[1] > p[0]);
-        let probs = Probs {
-            favor: 0.2,
-            against: 0.5,
-            none: 0.3,
-        };
-        assert_eq!(probs.label(), "against");
-        assert!((probs.score() + 0.3).abs() < 1e-6);
     }
 }

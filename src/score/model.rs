@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
+use super::probs::Stance;
+
 /// The files of a Hugging Face style model folder.
 #[derive(Debug, Clone)]
 pub struct ModelFiles {
@@ -32,10 +34,10 @@ impl ModelFiles {
             return Self::from_dir(path);
         }
         if path.exists() {
-            bail!("--model {spec}: this is a file; give the model's folder, which holds config.json, tokenizer.json and the weights");
+            bail!("model {spec}: this is a file; give the model's folder, which holds config.json, tokenizer.json and the weights");
         }
         if looks_like_path(spec) {
-            bail!("--model {spec}: no such folder; give a folder with config.json, tokenizer.json and model.safetensors (or pytorch_model.bin), or a Hugging Face hub id");
+            bail!("model {spec}: no such folder; give a folder with config.json, tokenizer.json and model.safetensors (or pytorch_model.bin), or a Hugging Face hub id");
         }
         hub::fetch(spec)
     }
@@ -84,22 +86,30 @@ impl ModelFiles {
             "model.onnx"
         };
         let dir = self.dir();
-        [dir.join(name), dir.join("onnx").join(name)]
+        if let Some(p) = [dir.join(name), dir.join("onnx").join(name)]
             .into_iter()
             .find(|p| p.is_file())
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "model folder {}: no {name}; --backend ort needs an ONNX export, made with \
+        {
+            return Ok(p);
+        }
+        // A hub model: its export is fetched only when asked for.
+        if !Path::new(&self.name).is_dir() && !looks_like_path(&self.name) {
+            return hub::fetch_file(&self.name, name)
+                .or_else(|_| hub::fetch_file(&self.name, &format!("onnx/{name}")));
+        }
+        Err({
+            anyhow::anyhow!(
+                "model folder {}: no {name}; ONNX Runtime needs an ONNX export, made with \
                      `scripts/export_onnx.py {}`{}",
-                    dir.display(),
-                    dir.display(),
-                    if quantized {
-                        " and then scripts/quantize_onnx.py"
-                    } else {
-                        ""
-                    }
-                )
-            })
+                dir.display(),
+                dir.display(),
+                if quantized {
+                    " and then scripts/quantize_onnx.py"
+                } else {
+                    ""
+                }
+            )
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -142,8 +152,8 @@ pub fn default_model_dir() -> Result<PathBuf> {
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "no default model found (looked for models/{DEFAULT_MODEL_NAME} beside the binary \
-                 and in the source tree, and STANCE_MODEL_DIR is not set); pass --model with a \
-                 model folder or a Hugging Face hub id"
+                 and in the source tree, and STANCE_MODEL_DIR is not set); name a model folder \
+                 or a Hugging Face hub id instead"
             )
         })
 }
@@ -179,6 +189,10 @@ pub struct ModelConfig {
     pub num_hidden_layers: Option<usize>,
     #[serde(default)]
     pub intermediate_size: Option<usize>,
+    /// The whole file, for backends that read their own fields from it and
+    /// for writing it back with changes.
+    #[serde(skip)]
+    pub raw: serde_json::Value,
 }
 
 impl ModelConfig {
@@ -196,14 +210,35 @@ impl ModelConfig {
 }
 
 impl ModelConfig {
-    pub fn read(path: &Path) -> Result<(Self, serde_json::Value)> {
+    /// Whether `id2label` names favor, against and none: a stance model
+    /// (a `stance train` head's encoder, or a stance cross-encoder).
+    pub fn is_stance_labelled(&self) -> bool {
+        let mut names: Vec<String> = self
+            .id2label
+            .values()
+            .map(|l| l.trim().to_lowercase())
+            .collect();
+        names.sort();
+        names == ["against", "favor", "none"]
+    }
+
+    /// Whether the config names a sequence-classification architecture
+    /// (a cross-encoder), as opposed to a bare encoder.
+    pub fn is_classifier(&self) -> bool {
+        self.architectures
+            .iter()
+            .any(|a| a.ends_with("ForSequenceClassification"))
+    }
+
+    pub fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read it", path.display()))?;
         let raw: serde_json::Value = serde_json::from_str(&text)
             .with_context(|| format!("{}: not valid JSON", path.display()))?;
-        let cfg: ModelConfig = serde_json::from_value(raw.clone())
+        let mut cfg: ModelConfig = serde_json::from_value(raw.clone())
             .with_context(|| format!("{}: unexpected contents", path.display()))?;
-        Ok((cfg, raw))
+        cfg.raw = raw;
+        Ok(cfg)
     }
 
     /// The longest input the model takes, in tokens.
@@ -218,34 +253,35 @@ impl ModelConfig {
     }
 }
 
-/// Where each stance's probability is in the model's output.
+/// Where each stance's probability is in a cross-encoder's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LabelMap {
-    pub entailment: usize,
-    pub contradiction: usize,
-    pub neutral: usize,
+    pub favor: usize,
+    pub against: usize,
+    pub none: usize,
     pub num_labels: usize,
 }
 
 impl LabelMap {
-    /// Stance probabilities from one row of NLI logits: entailment is
-    /// favor, contradiction against, neutral none, renormalised over the
+    /// Stance probabilities from one row of logits, renormalised over the
     /// three (models with extra labels keep the sum at 1).
-    pub fn probs(&self, logits: &[f32]) -> super::Probs {
-        let p = super::softmax(logits);
-        let (favor, against, none) = (p[self.entailment], p[self.contradiction], p[self.neutral]);
+    pub fn probs(&self, logits: &[f32]) -> super::probs::Probs {
+        let p = super::probs::softmax(logits);
+        let (favor, against, none) = (p[self.favor], p[self.against], p[self.none]);
         let sum = favor + against + none;
-        super::Probs {
+        super::probs::Probs {
             favor: favor / sum,
             against: against / sum,
             none: none / sum,
         }
     }
 
-    /// Match `id2label` names to NLI labels, case-insensitively. The order
-    /// is never assumed.
+    /// Match `id2label` names to stances, case-insensitively: a stance
+    /// model's favor, against and none, or an NLI model's entailment
+    /// (favor), contradiction (against) and neutral (none). The order is
+    /// never assumed.
     pub fn from_config(cfg: &ModelConfig, config_path: &Path) -> Result<Self> {
-        let (mut e, mut c, mut n) = (None, None, None);
+        let (mut f, mut a, mut n) = (None, None, None);
         let mut max_id = 0usize;
         for (id, label) in &cfg.id2label {
             let id: usize = id.parse().with_context(|| {
@@ -256,28 +292,30 @@ impl LabelMap {
             })?;
             max_id = max_id.max(id);
             let l = label.trim().to_lowercase();
-            if l.starts_with("entail") {
-                e = Some(id);
-            } else if l.starts_with("contradict") {
-                c = Some(id);
-            } else if l.starts_with("neutral") {
+            let stance = Stance::from_name(&l);
+            if l.starts_with("entail") || stance == Some(Stance::Favor) {
+                f = Some(id);
+            } else if l.starts_with("contradict") || stance == Some(Stance::Against) {
+                a = Some(id);
+            } else if l.starts_with("neutral") || stance == Some(Stance::None) {
                 n = Some(id);
             }
         }
-        match (e, c, n) {
-            (Some(entailment), Some(contradiction), Some(neutral)) => Ok(LabelMap {
-                entailment,
-                contradiction,
-                neutral,
+        match (f, a, n) {
+            (Some(favor), Some(against), Some(none)) => Ok(LabelMap {
+                favor,
+                against,
+                none,
                 num_labels: max_id + 1,
             }),
             _ => {
                 let found: Vec<&str> = cfg.id2label.values().map(|s| s.as_str()).collect();
                 bail!(
-                    "{}: id2label has {:?}, but stance needs an NLI model whose labels include \
+                    "{}: id2label has {:?}, but stance needs a cross-encoder whose labels are \
+                     favor, against and none, or an NLI model whose labels include \
                      entailment, contradiction and neutral (in any order and case). Use an NLI \
-                     cross-encoder such as cross-encoder/nli-deberta-v3-xsmall, or add the labels \
-                     to id2label if the model was trained for NLI",
+                     cross-encoder such as cross-encoder/nli-deberta-v3-xsmall, or name the labels \
+                     in id2label if the model was trained for NLI or stance",
                     config_path.display(),
                     found
                 )
@@ -286,48 +324,77 @@ impl LabelMap {
     }
 }
 
+/// Files a model folder of ours may hold besides `config.json`, the
+/// tokenizer and the weights: fetched from the hub too when it has them.
+pub const EXTRA_FILES: [&str; 2] = [super::head::HEAD_CONFIG, super::head::HEAD_WEIGHTS];
+
 #[cfg(feature = "hub")]
 mod hub {
     use super::*;
 
-    const FILES: [&str; 2] = ["config.json", "tokenizer.json"];
+    const ADVICE: &str = "If this machine is offline, download the model's folder elsewhere \
+         (config.json, tokenizer.json, model.safetensors and any stance_head.* files) and give \
+         that folder as the model";
+
+    fn offline() -> bool {
+        std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| v == "1")
+    }
+
+    fn repo(id: &str) -> Result<hf_hub::api::sync::ApiRepo> {
+        let api = hf_hub::api::sync::ApiBuilder::from_env()
+            .with_progress(false)
+            .build()
+            .with_context(|| format!("model {id}: cannot set up the Hugging Face hub client"))?;
+        Ok(api.model(id.to_string()))
+    }
 
     /// Fetch a model from the Hugging Face hub into the usual cache
-    /// (`$HF_HOME/hub`), or take it from the cache when it is there.
+    /// (`$HF_HOME/hub`), or take it from the cache when it is there: the
+    /// config, tokenizer and weights, and every [`EXTRA_FILES`] the
+    /// repository has, so that a published `stance train` head loads as one.
     pub fn fetch(id: &str) -> Result<ModelFiles> {
         let cache = hf_hub::Cache::from_env();
         let cached = cache.model(id.to_string());
         let from_cache = |f: &str| cached.get(f);
-        if let (Some(config), Some(tokenizer)) = (from_cache(FILES[0]), from_cache(FILES[1])) {
+        if let (Some(config), Some(tokenizer)) =
+            (from_cache("config.json"), from_cache("tokenizer.json"))
+        {
             let weights = from_cache("model.safetensors")
                 .map(Weights::Safetensors)
                 .or_else(|| from_cache("pytorch_model.bin").map(Weights::Pytorch));
             if let Some(weights) = weights {
-                return Ok(ModelFiles {
+                let files = ModelFiles {
                     name: id.to_string(),
                     config,
                     tokenizer,
                     weights,
-                });
+                };
+                // A cached stance model whose head was not fetched (by an
+                // older stance): get the head now, or say why not.
+                let cfg = ModelConfig::read(&files.config)?;
+                if cfg.is_stance_labelled() && EXTRA_FILES.iter().any(|f| from_cache(f).is_none()) {
+                    if offline() {
+                        bail!("model {id}: its stance head ({}) is not in the Hugging Face cache and HF_HUB_OFFLINE=1. {ADVICE}", EXTRA_FILES.join(", "));
+                    }
+                    let repo = repo(id)?;
+                    for f in EXTRA_FILES {
+                        repo.get(f).map_err(|e| {
+                            anyhow::anyhow!("model {id}: could not fetch {f} from the Hugging Face hub ({e}). {ADVICE}")
+                        })?;
+                    }
+                }
+                return Ok(files);
             }
         }
-        let offline = std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| v == "1");
-        let advice = "If this machine is offline, download the model's folder elsewhere \
-             (config.json, tokenizer.json and model.safetensors) and pass it with \
-             --model /path/to/folder";
-        if offline {
-            bail!("--model {id}: not in the Hugging Face cache and HF_HUB_OFFLINE=1. {advice}");
+        if offline() {
+            bail!("model {id}: not in the Hugging Face cache and HF_HUB_OFFLINE=1. {ADVICE}");
         }
-        let api = hf_hub::api::sync::ApiBuilder::from_env()
-            .with_progress(false)
-            .build()
-            .with_context(|| format!("--model {id}: cannot set up the Hugging Face hub client"))?;
-        let repo = api.model(id.to_string());
+        let repo = repo(id)?;
         let get = |f: &str| {
             repo.get(f).map_err(|e| {
                 anyhow::anyhow!(
-                    "--model {id}: could not fetch {f} from the Hugging Face hub ({e}). \
-                     It is not a local folder either. {advice}"
+                    "model {id}: could not fetch {f} from the Hugging Face hub ({e}). \
+                     It is not a local folder either. {ADVICE}"
                 )
             })
         };
@@ -339,11 +406,31 @@ mod hub {
                 .map(Weights::Pytorch)
                 .map_err(|_| first)?,
         };
+        // Optional files: most repositories have none of them.
+        for f in EXTRA_FILES {
+            if let Err(e) = repo.get(f) {
+                tracing::debug!(model = id, file = f, "not on the hub: {e}");
+            }
+        }
         Ok(ModelFiles {
             name: id.to_string(),
             config,
             tokenizer,
             weights,
+        })
+    }
+
+    /// One more file of a hub model (an ONNX export), from the cache or
+    /// fetched into it.
+    pub fn fetch_file(id: &str, file: &str) -> Result<PathBuf> {
+        if let Some(p) = hf_hub::Cache::from_env().model(id.to_string()).get(file) {
+            return Ok(p);
+        }
+        if offline() {
+            bail!("model {id}: {file} is not in the Hugging Face cache and HF_HUB_OFFLINE=1");
+        }
+        repo(id)?.get(file).map_err(|e| {
+            anyhow::anyhow!("model {id}: could not fetch {file} from the Hugging Face hub ({e})")
         })
     }
 }
@@ -353,7 +440,11 @@ mod hub {
     use super::*;
 
     pub fn fetch(id: &str) -> Result<ModelFiles> {
-        bail!("--model {id}: no such folder, and this build of stance has no hub support (feature `hub`); pass a local model folder")
+        bail!("model {id}: no such folder, and this build of stance has no hub support (feature `hub`); give a local model folder")
+    }
+
+    pub fn fetch_file(id: &str, file: &str) -> Result<PathBuf> {
+        bail!("model {id}: {file} is not there, and this build of stance has no hub support (feature `hub`)")
     }
 }
 
@@ -373,6 +464,7 @@ mod tests {
             hidden_size: None,
             num_hidden_layers: None,
             intermediate_size: None,
+            raw: serde_json::Value::Null,
         }
     }
 
@@ -387,7 +479,7 @@ mod tests {
             Path::new("c.json"),
         )
         .unwrap();
-        assert_eq!((m.entailment, m.contradiction, m.neutral), (2, 1, 0));
+        assert_eq!((m.favor, m.against, m.none), (2, 1, 0));
     }
 
     #[test]

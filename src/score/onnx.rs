@@ -1,8 +1,9 @@
 //! The ONNX Runtime backend (`--backend ort`, cargo feature `ort`).
 //!
-//! ONNX Runtime is loaded at run time (`load-dynamic`) from `--ort-lib`,
-//! `ORT_DYLIB_PATH`, or the `onnxruntime` Python package if one is installed
-//! (`pip install onnxruntime==1.31.1` ships `libonnxruntime.so`). The model
+//! ONNX Runtime is loaded at run time (`load-dynamic`) from a given path,
+//! `ORT_DYLIB_PATH`, the `onnxruntime` Python package or the system library
+//! folders ([`find_library`] lists them; `pip install onnxruntime==1.31.1`
+//! ships `libonnxruntime.so`). The model
 //! folder needs `model.onnx` (or `model_int8.onnx` with `--quantized`), as
 //! written by `scripts/export_onnx.py`.
 //!
@@ -28,23 +29,41 @@ pub const ORT_VERSION: &str = "1.31.1";
 static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> =
     OnceLock::new();
 
-/// Where to find `libonnxruntime.so`: the flag, `ORT_DYLIB_PATH`, or the
-/// `onnxruntime` Python package.
-pub fn find_library(flag: Option<&Path>) -> Result<PathBuf> {
-    if let Some(p) = flag {
-        return check_lib(p, "--ort-lib");
+/// Where to find `libonnxruntime.so`, in this order:
+///
+/// 1. `lib`, the path the caller was given (the CLI's `--ort-lib`);
+/// 2. `$ORT_DYLIB_PATH`;
+/// 3. the `onnxruntime` Python package's `capi/` folder, in the
+///    environment of `$VIRTUAL_ENV`, of `.venv/` in the current folder, of
+///    the interpreters `python3` (first on `PATH`) and `/usr/bin/python3`,
+///    and in the user and system site-packages folders
+///    (`~/.local/lib/python3.*/site-packages`,
+///    `/usr/local/lib/python3.*/{site,dist}-packages`,
+///    `/usr/lib/python3/dist-packages`);
+/// 4. the usual system library folders (`/usr/local/lib`, `/usr/lib`,
+///    `/usr/lib/x86_64-linux-gnu`, `/usr/lib/aarch64-linux-gnu`, `/opt/onnxruntime/lib`).
+///
+/// A path given in 1 or 2 must exist; the error of a failed search lists
+/// every place it looked.
+pub fn find_library(lib: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = lib {
+        return check_lib(p, "the given ONNX Runtime library");
     }
     if let Some(p) = std::env::var_os("ORT_DYLIB_PATH") {
         return check_lib(Path::new(&p), "ORT_DYLIB_PATH");
     }
-    if let Some(p) = from_python() {
-        return Ok(p);
+    let mut looked = Vec::new();
+    for dir in package_dirs().into_iter().chain(system_dirs()) {
+        if let Some(p) = newest_lib(&dir) {
+            return Ok(p);
+        }
+        looked.push(dir.display().to_string());
     }
     bail!(
-        "--backend ort needs ONNX Runtime {ORT_VERSION}'s shared library, and none was found. \
-         Install it with `pip install onnxruntime=={ORT_VERSION}` (the wheel ships \
-         libonnxruntime.so), or download it from the ONNX Runtime releases, then pass \
-         --ort-lib /path/to/libonnxruntime.so or set ORT_DYLIB_PATH"
+        "ONNX Runtime {ORT_VERSION}'s shared library was not found (looked in {}). Install it \
+         with `pip install onnxruntime=={ORT_VERSION}` (the wheel ships libonnxruntime.so), \
+         or download it from the ONNX Runtime releases, then give its path (ORT_DYLIB_PATH)",
+        looked.join(", ")
     )
 }
 
@@ -53,32 +72,105 @@ fn check_lib(p: &Path, from: &str) -> Result<PathBuf> {
         Ok(p.to_path_buf())
     } else {
         bail!(
-            "{from}={}: no such file; it should point at libonnxruntime.so (from `pip install \
+            "{from} {}: no such file; it should point at libonnxruntime.so (from `pip install \
              onnxruntime=={ORT_VERSION}`, in onnxruntime/capi/)",
             p.display()
         )
     }
 }
 
-/// `onnxruntime/capi/libonnxruntime.so*` of the Python package, found
+/// `onnxruntime/capi` folders of the Python package, where it may be.
+fn package_dirs() -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    let site = |prefix: &Path| -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for lib in ["lib", "lib64"] {
+            if let Ok(rd) = std::fs::read_dir(prefix.join(lib)) {
+                let mut py: Vec<PathBuf> = rd
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with("python3"))
+                    })
+                    .collect();
+                py.sort();
+                for p in py.into_iter().rev() {
+                    out.push(p.join("site-packages"));
+                    out.push(p.join("dist-packages"));
+                }
+            }
+        }
+        out
+    };
+    if let Some(v) = std::env::var_os("VIRTUAL_ENV") {
+        roots.extend(site(Path::new(&v)));
+    }
+    roots.extend(site(Path::new(".venv")));
+    for py in ["python3", "/usr/bin/python3"] {
+        if let Some(d) = python_package_dir(py) {
+            roots.push(d);
+        }
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        roots.extend(site(&Path::new(&home).join(".local")));
+    }
+    roots.extend(site(Path::new("/usr/local")));
+    roots.push(PathBuf::from("/usr/lib/python3/dist-packages"));
+    let mut out: Vec<PathBuf> = Vec::new();
+    for r in roots {
+        // python_package_dir gives the package folder itself.
+        let dir = if r.ends_with("onnxruntime") {
+            r.join("capi")
+        } else {
+            r.join("onnxruntime").join("capi")
+        };
+        if !out.contains(&dir) {
+            out.push(dir);
+        }
+    }
+    out
+}
+
+fn system_dirs() -> Vec<PathBuf> {
+    [
+        "/usr/local/lib",
+        "/usr/lib",
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/lib/aarch64-linux-gnu",
+        "/opt/onnxruntime/lib",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect()
+}
+
+/// The `onnxruntime` package folder as interpreter `py` sees it, found
 /// without importing it.
-fn from_python() -> Option<PathBuf> {
-    let out = std::process::Command::new("python3")
+fn python_package_dir(py: &str) -> Option<PathBuf> {
+    let out = std::process::Command::new(py)
         .args([
             "-c",
             "import importlib.util, os; s = importlib.util.find_spec('onnxruntime'); \
              print(os.path.dirname(s.origin) if s else '')",
         ])
+        .stderr(std::process::Stdio::null())
         .output()
         .ok()?;
-    let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("capi");
-    let mut libs: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let dir = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (!dir.is_empty()).then(|| PathBuf::from(dir))
+}
+
+/// The newest `libonnxruntime.so*` in `dir`.
+fn newest_lib(dir: &Path) -> Option<PathBuf> {
+    let mut libs: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("libonnxruntime.so"))
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("libonnxruntime.so"))
         })
         .collect();
     libs.sort();

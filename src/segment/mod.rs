@@ -10,9 +10,12 @@
 //! All offsets are byte offsets into the document text; [`CharOffsets`]
 //! turns them into the Unicode character offsets written to the CSVs.
 
+pub mod abbreviations;
 mod rules;
 
 pub use rules::is_reporting_tail;
+
+use crate::text::is_space;
 
 /// A non-blank line of the document, without its surrounding white space.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,11 +82,6 @@ fn paragraph_spans(text: &str) -> Vec<(usize, usize)> {
         line_start = line_end;
     }
     spans
-}
-
-/// White space, including the byte-order mark and no-break spaces.
-pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}'
 }
 
 /// Converts byte offsets of one text into character offsets.

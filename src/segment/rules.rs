@@ -1,7 +1,8 @@
 //! Sentence boundary rules for one paragraph.
 
-use super::is_space;
-use crate::lexicon;
+use super::abbreviations;
+use crate::text::is_space;
+use crate::text::verbs::cue_strength;
 
 fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '?' | '!' | '…')
@@ -108,7 +109,7 @@ impl Boundary<'_> {
             if w.is_empty() {
                 return true;
             }
-            if lexicon::is_title_abbreviation(w) || lexicon::is_fixed_abbreviation(w) {
+            if abbreviations::is_title_abbreviation(w) || abbreviations::is_fixed_abbreviation(w) {
                 return false;
             }
             let mut cs = w.chars();
@@ -118,11 +119,11 @@ impl Boundary<'_> {
                     return false;
                 }
             }
-            if lexicon::is_numbered_abbreviation(w) && next.is_ascii_digit() {
+            if abbreviations::is_numbered_abbreviation(w) && next.is_ascii_digit() {
                 return false;
             }
-            if lexicon::is_soft_abbreviation(w) {
-                return lexicon::is_sentence_starter(next_word) || is_opening_quote(next);
+            if abbreviations::is_soft_abbreviation(w) {
+                return abbreviations::is_sentence_starter(next_word) || is_opening_quote(next);
             }
         }
         true
@@ -156,7 +157,7 @@ pub fn is_reporting_tail(rest: &str) -> bool {
                         .next()
                         .unwrap_or("")
                         .trim_start_matches(|c: char| !c.is_alphanumeric());
-                    !(lexicon::is_title_abbreviation(w)
+                    !(abbreviations::is_title_abbreviation(w)
                         || w.chars().count() == 1
                         || w.contains('.'))
                 })
@@ -171,6 +172,6 @@ pub fn is_reporting_tail(rest: &str) -> bool {
     }
     words.iter().take(5).any(|w| {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        lexicon::cue_strength(w).is_some()
+        cue_strength(w).is_some()
     }) && !words.iter().any(|w| w.eq_ignore_ascii_case("that"))
 }

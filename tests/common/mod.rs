@@ -1,11 +1,113 @@
-//! Shared by the parity tests: the tiny fixture and its PyTorch goldens.
-// Each test crate uses a different part of this module.
+//! What the test modules share: running the `stance` binary, the fixtures
+//! and their PyTorch goldens, and the default model loaded once.
+// Each test module uses a different part of this module.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
+use stance::score::{Scorer, ScorerOptions};
 
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_stance");
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `stance ARGS`, with its output captured.
+pub fn stance(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+/// A `stance` command to add arguments and environment to.
+pub fn stance_cmd() -> Command {
+    Command::new(BIN)
+}
+
+/// What the command wrote to standard error.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// What the command wrote to standard output.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The founding article's path.
+pub fn article() -> String {
+    root()
+        .join("datasets/helsinki-summit.txt")
+        .display()
+        .to_string()
+}
+
+/// The founding article's text.
+pub fn article_text() -> String {
+    std::fs::read_to_string(article()).unwrap()
+}
+
+/// A fixture folder under tests/fixtures.
+pub fn fixture(name: &str) -> String {
+    root()
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The tiny BERT cross-encoder fixture.
+pub fn tiny() -> String {
+    fixture("tiny-bert")
+}
+
+/// The bundled default model's folder.
+pub fn default_model() -> String {
+    root().join("models/minilm-stance").display().to_string()
+}
+
+/// The default model on candle with two threads, loaded once for all the
+/// in-process tests of this binary.
+pub fn default_scorer() -> &'static Scorer {
+    static SCORER: OnceLock<Scorer> = OnceLock::new();
+    SCORER.get_or_init(|| {
+        Scorer::load(&ScorerOptions {
+            threads: 2,
+            ..ScorerOptions::new(default_model())
+        })
+        .unwrap()
+    })
+}
+
+/// A CSV file's header and rows (as column → value maps).
+pub fn read_csv(p: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(String::from))
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
+/// A JSON file.
+pub fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The golden logits written by tests/fixtures/make_fixtures.py.
 #[derive(Deserialize)]
 pub struct Golden {
     pub pairs: Vec<GoldenPair>,
@@ -28,16 +130,6 @@ impl Golden {
     }
 }
 
-/// A fixture folder under tests/fixtures.
-pub fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-/// The golden logits written by tests/fixtures/make_fixtures.py.
 pub fn golden() -> Golden {
     let p = Path::new(&fixture("tiny-bert")).join("golden.json");
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
@@ -60,13 +152,6 @@ pub struct HeadGoldenPair {
     pub none: f32,
 }
 
-pub fn default_model() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("models/minilm-stance")
-        .display()
-        .to_string()
-}
-
 pub fn head_golden() -> HeadGolden {
     let p = Path::new(&fixture("minilm-stance-golden.json")).to_path_buf();
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
@@ -74,7 +159,7 @@ pub fn head_golden() -> HeadGolden {
 
 /// Largest difference between the scorer's probabilities and PyTorch's on
 /// the default model's golden pairs.
-pub fn head_golden_diff(scorer: &stance::score::Scorer) -> f32 {
+pub fn head_golden_diff(scorer: &Scorer) -> f32 {
     let g = head_golden();
     let pairs: Vec<(&str, &str)> = g
         .pairs
@@ -98,4 +183,11 @@ pub fn head_golden_diff(scorer: &stance::score::Scorer) -> f32 {
             .max((cos - want.cosine).abs());
     }
     d
+}
+
+/// The shared PolNeAR data beside the checkout (research data, never
+/// committed), if it is there.
+pub fn polnear() -> Option<PathBuf> {
+    let p = root().join("../shared/data/polnear");
+    p.join("dev").is_dir().then_some(p)
 }

@@ -1,53 +1,10 @@
-//! The `stance` binary end to end, on temporary folders.
+//! `stance run` end to end, on temporary folders: the three tables, several
+//! targets and standard input, threading, bad input, and the hub.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
-const BIN: &str = env!("CARGO_BIN_EXE_stance");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tiny() -> String {
-    root()
-        .join("tests/fixtures/tiny-bert")
-        .display()
-        .to_string()
-}
-
-fn article() -> String {
-    root()
-        .join("datasets/helsinki-summit.txt")
-        .display()
-        .to_string()
-}
-
-fn stance(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn read_csv(p: &Path) -> (Vec<String>, Vec<HashMap<String, String>>) {
-    let mut r = csv::Reader::from_path(p).unwrap();
-    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            headers
-                .iter()
-                .cloned()
-                .zip(rec.iter().map(String::from))
-                .collect()
-        })
-        .collect();
-    (headers, rows)
-}
+use crate::common::*;
 
 const SENTENCE_HEADER: &str = "doc_id,sentence_id,start,end,speaker,kind,mention,cue,target,favor,against,none,stance,score,text,mention_start,mention_end";
 
@@ -147,7 +104,7 @@ fn run_writes_sentences_speakers_and_summary() {
 fn several_targets_and_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o");
-    let mut child = Command::new(BIN)
+    let mut child = stance_cmd()
         .args([
             "run",
             "-",
@@ -352,138 +309,4 @@ fn failed_run_keeps_earlier_results_intact() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert!(!names.iter().any(|n| n.starts_with(".stance")), "{names:?}");
-}
-
-#[test]
-fn unreachable_hub_model_says_how_to_use_a_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let good = dir.path().join("good.txt");
-    std::fs::write(&good, "Officials said the dam was safe.\n").unwrap();
-    let o = Command::new(BIN)
-        .args([
-            "run",
-            good.to_str().unwrap(),
-            "--model",
-            "example-org/no-such-model",
-            "--out",
-            dir.path().join("o").to_str().unwrap(),
-        ])
-        .env("HF_HUB_OFFLINE", "1")
-        .env("HF_HOME", dir.path().join("hf"))
-        .output()
-        .unwrap();
-    assert!(!o.status.success());
-    let e = stderr(&o);
-    assert!(e.contains("--model /path/to/folder"), "{e}");
-}
-
-#[test]
-fn bench_prints_every_setting_and_writes_json() {
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("bench.json");
-    let o = stance(&[
-        "bench",
-        "--model",
-        &tiny(),
-        "--threads",
-        "1,2",
-        "--batch-size",
-        "1,4",
-        "--sentences",
-        "40",
-        "--json",
-        json.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("40 pairs from the founding article"), "{out}");
-    assert!(out.contains("stages: segment"), "{out}");
-    assert!(out.contains("limit:"), "{out}");
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let settings = v["settings"].as_array().unwrap();
-    assert_eq!(settings.len(), 4);
-    for s in settings {
-        assert_eq!(s["pairs"], 40);
-        assert!(s["pairs_per_sec"].as_f64().unwrap() > 0.0);
-        assert!(
-            s["padded_tokens_per_sec"].as_f64().unwrap() >= s["tokens_per_sec"].as_f64().unwrap()
-        );
-        assert!(s["p95_batch_ms"].as_f64().unwrap() >= s["p50_batch_ms"].as_f64().unwrap());
-    }
-    assert_eq!(v["stages"]["sentences"], 40);
-
-    let pairs = dir.path().join("pairs.jsonl");
-    let o = stance(&[
-        "bench",
-        "--model",
-        &tiny(),
-        "--sentences",
-        "12",
-        "--write-pairs",
-        pairs.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&pairs)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 12);
-    assert_eq!(
-        lines[0]["hypothesis"],
-        "Russia interfered in the 2016 US election."
-    );
-}
-
-#[test]
-fn eval_reports_metrics_for_a_csv() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("mine.csv");
-    std::fs::write(
-        &data,
-        "text,label,target\n\
-         \"Investigators found that Moscow ran the hacking operation.\",favor,\n\
-         \"The minister said his country never meddled in any foreign vote.\",against,\n\
-         \"The council approved a new bus route on Tuesday.\",none,\n\
-         \"Wages must go up now, the union said.\",favor,The minimum wage should be raised\n",
-    )
-    .unwrap();
-    let json = dir.path().join("metrics.json");
-    let preds = dir.path().join("preds.csv");
-    let o = stance(&[
-        "eval",
-        data.to_str().unwrap(),
-        "--model",
-        &tiny(),
-        "--out",
-        json.to_str().unwrap(),
-        "--predictions",
-        preds.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("4 examples: accuracy"), "{out}");
-    assert!(
-        out.contains("confusion (rows gold, columns predicted)"),
-        "{out}"
-    );
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let confusion: Vec<Vec<u64>> = serde_json::from_value(m["confusion"].clone()).unwrap();
-    assert_eq!(confusion.iter().flatten().sum::<u64>(), 4);
-    assert_eq!(confusion[0].iter().sum::<u64>(), 2, "two favor rows");
-    let (_, rows) = read_csv(&preds);
-    assert_eq!(rows.len(), 4);
-    assert_eq!(rows[3]["target"], "The minimum wage should be raised.");
-    assert_eq!(
-        rows[0]["target"],
-        "Russia interfered in the 2016 US election."
-    );
-
-    let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "text,label\nSure.,yes\n").unwrap();
-    let o = stance(&["eval", bad.to_str().unwrap(), "--model", &tiny()]);
-    assert!(!o.status.success());
-    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
 }

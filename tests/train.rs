@@ -3,30 +3,14 @@
 //! fails with errors that say what to do.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_stance");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn stance(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use crate::common::*;
 
 /// `stance run` on the founding article with `model`, into `out`.
 fn run_article(model: &Path, out: &Path) -> Output {
     let article = root().join("datasets/helsinki-summit.txt");
-    Command::new(BIN)
+    stance_cmd()
         .arg("run")
         .arg(article)
         .arg("--model")
@@ -66,9 +50,13 @@ fn train_writes_a_model_that_run_and_eval_use() {
         dev.to_str().unwrap(),
         "--dev-split",
         "dev",
+        "--no-onnx",
     ]);
-    assert!(o.status.success(), "{}", err(&o));
-    assert!(err(&o).contains("dev: accuracy"), "{}", err(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("dev: accuracy"), "{}", stderr(&o));
+    // --no-onnx: the 90 MB export is left out, and the log says so.
+    assert!(!out.join("model.onnx").exists());
+    assert!(stderr(&o).contains("asked not to"), "{}", stderr(&o));
     for f in [
         "config.json",
         "tokenizer.json",
@@ -94,12 +82,12 @@ fn train_writes_a_model_that_run_and_eval_use() {
         "--out",
         metrics.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", err(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
     let m = json(&metrics);
     assert!(m["accuracy"].as_f64().unwrap() > 0.6, "{m}");
     let run_out = dir.path().join("run");
     let o = run_article(&out, &run_out);
-    assert!(o.status.success(), "{}", err(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert!(run_out.join("summary.csv").is_file());
 
     // A second run into the same folder needs --force, and leaves the
@@ -111,7 +99,7 @@ fn train_writes_a_model_that_run_and_eval_use() {
         out.to_str().unwrap(),
     ]);
     assert!(!o.status.success());
-    assert!(err(&o).contains("--force"), "{}", err(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
     assert!(out.join("stance_head.safetensors").is_file());
     let o = stance(&[
         "train",
@@ -122,9 +110,11 @@ fn train_writes_a_model_that_run_and_eval_use() {
         "off",
         "--force",
     ]);
-    assert!(o.status.success(), "{}", err(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
     let head = json(&out.join("stance_head.json"));
     assert!(head["relevance_threshold"].is_null());
+    // By default the base's ONNX export comes along, for --backend ort.
+    assert!(out.join("model.onnx").is_file());
 }
 
 #[test]
@@ -144,7 +134,7 @@ fn train_refuses_bad_data_with_the_line() {
         out.to_str().unwrap(),
     ]);
     assert!(!o.status.success());
-    let e = err(&o);
+    let e = stderr(&o);
     assert!(e.contains("bad.csv") && e.contains("maybe"), "{e}");
     assert!(!out.exists());
     let snli = dir.path().join("snli_1.0_test.jsonl");
@@ -155,7 +145,7 @@ fn train_refuses_bad_data_with_the_line() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(err(&o).contains("not SNLI"), "{}", err(&o));
+    assert!(stderr(&o).contains("not SNLI"), "{}", stderr(&o));
     let o = stance(&[
         "train",
         bad.to_str().unwrap(),
@@ -164,7 +154,7 @@ fn train_refuses_bad_data_with_the_line() {
         "--gate",
         "high",
     ]);
-    assert!(err(&o).contains("--gate high"), "{}", err(&o));
+    assert!(stderr(&o).contains("--gate high"), "{}", stderr(&o));
 }
 
 #[test]
@@ -183,13 +173,17 @@ fn a_cross_encoder_base_gives_its_encoder_and_no_logit_export() {
         "--model",
         tiny.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", err(&o));
-    assert!(err(&o).contains("not copying model.onnx"), "{}", err(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not copying model.onnx"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!out.join("model.onnx").exists());
     let config = json(&out.join("config.json"));
     assert_eq!(config["architectures"][0], "BertModel");
     assert_eq!(config["id2label"]["1"], "against");
     let run = dir.path().join("run");
     let o = run_article(&out, &run);
-    assert!(o.status.success(), "{}", err(&o));
+    assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -1,0 +1,320 @@
+//! The cue grammar: where a sentence's reporting verb is, and which phrase
+//! names its speaker. The driver in the parent module picks among the
+//! candidates found here and resolves their speakers.
+
+use super::lexicon::{self, CueStrength};
+use super::quotes::QuoteSpan;
+use super::speaker::{self, Np};
+use super::tokens::{Tok, TokKind};
+
+/// How much of a sentence is quoted.
+pub(super) struct QuoteInfo {
+    pub(super) has_quote: bool,
+    /// Share of the sentence's word characters that lie inside quotes.
+    pub(super) ratio: f32,
+    /// The sentence opens with a quotation mark.
+    pub(super) starts_quoted: bool,
+    /// A colon stands right before the first quotation mark.
+    pub(super) colon_intro: bool,
+}
+
+impl QuoteInfo {
+    pub(super) fn of(toks: &[Tok], spans: &[QuoteSpan], start: usize, end: usize) -> Self {
+        let (mut quoted, mut total) = (0usize, 0usize);
+        for t in toks.iter().filter(|t| t.is_word()) {
+            total += t.text.len();
+            if t.quoted {
+                quoted += t.text.len();
+            }
+        }
+        let first_open = toks.iter().position(|t| t.kind == TokKind::OpenQuote);
+        QuoteInfo {
+            has_quote: spans.iter().any(|sp| sp.overlaps(start, end)) && quoted > 0,
+            ratio: if total == 0 {
+                0.0
+            } else {
+                quoted as f32 / total as f32
+            },
+            starts_quoted: toks
+                .first()
+                .is_some_and(|t| t.quoted || t.kind == TokKind::OpenQuote),
+            colon_intro: first_open
+                .and_then(|i| i.checked_sub(1))
+                .is_some_and(|i| toks[i].is_punct(':')),
+        }
+    }
+}
+
+/// A reporting verb and its speaker phrase.
+pub(super) struct Candidate {
+    pub(super) np: Np,
+    /// Byte range of the cue.
+    pub(super) cue: (usize, usize),
+    /// A verb of saying (or `according to`, or a headline colon).
+    pub(super) speech: bool,
+    /// The attribution closes the sentence: `…, she noted.`
+    pub(super) trailing: bool,
+}
+
+pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    if let Some(c) = colon_intro(toks) {
+        out.push(c);
+    }
+    if info.starts_quoted {
+        if let Some(c) = quote_then_name_verb(toks) {
+            out.push(c);
+        }
+    }
+    let near_end = |i: usize| toks.len().saturating_sub(i) <= 10;
+    let after_break = |k: usize| {
+        k.checked_sub(1).is_some_and(|p| {
+            toks[p].is_punct(',') || toks[p].kind == TokKind::CloseQuote || toks[p].quoted
+        })
+    };
+    for (i, t) in toks.iter().enumerate() {
+        if !t.is_frame_word() {
+            continue;
+        }
+        if t.text.eq_ignore_ascii_case("according")
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.is_frame_word() && n.text == "to")
+        {
+            if let Some(np) = speaker::right_np(toks, i + 2) {
+                out.push(Candidate {
+                    np,
+                    cue: (t.start, toks[i + 1].end),
+                    speech: true,
+                    trailing: after_break(i) && near_end(i),
+                });
+            }
+            continue;
+        }
+        let Some(strength) = lexicon::cue_strength(t.text) else {
+            continue;
+        };
+        if strength == CueStrength::QuoteOnly && !info.has_quote {
+            continue;
+        }
+        if is_passive_or_infinitive(toks, i) {
+            continue;
+        }
+        let np = match strength {
+            CueStrength::Speech | CueStrength::QuoteOnly => np_for_cue(toks, i),
+            // Positions and findings: only a phrase right before the verb.
+            CueStrength::Attitude => speaker::left_np(toks, i)
+                .filter(|np| !after_preposition(toks, *np) && !t.text.ends_with("ing")),
+            CueStrength::Finding => speaker::left_np(toks, i)
+                .filter(|np| lexicon::is_finding_source(toks[np.last].text)),
+        };
+        let Some(np) = np else { continue };
+        let inverted = np.first > i;
+        out.push(Candidate {
+            np,
+            cue: (t.start, t.end),
+            speech: matches!(strength, CueStrength::Speech | CueStrength::QuoteOnly),
+            trailing: near_end(i)
+                && if inverted {
+                    after_break(i)
+                } else {
+                    after_break(np.first) && np.last < i && i - np.last <= 3
+                },
+        });
+    }
+    out
+}
+
+/// `“Q,” Trump shot back.`: after a quotation that opens the sentence, a
+/// name (or pronoun) and a verb that close it are the attribution, whatever
+/// the verb.
+fn quote_then_name_verb(toks: &[Tok]) -> Option<Candidate> {
+    let close = toks.iter().rposition(|t| t.kind == TokKind::CloseQuote)?;
+    let mut k = close + 1;
+    while toks.get(k).is_some_and(|t| t.is_punct(',')) {
+        k += 1;
+    }
+    let first = k;
+    let is_pronoun = toks
+        .get(k)
+        .is_some_and(|t| t.is_frame_word() && lexicon::pronoun_kind(t.text).is_some());
+    if is_pronoun {
+        k += 1;
+    } else {
+        while toks.get(k).is_some_and(|t| {
+            t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text)
+        }) {
+            k += 1;
+        }
+    }
+    if k == first {
+        return None;
+    }
+    let verb = toks.get(k).filter(|t| {
+        t.is_frame_word()
+            && t.text.chars().next().is_some_and(char::is_lowercase)
+            && !lexicon::is_function_word(t.text)
+            && !lexicon::is_be_verb(t.text)
+    })?;
+    // Only short trailing words may follow: `back`, `on Monday`, `.`.
+    let rest = &toks[k + 1..];
+    if rest.iter().filter(|t| t.is_word()).count() > 4 || rest.iter().any(|t| t.quoted) {
+        return None;
+    }
+    Some(Candidate {
+        np: Np { first, last: k - 1 },
+        cue: (verb.start, verb.end),
+        speech: true,
+        trailing: true,
+    })
+}
+
+/// A headline or lead that opens with a speaker and a colon:
+/// `Gingrich: Trump must decide …`.
+fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
+    let k = toks.iter().take(5).position(|t| t.is_punct(':'))?;
+    if k == 0 || k + 1 >= toks.len() {
+        return None;
+    }
+    let names = &toks[..k];
+    let all_caps = names
+        .iter()
+        .all(|t| t.text.chars().all(|c| !c.is_lowercase()));
+    let label = names.len() == 1
+        && matches!(
+            names[0].text.to_lowercase().as_str(),
+            "note"
+                | "update"
+                | "updated"
+                | "editor"
+                | "related"
+                | "watch"
+                | "read"
+                | "photo"
+                | "video"
+                | "source"
+                | "sources"
+                | "credit"
+                | "image"
+                | "caption"
+                | "correction"
+                | "clarification"
+                | "warning"
+                | "breaking"
+                | "exclusive"
+                | "opinion"
+                | "analysis"
+                | "review"
+                | "q"
+                | "a"
+                | "question"
+                | "answer"
+                | "transcript"
+                | "listen"
+                | "see"
+                | "more"
+                | "also"
+                | "example"
+                | "here"
+                | "why"
+                | "what"
+        );
+    let namelike = names
+        .iter()
+        .all(|t| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text));
+    if all_caps || label || !namelike {
+        return None;
+    }
+    Some(Candidate {
+        np: Np {
+            first: 0,
+            last: k - 1,
+        },
+        cue: (toks[k].start, toks[k].end),
+        speech: true,
+        trailing: false,
+    })
+}
+
+/// `was told`, `when asked`, `declined to say`: the subject is not the
+/// speaker.
+fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 {
+        j -= 1;
+        let p = &toks[j];
+        if !p.is_frame_word() {
+            return false;
+        }
+        if lexicon::is_verb_adjunct(p.text) && !matches!(p.text, "has" | "have" | "had") {
+            continue;
+        }
+        let l = p.text.to_lowercase();
+        return lexicon::is_be_verb(&l)
+            || matches!(l.as_str(), "to" | "when" | "if" | "as" | "being");
+    }
+    false
+}
+
+/// Is the phrase the object of a preposition (“on Monday”, “with Putin”)?
+fn after_preposition(toks: &[Tok], np: Np) -> bool {
+    np.first
+        .checked_sub(1)
+        .and_then(|p| toks.get(p))
+        .is_some_and(|p| p.is_frame_word() && lexicon::is_preposition(p.text))
+}
+
+/// The speaker phrase of the reporting verb at `i`.
+fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
+    let participle = toks[i].text.ends_with("ing");
+    // A participle takes the phrase right before it (“a report concluding”)
+    // or else the sentence's subject; nothing is skipped.
+    let left = if participle {
+        speaker::left_np_plain(toks, i)
+    } else {
+        speaker::left_np(toks, i)
+    };
+    if let Some(np) = left {
+        if !after_preposition(toks, np) {
+            return Some(np);
+        }
+        // “A spokeswoman for YouTube said”: the phrase before the
+        // preposition is the speaker, with its complement.
+        let prep = np.first - 1;
+        if !participle
+            && matches!(
+                toks[prep].text,
+                "for" | "of" | "at" | "from" | "in" | "with"
+            )
+        {
+            if let Some(head) = speaker::left_np_plain(toks, prep) {
+                if !after_preposition(toks, head) {
+                    return Some(Np {
+                        first: head.first,
+                        last: np.last,
+                    });
+                }
+            }
+        }
+        if participle {
+            return speaker::subject_np(toks);
+        }
+        return None;
+    }
+    // Inversion after a quotation or clause: `“…,” said Trump`,
+    // `The plan is dead, said Smith`.
+    let prev = i.checked_sub(1).map(|p| &toks[p]);
+    let inverted = !participle
+        && prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
+    if inverted {
+        if let Some(np) = speaker::right_np(toks, i + 1) {
+            return Some(np);
+        }
+    }
+    // A second verb of the subject: `Clinton shook her head and said …`.
+    let coordinated = prev.is_some_and(|p| p.is_frame_word() && p.text == "and");
+    if participle || coordinated {
+        return speaker::subject_np(toks);
+    }
+    None
+}

@@ -1,0 +1,146 @@
+//! Options shared by several subcommands. No command owns them: each
+//! flattens the groups it needs, and library errors about their values are
+//! given the flag's name here.
+//!
+//! - [`ModelArgs`]: which model and how it runs (run, eval, train, bench);
+//! - [`ScaleArgs`]: one thread count and batch size (run, eval, train;
+//!   bench takes lists instead);
+//! - [`DataArgs`]: how labelled data becomes pairs (eval, train).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use stance::eval::stance::{open, Dataset, Format};
+use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
+use stance::score::{self, BackendKind, Scorer, ScorerOptions};
+
+/// Which model to load and how to run it.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+    /// Model folder or Hugging Face hub id [default: the bundled model].
+    #[arg(long, short, value_name = "DIR_OR_HUB_ID")]
+    pub model: Option<String>,
+    /// Inference backend (`ort` needs a build with `--features ort`).
+    #[arg(long, value_enum, default_value = "candle")]
+    pub backend: BackendKind,
+    /// Threads inside each forward pass; threads / intra-threads batches
+    /// run side by side.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub intra_threads: usize,
+    /// ONNX Runtime shared library for `--backend ort` [default:
+    /// $ORT_DYLIB_PATH, else the places the README lists].
+    #[arg(long, value_name = "PATH")]
+    pub ort_lib: Option<PathBuf>,
+    /// With `--backend ort`, run model_int8.onnx instead of model.onnx.
+    #[arg(long)]
+    pub quantized: bool,
+}
+
+/// How much runs at once.
+#[derive(Debug, Clone, Args)]
+pub struct ScaleArgs {
+    /// Threads in all [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Sentence pairs per forward pass.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub batch_size: usize,
+}
+
+impl ModelArgs {
+    /// The model folder or hub id: `--model`, else the bundled default.
+    pub fn model_spec(&self) -> Result<String> {
+        match &self.model {
+            Some(m) => Ok(m.clone()),
+            None => Ok(score::model::default_model_dir()?.display().to_string()),
+        }
+    }
+
+    /// Scorer options for `threads` in all (default: every core) and
+    /// batches of `batch_size`; the flags' values are checked here.
+    pub fn scorer_options(
+        &self,
+        threads: Option<usize>,
+        batch_size: usize,
+    ) -> Result<ScorerOptions> {
+        if self.intra_threads == 0 {
+            bail!("--intra-threads must be at least 1");
+        }
+        if batch_size == 0 {
+            bail!("--batch-size must be at least 1");
+        }
+        if threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        Ok(ScorerOptions {
+            backend: self.backend,
+            threads: threads.unwrap_or_else(score::default_threads),
+            intra_threads: self.intra_threads,
+            batch_size,
+            ort_lib: self.ort_lib.clone(),
+            quantized: self.quantized,
+            ..ScorerOptions::new(self.model_spec()?)
+        })
+    }
+}
+
+impl ModelArgs {
+    /// What a failure to load the model is reported under: the flag's
+    /// value, or the bundled model.
+    pub fn load_context(&self) -> String {
+        match &self.model {
+            Some(m) => format!("cannot load --model {m}"),
+            None => "cannot load the bundled default model".to_string(),
+        }
+    }
+}
+
+impl ScaleArgs {
+    /// Load the model of `model` at this scale.
+    pub fn load(&self, model: &ModelArgs) -> Result<Scorer> {
+        Scorer::load(&model.scorer_options(self.threads, self.batch_size)?)
+            .with_context(|| model.load_context())
+    }
+}
+
+/// How labelled data is read and turned into pairs.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Target for rows that name none.
+    #[arg(long, short, value_name = "TEXT", default_value = DEFAULT_TARGET)]
+    pub target: String,
+    /// Template turning a target into the hypothesis; `{}` is the target.
+    /// A trained head expects the template it was trained with.
+    #[arg(long, value_name = "TEMPLATE", default_value = DEFAULT_TEMPLATE)]
+    pub hypothesis: String,
+    /// Dataset format [default: from the file name].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Use only the rows whose `split` column has this value (dev, test).
+    #[arg(long, value_name = "NAME")]
+    pub split: Option<String>,
+}
+
+impl DataArgs {
+    /// Check the template and target, then load `path`.
+    pub fn load(&self, path: &Path) -> Result<Dataset> {
+        check_template(&self.hypothesis, std::slice::from_ref(&self.target))?;
+        open(path, self.format, self.split.as_deref())
+    }
+
+    /// The hypothesis of each example.
+    pub fn hypotheses(&self, data: &Dataset) -> Result<Vec<String>> {
+        data.hypotheses(&self.hypothesis, &self.target)
+            .context("--hypothesis")
+    }
+}
+
+/// Check that `--hypothesis` makes a hypothesis of every target.
+pub fn check_template(template: &str, targets: &[String]) -> Result<()> {
+    for t in targets {
+        score::hypothesis(template, t).context("--hypothesis")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Text to token ids: the hypothesis template, the tokenizer, and
+//! tokenising many texts or pairs at once.
+
+use anyhow::{anyhow, bail, Result};
+use rayon::prelude::*;
+use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+
+/// Turn a target claim into a hypothesis. `{}` in the template stands for
+/// the target; a final period is not doubled.
+pub fn hypothesis(template: &str, target: &str) -> Result<String> {
+    if !template.contains("{}") {
+        bail!("the hypothesis template `{template}` has no `{{}}` where the target goes; for example `{{}}.`");
+    }
+    let target = target.trim();
+    let (before, after) = template.split_once("{}").unwrap_or((template, ""));
+    let target = match after.chars().next() {
+        Some(c @ ('.' | '?' | '!')) => target.trim_end_matches(c),
+        _ => target,
+    };
+    Ok(format!("{before}{target}{after}"))
+}
+
+/// Load `tokenizer.json`, truncating pairs longest-first to `max_tokens`
+/// and without padding (batches pad themselves).
+pub fn load_tokenizer(path: &std::path::Path, max_tokens: usize) -> Result<Tokenizer> {
+    let mut tok = Tokenizer::from_file(path)
+        .map_err(|e| anyhow!("{}: cannot load the tokenizer: {e}", path.display()))?;
+    tok.with_truncation(Some(TruncationParams {
+        max_length: max_tokens,
+        strategy: TruncationStrategy::LongestFirst,
+        stride: 0,
+        direction: TruncationDirection::Right,
+    }))
+    .map_err(|e| anyhow!("{}: cannot set truncation: {e}", path.display()))?;
+    tok.with_padding(None);
+    Ok(tok)
+}
+
+/// Tokenise `items` in parallel on the current rayon pool; `input` makes
+/// each one's single text or text pair. An error names the text (built
+/// only then).
+pub fn encode_all<'s, T: Sync, I>(
+    tokenizer: &Tokenizer,
+    items: &[T],
+    input: impl Fn(&T) -> I + Sync,
+) -> Result<Vec<Encoding>>
+where
+    I: Into<tokenizers::EncodeInput<'s>>,
+{
+    items
+        .par_iter()
+        .map(|item| {
+            tokenizer.encode(input(item), true).map_err(|e| {
+                let text = match input(item).into() {
+                    tokenizers::EncodeInput::Single(s) => format!("{s:?}"),
+                    tokenizers::EncodeInput::Dual(a, _) => format!("{a:?}"),
+                };
+                anyhow!("cannot tokenise {text}: {e}")
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hypothesis_template() {
+        assert_eq!(
+            hypothesis("{}.", "Russia interfered in the 2016 US election").unwrap(),
+            "Russia interfered in the 2016 US election."
+        );
+        assert_eq!(
+            hypothesis("{}.", "Taxes should rise.").unwrap(),
+            "Taxes should rise."
+        );
+        assert_eq!(
+            hypothesis("This text says that {}.", "taxes should rise").unwrap(),
+            "This text says that taxes should rise."
+        );
+        let err = hypothesis("no slot", "x").unwrap_err().to_string();
+        assert!(err.contains("no slot") && err.contains("{}"), "{err}");
+        assert!(!err.contains("--"), "a library error names no flag: {err}");
+    }
+}

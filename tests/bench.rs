@@ -1,0 +1,62 @@
+//! `stance bench`: every setting measured and written as JSON.
+
+use crate::common::*;
+
+#[test]
+fn bench_prints_every_setting_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let o = stance(&[
+        "bench",
+        "--model",
+        &tiny(),
+        "--threads",
+        "1,2",
+        "--batch-size",
+        "1,4",
+        "--sentences",
+        "40",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("40 pairs from the founding article"), "{out}");
+    assert!(out.contains("stages: segment"), "{out}");
+    assert!(out.contains("limit:"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let settings = v["settings"].as_array().unwrap();
+    assert_eq!(settings.len(), 4);
+    for s in settings {
+        assert_eq!(s["pairs"], 40);
+        assert!(s["pairs_per_sec"].as_f64().unwrap() > 0.0);
+        assert!(
+            s["padded_tokens_per_sec"].as_f64().unwrap() >= s["tokens_per_sec"].as_f64().unwrap()
+        );
+        assert!(s["p95_batch_ms"].as_f64().unwrap() >= s["p50_batch_ms"].as_f64().unwrap());
+    }
+    assert_eq!(v["stages"]["sentences"], 40);
+
+    let pairs = dir.path().join("pairs.jsonl");
+    let o = stance(&[
+        "bench",
+        "--model",
+        &tiny(),
+        "--sentences",
+        "12",
+        "--write-pairs",
+        pairs.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&pairs)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 12);
+    assert_eq!(
+        lines[0]["hypothesis"],
+        "Russia interfered in the 2016 US election."
+    );
+}

@@ -1,0 +1,27 @@
+//! The integration tests: one crate (one binary to build and link), with a
+//! module per command and one per shared concern.
+//!
+//! - `run`, `eval`, `train`, `bench`: each subcommand end to end;
+//! - `attribution`: segmentation and attribution (the founding article,
+//!   PolNeAR dev, inputs that must not panic) and `eval-attribution`;
+//! - `default_model`: the bundled model through `stance run`;
+//! - `golden`: the founding article's CSVs, byte for byte;
+//! - `hub`: a model given as a hub id, from a local mirror of the cache;
+//! - `parity`: candle against the PyTorch reference;
+//! - `datasets`: the bundled labelled data.
+//!
+//! ONNX Runtime's tests are in `optional.rs`, a harness that can show a
+//! missing dependency as `ignored`.
+
+mod common;
+
+mod attribution;
+mod bench;
+mod datasets;
+mod default_model;
+mod eval;
+mod golden;
+mod hub;
+mod parity;
+mod run;
+mod train;

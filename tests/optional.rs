@@ -1,0 +1,249 @@
+//! Tests of optional dependencies, under a harness that shows a test whose
+//! dependency is missing as `ignored` (with the reason in its name's
+//! `[kind]`) instead of letting it pass having done nothing.
+//!
+//! - ONNX Runtime (cargo feature `ort`, and `libonnxruntime.so` found as
+//!   the README's "ONNX Runtime backend" says): the fp32 export of the tiny
+//!   fixture gives PyTorch's golden logits and candle's to 1e-4, and the
+//!   default model gives candle's labels on the founding article.
+//!
+//! `STANCE_REQUIRE_ORT=1` (set by `.ci/run`) turns a missing ONNX Runtime
+//! into failures. Every optional dependency gets the same pair: a visible
+//! skip, and a `STANCE_REQUIRE_*` variable that forbids it.
+
+mod common;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+/// A test that needs something that may be missing.
+struct Needs {
+    /// What is missing, or `None` when it is there.
+    missing: Option<String>,
+    /// The variable that makes a missing dependency a failure.
+    require: &'static str,
+}
+
+impl Needs {
+    fn trial(&self, name: &str, f: fn()) -> Trial {
+        let required = std::env::var(self.require).is_ok_and(|v| v == "1");
+        match (&self.missing, required) {
+            (None, _) => Trial::test(name, move || run(f)),
+            (Some(why), true) => {
+                let msg = format!("{}=1 but {why}", self.require);
+                Trial::test(name, move || Err(Failed::from(msg)))
+            }
+            (Some(_), false) => Trial::test(name, || Ok(()))
+                .with_kind(format!("missing; {}=1 to require", self.require))
+                .with_ignored_flag(true),
+        }
+    }
+}
+
+/// Run a test body, turning its panic into a failure with the message.
+fn run(f: fn()) -> Result<(), Failed> {
+    std::panic::catch_unwind(f).map_err(|e| {
+        let msg = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "panicked".to_string());
+        Failed::from(msg)
+    })
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    let ort = Needs {
+        missing: ort_missing(),
+        require: "STANCE_REQUIRE_ORT",
+    };
+    if let Some(why) = &ort.missing {
+        eprintln!("ONNX Runtime tests: {why}");
+    }
+    #[cfg(feature = "ort")]
+    {
+        use ort_tests::*;
+        // These need the library.
+        trials.push(ort.trial(
+            "ort::onnx_logits_match_pytorch_and_candle",
+            onnx_logits_match_pytorch_and_candle,
+        ));
+        trials.push(ort.trial("ort::session_layouts_agree", session_layouts_agree));
+        trials.push(ort.trial(
+            "ort::default_model_onnx_matches_pytorch",
+            default_model_onnx_matches_pytorch,
+        ));
+        trials.push(ort.trial(
+            "ort::backends_agree_on_the_founding_article",
+            backends_agree_on_the_founding_article,
+        ));
+        // These check errors and run without it.
+        let always = Needs {
+            missing: None,
+            require: "STANCE_REQUIRE_ORT",
+        };
+        trials.push(always.trial(
+            "ort::missing_onnx_file_says_how_to_export",
+            missing_onnx_file_says_how_to_export,
+        ));
+        trials.push(always.trial(
+            "ort::wrong_library_path_is_named",
+            wrong_library_path_is_named,
+        ));
+    }
+    #[cfg(not(feature = "ort"))]
+    for name in [
+        "ort::onnx_logits_match_pytorch_and_candle",
+        "ort::session_layouts_agree",
+        "ort::default_model_onnx_matches_pytorch",
+        "ort::backends_agree_on_the_founding_article",
+    ] {
+        trials.push(ort.trial(name, || {}));
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// Why the ONNX Runtime tests cannot run, if they cannot.
+fn ort_missing() -> Option<String> {
+    #[cfg(feature = "ort")]
+    {
+        stance::score::onnx::find_library(None)
+            .err()
+            .map(|e| e.to_string())
+    }
+    #[cfg(not(feature = "ort"))]
+    {
+        Some("this build has no `ort` feature (cargo test --features ort)".to_string())
+    }
+}
+
+#[cfg(feature = "ort")]
+mod ort_tests {
+    use std::path::Path;
+
+    use crate::common::{golden, tiny};
+    use stance::score::{BackendKind, Scorer, ScorerOptions};
+
+    fn logits(backend: BackendKind, threads: usize, intra: usize, batch: usize) -> Vec<Vec<f32>> {
+        let g = golden();
+        let scorer = Scorer::load(&ScorerOptions {
+            backend,
+            threads,
+            intra_threads: intra,
+            batch_size: batch,
+            ..ScorerOptions::new(tiny())
+        })
+        .unwrap();
+        let pairs = g.pairs();
+        let (l, _) = scorer.logits(&pairs).unwrap();
+        assert_eq!(l.len(), g.pairs.len());
+        l
+    }
+
+    fn max_diff(a: &[Vec<f32>], b: &[Vec<f32>]) -> f32 {
+        a.iter()
+            .zip(b)
+            .flat_map(|(x, y)| x.iter().zip(y).map(|(p, q)| (p - q).abs()))
+            .fold(0.0, f32::max)
+    }
+
+    pub fn onnx_logits_match_pytorch_and_candle() {
+        let want: Vec<Vec<f32>> = golden().pairs.into_iter().map(|p| p.logits).collect();
+        let ort = logits(BackendKind::Ort, 1, 1, 4);
+        let d = max_diff(&ort, &want);
+        assert!(d < 1e-4, "max |ort - torch| = {d}");
+        let candle = logits(BackendKind::Candle, 1, 1, 4);
+        let d = max_diff(&ort, &candle);
+        assert!(d < 1e-4, "max |ort - candle| = {d}");
+    }
+
+    pub fn session_layouts_agree() {
+        let one = logits(BackendKind::Ort, 1, 1, 12);
+        let two_sessions = logits(BackendKind::Ort, 2, 1, 3);
+        let two_threads = logits(BackendKind::Ort, 2, 2, 5);
+        assert!(max_diff(&one, &two_sessions) < 1e-5);
+        assert!(max_diff(&one, &two_threads) < 1e-5);
+    }
+
+    pub fn missing_onnx_file_says_how_to_export() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["config.json", "tokenizer.json", "model.safetensors"] {
+            std::fs::copy(Path::new(&tiny()).join(f), dir.path().join(f)).unwrap();
+        }
+        let err = Scorer::load(&ScorerOptions {
+            backend: BackendKind::Ort,
+            ..ScorerOptions::new(dir.path().display().to_string())
+        })
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("scripts/export_onnx.py"), "{err}");
+        let err = Scorer::load(&ScorerOptions {
+            backend: BackendKind::Ort,
+            quantized: true,
+            ..ScorerOptions::new(tiny())
+        })
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("model_int8.onnx"), "{err}");
+    }
+
+    pub fn wrong_library_path_is_named() {
+        let err = Scorer::load(&ScorerOptions {
+            backend: BackendKind::Ort,
+            ort_lib: Some("/no/such/libonnxruntime.so".into()),
+            ..ScorerOptions::new(tiny())
+        })
+        .err()
+        .unwrap();
+        assert!(
+            err.to_string().contains("/no/such/libonnxruntime.so"),
+            "{err}"
+        );
+    }
+
+    fn default_scorer(backend: BackendKind, quantized: bool) -> Scorer {
+        Scorer::load(&ScorerOptions {
+            backend,
+            quantized,
+            threads: 2,
+            ..ScorerOptions::new(crate::common::default_model())
+        })
+        .unwrap()
+    }
+
+    pub fn default_model_onnx_matches_pytorch() {
+        let d = crate::common::head_golden_diff(&default_scorer(BackendKind::Ort, false));
+        assert!(d < 1e-4, "max |ort - torch| = {d}");
+    }
+
+    pub fn backends_agree_on_the_founding_article() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/helsinki-summit.txt"),
+        )
+        .unwrap();
+        let seg = stance::segment::segment(&text);
+        let hyp = stance::score::hypothesis(
+            stance::pipeline::DEFAULT_TEMPLATE,
+            stance::pipeline::DEFAULT_TARGET,
+        )
+        .unwrap();
+        let pairs: Vec<(&str, &str)> = seg
+            .sentences
+            .iter()
+            .map(|s| (s.text(&text), hyp.as_str()))
+            .collect();
+        assert!(pairs.len() > 40);
+        let (candle, _) = default_scorer(BackendKind::Candle, false)
+            .score(&pairs)
+            .unwrap();
+        let (ort, _) = default_scorer(BackendKind::Ort, false)
+            .score(&pairs)
+            .unwrap();
+        // fp32 ONNX: every label the same, probabilities to 1e-4.
+        for ((c, o), (s, _)) in candle.iter().zip(&ort).zip(&pairs) {
+            assert_eq!(c.label(), o.label(), "`{s}`: {c:?} vs {o:?}");
+            assert!((c.favor - o.favor).abs() < 1e-4 && (c.against - o.against).abs() < 1e-4);
+        }
+    }
+}
