@@ -1,0 +1,214 @@
+"""The real stance data in ../shared/data/stance: a claim-disjoint train/dev
+split, and the sentence pairs that FNC-1 and ARC bodies become.
+
+    python models/train/stance_data.py [--shared ../shared/data/stance] [--out target/stance-split]
+
+Writes, under --out:
+- `pairs.csv`: every labelled pair, columns text,target,label,group,source,raw,cluster,split;
+- `train.csv`, `dev.csv`: the same rows, split by cluster;
+- `clusters.json`: which groups were merged into one cluster, and the dev share of each source.
+
+How the split is made (deterministic; no randomness beyond a fixed hash):
+1. Every row has a group: the release's `group` column, or for FNC-1 and ARC
+   the headline. An FNC-1 headline that is also an Emergent headline joins its
+   Emergent claim's group.
+2. Groups whose targets say nearly the same thing are merged into one
+   cluster (union-find): token Jaccard >= 0.5 over content words, or cosine
+   >= 0.80 between the targets' all-MiniLM-L6-v2 embeddings. So a topic that
+   recurs across sets (cannabis, school vouchers, cloning) sits on one side.
+3. Sources are visited from the fewest clusters to the most; each takes
+   clusters for dev, in the order of a hash of the cluster's key, until
+   about 12% of its rows are in dev. A cluster is dev for every source.
+
+FNC-1 and ARC bodies become sentence pairs: the body is cut into sentences,
+and the `k` sentences sharing most content words with the headline carry the
+pair's label (agree→favor, disagree→against, discuss→none); an unrelated
+pair gives its single best-overlapping sentence as `none`. `raw` keeps the
+release's own label, so that `discuss` (on topic, neutral) and `unrelated`
+(off topic) can train and measure the relevance gate.
+"""
+import argparse
+import collections
+import csv
+import hashlib
+import json
+import pathlib
+import re
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+DEV_SHARE = 0.12
+FILES = [
+    "emergent-train.csv", "climate-fever.csv", "check-covid-train.csv", "check-covid-dev.csv",
+    "perspectrum-train.csv", "perspectrum-dev.csv", "ibm-claim-stance-train.csv",
+    "argkp-train.csv", "argkp-dev.csv",
+]
+RAW = {"agree": "favor", "disagree": "against", "discuss": "none", "unrelated": "none"}
+STOP = set("""a an the of to in on for and or but is are was were be been being by with at from as
+that this these those it its into than then there their they them he she his her we our you your
+i me my not no do does did has have had will would should could can may might must shall about
+over under after before more most less very also just so such which who whom what when where why
+how all any some each other new says said""".split())
+WORD = re.compile(r"[a-z0-9]+")
+SENT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+
+
+def words(s):
+    return {w for w in WORD.findall(s.lower()) if w not in STOP and len(w) > 1}
+
+
+def sentences(body):
+    out = []
+    for para in re.split(r"\n\s*", body):
+        for s in SENT.split(para.strip()):
+            s = " ".join(s.split())
+            if len(s) >= 20:
+                out.append(s)
+    return out
+
+
+def best_sentences(body, headline, k):
+    """The k body sentences sharing most content words with the headline, in body order."""
+    sents = sentences(body)
+    hw = words(headline)
+    scored = sorted(range(len(sents)), key=lambda i: (-len(words(sents[i]) & hw), i))
+    return [sents[i] for i in sorted(scored[:k])]
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def load(shared, k=2):
+    rows = []
+    for name in FILES:
+        for r in read_csv(shared / name):
+            rows.append({"text": r["text"], "target": r["target"], "label": r["label"],
+                         "group": r["group"], "source": r["source"], "raw": r["label"]})
+    emergent_group = {r["text"]: r["group"] for r in rows if r["source"] == "emergent"}
+    for src, stances, bodies in [("fnc1", "fnc1/train_stances.csv", "fnc1/train_bodies.csv"),
+                                 ("arc", "arc/arc_stances_train.csv", "arc/arc_bodies.csv")]:
+        body = {r["Body ID"]: r["articleBody"] for r in read_csv(shared / bodies)}
+        for r in read_csv(shared / stances):
+            head, raw = r["Headline"], r["Stance"]
+            group = emergent_group.get(head, f"{src}-" + hashlib.sha1(head.encode()).hexdigest()[:10])
+            for s in best_sentences(body[r["Body ID"]], head, 1 if raw == "unrelated" else k):
+                rows.append({"text": s, "target": head, "label": RAW[raw], "group": group,
+                             "source": src, "raw": raw})
+    return rows
+
+
+class Union:
+    def __init__(self):
+        self.p = {}
+
+    def find(self, x):
+        self.p.setdefault(x, x)
+        while self.p[x] != x:
+            self.p[x] = self.p[self.p[x]]
+            x = self.p[x]
+        return x
+
+    def join(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.p[max(a, b)] = min(a, b)
+
+
+def cluster(rows, use_embeddings=True):
+    uf = Union()
+    targets = {}  # target text -> group
+    for r in rows:
+        uf.find(r["group"])
+        g = targets.setdefault(r["target"], r["group"])
+        uf.join(g, r["group"])  # one target text in two groups: one cluster
+    names = sorted(targets)
+    ws = [words(t) for t in names]
+    index = collections.defaultdict(list)
+    for i, w in enumerate(ws):
+        for x in w:
+            index[x].append(i)
+    for i, w in enumerate(ws):
+        seen = set()
+        for x in w:
+            for j in index[x]:
+                if j > i and j not in seen:
+                    seen.add(j)
+                    inter = len(w & ws[j])
+                    if inter >= 2 and inter / len(w | ws[j]) >= 0.5:
+                        uf.join(targets[names[i]], targets[names[j]])
+    if use_embeddings:
+        import torch
+        sys.path.insert(0, str(HERE))
+        import common
+        tok, model = common.load_encoder()
+        e = common.embed(tok, model, names, max_length=128)
+        for s in range(0, len(names), 512):
+            sim = e[s:s + 512] @ e.T
+            for i, j in (sim >= 0.80).nonzero().tolist():
+                if s + i < j:
+                    uf.join(targets[names[s + i]], targets[names[j]])
+    return {g: uf.find(g) for g in uf.p}
+
+
+def split(rows, clusters):
+    for r in rows:
+        r["cluster"] = clusters[r["group"]]
+    by_source = collections.defaultdict(collections.Counter)
+    for r in rows:
+        by_source[r["source"]][r["cluster"]] += 1
+    key = lambda c: hashlib.sha1(c.encode()).hexdigest()
+    dev = set()
+    for src in sorted(by_source, key=lambda s: (len(by_source[s]), s)):
+        counts = by_source[src]
+        total = sum(counts.values())
+        have = sum(n for c, n in counts.items() if c in dev)
+        for c in sorted(counts, key=key):
+            if have >= DEV_SHARE * total:
+                break
+            if c not in dev:
+                dev.add(c)
+                have += counts[c]
+    for r in rows:
+        r["split"] = "dev" if r["cluster"] in dev else "train"
+    share = {s: round(sum(n for c, n in by_source[s].items() if c in dev) / sum(by_source[s].values()), 3)
+             for s in sorted(by_source)}
+    return dev, share
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default=str(REPO.parent / "shared" / "data" / "stance"))
+    ap.add_argument("--out", default=str(REPO / "target" / "stance-split"))
+    ap.add_argument("--no-embeddings", action="store_true", help="cluster by words only")
+    args = ap.parse_args()
+    rows = load(pathlib.Path(args.shared))
+    clusters = cluster(rows, not args.no_embeddings)
+    dev, share = split(rows, clusters)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cols = ["text", "target", "label", "group", "source", "raw", "cluster", "split"]
+    for name, keep in [("pairs", None), ("train", "train"), ("dev", "dev")]:
+        with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, cols)
+            w.writeheader()
+            w.writerows(r for r in rows if keep is None or r["split"] == keep)
+    members = collections.defaultdict(set)
+    for g, c in clusters.items():
+        members[c].add(g)
+    sizes = collections.Counter(r["cluster"] for r in rows)
+    info = {"dev_share": share, "clusters": len(members), "dev_clusters": len(dev),
+            "largest": [(c, n, len(members[c])) for c, n in sizes.most_common(10)],
+            "merged": {c: sorted(m) for c, m in members.items() if len(m) > 1}}
+    (out / "clusters.json").write_text(json.dumps(info, indent=1))
+    counts = collections.Counter((r["source"], r["split"], r["label"]) for r in rows)
+    for s in sorted(share):
+        print(s, share[s], {sp: {l: counts[(s, sp, l)] for l in ["favor", "against", "none"]}
+                            for sp in ["train", "dev"]})
+    print("clusters", len(members), "dev", len(dev), "largest", info["largest"][:5])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""Fine-tune all-MiniLM-L6-v2 for stance on the real data: a cross-encoder
+(variant c) or a bi-encoder with the SBERT classification head (variant b).
+
+    python models/train/train_stance.py --arch cross --run ce1 [--epochs 2] [--pairs-per-epoch N]
+    python models/train/train_stance.py --arch bi --run bi1
+
+Run it in the background with nohup; it saves a checkpoint at least every
+--ckpt-minutes (default 10) under target/train/RUN/, logs loss and dev
+macro-F1 per checkpoint to target/train/RUN/log.jsonl, and the same command
+resumes from the last checkpoint. The finished model is written to
+target/train/RUN/final/ as a model folder that `stance` loads.
+
+Needs target/stance-split/ (stance_data.py) and SNLI (setup.sh). Runs on
+Debian's torch 1.13 with transformers 4.30.2, and on recent versions (GPU if
+one is present). The mixture is written to target/train/RUN/mixture.json.
+
+Mixture (train side of the claim-disjoint split only), per epoch:
+- every favor/against pair of every source, every pair of Emergent,
+  Climate-FEVER and Check-COVID;
+- FNC-1 and ARC: at most 3,000 (FNC-1) / 1,500 (ARC) `discuss` and 3,000 /
+  1,500 `unrelated` sentences, both `none`;
+- the project's written sentences (datasets/stance-train.csv);
+- --snli SNLI pairs (entailment→favor, contradiction→against, neutral→none);
+- --random-none pairs of a favor/against text with the claim of another
+  cluster, as `none` (several sets have no `none`).
+"""
+import argparse
+import collections
+import csv
+import json
+import math
+import os
+import pathlib
+import random
+import sys
+import time
+
+import torch
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import common  # noqa: E402
+
+LABELS = common.STANCE  # favor, against, none
+CAPS = {("fnc1", "discuss"): 3000, ("fnc1", "unrelated"): 3000,
+        ("arc", "discuss"): 1500, ("arc", "unrelated"): 1500}
+EVAL_CAP = 300  # dev pairs per source for the per-checkpoint check
+
+
+def hyp(target):
+    """The hypothesis `stance` builds with its default template `{}.`."""
+    t = target.strip()
+    return t if t.endswith((".", "?", "!")) else t + "."
+
+
+def mixture(split_dir, n_snli, n_random, seed):
+    rng = random.Random(seed)
+    rows = common.read_stance(split_dir / "train.csv")
+    by = collections.defaultdict(list)
+    for r in rows:
+        by[(r["source"], r["raw"])].append(r)
+    out = []
+    for key in sorted(by):
+        group = by[key]
+        rng.shuffle(group)
+        out += group[: CAPS.get(key, len(group))]
+    counts = collections.Counter((r["source"], r["label"]) for r in out)
+    written = common.read_stance(common.REPO / "datasets" / "stance-train.csv")
+    out += [dict(r, source="written") for r in written]
+    polar = [r for r in rows if r["label"] != "none"]
+    targets = sorted({(r["target"], r["cluster"]) for r in rows})
+    for _ in range(n_random):
+        r = rng.choice(polar)
+        t, c = rng.choice(targets)
+        while c == r["cluster"]:
+            t, c = rng.choice(targets)
+        out.append({"text": r["text"], "target": t, "label": "none", "source": "random-claim"})
+    if n_snli:
+        snli = common.read_snli("train")
+        rng.shuffle(snli)
+        out += [{"text": p, "target": h, "label": LABELS[l], "source": "snli"} for p, h, l in snli[:n_snli]]
+    info = {"pairs": len(out), "by_source_label": {f"{s}/{l}": n for (s, l), n in sorted(
+        collections.Counter((r["source"], r["label"]) for r in out).items())},
+        "caps": {f"{s}/{raw}": n for (s, raw), n in CAPS.items()}, "snli": n_snli, "random_none": n_random}
+    del counts
+    return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
+
+
+def eval_rows(split_dir, cap=EVAL_CAP):
+    """Dev pairs: all of them, or a fixed sample of `cap` per source."""
+    rows = common.read_stance(split_dir / "dev.csv")
+    if cap is None:
+        return rows
+    rng = random.Random(1)
+    by = collections.defaultdict(list)
+    for r in rows:
+        by[r["source"]].append(r)
+    out = []
+    for s in sorted(by):
+        rng.shuffle(by[s])
+        out += by[s][:cap]
+    return out
+
+
+def macro_f1_present(pred, gold):
+    """Macro-F1 over the labels that occur in gold (favor/against-only sets average two)."""
+    f = []
+    for c in sorted(set(gold)):
+        tp = sum(1 for p, g in zip(pred, gold) if p == c and g == c)
+        fp = sum(1 for p, g in zip(pred, gold) if p == c and g != c)
+        fn = sum(1 for p, g in zip(pred, gold) if p != c and g == c)
+        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f) / len(f)
+
+
+class BiEncoder(torch.nn.Module):
+    """Mean-pooled unit-length embeddings u (sentence) and v (hypothesis), and
+    a linear layer over [u, v, |u-v|, u*v]: the `stance train` head format."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+        self.head = torch.nn.Linear(4 * encoder.config.hidden_size, 3)
+        torch.nn.init.zeros_(self.head.weight)
+        torch.nn.init.zeros_(self.head.bias)
+
+    def embed(self, batch):
+        return common.mean_pool(self.encoder, batch)
+
+    def forward(self, a, b):
+        return self.head(common.features(self.embed(a), self.embed(b)))
+
+
+class Model:
+    def __init__(self, arch, device):
+        from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
+        src = common.encoder_dir()
+        self.arch, self.device = arch, device
+        self.tok = AutoTokenizer.from_pretrained(src)
+        if arch == "cross":
+            self.net = AutoModelForSequenceClassification.from_pretrained(
+                src, num_labels=3, id2label=dict(enumerate(LABELS)),
+                label2id={l: i for i, l in enumerate(LABELS)})
+        else:
+            self.net = BiEncoder(AutoModel.from_pretrained(src))
+        self.net.to(device)
+
+    def enc(self, *texts, max_length):
+        b = self.tok(*texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+        return {k: v.to(self.device) for k, v in b.items()}
+
+    def logits(self, batch, max_length):
+        texts, hyps = [r[0] for r in batch], [r[1] for r in batch]
+        if self.arch == "cross":
+            return self.net(**self.enc(texts, hyps, max_length=max_length)).logits
+        return self.net(self.enc(texts, max_length=max_length), self.enc(hyps, max_length=max_length))
+
+    def predict(self, pairs, max_length=256, bs=64):
+        self.net.eval()
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        out = [None] * len(pairs)
+        with torch.no_grad():
+            for s in range(0, len(order), bs):
+                idx = order[s:s + bs]
+                p = torch.softmax(self.logits([pairs[i] for i in idx], max_length).float(), -1).cpu()
+                for k, i in enumerate(idx):
+                    out[i] = p[k].tolist()
+        self.net.train()
+        return out
+
+    def save(self, out):
+        out.mkdir(parents=True, exist_ok=True)
+        if self.arch == "cross":
+            self.net.save_pretrained(out, safe_serialization=True)
+        else:
+            from safetensors.torch import save_file
+            self.net.encoder.save_pretrained(out, safe_serialization=True)
+            save_file({"weight": self.net.head.weight.detach().cpu().contiguous(),
+                       "bias": self.net.head.bias.detach().cpu().contiguous()},
+                      str(out / "stance_head.safetensors"))
+        self.tok.save_pretrained(out)
+
+
+def dev_report(model, rows):
+    pairs = [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in rows]
+    probs = model.predict(pairs)
+    per = {}
+    for s in sorted({r["source"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["source"] == s]
+        pred = [max(range(3), key=lambda c: probs[i][c]) for i in idx]
+        gold = [pairs[i][2] for i in idx]
+        per[s] = round(macro_f1_present(pred, gold), 4)
+    return {"dev_macro_f1": per, "dev_mean": round(sum(per.values()) / len(per), 4)}, probs
+
+
+def save_ckpt(path, state):
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", choices=["cross", "bi"], required=True)
+    ap.add_argument("--run", required=True, help="name of the run folder under target/train/")
+    ap.add_argument("--split", default=str(common.REPO / "target" / "stance-split"))
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--pairs-per-epoch", type=int, default=None, help="default: the whole mixture")
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=4e-5)
+    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--snli", type=int, default=8000)
+    ap.add_argument("--random-none", type=int, default=4000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--ckpt-minutes", type=float, default=10)
+    ap.add_argument("--eval-cap", type=int, default=EVAL_CAP)
+    ap.add_argument("--limit", type=int, default=None, help="smoke test: first N mixture pairs")
+    args = ap.parse_args()
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    torch.manual_seed(args.seed)
+    run = common.REPO / "target" / "train" / args.run
+    run.mkdir(parents=True, exist_ok=True)
+    split_dir = pathlib.Path(args.split)
+    data, info = mixture(split_dir, args.snli, args.random_none, args.seed)
+    info.update(vars(args))
+    (run / "mixture.json").write_text(json.dumps(info, indent=1))
+    if args.limit:
+        data = data[: args.limit]
+    per_epoch = args.pairs_per_epoch or len(data)
+    steps_per_epoch = math.ceil(per_epoch / args.batch_size)
+    total = args.epochs * steps_per_epoch
+    warm = max(1, int(0.06 * total))
+    model = Model(args.arch, device)
+    decay = [p for n, p in model.net.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
+    rest = [p for n, p in model.net.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
+                            lr=args.lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: s / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+    ckpt = run / "checkpoint.pt"
+    step = 0
+    if ckpt.exists():
+        state = torch.load(ckpt, map_location=device)
+        model.net.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        print(f"resumed {ckpt} at step {step}/{total}", flush=True)
+    dev = eval_rows(split_dir, args.eval_cap)
+    log = open(run / "log.jsonl", "a")
+    model.net.train()
+    t_ckpt = time.time()
+    t0, s0 = time.time(), step
+    losses = []
+
+    def checkpoint(final=False):
+        save_ckpt(ckpt, {"model": model.net.state_dict(), "opt": opt.state_dict(),
+                         "sched": sched.state_dict(), "step": step})
+        rep, _ = dev_report(model, dev)
+        rec = {"step": step, "of": total, "epoch": round(step / steps_per_epoch, 3),
+               "loss": round(sum(losses) / max(1, len(losses)), 4),
+               "pairs_per_s": round((step - s0) * args.batch_size / max(1e-9, time.time() - t0), 1),
+               "time": time.strftime("%Y-%m-%d %H:%M:%S"), **rep, "final": final}
+        print(json.dumps(rec), flush=True)
+        log.write(json.dumps(rec) + "\n")
+        log.flush()
+        losses.clear()
+
+    while step < total:
+        epoch, pos = divmod(step, steps_per_epoch)
+        rng = random.Random(args.seed * 1000 + epoch)
+        order = list(range(len(data)))
+        rng.shuffle(order)
+        order = order[:per_epoch]
+        # Length-sorted inside windows of 50 batches, so that batches pad little;
+        # the batch order is shuffled again, all from the epoch's seed.
+        win = 50 * args.batch_size
+        batches = []
+        for w in range(0, len(order), win):
+            chunk = sorted(order[w:w + win], key=lambda i: len(data[i][0]) + len(data[i][1]))
+            batches += [chunk[i:i + args.batch_size] for i in range(0, len(chunk), args.batch_size)]
+        rng.shuffle(batches)
+        for b in batches[pos:]:
+            batch = [data[i] for i in b]
+            logits = model.logits(batch, args.max_length)
+            loss = torch.nn.functional.cross_entropy(
+                logits, torch.tensor([r[2] for r in batch], device=device))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.net.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            losses.append(loss.item())
+            if step % 50 == 0:
+                rate = (step - s0) * args.batch_size / (time.time() - t0)
+                print(f"step {step}/{total} loss {sum(losses[-50:]) / len(losses[-50:]):.3f} {rate:.1f} pairs/s",
+                      flush=True)
+            if time.time() - t_ckpt > 60 * args.ckpt_minutes and step < total:
+                checkpoint()
+                t_ckpt = time.time()
+    if not (run / "final" / "config.json").exists():
+        checkpoint(final=True)
+        model.net.eval()
+        model.save(run / "final")
+    print(f"done: {run / 'final'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
