@@ -1,7 +1,7 @@
 //! criterion benches for the hot functions: segmentation, attribution,
 //! tokenisation plus batching, and one forward pass.
 //!
-//!     cargo bench --bench hot_paths
+//!     cargo bench --features bench --bench hot_paths
 //!
 //! The forward pass uses the tiny test fixture unless STANCE_BENCH_MODEL
 //! names a model folder (for example target/bench-model, built by
