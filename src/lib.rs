@@ -13,8 +13,9 @@
 //!
 //! [`pipeline`] ties the stages together. Beside them: [`text`] (white
 //! space and the reporting verbs, shared by segment and attribute),
-//! [`atomic`] (every write is whole or not at all) and [`eval`] (the
-//! measurements behind `stance eval` and `stance eval-attribution`).
+//! [`atomic`] (every write is whole or not at all), [`stats`] (bootstrap
+//! intervals) and [`eval`] (the measurements behind `stance eval` and
+//! `stance eval-attribution`).
 
 pub mod atomic;
 pub mod attribute;
@@ -24,4 +25,5 @@ pub mod pipeline;
 pub mod report;
 pub mod score;
 pub mod segment;
+pub mod stats;
 pub mod text;

@@ -63,8 +63,23 @@ fn run_writes_sentences_speakers_and_summary() {
     let (sh, summary) = read_csv(&out.join("summary.csv"));
     assert_eq!(
         sh.join(","),
-        "speaker,target,sentences,favor,against,none,mean_score,stance"
+        "speaker,target,sentences,favor,against,none,mean_score,stance,\
+         on_topic,on_topic_mean_score,on_topic_ci_low,on_topic_ci_high,documents"
     );
+    for r in &summary {
+        let on: usize = r["on_topic"].parse().unwrap();
+        assert!(on <= r["sentences"].parse().unwrap());
+        // A position needs on-topic evidence.
+        if on == 0 {
+            assert_eq!(r["stance"], "none", "{r:?}");
+            assert_eq!(r["on_topic_mean_score"], "");
+        }
+        // One article: no interval over documents.
+        assert_eq!(
+            (r["documents"].as_str(), r["on_topic_ci_low"].as_str()),
+            ("1", "")
+        );
+    }
     let non_skip = rows.iter().filter(|r| r["kind"] != "skip").count();
     let total: usize = summary
         .iter()

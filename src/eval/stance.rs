@@ -452,31 +452,6 @@ pub struct SourceReport {
     pub bootstrap_rounds: usize,
 }
 
-/// A small deterministic generator (SplitMix64) for the bootstrap, so that
-/// the same predictions give the same intervals.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
 /// Per-source figures of predictions `pred` against `examples` (stance
 /// labels), or `None` when the data has no `source` column. Rows without a
 /// group count as their own claim.
@@ -530,7 +505,7 @@ pub fn by_source(examples: &[Example], pred: &[usize], rounds: usize) -> Option<
     let mean = |f: &dyn Fn(&SourceFigures) -> f64| {
         sources.iter().map(f).sum::<f64>() / sources.len().max(1) as f64
     };
-    let mut rng = SplitMix(0x5eed);
+    let mut rng = crate::stats::SplitMix::new(0x5eed);
     let (mut mf, mut fa) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for _ in 0..rounds {
         let (mut sum_mf, mut sum_fa) = (0.0, 0.0);
@@ -551,9 +526,15 @@ pub fn by_source(examples: &[Example], pred: &[usize], rounds: usize) -> Option<
     fa.sort_by(f64::total_cmp);
     Some(SourceReport {
         mean_macro_f1: mean(&|s| s.macro_f1),
-        mean_macro_f1_ci: (percentile(&mf, 0.025), percentile(&mf, 0.975)),
+        mean_macro_f1_ci: (
+            crate::stats::percentile(&mf, 0.025),
+            crate::stats::percentile(&mf, 0.975),
+        ),
         mean_f_avg: mean(&|s| s.f_avg),
-        mean_f_avg_ci: (percentile(&fa, 0.025), percentile(&fa, 0.975)),
+        mean_f_avg_ci: (
+            crate::stats::percentile(&fa, 0.025),
+            crate::stats::percentile(&fa, 0.975),
+        ),
         majority_mean_macro_f1: mean(&|s| s.majority_macro_f1),
         bootstrap_rounds: rounds,
         sources,

@@ -42,7 +42,7 @@ pub const SENTENCE_COLUMNS: [&str; 17] = [
 ];
 
 /// Columns of `summary.csv`, in order.
-pub const SUMMARY_COLUMNS: [&str; 8] = [
+pub const SUMMARY_COLUMNS: [&str; 13] = [
     "speaker",
     "target",
     "sentences",
@@ -51,7 +51,37 @@ pub const SUMMARY_COLUMNS: [&str; 8] = [
     Stance::NAMES[2],
     "mean_score",
     "stance",
+    "on_topic",
+    "on_topic_mean_score",
+    "on_topic_ci_low",
+    "on_topic_ci_high",
+    "documents",
 ];
+
+/// A sentence is on topic when its `none` probability is below this (a pair
+/// a relevance gate ruled off-topic has `none` = 1).
+pub const ON_TOPIC_NONE_BELOW: f32 = 0.5;
+/// A speaker's position needs an on-topic mean score at least this far
+/// from zero; closer is `none` (mixed or neutral).
+pub const POSITION_MIN_SCORE: f64 = 0.1;
+/// Bootstrap rounds of the on-topic interval.
+pub const BOOTSTRAP_ROUNDS: usize = 1000;
+
+/// A speaker's position on a target from their on-topic sentences: `none`
+/// without any, or when the mean score of those sentences is within
+/// [`POSITION_MIN_SCORE`] of zero, or when a bootstrap interval over
+/// documents (when there are two or more) includes zero; else the sign of
+/// the mean.
+pub fn position(on_topic: usize, mean: f64, ci: Option<(f64, f64)>) -> Stance {
+    if on_topic == 0 || mean.abs() < POSITION_MIN_SCORE {
+        return Stance::None;
+    }
+    match ci {
+        Some((lo, hi)) if lo <= 0.0 && hi >= 0.0 => Stance::None,
+        _ if mean > 0.0 => Stance::Favor,
+        _ => Stance::Against,
+    }
+}
 
 fn six<S: Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format!("{x:.6}"))
@@ -86,8 +116,8 @@ pub struct Row {
 
 /// One row of `summary.csv`: a speaker's sentences for one target.
 /// `favor`, `against` and `none` count sentences by their stance label;
-/// `mean_score` is the mean of favor − against; `stance` is the label with
-/// the highest mean probability.
+/// `mean_score` is the mean of favor − against over all of them; `stance`
+/// is the speaker's [`position`], from the `on_topic` sentences only.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SummaryRow {
     pub speaker: String,
@@ -99,6 +129,27 @@ pub struct SummaryRow {
     #[serde(serialize_with = "six")]
     pub mean_score: f32,
     pub stance: Stance,
+    /// Sentences whose `none` is below [`ON_TOPIC_NONE_BELOW`].
+    pub on_topic: usize,
+    /// Mean score of the on-topic sentences; empty without any.
+    #[serde(serialize_with = "six_opt")]
+    pub on_topic_mean_score: Option<f32>,
+    /// 95% bootstrap interval of `on_topic_mean_score`, resampling
+    /// documents (syndicated copies repeat quotes); empty with fewer than
+    /// two documents.
+    #[serde(serialize_with = "six_opt")]
+    pub on_topic_ci_low: Option<f32>,
+    #[serde(serialize_with = "six_opt")]
+    pub on_topic_ci_high: Option<f32>,
+    /// Documents the speaker's sentences come from.
+    pub documents: usize,
+}
+
+fn six_opt<S: Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(v) => s.serialize_str(&format!("{v:.6}")),
+        None => s.serialize_str(""),
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -106,6 +157,8 @@ struct Agg {
     sentences: usize,
     counts: [usize; 3],
     sums: [f64; 3],
+    /// Per document: (sum of on-topic scores, on-topic sentences).
+    docs: BTreeMap<String, (f64, usize)>,
 }
 
 /// A CSV writer that leaves the header to the caller, so that a file with
@@ -198,6 +251,11 @@ impl Report {
             a.sums[0] += row.favor as f64;
             a.sums[1] += row.against as f64;
             a.sums[2] += row.none as f64;
+            let d = a.docs.entry(row.doc_id.clone()).or_default();
+            if row.none < ON_TOPIC_NONE_BELOW {
+                d.0 += row.score as f64;
+                d.1 += 1;
+            }
         }
         Ok(())
     }
@@ -219,14 +277,16 @@ impl Report {
             .map(|((speaker, target), a)| {
                 let n = a.sentences.max(1) as f64;
                 let means = [a.sums[0] / n, a.sums[1] / n, a.sums[2] / n];
-                // The same tie order as `Probs::stance`.
-                let stance = if means[0] >= means[1] && means[0] >= means[2] {
-                    Stance::Favor
-                } else if means[1] >= means[2] {
-                    Stance::Against
-                } else {
-                    Stance::None
-                };
+                let groups: Vec<(f64, usize)> =
+                    a.docs.values().filter(|d| d.1 > 0).copied().collect();
+                let on_topic: usize = groups.iter().map(|g| g.1).sum();
+                let on_mean = (on_topic > 0)
+                    .then(|| groups.iter().map(|g| g.0).sum::<f64>() / on_topic as f64);
+                let ci = crate::stats::pooled_mean_ci(
+                    &groups,
+                    BOOTSTRAP_ROUNDS,
+                    0x5eed ^ (a.sentences as u64),
+                );
                 SummaryRow {
                     speaker: speaker.clone(),
                     target: target.clone(),
@@ -235,7 +295,12 @@ impl Report {
                     against: a.counts[1],
                     none: a.counts[2],
                     mean_score: (means[0] - means[1]) as f32,
-                    stance,
+                    stance: position(on_topic, on_mean.unwrap_or(0.0), ci),
+                    on_topic,
+                    on_topic_mean_score: on_mean.map(|m| m as f32),
+                    on_topic_ci_low: ci.map(|c| c.0 as f32),
+                    on_topic_ci_high: ci.map(|c| c.1 as f32),
+                    documents: a.docs.len(),
                 }
             })
             .collect();
@@ -433,6 +498,44 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert!(!leftovers.iter().any(|n| n.starts_with(".stance-staging")));
+    }
+
+    #[test]
+    fn positions_come_from_on_topic_sentences() {
+        assert_eq!(position(0, 0.0, None), Stance::None);
+        assert_eq!(position(1, 0.8, None), Stance::Favor);
+        assert_eq!(position(3, -0.3, None), Stance::Against);
+        assert_eq!(position(3, 0.05, None), Stance::None);
+        // An interval over documents that includes zero is too little.
+        assert_eq!(position(9, 0.3, Some((-0.1, 0.6))), Stance::None);
+        assert_eq!(position(9, 0.3, Some((0.1, 0.5))), Stance::Favor);
+
+        // Off-topic sentences (none ≥ 0.5) do not dilute the position:
+        // Bo says two clearly against things among many unrelated ones.
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+        for _ in 0..8 {
+            r.write(&row("Bo", Kind::Direct, 0.0, 0.0)).unwrap();
+        }
+        r.write(&row("Bo", Kind::Direct, 0.05, 0.9)).unwrap();
+        r.write(&row("Bo", Kind::Indirect, 0.1, 0.8)).unwrap();
+        let mut other = row("Cy", Kind::Direct, 0.9, 0.05);
+        other.doc_id = "d1".into();
+        r.write(&other).unwrap();
+        other.doc_id = "d2".into();
+        r.write(&other).unwrap();
+        let w = r.finish().unwrap();
+        let bo = w.summary.iter().find(|s| s.speaker == "Bo").unwrap();
+        assert_eq!((bo.sentences, bo.none, bo.on_topic), (10, 8, 2));
+        assert_eq!(bo.stance, Stance::Against);
+        assert!((bo.on_topic_mean_score.unwrap() + 0.775).abs() < 1e-6);
+        assert!(bo.mean_score > -0.2, "the all-sentence mean is diluted");
+        assert_eq!((bo.documents, bo.on_topic_ci_low), (1, None));
+        let cy = w.summary.iter().find(|s| s.speaker == "Cy").unwrap();
+        assert_eq!((cy.documents, cy.stance), (2, Stance::Favor));
+        assert!((cy.on_topic_ci_low.unwrap() - 0.85).abs() < 1e-6);
+        let text = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+        assert_eq!(text.lines().next().unwrap(), SUMMARY_COLUMNS.join(","));
     }
 
     #[test]
