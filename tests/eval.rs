@@ -54,3 +54,25 @@ fn eval_reports_metrics_for_a_csv() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_missing_file_is_named_as_missing() {
+    let o = stance(&["eval", "/no/such/labels.csv", "--model", &tiny()]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("/no/such/labels.csv: no such file"), "{e}");
+    assert!(!e.contains("UTF-8"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let latin1 = dir.path().join("latin1.csv");
+    std::fs::write(&latin1, b"text,label\nCaf\xe9 owners agree.,favor\n").unwrap();
+    let o = stance(&["eval", latin1.to_str().unwrap(), "--model", &tiny()]);
+    assert!(
+        stderr(&o).contains("not UTF-8 text (line 2"),
+        "{}",
+        stderr(&o)
+    );
+    let odd = dir.path().join("labels.txt");
+    std::fs::write(&odd, "text,label\n").unwrap();
+    let o = stance(&["eval", odd.to_str().unwrap(), "--model", &tiny()]);
+    assert!(stderr(&o).contains("pass --format"), "{}", stderr(&o));
+}

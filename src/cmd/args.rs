@@ -127,6 +127,12 @@ impl DataArgs {
     /// Check the template and target, then load `path`.
     pub fn load(&self, path: &Path) -> Result<Dataset> {
         check_template(&self.hypothesis, std::slice::from_ref(&self.target))?;
+        if self.format.is_none() && Format::guess(path).is_none() {
+            bail!(
+                "{}: cannot tell the format from the name; pass --format snli, csv or jsonl",
+                path.display()
+            );
+        }
         open(path, self.format, self.split.as_deref())
     }
 

@@ -78,6 +78,12 @@ struct Embedded {
 
 /// Load stance data: SNLI is refused, and so is a file with no rows left.
 fn read(path: &Path, format: Option<Format>, split: Option<&str>) -> Result<Dataset> {
+    if format.is_none() && Format::guess(path).is_none() {
+        bail!(
+            "{}: cannot tell the format from the name; pass --format csv or jsonl",
+            path.display()
+        );
+    }
     if Format::resolve(format, path)? == Format::Snli {
         bail!(
             "{}: stance train needs stance labels (text,label[,target]), not SNLI",

@@ -41,7 +41,7 @@ impl Format {
         match explicit.or_else(|| Format::guess(path)) {
             Some(f) => Ok(f),
             None => bail!(
-                "{}: cannot tell the format from the name; pass --format snli, csv or jsonl",
+                "{}: cannot tell the format from the name; say which it is: snli, csv or jsonl",
                 path.display()
             ),
         }

@@ -41,7 +41,7 @@ impl CandleBackend {
             other => bail!(
                 "{}: model_type `{other}` is not supported by the candle backend yet (it runs \
                  BERT-family encoders such as BERT and MiniLM); export the model to ONNX and use \
-                 --backend ort",
+                 the ONNX Runtime backend",
                 files.config.display()
             ),
         }
@@ -59,7 +59,7 @@ impl CandleBackend {
                 .with_context(|| format!("{}: cannot read the weights", p.display()))?,
             Weights::Onnx(p) => bail!(
                 "{}: the candle backend reads safetensors or pytorch_model.bin; for an ONNX-only \
-                 folder use --backend ort",
+                 folder use the ONNX Runtime backend",
                 p.display()
             ),
         };
