@@ -202,18 +202,21 @@ mod ort_tests {
         );
     }
 
-    fn default_scorer(backend: BackendKind, quantized: bool) -> Scorer {
-        Scorer::load(&ScorerOptions {
-            backend,
-            quantized,
-            threads: 2,
-            ..ScorerOptions::new(crate::common::default_model())
+    /// The default model on ONNX Runtime, loaded once for this binary.
+    fn default_ort() -> &'static Scorer {
+        static SCORER: std::sync::OnceLock<Scorer> = std::sync::OnceLock::new();
+        SCORER.get_or_init(|| {
+            Scorer::load(&ScorerOptions {
+                backend: BackendKind::Ort,
+                threads: 2,
+                ..ScorerOptions::new(crate::common::default_model())
+            })
+            .unwrap()
         })
-        .unwrap()
     }
 
     pub fn default_model_onnx_matches_pytorch() {
-        let d = crate::common::head_golden_diff(&default_scorer(BackendKind::Ort, false));
+        let d = crate::common::head_golden_diff(default_ort());
         assert!(d < 1e-4, "max |ort - torch| = {d}");
     }
 
@@ -234,12 +237,8 @@ mod ort_tests {
             .map(|s| (s.text(&text), hyp.as_str()))
             .collect();
         assert!(pairs.len() > 40);
-        let (candle, _) = default_scorer(BackendKind::Candle, false)
-            .score(&pairs)
-            .unwrap();
-        let (ort, _) = default_scorer(BackendKind::Ort, false)
-            .score(&pairs)
-            .unwrap();
+        let (candle, _) = crate::common::default_scorer().score(&pairs).unwrap();
+        let (ort, _) = default_ort().score(&pairs).unwrap();
         // fp32 ONNX: every label the same, probabilities to 1e-4.
         for ((c, o), (s, _)) in candle.iter().zip(&ort).zip(&pairs) {
             assert_eq!(c.label(), o.label(), "`{s}`: {c:?} vs {o:?}");
