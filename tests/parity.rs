@@ -93,3 +93,64 @@ fn default_model_matches_pytorch() {
     let d = head_golden_diff(scorer);
     assert!(d < 1e-4, "max |candle - torch| = {d}");
 }
+
+/// A cascade folder over the tiny cross-encoder, gated by the same tiny
+/// encoder's embeddings, at `threshold`.
+fn tiny_cascade(dir: &Path, threshold: f32) -> String {
+    let ce = dir.join("ce");
+    std::fs::create_dir_all(&ce).unwrap();
+    for f in ["config.json", "tokenizer.json", "model.safetensors"] {
+        std::fs::copy(Path::new(&fixture("tiny-bert")).join(f), ce.join(f)).unwrap();
+    }
+    std::fs::write(
+        ce.join("cascade.json"),
+        format!(
+            r#"{{"format": "stance-cascade/1", "gate": "{}", "threshold": {threshold}}}"#,
+            fixture("tiny-bert")
+        ),
+    )
+    .unwrap();
+    ce.display().to_string()
+}
+
+#[test]
+fn cascade_scores_kept_pairs_like_the_cross_encoder_and_gates_the_rest() {
+    let g = golden();
+    let pairs = g.pairs();
+    let plain = Scorer::load(&ScorerOptions::new(fixture("tiny-bert"))).unwrap();
+    let (want, _) = plain.score(&pairs).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // A gate that keeps everything changes nothing.
+    let open = Scorer::load(&ScorerOptions::new(tiny_cascade(dir.path(), -1.0))).unwrap();
+    assert!(matches!(open.mode(), stance::score::Mode::Cascade { .. }));
+    let (got, stats) = open.score(&pairs).unwrap();
+    assert_eq!(stats.gated, 0);
+    for (a, b) in got.iter().zip(&want) {
+        assert!((a.favor - b.favor).abs() < 1e-6 && (a.none - b.none).abs() < 1e-6);
+    }
+
+    // A gate at the median cosine: the pairs below it are `none` for
+    // certain, the others keep the cross-encoder's probabilities.
+    let texts: Vec<&str> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let (emb, _) = open.embeddings(&texts).unwrap();
+    let cos: Vec<f32> = (0..pairs.len())
+        .map(|i| stance::score::cascade::cosine(&emb[2 * i], &emb[2 * i + 1]))
+        .collect();
+    let mut sorted = cos.clone();
+    sorted.sort_by(f32::total_cmp);
+    let t = sorted[sorted.len() / 2];
+    let half = Scorer::load(&ScorerOptions::new(tiny_cascade(&dir.path().join("b"), t))).unwrap();
+    let (got, stats) = half.score(&pairs).unwrap();
+    let below = cos.iter().filter(|&&c| c < t).count();
+    assert!(below > 0 && below < pairs.len());
+    assert_eq!(stats.gated, below);
+    assert_eq!(stats.pairs, pairs.len());
+    for ((p, w), c) in got.iter().zip(&want).zip(&cos) {
+        if *c < t {
+            assert_eq!(*p, stance::score::Probs::OFF_TOPIC);
+        } else {
+            assert!((p.favor - w.favor).abs() < 1e-6 && (p.against - w.against).abs() < 1e-6);
+        }
+    }
+}
