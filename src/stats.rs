@@ -32,12 +32,36 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// 95% bootstrap interval of a pooled mean, resampling whole groups: each
-/// group is (sum of values, number of values). `None` with fewer than two
-/// groups, where resampling says nothing.
+/// Above this many groups, [`pooled_mean_ci`] uses the normal
+/// approximation instead of resampling (whose cost grows with rounds ×
+/// groups, too slow for archive-sized speakers such as the narrator).
+pub const BOOTSTRAP_MAX_GROUPS: usize = 2000;
+
+/// 95% interval of a pooled mean (sum of sums / sum of counts), resampling
+/// whole groups: each group is (sum of values, number of values). Up to
+/// [`BOOTSTRAP_MAX_GROUPS`] groups it is a bootstrap of `rounds` rounds;
+/// beyond, the normal approximation of the same group-resampling variance
+/// (the ratio estimator's). `None` with fewer than two groups, where
+/// resampling says nothing.
 pub fn pooled_mean_ci(groups: &[(f64, usize)], rounds: usize, seed: u64) -> Option<(f64, f64)> {
     if groups.len() < 2 || rounds == 0 {
         return None;
+    }
+    if groups.len() > BOOTSTRAP_MAX_GROUPS {
+        let g = groups.len() as f64;
+        let total: usize = groups.iter().map(|x| x.1).sum();
+        if total == 0 {
+            return None;
+        }
+        let mean = groups.iter().map(|x| x.0).sum::<f64>() / total as f64;
+        let per_group = total as f64 / g;
+        let var = groups
+            .iter()
+            .map(|&(s, n)| ((s - mean * n as f64) / per_group).powi(2))
+            .sum::<f64>()
+            / (g * (g - 1.0));
+        let half = 1.96 * var.sqrt();
+        return Some((mean - half, mean + half));
     }
     let mut rng = SplitMix::new(seed);
     let mut means = Vec::with_capacity(rounds);
