@@ -213,13 +213,13 @@ impl ModelConfig {
     /// Whether `id2label` names favor, against and none: a stance model
     /// (a `stance train` head's encoder, or a stance cross-encoder).
     pub fn is_stance_labelled(&self) -> bool {
-        let mut names: Vec<String> = self
+        let mut names: Vec<Option<Stance>> = self
             .id2label
             .values()
-            .map(|l| l.trim().to_lowercase())
+            .map(|l| Stance::from_name(l))
             .collect();
         names.sort();
-        names == ["against", "favor", "none"]
+        names == Stance::ALL.map(Some)
     }
 
     /// Whether the config names a sequence-classification architecture
@@ -369,10 +369,14 @@ mod hub {
                     tokenizer,
                     weights,
                 };
-                // A cached stance model whose head was not fetched (by an
-                // older stance): get the head now, or say why not.
+                // A cached bi-encoder stance model whose head was not
+                // fetched (by an older stance): get the head now, or say
+                // why not. (A stance cross-encoder has no head.)
                 let cfg = ModelConfig::read(&files.config)?;
-                if cfg.is_stance_labelled() && EXTRA_FILES.iter().any(|f| from_cache(f).is_none()) {
+                if cfg.is_stance_labelled()
+                    && !cfg.is_classifier()
+                    && EXTRA_FILES.iter().any(|f| from_cache(f).is_none())
+                {
                     if offline() {
                         bail!("model {id}: its stance head ({}) is not in the Hugging Face cache and HF_HUB_OFFLINE=1. {ADVICE}", EXTRA_FILES.join(", "));
                     }
