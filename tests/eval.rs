@@ -67,7 +67,7 @@ fn a_missing_file_is_named_as_missing() {
     std::fs::write(&latin1, b"text,label\nCaf\xe9 owners agree.,favor\n").unwrap();
     let o = stance(&["eval", latin1.to_str().unwrap(), "--model", &tiny()]);
     assert!(
-        stderr(&o).contains("not UTF-8 text (line 2"),
+        stderr(&o).contains("not valid UTF-8 at byte 14 (line 2)"),
         "{}",
         stderr(&o)
     );

@@ -135,7 +135,7 @@ fn cascade_scores_kept_pairs_like_the_cross_encoder_and_gates_the_rest() {
     let texts: Vec<&str> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     let (emb, _) = open.embeddings(&texts).unwrap();
     let cos: Vec<f32> = (0..pairs.len())
-        .map(|i| stance::score::cascade::cosine(&emb[2 * i], &emb[2 * i + 1]))
+        .map(|i| stance::score::head::cosine(&emb[2 * i], &emb[2 * i + 1]))
         .collect();
     let mut sorted = cos.clone();
     sorted.sort_by(f32::total_cmp);

@@ -30,18 +30,15 @@ eval_one a0-shipped-head models/minilm-stance
 if [ ! -f "$OUT/a-head/stance_head.json" ]; then
     $PY - <<'PY'
 import csv, random
-rows = list(csv.DictReader(open("target/stance-split/train.csv", encoding="utf-8")))
-random.Random(0).shuffle(rows)
-with open("target/stance-eval/a-train.csv", "w", encoding="utf-8", newline="") as f:
-    w = csv.DictWriter(f, ["text", "target", "label"], extrasaction="ignore")
-    w.writeheader()
-    w.writerows(rows[:20000])
-dev = list(csv.DictReader(open("target/stance-split/dev.csv", encoding="utf-8")))
-random.Random(1).shuffle(dev)
-with open("target/stance-eval/a-gate-dev.csv", "w", encoding="utf-8", newline="") as f:
-    w = csv.DictWriter(f, ["text", "target", "label"], extrasaction="ignore")
-    w.writeheader()
-    w.writerows(dev[:3000])
+def sample(src, dst, n, seed):
+    rows = list(csv.DictReader(open(src, encoding="utf-8")))
+    random.Random(seed).shuffle(rows)
+    with open(dst, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, ["text", "target", "label"], extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows[:n])
+sample("target/stance-split/train.csv", "target/stance-eval/a-train.csv", 20000, 0)
+sample("target/stance-split/dev.csv", "target/stance-eval/a-gate-dev.csv", 3000, 1)
 PY
     "$STANCE" train "$OUT/a-train.csv" --dev "$OUT/a-gate-dev.csv" --out "$OUT/a-head" \
         --no-onnx --force

@@ -175,14 +175,6 @@ fn corpus(polnear: Option<&Path>, n: usize) -> Result<(String, Vec<Document>)> {
     Ok((name, docs))
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i]
-}
-
 /// Reset the kernel's peak-RSS mark (Linux), so each setting reports its own.
 fn reset_peak_rss() {
     std::fs::write("/proc/self/clear_refs", "5").ok();
@@ -238,8 +230,8 @@ fn measure(
         pairs_per_sec: pairs.len() as f64 / secs,
         tokens_per_sec: st.tokens as f64 / secs,
         padded_tokens_per_sec: st.padded_tokens as f64 / secs,
-        p50_batch_ms: 1e3 * percentile(&lat, 0.5),
-        p95_batch_ms: 1e3 * percentile(&lat, 0.95),
+        p50_batch_ms: 1e3 * stance::stats::percentile(&lat, 0.5),
+        p95_batch_ms: 1e3 * stance::stats::percentile(&lat, 0.95),
         peak_rss_mb: peak_rss_mb(),
     };
     Ok((scorer, setting, st))

@@ -124,31 +124,9 @@ fn str_field(v: &serde_json::Value, key: &str) -> Option<String> {
     v.get(key).and_then(|x| x.as_str()).map(str::to_string)
 }
 
-/// Read a whole text file; the error says whether it is missing,
-/// unreadable, or not UTF-8 (with the line of the first bad byte).
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            std::io::ErrorKind::IsADirectory => "this is a folder; give a file".to_string(),
-            _ => format!("cannot read it: {e}"),
-        };
-        anyhow::anyhow!("{}: {why}", path.display())
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let byte = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count();
-        anyhow::anyhow!(
-            "{}: not UTF-8 text (line {line}, byte {byte}); convert it to UTF-8 first",
-            path.display()
-        )
-    })
-}
-
 /// Load a dataset file.
 pub fn load(path: &Path, format: Format) -> Result<Dataset> {
-    let text = read_text(path)?;
+    let text = crate::ingest::read_text(path)?;
     let mut examples = Vec::new();
     let mut dropped = 0;
     let where_ = |line: usize| format!("{}, line {line}", path.display());

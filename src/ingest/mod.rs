@@ -179,9 +179,16 @@ fn read_file(path: &Path) -> Result<Vec<u8>, IngestError> {
     })
 }
 
-/// Decode bytes as UTF-8, naming the byte and line of the first bad byte.
-pub fn decode(origin: &str, doc_id: String, bytes: Vec<u8>) -> Result<Document, IngestError> {
-    let text = String::from_utf8(bytes).map_err(|e| {
+/// Read a whole UTF-8 text file (any file stance reads, not only
+/// articles); errors name a missing file, or the byte and line of the first
+/// bad byte.
+pub fn read_text(path: &Path) -> Result<String, IngestError> {
+    utf8(&path.display().to_string(), read_file(path)?)
+}
+
+/// Bytes as UTF-8, naming the byte and line of the first bad byte.
+fn utf8(origin: &str, bytes: Vec<u8>) -> Result<String, IngestError> {
+    String::from_utf8(bytes).map_err(|e| {
         let byte = e.utf8_error().valid_up_to();
         let line = 1 + e.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count();
         IngestError::InvalidUtf8 {
@@ -189,7 +196,12 @@ pub fn decode(origin: &str, doc_id: String, bytes: Vec<u8>) -> Result<Document, 
             byte,
             line,
         }
-    })?;
+    })
+}
+
+/// Decode bytes as UTF-8, naming the byte and line of the first bad byte.
+pub fn decode(origin: &str, doc_id: String, bytes: Vec<u8>) -> Result<Document, IngestError> {
+    let text = utf8(origin, bytes)?;
     if text.trim_matches(crate::text::is_space).is_empty() {
         return Err(IngestError::Empty {
             path: origin.to_string(),

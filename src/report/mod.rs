@@ -251,7 +251,11 @@ impl Report {
             a.sums[0] += row.favor as f64;
             a.sums[1] += row.against as f64;
             a.sums[2] += row.none as f64;
-            let d = a.docs.entry(row.doc_id.clone()).or_default();
+            // Rows come document by document: clone the id only for a new one.
+            if !a.docs.contains_key(&row.doc_id) {
+                a.docs.insert(row.doc_id.clone(), (0.0, 0));
+            }
+            let d = a.docs.get_mut(&row.doc_id).expect("inserted above");
             if row.none < ON_TOPIC_NONE_BELOW {
                 d.0 += row.score as f64;
                 d.1 += 1;

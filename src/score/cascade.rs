@@ -82,11 +82,6 @@ impl CascadeConfig {
     }
 }
 
-/// Cosine similarity of two unit-length vectors.
-pub fn cosine(u: &[f32], v: &[f32]) -> f32 {
-    u.iter().zip(v).map(|(a, b)| a * b).sum()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +108,5 @@ mod tests {
         write(r#"{"format": "stance-cascade/7", "gate": "../gate", "threshold": 0.1}"#);
         let err = CascadeConfig::load(&ce).unwrap_err().to_string();
         assert!(err.contains("stance-cascade/7"), "{err}");
-        assert!((cosine(&[0.6, 0.8], &[0.6, 0.8]) - 1.0).abs() < 1e-6);
     }
 }

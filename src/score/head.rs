@@ -170,7 +170,7 @@ impl StanceHead {
     /// embedding `v`; both unit length, as [`normalize`] leaves them.
     pub fn probs(&self, u: &[f32], v: &[f32]) -> Probs {
         let h = self.config.hidden_size;
-        let cos: f32 = u.iter().zip(v).map(|(a, b)| a * b).sum();
+        let cos = cosine(u, v);
         if self.config.relevance_threshold.is_some_and(|t| cos < t) {
             return Probs::OFF_TOPIC;
         }
@@ -197,6 +197,12 @@ impl StanceHead {
             none: p[self.order[2]],
         }
     }
+}
+
+/// Cosine similarity of two unit-length vectors (as [`normalize`] leaves
+/// them): their dot product.
+pub fn cosine(u: &[f32], v: &[f32]) -> f32 {
+    u.iter().zip(v).map(|(a, b)| a * b).sum()
 }
 
 /// Scale `v` to unit length (left alone if it is all zeros).
@@ -362,6 +368,12 @@ mod tests {
         assert_eq!((p.favor, p.against, p.none), (0.0, 0.0, 1.0));
         // A favor example is above the threshold: the head decides.
         assert_eq!(back.probs(&u[0], &v[0]).label(), "favor");
+    }
+
+    #[test]
+    fn cosine_of_unit_vectors() {
+        assert!((cosine(&[0.6, 0.8], &[0.6, 0.8]) - 1.0).abs() < 1e-6);
+        assert!(cosine(&[1.0, 0.0], &[0.0, 1.0]).abs() < 1e-6);
     }
 
     #[test]

@@ -296,6 +296,17 @@ impl Scorer {
         Ok((out, rows, stats))
     }
 
+    /// Embed the premises and hypotheses of `pairs`, each distinct text
+    /// once: row `rows[2 i]` is pair `i`'s premise, `rows[2 i + 1]` its
+    /// hypothesis.
+    fn pair_embeddings(
+        &self,
+        pairs: &[(&str, &str)],
+    ) -> Result<(Vec<Vec<f32>>, Vec<usize>, ScoreStats)> {
+        let texts: Vec<&str> = pairs.iter().flat_map(|&(p, h)| [p, h]).collect();
+        self.distinct_embeddings(&texts)
+    }
+
     /// Tokenise `items` on the scorer's pool; `input` makes each one's
     /// single text or text pair.
     fn tokenize<'s, T: Sync, I>(
@@ -369,8 +380,7 @@ impl Scorer {
             Mode::BiEncoder(head) => {
                 // Each distinct text is embedded once: the target of a whole
                 // article, and any sentence that recurs.
-                let texts: Vec<&str> = pairs.iter().flat_map(|&(p, h)| [p, h]).collect();
-                let (emb, rows, mut stats) = self.distinct_embeddings(&texts)?;
+                let (emb, rows, mut stats) = self.pair_embeddings(pairs)?;
                 stats.pairs = pairs.len();
                 let probs: Vec<Probs> = rows
                     .chunks(2)
@@ -384,11 +394,10 @@ impl Scorer {
                     .gate
                     .as_ref()
                     .context("a cascade was assembled without its gate")?;
-                let texts: Vec<&str> = pairs.iter().flat_map(|&(p, h)| [p, h]).collect();
-                let (emb, rows, mut stats) = gate.distinct_embeddings(&texts)?;
+                let (emb, rows, mut stats) = gate.pair_embeddings(pairs)?;
                 let kept: Vec<usize> = (0..pairs.len())
                     .filter(|&i| {
-                        cascade::cosine(&emb[rows[2 * i]], &emb[rows[2 * i + 1]]) >= *threshold
+                        head::cosine(&emb[rows[2 * i]], &emb[rows[2 * i + 1]]) >= *threshold
                     })
                     .collect();
                 let kept_pairs: Vec<(&str, &str)> = kept.iter().map(|&i| pairs[i]).collect();

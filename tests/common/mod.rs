@@ -171,11 +171,7 @@ pub fn head_golden_diff(scorer: &Scorer) -> f32 {
     let (emb, _) = scorer.embeddings(&texts).unwrap();
     let mut d = 0f32;
     for (i, (p, want)) in probs.iter().zip(&g.pairs).enumerate() {
-        let cos: f32 = emb[2 * i]
-            .iter()
-            .zip(&emb[2 * i + 1])
-            .map(|(a, b)| a * b)
-            .sum();
+        let cos = stance::score::head::cosine(&emb[2 * i], &emb[2 * i + 1]);
         d = d
             .max((p.favor - want.favor).abs())
             .max((p.against - want.against).abs())
