@@ -3,23 +3,33 @@
 //! Documents stream through in chunks, so archives of any size run in
 //! bounded memory; rows are written in document order.
 
-use anyhow::Result;
+use std::collections::HashMap;
+
+use anyhow::{bail, Result};
 use rayon::prelude::*;
 
 use crate::attribute::{self, Attribution, Kind};
-use crate::ingest::{self, Document, Source};
+use crate::ingest::{self, Document, DupIds, Ids, ReadError, ReadOptions, Source};
 use crate::report::{Report, Row};
 use crate::score::{self, ScoreStats, Scorer};
 use crate::segment::{self, CharOffsets, Sentence};
 
-/// The claims to score against and how to phrase them.
+/// The claims to score against, how to phrase them, and how to read the
+/// inputs.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
+    /// Claims every document is scored against (a record's own claims come
+    /// on top).
     pub targets: Vec<String>,
     /// Hypothesis template; `{}` stands for the target.
     pub template: String,
     /// Documents read and scored together.
     pub chunk_docs: usize,
+    pub read: ReadOptions,
+    /// Two documents with one id.
+    pub dup_ids: DupIds,
+    /// A bad record goes to errors.csv instead of stopping the run.
+    pub skip_bad: bool,
 }
 
 /// The default claim.
@@ -33,6 +43,9 @@ impl Default for RunOptions {
             targets: vec![DEFAULT_TARGET.to_string()],
             template: DEFAULT_TEMPLATE.to_string(),
             chunk_docs: 64,
+            read: ReadOptions::default(),
+            dup_ids: DupIds::default(),
+            skip_bad: false,
         }
     }
 }
@@ -133,7 +146,14 @@ impl Analysed {
 /// Counts and timings of a run.
 #[derive(Debug, Clone, Default)]
 pub struct RunStats {
+    /// Documents read (scored or left out).
+    pub read: usize,
+    /// Documents scored.
     pub documents: usize,
+    /// Bad records and duplicates left out (each in errors.csv).
+    pub skipped: usize,
+    /// Distinct claims scored: the run's and the records' own.
+    pub targets: usize,
     pub sentences: usize,
     pub rows: usize,
     pub skipped_sentences: usize,
@@ -141,46 +161,103 @@ pub struct RunStats {
     pub score: ScoreStats,
 }
 
-/// Run the pipeline over `sources`, writing rows to `report`. `on_doc` is
-/// called after each chunk with the number of documents done.
+/// Run the pipeline over `sources`, writing rows to `report`.
+/// `on_progress` is called after each chunk with the documents done so far.
 pub fn run(
     sources: &[Source],
     scorer: &Scorer,
     opts: &RunOptions,
     report: &mut Report,
-    mut on_progress: impl FnMut(usize),
+    mut on_progress: impl FnMut(&RunStats),
 ) -> Result<RunStats> {
-    let hypotheses: Vec<String> = opts
-        .targets
-        .iter()
-        .map(|t| score::hypothesis(&opts.template, t))
-        .collect::<Result<_>>()?;
+    let mut hypotheses: HashMap<String, String> = HashMap::new();
+    for t in &opts.targets {
+        hypotheses.insert(t.clone(), score::hypothesis(&opts.template, t)?);
+    }
     let mut stats = RunStats::default();
-    for chunk in sources.chunks(opts.chunk_docs.max(1)) {
-        let docs: Vec<Document> = chunk.iter().map(ingest::read).collect::<Result<_, _>>()?;
+    let mut ids = Ids::new();
+    let mut stream = ingest::documents(sources, &opts.read);
+    loop {
+        let mut docs: Vec<Document> = Vec::new();
+        while docs.len() < opts.chunk_docs.max(1) {
+            let Some(item) = stream.next() else { break };
+            match item {
+                Ok(mut doc) => {
+                    stats.read += 1;
+                    match ids.check(&doc.doc_id, &doc.origin(), opts.dup_ids)? {
+                        ingest::ids::Verdict::Keep(id) => {
+                            doc.doc_id = id;
+                            docs.push(doc);
+                        }
+                        ingest::ids::Verdict::Skip(dup) => {
+                            stats.skipped += 1;
+                            report.error(&doc.file, doc.line, &dup.to_string())?;
+                        }
+                    }
+                }
+                Err(ReadError::Bad(bad)) if opts.skip_bad => {
+                    stats.read += 1;
+                    stats.skipped += 1;
+                    report.error(&bad.file, Some(bad.line), &bad.reason)?;
+                }
+                Err(ReadError::Ingest(e)) if opts.skip_bad && e.bad_content_path().is_some() => {
+                    stats.read += 1;
+                    stats.skipped += 1;
+                    let path = e.bad_content_path().unwrap_or_default().to_string();
+                    report.error(&path, None, &e.to_string())?;
+                }
+                Err(ReadError::Bad(bad)) => {
+                    bail!("{bad}; give --skip-bad to list such records in errors.csv and go on")
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if docs.is_empty() {
+            break;
+        }
+        // A record's own claims are scored besides the run's.
+        for d in &docs {
+            for t in &d.targets {
+                if !hypotheses.contains_key(t) {
+                    hypotheses.insert(t.clone(), score::hypothesis(&opts.template, t)?);
+                }
+            }
+        }
         let t0 = std::time::Instant::now();
         let analysed: Vec<Analysed> =
             scorer.install(|| docs.into_par_iter().map(analyse).collect());
         stats.analyse_secs += t0.elapsed().as_secs_f64();
 
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
-        for a in &analysed {
-            for i in 0..a.sentences.len() {
-                for h in &hypotheses {
-                    pairs.push((a.text(i), h.as_str()));
+        let targets_of = |a: &Analysed| -> Vec<String> {
+            let mut ts = opts.targets.clone();
+            for t in &a.doc.targets {
+                if !ts.contains(t) {
+                    ts.push(t.clone());
                 }
             }
+            ts
+        };
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        let mut doc_targets = Vec::with_capacity(analysed.len());
+        for a in &analysed {
+            let ts = targets_of(a);
+            for i in 0..a.sentences.len() {
+                for t in &ts {
+                    pairs.push((a.text(i), hypotheses[t].as_str()));
+                }
+            }
+            doc_targets.push(ts);
         }
         let (probs, st) = scorer.score(&pairs)?;
         stats.score.add(&st);
 
         let mut k = 0;
-        for a in &analysed {
+        for (a, ts) in analysed.iter().zip(&doc_targets) {
             for i in 0..a.sentences.len() {
                 if a.attributions[i].kind == Kind::Skip {
                     stats.skipped_sentences += 1;
                 }
-                for t in &opts.targets {
+                for t in ts {
                     report.write(&a.row(i, t, probs[k]))?;
                     k += 1;
                     stats.rows += 1;
@@ -189,7 +266,9 @@ pub fn run(
             stats.sentences += a.sentences.len();
         }
         stats.documents += analysed.len();
-        on_progress(stats.documents);
+        stats.targets = hypotheses.len();
+        on_progress(&stats);
     }
+    stats.targets = hypotheses.len();
     Ok(stats)
 }

@@ -2,6 +2,8 @@
 //! module per command and one per shared concern.
 //!
 //! - `run`, `eval`, `train`, `bench`: each subcommand end to end;
+//! - `archives`: `run` over JSON lines, CSV, compression, folders, bad
+//!   records and duplicate ids;
 //! - `attribution`: segmentation and attribution (the founding article,
 //!   PolNeAR dev, inputs that must not panic) and `eval-attribution`;
 //! - `default_model`: the bundled model through `stance run`;
@@ -15,6 +17,7 @@
 
 mod common;
 
+mod archives;
 mod attribution;
 mod bench;
 mod datasets;

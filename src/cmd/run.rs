@@ -2,19 +2,25 @@
 //!
 //! ```text
 //! stance run [INPUT]... --out DIR [--target TEXT]... [--hypothesis TEMPLATE]
+//!            [--glob PATTERN]... [--input-format text|jsonl|csv|tsv]
+//!            [--text-field F] [--id-field F] [--target-field F]
+//!            [--dup-ids error|suffix|skip] [--skip-bad]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
 //!
-//! Each INPUT is a plain-text article (paragraphs separated by newlines), a
-//! folder of `.txt` articles, or `-` for standard input. Writes
-//! `DIR/sentences.csv`, `DIR/speakers/<speaker>.csv` and `DIR/summary.csv`.
+//! Each INPUT is a plain-text article (paragraphs separated by newlines),
+//! an archive of articles (JSON lines, CSV or TSV, one record each), a
+//! folder (read recursively), or `-` for standard input; gzip and zstd are
+//! read wherever found. Writes `DIR/sentences.csv`,
+//! `DIR/speakers/<speaker>.csv`, `DIR/summary.csv` and `DIR/errors.csv`.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
 
+use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection};
 use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::report::Report;
 
@@ -22,9 +28,39 @@ use super::args::{check_template, ModelArgs, ScaleArgs};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Articles: text files, folders of .txt files, or `-` for stdin.
+    /// Articles: text files, archives (.jsonl, .csv, .tsv; gzip or zstd
+    /// too), folders (read recursively), or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Which files of a folder to read (repeatable); default: every .txt,
+    /// .jsonl, .ndjson, .json, .csv and .tsv file, compressed or not.
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Vec<String>,
+    /// Read every input in this format (default: stdin is text, a file's
+    /// name says its format).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// The field (JSON; a dotted path reaches nested ones) or column
+    /// (CSV) holding an archive record's text.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub text_field: String,
+    /// The field or column holding a record's id; a record without one is
+    /// FILE:LINE.
+    #[arg(long, value_name = "FIELD", default_value = "id")]
+    pub id_field: String,
+    /// The field or column holding a record's own claims (a string or a
+    /// list of strings; in CSV a JSON list), scored besides --target.
+    #[arg(long, value_name = "FIELD")]
+    pub target_field: Option<String>,
+    /// Two documents with the same id: stop (error), rename the later ones
+    /// ID#2… (suffix), or keep the first and list the rest in errors.csv
+    /// (skip).
+    #[arg(long, value_enum, value_name = "POLICY", default_value = "error")]
+    pub dup_ids: DupIds,
+    /// List bad records (invalid JSON, a missing or mistyped field, invalid
+    /// UTF-8) in errors.csv and go on, instead of stopping at the first.
+    #[arg(long)]
+    pub skip_bad: bool,
     /// Output folder (created if needed).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
@@ -42,27 +78,48 @@ pub struct RunArgs {
 
 pub fn main(args: RunArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    // Check every input before loading the model or touching the output.
-    let sources = stance::ingest::expand(&args.inputs)?;
+    // Check every input exists before loading the model or touching the
+    // output; records are checked as they stream.
+    let sources = stance::ingest::expand(
+        &args.inputs,
+        &Selection {
+            globs: args.glob.clone(),
+        },
+    )?;
     let opts = RunOptions {
         targets: args.targets.clone(),
         template: args.hypothesis.clone(),
+        read: ReadOptions {
+            fields: Fields {
+                text: args.text_field.clone(),
+                id: args.id_field.clone(),
+                targets: args.target_field.clone(),
+                ..Fields::default()
+            },
+            input_format: args.input_format,
+        },
+        dup_ids: args.dup_ids,
+        skip_bad: args.skip_bad,
         ..RunOptions::default()
     };
     check_template(&opts.template, &opts.targets)?;
     let scorer = args.scale.load(&args.model)?;
     tracing::info!(model = scorer.name(), "model loaded");
 
-    let bar = indicatif::ProgressBar::new(sources.len() as u64).with_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} articles {elapsed}")
+    let bar = indicatif::ProgressBar::new_spinner().with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} articles {per_sec} {elapsed}")
             .expect("valid template"),
     );
-    if sources.len() < 2 {
+    let one_article = sources.len() < 2
+        && sources
+            .iter()
+            .all(|s| s.format(&opts.read) == InputFormat::Text);
+    if one_article {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut report = Report::create(&args.out, &opts.targets)?;
-    let stats = pipeline::run(&sources, &scorer, &opts, &mut report, |n| {
-        bar.set_position(n as u64)
+    let stats = pipeline::run(&sources, &scorer, &opts, &mut report, |s| {
+        bar.set_position(s.documents as u64)
     })?;
     bar.finish_and_clear();
     let written = report.finish()?;
@@ -72,11 +129,20 @@ pub fn main(args: RunArgs) -> Result<()> {
         stats.sentences,
         stats.documents,
         written.rows,
-        opts.targets.len(),
+        stats.targets,
         written.speakers.len(),
         secs,
         stats.score.pairs as f64 / stats.score.forward_secs.max(1e-9),
     );
+    if stats.skipped > 0 {
+        eprintln!(
+            "stance: {} records read, {} scored, {} left out (listed in {}/errors.csv)",
+            stats.read,
+            stats.documents,
+            stats.skipped,
+            args.out.display()
+        );
+    }
     let out = args.out.display();
     eprintln!("stance: wrote {out}/sentences.csv, {out}/summary.csv and {out}/speakers/");
     Ok(())

@@ -1,29 +1,58 @@
 //! Stage 1: read articles.
 //!
-//! An input is a plain-text file holding one article (paragraphs separated by
-//! newlines), a folder whose `*.txt` files are read in name order, or `-` for
-//! standard input. The document id is the file stem (`stdin` for `-`).
+//! An input is a plain-text file holding one article (paragraphs separated
+//! by newlines), an archive of many (JSON lines, CSV or TSV: one record per
+//! article, see [`records`]), a folder read recursively, or `-` for
+//! standard input; gzip and zstd are read wherever they are found
+//! ([`open`]). A text article's id is its file name without extensions
+//! (`stdin` for `-`); a record's comes from its id field, else `FILE:LINE`.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+pub mod ids;
+pub mod open;
+pub mod records;
+
+pub use ids::{DupIds, Duplicate, Ids};
+pub use records::{BadRecord, Fields, InputFormat, Item, ReadError};
 
 /// One article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     pub doc_id: String,
-    /// Where it came from, for error messages.
-    pub origin: String,
+    /// The input it came from, as given on the command line.
+    pub file: String,
+    /// For a record of an archive, the line where it starts.
+    pub line: Option<u64>,
     pub text: String,
+    /// A title, scored as a sentence of its own.
+    pub title: Option<String>,
+    /// The values of the metadata fields kept (`--keep`), in order.
+    pub meta: Vec<String>,
+    /// The record's own claims, scored besides the run's targets.
+    pub targets: Vec<String>,
 }
 
 impl Document {
     pub fn new(doc_id: impl Into<String>, text: impl Into<String>) -> Self {
         let doc_id = doc_id.into();
         Document {
-            origin: doc_id.clone(),
+            file: doc_id.clone(),
+            line: None,
             doc_id,
             text: text.into(),
+            title: None,
+            meta: Vec::new(),
+            targets: Vec::new(),
+        }
+    }
+
+    /// Where it came from, for messages: `FILE` or `FILE:LINE`.
+    pub fn origin(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.file),
+            None => self.file.clone(),
         }
     }
 }
@@ -39,9 +68,17 @@ impl Source {
     pub fn doc_id(&self) -> String {
         match self {
             Source::Stdin => "stdin".to_string(),
+            // The file name without `.gz`/`.zst` and then its extension.
             Source::File(p) => p
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
+                .file_name()
+                .map(|n| {
+                    let n = n.to_string_lossy();
+                    let n = open::strip_compression_suffix(&n);
+                    match n.rsplit_once('.') {
+                        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+                        _ => n.to_string(),
+                    }
+                })
                 .unwrap_or_else(|| p.display().to_string()),
         }
     }
@@ -75,25 +112,58 @@ pub enum IngestError {
     },
     #[error("{path}: the file is empty; there is nothing to score")]
     Empty { path: String },
-    #[error("{path}: the folder holds no .txt files")]
-    EmptyFolder { path: String },
-    #[error(
-        "{second}: its document id `{doc_id}` is already used by {first}; \
-         rename one of them so that every output row names its article"
-    )]
-    DuplicateId {
-        doc_id: String,
-        first: String,
-        second: String,
-    },
+    #[error("{path}: the folder holds {wanted}; pick its files with --glob")]
+    EmptyFolder { path: String, wanted: String },
+    #[error("--glob {glob}: not a valid pattern: {reason}")]
+    Glob { glob: String, reason: String },
     #[error("`-` (standard input) may be given only once")]
     StdinTwice,
 }
 
+/// Which files of a folder are read: file-name globs, matched against the
+/// path below the folder. Empty: every file whose name says a format
+/// ([`InputFormat::from_name`]: `.txt`, `.jsonl`, `.ndjson`, `.json`,
+/// `.csv`, `.tsv`, each also with `.gz` or `.zst`).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub globs: Vec<String>,
+}
+
+impl Selection {
+    fn matcher(&self) -> Result<Option<globset::GlobSet>, IngestError> {
+        if self.globs.is_empty() {
+            return Ok(None);
+        }
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &self.globs {
+            b.add(globset::Glob::new(g).map_err(|e| IngestError::Glob {
+                glob: g.clone(),
+                reason: e.kind().to_string(),
+            })?);
+        }
+        b.build().map(Some).map_err(|e| IngestError::Glob {
+            glob: self.globs.join(","),
+            reason: e.kind().to_string(),
+        })
+    }
+}
+
+impl IngestError {
+    /// For an input whose content cannot be a document (empty, not UTF-8):
+    /// its path. `--skip-bad` lists those in errors.csv and goes on.
+    pub fn bad_content_path(&self) -> Option<&str> {
+        match self {
+            IngestError::Empty { path } | IngestError::InvalidUtf8 { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+}
+
 /// Turn command-line inputs into the list of sources to read, checking that
-/// every file exists and that no two share a document id. Folders are
-/// expanded to their `*.txt` files in name order.
-pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>, IngestError> {
+/// every file exists. Folders are read recursively, in path order, keeping
+/// the files `select` picks.
+pub fn expand(inputs: &[PathBuf], select: &Selection) -> Result<Vec<Source>, IngestError> {
+    let matcher = select.matcher()?;
     let mut sources = Vec::new();
     let mut stdin_seen = false;
     for input in inputs {
@@ -105,7 +175,7 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>, IngestError> {
             sources.push(Source::Stdin);
             continue;
         }
-        let meta = std::fs::metadata(input).map_err(|e| match e.kind() {
+        let io = |e: std::io::Error| match e.kind() {
             std::io::ErrorKind::NotFound => IngestError::NotFound {
                 path: input.display().to_string(),
             },
@@ -113,38 +183,124 @@ pub fn expand(inputs: &[PathBuf]) -> Result<Vec<Source>, IngestError> {
                 path: input.display().to_string(),
                 source: e,
             },
-        })?;
-        if meta.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(input)
-                .map_err(|e| IngestError::Io {
-                    path: input.display().to_string(),
-                    source: e,
-                })?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "txt"))
-                .collect();
-            if files.is_empty() {
-                return Err(IngestError::EmptyFolder {
-                    path: input.display().to_string(),
-                });
-            }
-            files.sort();
-            sources.extend(files.into_iter().map(Source::File));
-        } else {
+        };
+        let meta = std::fs::metadata(input).map_err(io)?;
+        if !meta.is_dir() {
             sources.push(Source::File(input.clone()));
+            continue;
         }
-    }
-    let mut ids: HashMap<String, String> = HashMap::new();
-    for s in &sources {
-        if let Some(first) = ids.insert(s.doc_id(), s.origin()) {
-            return Err(IngestError::DuplicateId {
-                doc_id: s.doc_id(),
-                first,
-                second: s.origin(),
+        let before = sources.len();
+        for entry in walkdir::WalkDir::new(input)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| IngestError::Io {
+                path: e.path().unwrap_or(input).display().to_string(),
+                source: e.into(),
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
+            let name = entry.file_name().to_string_lossy();
+            let keep = match &matcher {
+                Some(m) => m.is_match(rel) || m.is_match(name.as_ref()),
+                None => InputFormat::from_name(&name).is_some(),
+            };
+            if keep {
+                sources.push(Source::File(entry.path().to_path_buf()));
+            }
+        }
+        if sources.len() == before {
+            return Err(IngestError::EmptyFolder {
+                path: input.display().to_string(),
+                wanted: if select.globs.is_empty() {
+                    "no .txt, .jsonl, .ndjson, .json, .csv or .tsv files (compressed or not)"
+                        .to_string()
+                } else {
+                    format!("no files matching {}", select.globs.join(", "))
+                },
             });
         }
     }
     Ok(sources)
+}
+
+/// How the documents of the sources are read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub fields: Fields,
+    /// The format of every input; by default standard input is text and a
+    /// file's name says its format (text when it says none).
+    pub input_format: Option<InputFormat>,
+}
+
+impl Source {
+    /// The format this source is read in.
+    pub fn format(&self, opts: &ReadOptions) -> InputFormat {
+        opts.input_format.unwrap_or_else(|| match self {
+            Source::Stdin => InputFormat::Text,
+            Source::File(p) => p
+                .file_name()
+                .and_then(|n| InputFormat::from_name(&n.to_string_lossy()))
+                .unwrap_or(InputFormat::Text),
+        })
+    }
+}
+
+/// Every document of `sources`, in order, read as a stream: a text input
+/// is one document, an archive one per record. Decompression follows the
+/// magic bytes.
+pub fn documents<'a>(
+    sources: &'a [Source],
+    opts: &'a ReadOptions,
+) -> impl Iterator<Item = Item> + 'a {
+    sources.iter().flat_map(move |s| source_documents(s, opts))
+}
+
+fn source_documents<'a>(
+    source: &Source,
+    opts: &'a ReadOptions,
+) -> Box<dyn Iterator<Item = Item> + 'a> {
+    let origin = source.origin();
+    let raw: Box<dyn Read> = match source {
+        Source::Stdin => Box::new(std::io::stdin()),
+        Source::File(p) => match std::fs::File::open(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                return Box::new(std::iter::once(Err(ReadError::Ingest(IngestError::Io {
+                    path: origin,
+                    source: e,
+                }))))
+            }
+        },
+    };
+    let reader = match open::decompress(raw) {
+        Ok((r, _)) => r,
+        Err(e) => {
+            return Box::new(std::iter::once(Err(ReadError::Ingest(IngestError::Io {
+                path: origin,
+                source: e,
+            }))))
+        }
+    };
+    match source.format(opts) {
+        InputFormat::Text => {
+            let mut reader = reader;
+            let mut bytes = Vec::new();
+            let doc = match reader.read_to_end(&mut bytes) {
+                Ok(_) => decode(&origin, source.doc_id(), bytes).map_err(ReadError::Ingest),
+                Err(e) => Err(ReadError::Ingest(IngestError::Io {
+                    path: origin,
+                    source: e,
+                })),
+            };
+            Box::new(std::iter::once(doc))
+        }
+        InputFormat::Jsonl => Box::new(records::jsonl(origin, reader, &opts.fields)),
+        InputFormat::Csv => Box::new(records::delimited(origin, reader, &opts.fields, b',')),
+        InputFormat::Tsv => Box::new(records::delimited(origin, reader, &opts.fields, b'\t')),
+    }
 }
 
 /// Read one source into a document.
@@ -208,9 +364,8 @@ pub fn decode(origin: &str, doc_id: String, bytes: Vec<u8>) -> Result<Document, 
         });
     }
     Ok(Document {
-        doc_id,
-        origin: origin.to_string(),
-        text,
+        file: origin.to_string(),
+        ..Document::new(doc_id, text)
     })
 }
 
@@ -235,24 +390,93 @@ mod tests {
     }
 
     #[test]
-    fn folders_expand_and_ids_must_be_unique() {
+    fn folders_are_read_recursively_in_path_order() {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("2024/01")).unwrap();
         std::fs::write(dir.path().join("b.txt"), "B.").unwrap();
         std::fs::write(dir.path().join("a.txt"), "A.").unwrap();
+        std::fs::write(dir.path().join("2024/01/c.jsonl.gz"), "").unwrap();
         std::fs::write(dir.path().join("notes.md"), "skip").unwrap();
-        let sources = expand(&[dir.path().to_path_buf()]).unwrap();
-        let ids: Vec<String> = sources.iter().map(|s| s.doc_id()).collect();
-        assert_eq!(ids, vec!["a", "b"]);
+        let names = |sel: &Selection| -> Vec<String> {
+            expand(&[dir.path().to_path_buf()], sel)
+                .unwrap()
+                .iter()
+                .map(|s| match s {
+                    Source::File(p) => p.strip_prefix(dir.path()).unwrap().display().to_string(),
+                    Source::Stdin => "-".into(),
+                })
+                .collect()
+        };
+        assert_eq!(
+            names(&Selection::default()),
+            ["2024/01/c.jsonl.gz", "a.txt", "b.txt"]
+        );
+        let md = Selection {
+            globs: vec!["*.md".into()],
+        };
+        assert_eq!(names(&md), ["notes.md"]);
+        let deep = Selection {
+            globs: vec!["2024/**/*.gz".into()],
+        };
+        assert_eq!(names(&deep), ["2024/01/c.jsonl.gz"]);
+        let none = Selection {
+            globs: vec!["*.xml".into()],
+        };
+        let err = expand(&[dir.path().to_path_buf()], &none).unwrap_err();
+        assert!(err.to_string().contains("no files matching *.xml"), "{err}");
+    }
 
-        let other = tempfile::tempdir().unwrap();
-        std::fs::write(other.path().join("a.txt"), "again").unwrap();
-        let err = expand(&[dir.path().to_path_buf(), other.path().join("a.txt")]).unwrap_err();
-        assert!(matches!(err, IngestError::DuplicateId { .. }), "{err}");
+    #[test]
+    fn ids_drop_compression_and_extension() {
+        assert_eq!(Source::File("x/story.txt.gz".into()).doc_id(), "story");
+        assert_eq!(Source::File("x/a.b.txt".into()).doc_id(), "a.b");
+        assert_eq!(Source::File(".hidden".into()).doc_id(), ".hidden");
+    }
+
+    #[test]
+    fn documents_stream_from_text_and_compressed_archives() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("one.txt"), "A plain story.").unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(
+            b"{\"id\": \"r1\", \"text\": \"From the archive.\"}\n{\"text\": \"No id.\"}\n",
+        )
+        .unwrap();
+        // Named .dat: the magic bytes, not the name, say gzip.
+        let archive = dir.path().join("dump.dat");
+        std::fs::write(&archive, gz.finish().unwrap()).unwrap();
+        let sources = [
+            Source::File(dir.path().join("one.txt")),
+            Source::File(archive.clone()),
+        ];
+        // The archive's name says no format: it is read as --input-format says.
+        let opts = ReadOptions::default();
+        let docs: Vec<Document> = documents(&sources[..1], &opts)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            (docs[0].doc_id.as_str(), docs[0].text.as_str()),
+            ("one", "A plain story.")
+        );
+        let opts = ReadOptions {
+            input_format: Some(InputFormat::Jsonl),
+            ..ReadOptions::default()
+        };
+        let docs: Vec<Document> = documents(&sources[1..], &opts)
+            .map(Result::unwrap)
+            .collect();
+        let ids: Vec<&str> = docs.iter().map(|d| d.doc_id.as_str()).collect();
+        assert_eq!(ids, ["r1", &format!("{}:2", archive.display())]);
     }
 
     #[test]
     fn missing_file_is_named() {
-        let err = expand(&[PathBuf::from("/no/such/article.txt")]).unwrap_err();
+        let err = expand(
+            &[PathBuf::from("/no/such/article.txt")],
+            &Selection::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("/no/such/article.txt"));
     }
 }

@@ -6,7 +6,9 @@
 //!
 //! - `sentences.csv`: one row per (sentence, target), see [`Row`];
 //! - `speakers/<slug>.csv`: the same columns, one file per speaker;
-//! - `summary.csv`: one row per (speaker, target), see [`SummaryRow`].
+//! - `summary.csv`: one row per (speaker, target), see [`SummaryRow`];
+//! - `errors.csv`: the records left out, with where and why
+//!   ([`ERROR_COLUMNS`]; only the header when none was).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -40,6 +42,10 @@ pub const SENTENCE_COLUMNS: [&str; 17] = [
     "mention_start",
     "mention_end",
 ];
+
+/// Columns of `errors.csv`: the input, the line of the record (empty for a
+/// whole file) and the reason it was left out.
+pub const ERROR_COLUMNS: [&str; 3] = ["file", "line", "reason"];
 
 /// Columns of `summary.csv`, in order.
 pub const SUMMARY_COLUMNS: [&str; 13] = [
@@ -195,6 +201,8 @@ pub struct Report {
     out_dir: PathBuf,
     staging: Staging,
     sentences: Option<csv::Writer<BufWriter<File>>>,
+    errors: Option<csv::Writer<BufWriter<File>>>,
+    error_rows: usize,
     agg: BTreeMap<(String, String), Agg>,
     targets: Vec<String>,
     rows: usize,
@@ -207,6 +215,8 @@ pub struct Report {
 #[derive(Debug, Clone)]
 pub struct Written {
     pub rows: usize,
+    /// Rows of `errors.csv`.
+    pub errors: usize,
     pub speakers: Vec<(String, PathBuf)>,
     pub summary: Vec<SummaryRow>,
 }
@@ -223,10 +233,14 @@ impl Report {
             .with_context(|| format!("{}: cannot write there", staging.path().display()))?;
         let mut w = headerless(file);
         w.write_record(SENTENCE_COLUMNS)?;
+        let mut errors = headerless(File::create(staging.path().join("errors.csv"))?);
+        errors.write_record(ERROR_COLUMNS)?;
         Ok(Report {
             out_dir: out_dir.to_path_buf(),
             staging,
             sentences: Some(w),
+            errors: Some(errors),
+            error_rows: 0,
             agg: BTreeMap::new(),
             targets: targets.to_vec(),
             rows: 0,
@@ -261,6 +275,19 @@ impl Report {
                 d.1 += 1;
             }
         }
+        Ok(())
+    }
+
+    /// Record an input or record left out, in `errors.csv`.
+    pub fn error(&mut self, file: &str, line: Option<u64>, reason: &str) -> Result<()> {
+        let w = self.errors.as_mut().expect("report already finished");
+        w.write_record([
+            file,
+            &line.map(|l| l.to_string()).unwrap_or_default(),
+            reason,
+        ])
+        .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
+        self.error_rows += 1;
         Ok(())
     }
 
@@ -334,6 +361,10 @@ impl Report {
         w.flush()
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         drop(w);
+        let mut e = self.errors.take().expect("report already finished");
+        e.flush()
+            .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
+        drop(e);
         let summary = self.summary();
 
         // Summary.
@@ -375,7 +406,7 @@ impl Report {
         let target_speakers = self.out_dir.join("speakers");
         self.staging
             .commit_dir(Some("speakers"), &target_speakers)?;
-        for f in ["sentences.csv", "summary.csv"] {
+        for f in ["sentences.csv", "summary.csv", "errors.csv"] {
             self.staging.commit_file(f, &self.out_dir.join(f))?;
         }
         self.done = true;
@@ -386,6 +417,7 @@ impl Report {
         speakers.sort();
         Ok(Written {
             rows: self.rows,
+            errors: self.error_rows,
             speakers,
             summary,
         })
@@ -396,6 +428,7 @@ impl Drop for Report {
     fn drop(&mut self) {
         if !self.done {
             self.sentences.take();
+            self.errors.take();
             // The staging folder would remove itself, but only after this;
             // the output folder must be empty by then to go too.
             std::fs::remove_dir_all(self.staging.path()).ok();

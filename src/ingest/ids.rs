@@ -1,0 +1,147 @@
+//! Duplicate document ids. Archives often hold the same article twice
+//! (recrawls, syndication); two records with one id are never merged or
+//! overwritten silently.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// What to do with a document whose id an earlier one has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum DupIds {
+    /// Stop with an error naming both places.
+    #[default]
+    Error,
+    /// Rename the later ones `ID#2`, `ID#3`, ….
+    Suffix,
+    /// Keep the first; the later ones go to errors.csv.
+    Skip,
+}
+
+/// A second document with a seen id, and where the first one was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{second}: document id `{doc_id}` is already used by {first}; give --dup-ids suffix to \
+     rename the later one, or --dup-ids skip to keep only the first"
+)]
+pub struct Duplicate {
+    pub doc_id: String,
+    pub first: String,
+    pub second: String,
+}
+
+/// The ids seen so far. Each costs its 128-bit hash, the first origin and
+/// a count: about 80 bytes a document.
+#[derive(Debug, Default)]
+pub struct Ids {
+    seen: HashMap<u128, (Box<str>, u32)>,
+}
+
+fn key(id: &str) -> u128 {
+    // Two SipHash passes with different prefixes: 128 bits, so that two
+    // distinct ids of an archive never share a key in practice.
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut h);
+        id.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// What became of a document's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// First of its id (or renamed to a free one): keep it under this id.
+    Keep(String),
+    /// A duplicate to skip.
+    Skip(Duplicate),
+}
+
+impl Ids {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Check `doc_id` (from `origin`) against the ids seen, under `policy`.
+    pub fn check(
+        &mut self,
+        doc_id: &str,
+        origin: &str,
+        policy: DupIds,
+    ) -> Result<Verdict, Duplicate> {
+        let k = key(doc_id);
+        let Some((first, count)) = self.seen.get_mut(&k) else {
+            self.seen.insert(k, (origin.into(), 1));
+            return Ok(Verdict::Keep(doc_id.to_string()));
+        };
+        let dup = Duplicate {
+            doc_id: doc_id.to_string(),
+            first: first.to_string(),
+            second: origin.to_string(),
+        };
+        match policy {
+            DupIds::Error => Err(dup),
+            DupIds::Skip => Ok(Verdict::Skip(dup)),
+            DupIds::Suffix => {
+                // ID#2, ID#3, …, skipping any that a record really has.
+                let mut n = *count;
+                let renamed = loop {
+                    n += 1;
+                    let candidate = format!("{doc_id}#{n}");
+                    if !self.seen.contains_key(&key(&candidate)) {
+                        break candidate;
+                    }
+                };
+                if let Some(e) = self.seen.get_mut(&k) {
+                    e.1 = n;
+                }
+                self.seen.insert(key(&renamed), (origin.into(), 1));
+                Ok(Verdict::Keep(renamed))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_id_is_an_error_naming_both_places() {
+        let mut ids = Ids::new();
+        assert_eq!(
+            ids.check("a", "x.jsonl:1", DupIds::Error),
+            Ok(Verdict::Keep("a".into()))
+        );
+        let e = ids.check("a", "y.jsonl:9", DupIds::Error).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "y.jsonl:9: document id `a` is already used by x.jsonl:1; give --dup-ids suffix to \
+             rename the later one, or --dup-ids skip to keep only the first"
+        );
+    }
+
+    #[test]
+    fn suffixes_count_up_and_avoid_real_ids() {
+        let mut ids = Ids::new();
+        let keep = |v: Result<Verdict, Duplicate>| match v.unwrap() {
+            Verdict::Keep(id) => id,
+            Verdict::Skip(d) => panic!("skipped {d}"),
+        };
+        assert_eq!(keep(ids.check("a", "f:1", DupIds::Suffix)), "a");
+        assert_eq!(keep(ids.check("a#3", "f:2", DupIds::Suffix)), "a#3");
+        assert_eq!(keep(ids.check("a", "f:3", DupIds::Suffix)), "a#2");
+        assert_eq!(keep(ids.check("a", "f:4", DupIds::Suffix)), "a#4");
+    }
+
+    #[test]
+    fn skip_keeps_the_first() {
+        let mut ids = Ids::new();
+        ids.check("a", "f:1", DupIds::Skip).unwrap();
+        match ids.check("a", "g:2", DupIds::Skip).unwrap() {
+            Verdict::Skip(d) => assert_eq!((d.first.as_str(), d.second.as_str()), ("f:1", "g:2")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

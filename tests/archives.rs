@@ -1,0 +1,308 @@
+//! `stance run` over archives: JSON lines, CSV and TSV, gzip and zstd,
+//! folders, standard input, per-record claims, bad records and duplicate
+//! ids. Every input is written by the test; the tiny fixture model scores
+//! (what is checked here is reading, not stance).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+
+use crate::common::*;
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::encode_all(bytes, 3).unwrap()
+}
+
+/// `stance run INPUTS --model tiny --out OUT EXTRA`; panics unless it
+/// succeeds, and returns stderr.
+fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
+    let o = stance_cmd()
+        .arg("run")
+        .args(inputs)
+        .args(["--model", &tiny(), "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
+/// `stance run` that must fail; returns stderr, and checks nothing was
+/// written.
+fn run_err(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
+    let o = stance_cmd()
+        .arg("run")
+        .args(inputs)
+        .args(["--model", &tiny(), "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(!out.join("sentences.csv").exists());
+    let e = stderr(&o);
+    assert!(!e.contains("panicked"), "{e}");
+    e
+}
+
+/// (doc_id, target, text) of every row of sentences.csv.
+fn rows(out: &Path) -> Vec<(String, String, String)> {
+    let (_, rows) = read_csv(&out.join("sentences.csv"));
+    rows.into_iter()
+        .map(|r| (r["doc_id"].clone(), r["target"].clone(), r["text"].clone()))
+        .collect()
+}
+
+fn errors(out: &Path) -> Vec<(String, String, String)> {
+    let (header, rows) = read_csv(&out.join("errors.csv"));
+    assert_eq!(header, ["file", "line", "reason"]);
+    rows.into_iter()
+        .map(|r| (r["file"].clone(), r["line"].clone(), r["reason"].clone()))
+        .collect()
+}
+
+const DEFAULT: &str = "Russia interfered in the 2016 US election";
+
+#[test]
+fn gzipped_json_lines_with_nested_text_ids_and_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = concat!(
+        r#"{"id": "s1", "body": {"text": "Officials said the dam was safe."}, "claims": ["The dam is safe"]}"#,
+        "\n",
+        r#"{"id": 2, "body": {"text": "Engineers disagreed. They said cracks had spread."}, "claims": "The dam is safe"}"#,
+        "\n",
+        r#"{"body": {"text": "No id here."}}"#,
+        "\n",
+    );
+    // Two gzip members, as concatenated dumps often are.
+    let (first, rest) = lines.split_at(lines.find('\n').unwrap() + 1);
+    let mut bytes = gzip(first.as_bytes());
+    bytes.extend(gzip(rest.as_bytes()));
+    let input = dir.path().join("dump.jsonl.gz");
+    std::fs::write(&input, bytes).unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        &[&input],
+        &out,
+        &["--text-field", "body.text", "--target-field", "claims"],
+    );
+    let file = input.display().to_string();
+    let want: Vec<(String, String, String)> = [
+        ("s1", DEFAULT, "Officials said the dam was safe."),
+        ("s1", "The dam is safe", "Officials said the dam was safe."),
+        ("2", DEFAULT, "Engineers disagreed."),
+        ("2", "The dam is safe", "Engineers disagreed."),
+        ("2", DEFAULT, "They said cracks had spread."),
+        ("2", "The dam is safe", "They said cracks had spread."),
+        (&format!("{file}:3"), DEFAULT, "No id here."),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(rows(&out), want);
+    assert!(errors(&out).is_empty());
+}
+
+#[test]
+fn csv_tsv_and_zstd_in_a_folder_read_recursively() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("archive");
+    std::fs::create_dir_all(arch.join("2024/05")).unwrap();
+    // A quoted newline inside a record, and a BOM before the header.
+    std::fs::write(
+        arch.join("2024/05/a.csv"),
+        "\u{feff}id,text\nc1,\"Officials said the dam was safe.\nEngineers agreed.\"\n",
+    )
+    .unwrap();
+    // Named .dat: the magic bytes say zstd, --glob picks it, and
+    // --input-format says what is inside.
+    std::fs::write(
+        arch.join("b.dat"),
+        zstd(b"id\ttext\nt1\tThe mayor said nothing.\n"),
+    )
+    .unwrap();
+    std::fs::write(arch.join("notes.md"), "# not an article").unwrap();
+    let out = dir.path().join("out");
+    run_ok(&[&arch], &out, &["--glob", "*.csv"]);
+    let got = rows(&out);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].0, "c1");
+    assert_eq!(got[1].2, "Engineers agreed.");
+
+    let out2 = dir.path().join("out2");
+    run_ok(
+        &[&arch],
+        &out2,
+        &["--glob", "*.dat", "--input-format", "tsv"],
+    );
+    let got = rows(&out2);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].2.as_str()),
+        ("t1", "The mayor said nothing.")
+    );
+
+    // Without --glob, .csv and the like are read and notes.md is not.
+    let out3 = dir.path().join("out3");
+    run_ok(&[&arch], &out3, &[]);
+    assert_eq!(rows(&out3).len(), 2);
+}
+
+#[test]
+fn compressed_json_lines_on_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = stance_cmd()
+        .args([
+            "run",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--model",
+            &tiny(),
+            "--out",
+        ])
+        .arg(&out)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&gzip(
+            b"{\"id\": \"in1\", \"text\": \"Piped in, gzipped.\"}\n",
+        ))
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        rows(&out),
+        [(
+            "in1".to_string(),
+            DEFAULT.to_string(),
+            "Piped in, gzipped.".to_string()
+        )]
+    );
+}
+
+#[test]
+fn bad_records_stop_the_run_unless_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.jsonl");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"{\"id\": \"ok1\", \"text\": \"A good record.\"}\n");
+    bytes.extend_from_slice(b"{\"id\": \"cut\", \"text\": \"no end\n");
+    bytes.extend_from_slice(b"{\"id\": \"num\", \"text\": 42}\n");
+    bytes.extend_from_slice(b"{\"id\": \"lat\", \"text\": \"Caf\xe9.\"}\n");
+    bytes.extend_from_slice(b"{\"id\": \"none\"}\n");
+    bytes.extend_from_slice(b"{\"id\": \"ok2\", \"text\": \"Another good one.\"}\n");
+    std::fs::write(&input, bytes).unwrap();
+    let file = input.display().to_string();
+
+    let out = dir.path().join("strict");
+    let e = run_err(&[&input], &out, &[]);
+    assert!(
+        e.contains(&format!(
+            "{file}:2: invalid JSON: EOF while parsing a string at line 1 column 29; give \
+             --skip-bad to list such records in errors.csv and go on"
+        )),
+        "{e}"
+    );
+
+    let out = dir.path().join("skipping");
+    let e = run_ok(&[&input], &out, &["--skip-bad"]);
+    assert!(e.contains("6 records read, 2 scored, 4 left out"), "{e}");
+    let ids: Vec<String> = rows(&out).into_iter().map(|r| r.0).collect();
+    assert_eq!(ids, ["ok1", "ok2"]);
+    let want: Vec<(String, String, String)> = [
+        (
+            "2",
+            "invalid JSON: EOF while parsing a string at line 1 column 29",
+        ),
+        ("3", "`text` is a number, not a string"),
+        ("4", "not valid UTF-8 at byte 27 of the line"),
+        (
+            "5",
+            "no `text` field (choose the text field with --text-field)",
+        ),
+    ]
+    .iter()
+    .map(|(l, r)| (file.clone(), l.to_string(), r.to_string()))
+    .collect();
+    assert_eq!(errors(&out), want);
+}
+
+#[test]
+fn duplicate_ids_are_an_error_or_renamed_or_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.csv");
+    std::fs::write(&a, "{\"id\": \"x\", \"text\": \"First copy.\"}\n").unwrap();
+    std::fs::write(&b, "id,text\ny,Other story.\nx,Recrawled copy.\n").unwrap();
+    let (fa, fb) = (a.display().to_string(), b.display().to_string());
+
+    let e = run_err(&[&a, &b], &dir.path().join("o1"), &[]);
+    assert!(
+        e.contains(&format!(
+            "{fb}:3: document id `x` is already used by {fa}:1; give --dup-ids suffix to rename \
+             the later one, or --dup-ids skip to keep only the first"
+        )),
+        "{e}"
+    );
+
+    let out = dir.path().join("o2");
+    run_ok(&[&a, &b], &out, &["--dup-ids", "suffix"]);
+    let ids: Vec<String> = rows(&out).into_iter().map(|r| r.0).collect();
+    assert_eq!(ids, ["x", "y", "x#2"]);
+
+    let out = dir.path().join("o3");
+    run_ok(&[&a, &b], &out, &["--dup-ids", "skip"]);
+    let ids: Vec<String> = rows(&out).into_iter().map(|r| r.0).collect();
+    assert_eq!(ids, ["x", "y"]);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1);
+    assert_eq!((errs[0].0.as_str(), errs[0].1.as_str()), (fb.as_str(), "3"));
+    assert!(
+        errs[0].2.contains(&format!("already used by {fa}:1")),
+        "{errs:?}"
+    );
+
+    // Two text files with one name in different folders: the same rule.
+    let d1 = dir.path().join("d1");
+    let d2 = dir.path().join("d2");
+    std::fs::create_dir_all(&d1).unwrap();
+    std::fs::create_dir_all(&d2).unwrap();
+    std::fs::write(d1.join("story.txt"), "One.").unwrap();
+    std::fs::write(d2.join("story.txt.gz"), gzip(b"Two.")).unwrap();
+    let e = run_err(&[&d1, &d2], &dir.path().join("o4"), &[]);
+    assert!(e.contains("document id `story` is already used by"), "{e}");
+}
+
+#[test]
+fn a_bad_text_file_in_a_folder_is_skipped_with_skip_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("texts");
+    std::fs::create_dir_all(&arch).unwrap();
+    std::fs::write(arch.join("a.txt"), "A fine story.").unwrap();
+    std::fs::write(arch.join("b.txt"), " \n").unwrap();
+    let out = dir.path().join("out");
+    let e = run_err(&[&arch], &out, &[]);
+    assert!(e.contains("b.txt: the file is empty"), "{e}");
+    run_ok(&[&arch], &out, &["--skip-bad"]);
+    assert_eq!(rows(&out).len(), 1);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].0.ends_with("b.txt") && errs[0].1.is_empty(),
+        "{errs:?}"
+    );
+}
