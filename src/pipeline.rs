@@ -139,6 +139,7 @@ impl Analysed {
             text: self.text(i).to_string(),
             mention_start: mention_chars.map(|m| m.0),
             mention_end: mention_chars.map(|m| m.1),
+            meta: self.doc.meta.clone(),
         }
     }
 }
@@ -184,6 +185,8 @@ pub fn run(
             match item {
                 Ok(mut doc) => {
                     stats.read += 1;
+                    // Text articles have no fields: their metadata is empty.
+                    doc.meta.resize(opts.read.fields.keep.len(), String::new());
                     match ids.check(&doc.doc_id, &doc.origin(), opts.dup_ids)? {
                         ingest::ids::Verdict::Keep(id) => {
                             doc.doc_id = id;

@@ -306,3 +306,78 @@ fn a_bad_text_file_in_a_folder_is_skipped_with_skip_bad() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn kept_metadata_follows_every_row_and_documents_csv_counts_each_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("news.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "a", "text": "Officials said the dam was safe. Engineers disagreed.", "date": "2024-05-01", "src": {"outlet": "Herald"}}"#,
+            "\n",
+            r#"{"id": "b", "text": "Nobody commented.", "date": 20240602}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let text = dir.path().join("plain.txt");
+    std::fs::write(&text, "A plain article.").unwrap();
+    let out = dir.path().join("out");
+    run_ok(
+        &[&input, &text],
+        &out,
+        &["--keep", "date,src.outlet", "--target", "The dam is safe"],
+    );
+    let (header, rows) = read_csv(&out.join("sentences.csv"));
+    assert_eq!(&header[..17], &stance::report::SENTENCE_COLUMNS[..]);
+    assert_eq!(&header[17..], ["date", "src.outlet"]);
+    let meta: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["doc_id"].as_str(),
+                r["date"].as_str(),
+                r["src.outlet"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        meta,
+        [
+            ("a", "2024-05-01", "Herald"),
+            ("a", "2024-05-01", "Herald"),
+            ("b", "20240602", ""),
+            ("plain", "", ""),
+        ]
+    );
+    // The speaker files carry the same columns.
+    for f in std::fs::read_dir(out.join("speakers")).unwrap() {
+        let (h, _) = read_csv(&f.unwrap().path());
+        assert_eq!(h, header);
+    }
+
+    let (dh, docs) = read_csv(&out.join("documents.csv"));
+    assert_eq!(&dh[..10], &stance::report::DOCUMENT_COLUMNS[..]);
+    assert_eq!(&dh[10..], ["date", "src.outlet"]);
+    let ids: Vec<&str> = docs.iter().map(|d| d["doc_id"].as_str()).collect();
+    assert_eq!(ids, ["a", "b", "plain"]);
+    // Each document row sums up its sentence rows.
+    for d in &docs {
+        let mine: Vec<_> = rows.iter().filter(|r| r["doc_id"] == d["doc_id"]).collect();
+        assert_eq!(d["sentences"], mine.len().to_string());
+        for label in ["favor", "against", "none"] {
+            let n = mine.iter().filter(|r| r["stance"] == label).count();
+            assert_eq!(d[label], n.to_string(), "{label} of {}", d["doc_id"]);
+        }
+        let mean: f64 = mine
+            .iter()
+            .map(|r| r["score"].parse::<f64>().unwrap())
+            .sum::<f64>()
+            / mine.len() as f64;
+        assert!((d["mean_score"].parse::<f64>().unwrap() - mean).abs() < 1e-5);
+        assert_eq!(d["target"], "The dam is safe");
+    }
+    assert_eq!(docs[0]["date"], "2024-05-01");
+    assert_eq!(docs[2]["date"], "");
+}

@@ -3,7 +3,7 @@
 //! ```text
 //! stance run [INPUT]... --out DIR [--target TEXT]... [--hypothesis TEMPLATE]
 //!            [--glob PATTERN]... [--input-format text|jsonl|csv|tsv]
-//!            [--text-field F] [--id-field F] [--target-field F]
+//!            [--text-field F] [--id-field F] [--target-field F] [--keep F,F...]
 //!            [--dup-ids error|suffix|skip] [--skip-bad]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
@@ -13,7 +13,8 @@
 //! an archive of articles (JSON lines, CSV or TSV, one record each), a
 //! folder (read recursively), or `-` for standard input; gzip and zstd are
 //! read wherever found. Writes `DIR/sentences.csv`,
-//! `DIR/speakers/<speaker>.csv`, `DIR/summary.csv` and `DIR/errors.csv`.
+//! `DIR/speakers/<speaker>.csv`, `DIR/summary.csv`, `DIR/documents.csv` and
+//! `DIR/errors.csv`.
 
 use std::path::PathBuf;
 
@@ -48,6 +49,10 @@ pub struct RunArgs {
     /// FILE:LINE.
     #[arg(long, value_name = "FIELD", default_value = "id")]
     pub id_field: String,
+    /// Fields or columns to carry into every output row (comma-separated),
+    /// as extra columns after the stable ones.
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    pub keep: Vec<String>,
     /// The field or column holding a record's own claims (a string or a
     /// list of strings; in CSV a JSON list), scored besides --target.
     #[arg(long, value_name = "FIELD")]
@@ -94,6 +99,7 @@ pub fn main(args: RunArgs) -> Result<()> {
                 text: args.text_field.clone(),
                 id: args.id_field.clone(),
                 targets: args.target_field.clone(),
+                keep: args.keep.clone(),
                 ..Fields::default()
             },
             input_format: args.input_format,
@@ -117,7 +123,7 @@ pub fn main(args: RunArgs) -> Result<()> {
     if one_article {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let mut report = Report::create(&args.out, &opts.targets)?;
+    let mut report = Report::with_metadata(&args.out, &opts.targets, &args.keep)?;
     let stats = pipeline::run(&sources, &scorer, &opts, &mut report, |s| {
         bar.set_position(s.documents as u64)
     })?;

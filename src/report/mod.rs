@@ -7,6 +7,7 @@
 //! - `sentences.csv`: one row per (sentence, target), see [`Row`];
 //! - `speakers/<slug>.csv`: the same columns, one file per speaker;
 //! - `summary.csv`: one row per (speaker, target), see [`SummaryRow`];
+//! - `documents.csv`: one row per (document, target), see [`DocumentRow`];
 //! - `errors.csv`: the records left out, with where and why
 //!   ([`ERROR_COLUMNS`]; only the header when none was).
 
@@ -41,6 +42,20 @@ pub const SENTENCE_COLUMNS: [&str; 17] = [
     "text",
     "mention_start",
     "mention_end",
+];
+
+/// Columns of `documents.csv`, in order (the kept metadata follow).
+pub const DOCUMENT_COLUMNS: [&str; 10] = [
+    "doc_id",
+    "target",
+    "sentences",
+    Stance::NAMES[0],
+    Stance::NAMES[1],
+    Stance::NAMES[2],
+    "mean_score",
+    "stance",
+    "on_topic",
+    "on_topic_mean_score",
 ];
 
 /// Columns of `errors.csv`: the input, the line of the record (empty for a
@@ -118,6 +133,76 @@ pub struct Row {
     pub text: String,
     pub mention_start: Option<usize>,
     pub mention_end: Option<usize>,
+    /// The document's kept metadata (`--keep`), one column each.
+    pub meta: Vec<String>,
+}
+
+/// One row of `documents.csv`: a document's non-skipped sentences for one
+/// target. `stance` is the document's [`position`] (there is no interval:
+/// one document).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocumentRow {
+    pub doc_id: String,
+    pub target: String,
+    pub sentences: usize,
+    pub favor: usize,
+    pub against: usize,
+    pub none: usize,
+    #[serde(serialize_with = "six")]
+    pub mean_score: f32,
+    pub stance: Stance,
+    pub on_topic: usize,
+    #[serde(serialize_with = "six_opt")]
+    pub on_topic_mean_score: Option<f32>,
+    pub meta: Vec<String>,
+}
+
+/// A document's counts for one target, while its rows stream by.
+#[derive(Debug, Clone, Default)]
+struct DocAgg {
+    sentences: usize,
+    counts: [usize; 3],
+    score_sum: f64,
+    on_topic: usize,
+    on_topic_sum: f64,
+}
+
+impl DocAgg {
+    fn add(&mut self, row: &Row) {
+        self.sentences += 1;
+        self.counts[row.stance.index()] += 1;
+        self.score_sum += row.score as f64;
+        if row.none < ON_TOPIC_NONE_BELOW {
+            self.on_topic += 1;
+            self.on_topic_sum += row.score as f64;
+        }
+    }
+
+    fn row(&self, doc_id: &str, target: &str, meta: &[String]) -> DocumentRow {
+        let on_mean = (self.on_topic > 0).then(|| self.on_topic_sum / self.on_topic as f64);
+        DocumentRow {
+            doc_id: doc_id.to_string(),
+            target: target.to_string(),
+            sentences: self.sentences,
+            favor: self.counts[0],
+            against: self.counts[1],
+            none: self.counts[2],
+            mean_score: (self.score_sum / self.sentences.max(1) as f64) as f32,
+            stance: position(self.on_topic, on_mean.unwrap_or(0.0), None),
+            on_topic: self.on_topic,
+            on_topic_mean_score: on_mean.map(|m| m as f32),
+            meta: meta.to_vec(),
+        }
+    }
+}
+
+/// The document whose rows are being written: its id, metadata, and
+/// counts per target in the order targets first appear.
+#[derive(Debug, Default)]
+struct CurrentDoc {
+    doc_id: String,
+    meta: Vec<String>,
+    targets: Vec<(String, DocAgg)>,
 }
 
 /// One row of `summary.csv`: a speaker's sentences for one target.
@@ -201,6 +286,8 @@ pub struct Report {
     out_dir: PathBuf,
     staging: Staging,
     sentences: Option<csv::Writer<BufWriter<File>>>,
+    documents: Option<csv::Writer<BufWriter<File>>>,
+    current: Option<CurrentDoc>,
     errors: Option<csv::Writer<BufWriter<File>>>,
     error_rows: usize,
     agg: BTreeMap<(String, String), Agg>,
@@ -225,6 +312,13 @@ impl Report {
     /// Start a report in `out_dir` (created if needed). `targets` fixes the
     /// order of summary rows.
     pub fn create(out_dir: &Path, targets: &[String]) -> Result<Self> {
+        Self::with_metadata(out_dir, targets, &[])
+    }
+
+    /// [`Report::create`], with a column per kept metadata field (named
+    /// `meta`) after the stable columns of sentences.csv, the speaker files
+    /// and documents.csv.
+    pub fn with_metadata(out_dir: &Path, targets: &[String], meta: &[String]) -> Result<Self> {
         let created_out_dir = !out_dir.exists();
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
@@ -232,13 +326,27 @@ impl Report {
         let file = File::create(staging.path().join("sentences.csv"))
             .with_context(|| format!("{}: cannot write there", staging.path().display()))?;
         let mut w = headerless(file);
-        w.write_record(SENTENCE_COLUMNS)?;
+        w.write_record(
+            SENTENCE_COLUMNS
+                .iter()
+                .copied()
+                .chain(meta.iter().map(String::as_str)),
+        )?;
+        let mut documents = headerless(File::create(staging.path().join("documents.csv"))?);
+        documents.write_record(
+            DOCUMENT_COLUMNS
+                .iter()
+                .copied()
+                .chain(meta.iter().map(String::as_str)),
+        )?;
         let mut errors = headerless(File::create(staging.path().join("errors.csv"))?);
         errors.write_record(ERROR_COLUMNS)?;
         Ok(Report {
             out_dir: out_dir.to_path_buf(),
             staging,
             sentences: Some(w),
+            documents: Some(documents),
+            current: None,
             errors: Some(errors),
             error_rows: 0,
             agg: BTreeMap::new(),
@@ -256,6 +364,7 @@ impl Report {
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         self.rows += 1;
         if row.kind != Kind::Skip {
+            self.add_to_document(row)?;
             let a = self
                 .agg
                 .entry((row.speaker.clone(), row.target.clone()))
@@ -274,6 +383,44 @@ impl Report {
                 d.0 += row.score as f64;
                 d.1 += 1;
             }
+        }
+        Ok(())
+    }
+
+    /// Count `row` in its document's row of documents.csv, writing the
+    /// previous document's rows when a new document starts.
+    fn add_to_document(&mut self, row: &Row) -> Result<()> {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|c| c.doc_id != row.doc_id)
+        {
+            self.flush_document()?;
+        }
+        let cur = self.current.get_or_insert_with(|| CurrentDoc {
+            doc_id: row.doc_id.clone(),
+            meta: row.meta.clone(),
+            targets: Vec::new(),
+        });
+        match cur.targets.iter_mut().find(|(t, _)| *t == row.target) {
+            Some((_, agg)) => agg.add(row),
+            None => {
+                let mut agg = DocAgg::default();
+                agg.add(row);
+                cur.targets.push((row.target.clone(), agg));
+            }
+        }
+        Ok(())
+    }
+
+    fn flush_document(&mut self) -> Result<()> {
+        let Some(cur) = self.current.take() else {
+            return Ok(());
+        };
+        let w = self.documents.as_mut().expect("report already finished");
+        for (target, agg) in &cur.targets {
+            w.serialize(agg.row(&cur.doc_id, target, &cur.meta))
+                .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         }
         Ok(())
     }
@@ -361,6 +508,11 @@ impl Report {
         w.flush()
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         drop(w);
+        self.flush_document()?;
+        let mut d = self.documents.take().expect("report already finished");
+        d.flush()
+            .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
+        drop(d);
         let mut e = self.errors.take().expect("report already finished");
         e.flush()
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
@@ -406,7 +558,12 @@ impl Report {
         let target_speakers = self.out_dir.join("speakers");
         self.staging
             .commit_dir(Some("speakers"), &target_speakers)?;
-        for f in ["sentences.csv", "summary.csv", "errors.csv"] {
+        for f in [
+            "sentences.csv",
+            "summary.csv",
+            "documents.csv",
+            "errors.csv",
+        ] {
             self.staging.commit_file(f, &self.out_dir.join(f))?;
         }
         self.done = true;
@@ -428,6 +585,7 @@ impl Drop for Report {
     fn drop(&mut self) {
         if !self.done {
             self.sentences.take();
+            self.documents.take();
             self.errors.take();
             // The staging folder would remove itself, but only after this;
             // the output folder must be empty by then to go too.
@@ -452,13 +610,14 @@ fn split_by_speaker(sentences: &Path, dir: &Path, slugs: &HashMap<String, String
     all.sort();
     for group in all.chunks(OPEN_AT_ONCE) {
         let mut writers: HashMap<&str, csv::Writer<BufWriter<File>>> = HashMap::new();
+        let mut r = csv::Reader::from_path(sentences)?;
+        let header = r.byte_headers()?.clone();
         for (name, slug) in group {
             let f = File::create(dir.join(format!("{slug}.csv")))?;
             let mut w = csv::Writer::from_writer(BufWriter::new(f));
-            w.write_record(SENTENCE_COLUMNS)?;
+            w.write_byte_record(&header)?;
             writers.insert(name.as_str(), w);
         }
-        let mut r = csv::Reader::from_path(sentences)?;
         for rec in r.records() {
             let rec = rec?;
             if let Some(w) = writers.get_mut(&rec[speaker_col]) {
@@ -509,7 +668,51 @@ mod tests {
             text: "x".into(),
             mention_start: None,
             mention_end: None,
+            meta: Vec::new(),
         }
+    }
+
+    #[test]
+    fn document_rows_take_their_stance_from_on_topic_sentences() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+        let mut doc = |id: &str, rows: &[(Kind, f32, f32)]| {
+            for &(kind, favor, against) in rows {
+                let mut x = row("Ann", kind, favor, against);
+                x.doc_id = id.into();
+                r.write(&x).unwrap();
+            }
+        };
+        // Two on-topic favor sentences, one off topic, one skipped.
+        doc(
+            "d1",
+            &[
+                (Kind::Direct, 0.8, 0.1),
+                (Kind::Direct, 0.7, 0.2),
+                (Kind::Narration, 0.0, 0.0),
+                (Kind::Skip, 0.0, 0.9),
+            ],
+        );
+        // Mixed: on-topic mean within 0.1 of zero.
+        doc("d2", &[(Kind::Direct, 0.6, 0.3), (Kind::Direct, 0.3, 0.6)]);
+        // Only off-topic sentences.
+        doc("d3", &[(Kind::Narration, 0.1, 0.1)]);
+        r.finish().unwrap();
+        let mut rd = csv::Reader::from_path(dir.path().join("documents.csv")).unwrap();
+        let got: Vec<Vec<String>> = rd
+            .records()
+            .map(|x| x.unwrap().iter().map(String::from).collect())
+            .collect();
+        let want = [
+            [
+                "d1", "t", "3", "2", "0", "1", "0.400000", "favor", "2", "0.600000",
+            ],
+            [
+                "d2", "t", "2", "1", "1", "0", "0.000000", "none", "2", "0.000000",
+            ],
+            ["d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", ""],
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]
