@@ -72,11 +72,36 @@ pub fn analyse(doc: Document) -> Analysed {
 }
 
 /// [`analyse`], with the time each stage took.
-pub fn analyse_timed(doc: Document) -> (Analysed, AnalyseTimes) {
+///
+/// A document with a title is read as the title, a blank line, then the
+/// text: the title is one sentence of kind `headline` (offsets count from
+/// the title's start).
+pub fn analyse_timed(mut doc: Document) -> (Analysed, AnalyseTimes) {
     let t0 = std::time::Instant::now();
-    let seg = segment::segment(&doc.text);
+    let title_len = doc.title.take().map(|title| {
+        let title = title.trim_matches(crate::text::is_space).to_string();
+        let len = title.len();
+        doc.text = format!("{title}\n\n{}", doc.text);
+        len
+    });
+    let mut seg = segment::segment(&doc.text);
+    if let Some(len) = title_len {
+        headline_first(&mut seg, len);
+    }
     let t1 = std::time::Instant::now();
-    let attributions = attribute::attribute(&doc.text, &seg);
+    let mut attributions = attribute::attribute(&doc.text, &seg);
+    if title_len.is_some() {
+        let a = &mut attributions[0];
+        if a.kind == Kind::Skip || a.speaker.is_empty() {
+            *a = Attribution {
+                speaker: attribute::NARRATOR.to_string(),
+                kind: Kind::Headline,
+                mention: None,
+                cue: None,
+            };
+        }
+        a.kind = Kind::Headline;
+    }
     let t2 = std::time::Instant::now();
     let offsets = CharOffsets::new(&doc.text);
     let a = Analysed {
@@ -92,6 +117,29 @@ pub fn analyse_timed(doc: Document) -> (Analysed, AnalyseTimes) {
             attribute: t2 - t1,
         },
     )
+}
+
+/// Make the sentences of the first `len` bytes (the title) one sentence,
+/// numbering the rest after it.
+fn headline_first(seg: &mut segment::Segmented, len: usize) {
+    let in_title = seg.sentences.iter().take_while(|s| s.start < len).count();
+    if in_title == 0 {
+        return;
+    }
+    let first = seg.sentences[0].clone();
+    let end = seg.sentences[in_title - 1].end.max(first.end);
+    seg.sentences.splice(
+        0..in_title,
+        [Sentence {
+            index: 0,
+            paragraph: first.paragraph,
+            start: first.start,
+            end,
+        }],
+    );
+    for (i, s) in seg.sentences.iter_mut().enumerate() {
+        s.index = i;
+    }
 }
 
 impl Analysed {

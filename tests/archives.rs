@@ -381,3 +381,55 @@ fn kept_metadata_follows_every_row_and_documents_csv_counts_each_document() {
     assert_eq!(docs[0]["date"], "2024-05-01");
     assert_eq!(docs[2]["date"], "");
 }
+
+#[test]
+fn a_title_is_one_headline_sentence_before_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.csv");
+    std::fs::write(
+        &input,
+        "id,title,text\n\
+         h1,Dam holds. Town relieved.,Officials said the dam was safe.\n\
+         h2,,No title here.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(&[&input], &out, &["--title-field", "title"]);
+    let (_, rows) = read_csv(&out.join("sentences.csv"));
+    let got: Vec<(&str, &str, &str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["doc_id"].as_str(),
+                r["sentence_id"].as_str(),
+                r["kind"].as_str(),
+                r["start"].as_str(),
+                r["end"].as_str(),
+                r["text"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "h1",
+                "0",
+                "headline",
+                "0",
+                "25",
+                "Dam holds. Town relieved."
+            ),
+            (
+                "h1",
+                "1",
+                "indirect",
+                "27",
+                "59",
+                "Officials said the dam was safe."
+            ),
+            ("h2", "0", "narration", "0", "14", "No title here."),
+        ]
+    );
+    assert_eq!(rows[0]["speaker"], "narrator");
+}

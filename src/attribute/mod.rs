@@ -49,6 +49,10 @@ pub enum Kind {
     Narration,
     /// Not part of the story: bylines, captions, credits.
     Skip,
+    /// An archive record's title (`--title-field`), scored as a sentence
+    /// of its own; its speaker is the narrator unless it names one
+    /// (`Trump says …`).
+    Headline,
 }
 
 impl Kind {
@@ -58,6 +62,7 @@ impl Kind {
             Kind::Indirect => "indirect",
             Kind::Narration => "narration",
             Kind::Skip => "skip",
+            Kind::Headline => "headline",
         }
     }
 }

@@ -3,7 +3,8 @@
 //! ```text
 //! stance run [INPUT]... --out DIR [--target TEXT]... [--hypothesis TEMPLATE]
 //!            [--glob PATTERN]... [--input-format text|jsonl|csv|tsv]
-//!            [--text-field F] [--id-field F] [--target-field F] [--keep F,F...]
+//!            [--text-field F] [--id-field F] [--title-field F] [--target-field F]
+//!            [--keep F,F...]
 //!            [--dup-ids error|suffix|skip] [--skip-bad]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
@@ -49,6 +50,10 @@ pub struct RunArgs {
     /// FILE:LINE.
     #[arg(long, value_name = "FIELD", default_value = "id")]
     pub id_field: String,
+    /// The field or column holding a record's title: scored as a sentence
+    /// of its own, of kind `headline`, before the text.
+    #[arg(long, value_name = "FIELD")]
+    pub title_field: Option<String>,
     /// Fields or columns to carry into every output row (comma-separated),
     /// as extra columns after the stable ones.
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
@@ -100,7 +105,7 @@ pub fn main(args: RunArgs) -> Result<()> {
                 id: args.id_field.clone(),
                 targets: args.target_field.clone(),
                 keep: args.keep.clone(),
-                ..Fields::default()
+                title: args.title_field.clone(),
             },
             input_format: args.input_format,
         },
