@@ -80,9 +80,106 @@ pub fn pooled_mean_ci(groups: &[(f64, usize)], rounds: usize, seed: u64) -> Opti
     Some((percentile(&means, 0.025), percentile(&means, 0.975)))
 }
 
+/// Groups of values arriving one group at a time, for [`pooled_mean_ci`]
+/// in bounded memory: the groups themselves up to
+/// [`BOOTSTRAP_MAX_GROUPS`], beyond that only the sums the normal
+/// approximation needs. Groups without values are not kept.
+#[derive(Debug, Clone, Default)]
+pub struct GroupedMean {
+    groups: Vec<(f64, usize)>,
+    /// g, Σs, Σn, Σs², Σsn, Σn² over every group, kept all along.
+    moments: [f64; 6],
+}
+
+impl GroupedMean {
+    pub fn push(&mut self, sum: f64, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let nf = n as f64;
+        let m = &mut self.moments;
+        m[0] += 1.0;
+        m[1] += sum;
+        m[2] += nf;
+        m[3] += sum * sum;
+        m[4] += sum * nf;
+        m[5] += nf * nf;
+        if m[0] as usize <= BOOTSTRAP_MAX_GROUPS {
+            self.groups.push((sum, n));
+        } else if !self.groups.is_empty() {
+            self.groups = Vec::new();
+        }
+    }
+
+    /// Groups pushed (with at least one value).
+    pub fn groups(&self) -> usize {
+        self.moments[0] as usize
+    }
+
+    /// Values over all groups.
+    pub fn count(&self) -> usize {
+        self.moments[2] as usize
+    }
+
+    /// The pooled mean; `None` without values.
+    pub fn mean(&self) -> Option<f64> {
+        (self.moments[2] > 0.0).then(|| self.moments[1] / self.moments[2])
+    }
+
+    /// [`pooled_mean_ci`] of the groups pushed.
+    pub fn ci(&self, rounds: usize, seed: u64) -> Option<(f64, f64)> {
+        let [g, ss, sn, ss2, ssn, sn2] = self.moments;
+        if g <= BOOTSTRAP_MAX_GROUPS as f64 {
+            return pooled_mean_ci(&self.groups, rounds, seed);
+        }
+        // Σ (s − m·n)² = Σs² − 2m Σsn + m² Σn², divided as pooled_mean_ci does.
+        let mean = ss / sn;
+        let per_group = sn / g;
+        let dev = (ss2 - 2.0 * mean * ssn + mean * mean * sn2).max(0.0);
+        let var = dev / (per_group * per_group) / (g * (g - 1.0));
+        let half = 1.96 * var.sqrt();
+        Some((mean - half, mean + half))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_means_match_the_interval_of_all_groups_in_bounded_memory() {
+        let mut rng = SplitMix::new(11);
+        for n_groups in [1, 5, BOOTSTRAP_MAX_GROUPS, BOOTSTRAP_MAX_GROUPS + 1, 5000] {
+            let mut acc = GroupedMean::default();
+            let mut all = Vec::new();
+            for i in 0..n_groups {
+                let n = 1 + rng.below(4);
+                let s = (rng.below(2001) as f64 - 1000.0) / 1000.0 * n as f64;
+                acc.push(s, n);
+                all.push((s, n));
+                // Empty groups are left out of both.
+                if i % 7 == 0 {
+                    acc.push(0.0, 0);
+                }
+            }
+            assert_eq!(acc.groups(), n_groups);
+            assert!(acc.groups.len() <= BOOTSTRAP_MAX_GROUPS);
+            let (a, b) = (acc.ci(200, 3), pooled_mean_ci(&all, 200, 3));
+            match (a, b) {
+                (None, None) => {}
+                (Some(a), Some(b)) => {
+                    assert!(
+                        (a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9,
+                        "{a:?} {b:?}"
+                    )
+                }
+                other => panic!("{n_groups} groups: {other:?}"),
+            }
+            let total: usize = all.iter().map(|g| g.1).sum();
+            let mean = all.iter().map(|g| g.0).sum::<f64>() / total as f64;
+            assert!((acc.mean().unwrap() - mean).abs() < 1e-9);
+        }
+    }
 
     #[test]
     fn intervals_cover_the_mean_and_need_two_groups() {

@@ -433,3 +433,57 @@ fn a_title_is_one_headline_sentence_before_the_text() {
     );
     assert_eq!(rows[0]["speaker"], "narrator");
 }
+
+#[test]
+fn group_by_month_gives_summary_rows_per_speaker_target_and_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("g.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "1", "date": "2024-05-01", "text": "“The dam is safe,” engineer Rosa Diaz said."}"#,
+            "\n",
+            r#"{"id": "2", "date": "2024-05-20T08:00:00Z", "text": "“It will hold,” Diaz said."}"#,
+            "\n",
+            r#"{"id": "3", "date": "20240603", "text": "“Cracks are spreading,” Diaz said."}"#,
+            "\n",
+            r#"{"id": "4", "text": "“No comment,” Diaz said."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(&[&input], &out, &["--group-by", "date:month"]);
+    // The date is kept, so rows show it.
+    let (header, _) = read_csv(&out.join("sentences.csv"));
+    assert_eq!(header.last().map(String::as_str), Some("date"));
+    let (gh, groups) = read_csv(&out.join("summary-by-group.csv"));
+    assert_eq!(gh, stance::report::GROUP_COLUMNS);
+    let got: Vec<(&str, &str, &str)> = groups
+        .iter()
+        .map(|r| {
+            (
+                r["speaker"].as_str(),
+                r["group"].as_str(),
+                r["sentences"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Diaz", "", "1"),
+            ("Diaz", "2024-05", "2"),
+            ("Diaz", "2024-06", "1")
+        ]
+    );
+    // The groups add up to the speaker's summary row.
+    let (_, summary) = read_csv(&out.join("summary.csv"));
+    let diaz = summary.iter().find(|r| r["speaker"] == "Diaz").unwrap();
+    assert_eq!(diaz["sentences"], "4");
+    assert_eq!(diaz["documents"], "4");
+
+    // A later run without --group-by leaves no stale groups behind.
+    run_ok(&[&input], &out, &[]);
+    assert!(!out.join("summary-by-group.csv").exists());
+}

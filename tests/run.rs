@@ -112,7 +112,21 @@ fn run_writes_sentences_speakers_and_summary() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     left.sort();
-    assert_eq!(left, vec!["sentences.csv", "speakers", "summary.csv"]);
+    assert_eq!(
+        left,
+        [
+            "documents.csv",
+            "errors.csv",
+            "sentences.csv",
+            "speakers",
+            "summary.csv"
+        ]
+    );
+    // Nothing was left out.
+    assert_eq!(
+        std::fs::read_to_string(out.join("errors.csv")).unwrap(),
+        "file,line,reason\n"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! stance run [INPUT]... --out DIR [--target TEXT]... [--hypothesis TEMPLATE]
 //!            [--glob PATTERN]... [--input-format text|jsonl|csv|tsv]
 //!            [--text-field F] [--id-field F] [--title-field F] [--target-field F]
-//!            [--keep F,F...]
+//!            [--keep F,F...] [--group-by F[:year|month|day]]
 //!            [--dup-ids error|suffix|skip] [--skip-bad]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
@@ -24,7 +24,7 @@ use clap::Args;
 
 use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection};
 use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::report::Report;
+use stance::report::{GroupBy, Report};
 
 use super::args::{check_template, ModelArgs, ScaleArgs};
 
@@ -58,6 +58,11 @@ pub struct RunArgs {
     /// as extra columns after the stable ones.
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub keep: Vec<String>,
+    /// Also write summary-by-group.csv: summary rows per value of this
+    /// field (kept as with --keep), or per year, month or day of a date
+    /// field (`date:month`).
+    #[arg(long, value_name = "FIELD[:UNIT]")]
+    pub group_by: Option<String>,
     /// The field or column holding a record's own claims (a string or a
     /// list of strings; in CSV a JSON list), scored besides --target.
     #[arg(long, value_name = "FIELD")]
@@ -88,6 +93,13 @@ pub struct RunArgs {
 
 pub fn main(args: RunArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    let group_by = args.group_by.as_deref().map(GroupBy::parse).transpose()?;
+    let mut keep = args.keep.clone();
+    if let Some(g) = &group_by {
+        if !keep.contains(&g.field) {
+            keep.push(g.field.clone());
+        }
+    }
     // Check every input exists before loading the model or touching the
     // output; records are checked as they stream.
     let sources = stance::ingest::expand(
@@ -104,7 +116,7 @@ pub fn main(args: RunArgs) -> Result<()> {
                 text: args.text_field.clone(),
                 id: args.id_field.clone(),
                 targets: args.target_field.clone(),
-                keep: args.keep.clone(),
+                keep: keep.clone(),
                 title: args.title_field.clone(),
             },
             input_format: args.input_format,
@@ -128,7 +140,7 @@ pub fn main(args: RunArgs) -> Result<()> {
     if one_article {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let mut report = Report::with_metadata(&args.out, &opts.targets, &args.keep)?;
+    let mut report = Report::grouped(&args.out, &opts.targets, &keep, group_by)?;
     let stats = pipeline::run(&sources, &scorer, &opts, &mut report, |s| {
         bar.set_position(s.documents as u64)
     })?;

@@ -8,6 +8,8 @@
 //! - `speakers/<slug>.csv`: the same columns, one file per speaker;
 //! - `summary.csv`: one row per (speaker, target), see [`SummaryRow`];
 //! - `documents.csv`: one row per (document, target), see [`DocumentRow`];
+//! - with a [`GroupBy`], `summary-by-group.csv`: one row per (speaker,
+//!   target, group), see [`GroupRow`];
 //! - `errors.csv`: the records left out, with where and why
 //!   ([`ERROR_COLUMNS`]; only the header when none was).
 
@@ -22,6 +24,7 @@ use serde::{Serialize, Serializer};
 use crate::atomic::Staging;
 use crate::attribute::Kind;
 use crate::score::Stance;
+use crate::stats::GroupedMean;
 
 /// Columns of `sentences.csv` and of each speaker file, in order.
 pub const SENTENCE_COLUMNS: [&str; 17] = [
@@ -57,6 +60,107 @@ pub const DOCUMENT_COLUMNS: [&str; 10] = [
     "on_topic",
     "on_topic_mean_score",
 ];
+
+/// Columns of `summary-by-group.csv`: `summary.csv`'s, with `group` third.
+pub const GROUP_COLUMNS: [&str; 14] = [
+    "speaker",
+    "target",
+    "group",
+    "sentences",
+    Stance::NAMES[0],
+    Stance::NAMES[1],
+    Stance::NAMES[2],
+    "mean_score",
+    "stance",
+    "on_topic",
+    "on_topic_mean_score",
+    "on_topic_ci_low",
+    "on_topic_ci_high",
+    "documents",
+];
+
+/// How a date field is cut into groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateUnit {
+    Year,
+    Month,
+    Day,
+}
+
+/// Summary rows per group of documents: by the value of a kept metadata
+/// field, or by a date field cut to a year, month or day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupBy {
+    /// The field, as named in `--keep` (it is kept).
+    pub field: String,
+    pub unit: Option<DateUnit>,
+}
+
+impl GroupBy {
+    /// Parse `FIELD` or `FIELD:year|month|day`.
+    pub fn parse(spec: &str) -> Result<Self> {
+        let (field, unit) = match spec.rsplit_once(':') {
+            Some((f, "year")) => (f, Some(DateUnit::Year)),
+            Some((f, "month")) => (f, Some(DateUnit::Month)),
+            Some((f, "day")) => (f, Some(DateUnit::Day)),
+            Some((_, other)) => anyhow::bail!(
+                "--group-by {spec}: `{other}` is not a date unit; use FIELD, FIELD:year, \
+                 FIELD:month or FIELD:day"
+            ),
+            None => (spec, None),
+        };
+        if field.is_empty() {
+            anyhow::bail!("--group-by {spec}: name a field");
+        }
+        Ok(GroupBy {
+            field: field.to_string(),
+            unit,
+        })
+    }
+
+    /// A document's group from the field's value: the value itself, or
+    /// for a date (`2024-05-01`, `2024-05-01T12:00Z`, `20240501…`) its
+    /// year, month (`2024-05`) or day. A value that is no such date is its
+    /// own group, as written; a missing one is the empty group.
+    pub fn group(&self, value: &str) -> String {
+        let Some(unit) = self.unit else {
+            return value.to_string();
+        };
+        let v = value.trim();
+        let digits = |s: &str| s.len() >= 2 && s.bytes().all(|b| b.is_ascii_digit());
+        let (y, m, d) = if v.len() >= 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' {
+            (&v[0..4], &v[5..7], &v[8..10])
+        } else if v.len() >= 8 && v.is_char_boundary(8) && digits(&v[..8]) {
+            (&v[0..4], &v[4..6], &v[6..8])
+        } else if v.len() == 7 && v.as_bytes()[4] == b'-' {
+            (&v[0..4], &v[5..7], "")
+        } else {
+            return v.to_string();
+        };
+        if !(digits(y) && y.len() == 4 && digits(m) && (d.is_empty() || digits(d))) {
+            return v.to_string();
+        }
+        match unit {
+            DateUnit::Year => y.to_string(),
+            DateUnit::Month => format!("{y}-{m}"),
+            DateUnit::Day if !d.is_empty() => format!("{y}-{m}-{d}"),
+            DateUnit::Day => v.to_string(),
+        }
+    }
+}
+
+/// A serialisable row as the fields csv would write.
+fn fields_of<T: Serialize>(row: &T) -> Result<csv::StringRecord> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.serialize(row)?;
+    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[..]);
+    Ok(r.records().next().transpose()?.unwrap_or_default())
+}
 
 /// Columns of `errors.csv`: the input, the line of the record (empty for a
 /// whole file) and the reason it was left out.
@@ -243,13 +347,70 @@ fn six_opt<S: Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
     }
 }
 
+/// A speaker's rows for one target (and group), in bounded memory: rows
+/// come document by document, so each document's on-topic sum is complete
+/// when the next document starts.
 #[derive(Debug, Default, Clone)]
 struct Agg {
     sentences: usize,
     counts: [usize; 3],
     sums: [f64; 3],
-    /// Per document: (sum of on-topic scores, on-topic sentences).
-    docs: BTreeMap<String, (f64, usize)>,
+    documents: usize,
+    /// The current document's number and (on-topic score sum, count).
+    current: Option<(u64, f64, usize)>,
+    /// Finished documents' on-topic (sum, count).
+    on_topic: GroupedMean,
+}
+
+impl Agg {
+    fn add(&mut self, row: &Row, doc: u64) {
+        self.sentences += 1;
+        self.counts[row.stance.index()] += 1;
+        self.sums[0] += row.favor as f64;
+        self.sums[1] += row.against as f64;
+        self.sums[2] += row.none as f64;
+        match &mut self.current {
+            Some((d, _, _)) if *d == doc => {}
+            _ => {
+                if let Some((_, s, n)) = self.current.take() {
+                    self.on_topic.push(s, n);
+                }
+                self.documents += 1;
+                self.current = Some((doc, 0.0, 0));
+            }
+        }
+        if row.none < ON_TOPIC_NONE_BELOW {
+            let c = self.current.as_mut().expect("set above");
+            c.1 += row.score as f64;
+            c.2 += 1;
+        }
+    }
+
+    fn summary(&self, speaker: &str, target: &str) -> SummaryRow {
+        let mut on = self.on_topic.clone();
+        if let Some((_, s, n)) = self.current {
+            on.push(s, n);
+        }
+        let n = self.sentences.max(1) as f64;
+        let means = [self.sums[0] / n, self.sums[1] / n, self.sums[2] / n];
+        let on_mean = on.mean();
+        let ci = on.ci(BOOTSTRAP_ROUNDS, 0x5eed ^ (self.sentences as u64));
+        SummaryRow {
+            speaker: speaker.to_string(),
+            target: target.to_string(),
+            sentences: self.sentences,
+            favor: self.counts[0],
+            against: self.counts[1],
+            none: self.counts[2],
+            mean_score: (means[0] - means[1]) as f32,
+            stance: position(on.count(), on_mean.unwrap_or(0.0), ci),
+            on_topic: on.count(),
+            on_topic_mean_score: on_mean.map(|m| m as f32),
+            on_topic_ci_low: ci.map(|c| c.0 as f32),
+            on_topic_ci_high: ci.map(|c| c.1 as f32),
+            documents: self.documents,
+        }
+    }
 }
 
 /// A CSV writer that leaves the header to the caller, so that a file with
@@ -288,9 +449,15 @@ pub struct Report {
     sentences: Option<csv::Writer<BufWriter<File>>>,
     documents: Option<csv::Writer<BufWriter<File>>>,
     current: Option<CurrentDoc>,
+    /// Number of the document whose rows are being written.
+    doc_seq: u64,
     errors: Option<csv::Writer<BufWriter<File>>>,
     error_rows: usize,
     agg: BTreeMap<(String, String), Agg>,
+    /// With a [`GroupBy`]: its field's position among the kept metadata,
+    /// and the rows per (speaker, target, group).
+    group_by: Option<(GroupBy, usize)>,
+    group_agg: BTreeMap<(String, String, String), Agg>,
     targets: Vec<String>,
     rows: usize,
     done: bool,
@@ -319,6 +486,30 @@ impl Report {
     /// `meta`) after the stable columns of sentences.csv, the speaker files
     /// and documents.csv.
     pub fn with_metadata(out_dir: &Path, targets: &[String], meta: &[String]) -> Result<Self> {
+        Self::grouped(out_dir, targets, meta, None)
+    }
+
+    /// [`Report::with_metadata`], and summary rows per group of documents
+    /// (`summary-by-group.csv`); the group's field must be among `meta`.
+    pub fn grouped(
+        out_dir: &Path,
+        targets: &[String],
+        meta: &[String],
+        group_by: Option<GroupBy>,
+    ) -> Result<Self> {
+        let group_by = match group_by {
+            None => None,
+            Some(g) => {
+                let Some(i) = meta.iter().position(|m| *m == g.field) else {
+                    anyhow::bail!(
+                        "--group-by {}: the field must be kept too (--keep {})",
+                        g.field,
+                        g.field
+                    );
+                };
+                Some((g, i))
+            }
+        };
         let created_out_dir = !out_dir.exists();
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
@@ -347,9 +538,12 @@ impl Report {
             sentences: Some(w),
             documents: Some(documents),
             current: None,
+            doc_seq: 0,
             errors: Some(errors),
             error_rows: 0,
             agg: BTreeMap::new(),
+            group_by,
+            group_agg: BTreeMap::new(),
             targets: targets.to_vec(),
             rows: 0,
             done: false,
@@ -365,23 +559,13 @@ impl Report {
         self.rows += 1;
         if row.kind != Kind::Skip {
             self.add_to_document(row)?;
-            let a = self
-                .agg
-                .entry((row.speaker.clone(), row.target.clone()))
-                .or_default();
-            a.sentences += 1;
-            a.counts[row.stance.index()] += 1;
-            a.sums[0] += row.favor as f64;
-            a.sums[1] += row.against as f64;
-            a.sums[2] += row.none as f64;
-            // Rows come document by document: clone the id only for a new one.
-            if !a.docs.contains_key(&row.doc_id) {
-                a.docs.insert(row.doc_id.clone(), (0.0, 0));
-            }
-            let d = a.docs.get_mut(&row.doc_id).expect("inserted above");
-            if row.none < ON_TOPIC_NONE_BELOW {
-                d.0 += row.score as f64;
-                d.1 += 1;
+            let doc = self.doc_seq;
+            let key = (row.speaker.clone(), row.target.clone());
+            self.agg.entry(key).or_default().add(row, doc);
+            if let Some((g, i)) = &self.group_by {
+                let group = g.group(row.meta.get(*i).map_or("", String::as_str));
+                let key = (row.speaker.clone(), row.target.clone(), group);
+                self.group_agg.entry(key).or_default().add(row, doc);
             }
         }
         Ok(())
@@ -396,6 +580,7 @@ impl Report {
             .is_some_and(|c| c.doc_id != row.doc_id)
         {
             self.flush_document()?;
+            self.doc_seq += 1;
         }
         let cur = self.current.get_or_insert_with(|| CurrentDoc {
             doc_id: row.doc_id.clone(),
@@ -452,35 +637,7 @@ impl Report {
         let mut rows: Vec<SummaryRow> = self
             .agg
             .iter()
-            .map(|((speaker, target), a)| {
-                let n = a.sentences.max(1) as f64;
-                let means = [a.sums[0] / n, a.sums[1] / n, a.sums[2] / n];
-                let groups: Vec<(f64, usize)> =
-                    a.docs.values().filter(|d| d.1 > 0).copied().collect();
-                let on_topic: usize = groups.iter().map(|g| g.1).sum();
-                let on_mean = (on_topic > 0)
-                    .then(|| groups.iter().map(|g| g.0).sum::<f64>() / on_topic as f64);
-                let ci = crate::stats::pooled_mean_ci(
-                    &groups,
-                    BOOTSTRAP_ROUNDS,
-                    0x5eed ^ (a.sentences as u64),
-                );
-                SummaryRow {
-                    speaker: speaker.clone(),
-                    target: target.clone(),
-                    sentences: a.sentences,
-                    favor: a.counts[0],
-                    against: a.counts[1],
-                    none: a.counts[2],
-                    mean_score: (means[0] - means[1]) as f32,
-                    stance: position(on_topic, on_mean.unwrap_or(0.0), ci),
-                    on_topic,
-                    on_topic_mean_score: on_mean.map(|m| m as f32),
-                    on_topic_ci_low: ci.map(|c| c.0 as f32),
-                    on_topic_ci_high: ci.map(|c| c.1 as f32),
-                    documents: a.docs.len(),
-                }
-            })
+            .map(|((speaker, target), a)| a.summary(speaker, target))
             .collect();
         rows.sort_by(|a, b| {
             per_speaker[b.speaker.as_str()]
@@ -528,6 +685,47 @@ impl Report {
                 sw.serialize(r)?;
             }
             sw.flush()?;
+        }
+
+        // Per group: speakers and targets in summary.csv's order, groups
+        // ascending.
+        if self.group_by.is_some() {
+            let rank: HashMap<(&str, &str), usize> = summary
+                .iter()
+                .enumerate()
+                .map(|(i, r)| ((r.speaker.as_str(), r.target.as_str()), i))
+                .collect();
+            let mut keys: Vec<&(String, String, String)> = self.group_agg.keys().collect();
+            keys.sort_by_key(|(s, t, g)| (rank.get(&(s.as_str(), t.as_str())), g.as_str()));
+            let f = File::create(self.staging.path().join("summary-by-group.csv"))?;
+            let mut gw = headerless(f);
+            gw.write_record(GROUP_COLUMNS)?;
+            for key in keys {
+                let (speaker, target, group) = key;
+                let row = self.group_agg[key].summary(speaker, target);
+                let mut rec = fields_of(&row)?;
+                let mut out = csv::StringRecord::new();
+                for (i, f) in rec.iter().enumerate() {
+                    if i == 2 {
+                        out.push_field(group);
+                    }
+                    out.push_field(f);
+                }
+                rec.clear();
+                gw.write_record(&out)?;
+            }
+            gw.flush()?;
+            self.staging.commit_file(
+                "summary-by-group.csv",
+                &self.out_dir.join("summary-by-group.csv"),
+            )?;
+        } else {
+            // An earlier run's groups would not match these rows.
+            let stale = self.out_dir.join("summary-by-group.csv");
+            if stale.exists() {
+                std::fs::remove_file(&stale)
+                    .with_context(|| format!("{}: cannot remove", stale.display()))?;
+            }
         }
 
         // Speaker files: a slug per speaker, unique even when two names
@@ -713,6 +911,21 @@ mod tests {
             ["d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", ""],
         ];
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn dates_group_by_year_month_or_day() {
+        let g = |spec: &str, v: &str| GroupBy::parse(spec).unwrap().group(v);
+        assert_eq!(g("date:month", "2024-05-01"), "2024-05");
+        assert_eq!(g("date:month", "2024-05-01T12:00:00Z"), "2024-05");
+        assert_eq!(g("date:month", "20240501123000"), "2024-05");
+        assert_eq!(g("date:year", "2024-05"), "2024");
+        assert_eq!(g("date:day", "2024-05-01 08:00"), "2024-05-01");
+        assert_eq!(g("date:month", "May 2024"), "May 2024");
+        assert_eq!(g("date:month", ""), "");
+        assert_eq!(g("outlet", "Herald"), "Herald");
+        assert_eq!(g("a:b:month", "2024-05-01"), "2024-05");
+        assert!(GroupBy::parse("date:week").is_err());
     }
 
     #[test]
