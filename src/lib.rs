@@ -14,7 +14,7 @@
 //! [`pipeline`] ties the stages together. Beside them: [`text`] (white
 //! space and the reporting verbs, shared by segment and attribute),
 //! [`atomic`] (every write is whole or not at all), [`stats`] (bootstrap
-//! intervals) and [`eval`] (the measurements behind `stance eval` and
+//! intervals), [`progress`] (how a long run shows it is alive) and [`eval`] (the measurements behind `stance eval` and
 //! `stance eval-attribution`).
 
 pub mod atomic;
@@ -22,6 +22,7 @@ pub mod attribute;
 pub mod eval;
 pub mod ingest;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 pub mod score;
 pub mod segment;

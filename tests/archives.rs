@@ -487,3 +487,15 @@ fn group_by_month_gives_summary_rows_per_speaker_target_and_month() {
     run_ok(&[&input], &out, &[]);
     assert!(!out.join("summary-by-group.csv").exists());
 }
+
+#[test]
+fn quiet_runs_say_nothing_but_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.jsonl");
+    std::fs::write(&input, "{\"text\": \"Officials said so.\"}\nnot json\n").unwrap();
+    let out = dir.path().join("out");
+    let e = run_ok(&[&input], &out, &["--quiet", "--skip-bad"]);
+    assert_eq!(e, "");
+    let e = run_err(&[&input], &dir.path().join("out2"), &["--quiet"]);
+    assert!(e.contains("a.jsonl:2: invalid JSON"), "{e}");
+}

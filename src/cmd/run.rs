@@ -5,7 +5,7 @@
 //!            [--glob PATTERN]... [--input-format text|jsonl|csv|tsv]
 //!            [--text-field F] [--id-field F] [--title-field F] [--target-field F]
 //!            [--keep F,F...] [--group-by F[:year|month|day]]
-//!            [--dup-ids error|suffix|skip] [--skip-bad]
+//!            [--dup-ids error|suffix|skip] [--skip-bad] [--quiet] [--log-every SECS]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
@@ -18,6 +18,9 @@
 //! `DIR/errors.csv`.
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Result;
 use clap::Args;
@@ -27,6 +30,7 @@ use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::report::{GroupBy, Report};
 
 use super::args::{check_template, ModelArgs, ScaleArgs};
+use stance::progress::{self, Counters, Progress};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -72,6 +76,12 @@ pub struct RunArgs {
     /// (skip).
     #[arg(long, value_enum, value_name = "POLICY", default_value = "error")]
     pub dup_ids: DupIds,
+    /// Show no progress and no closing summary (errors still show).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Without a terminal, log a progress line this often (seconds).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub log_every: u64,
     /// List bad records (invalid JSON, a missing or mistyped field, invalid
     /// UTF-8) in errors.csv and go on, instead of stopping at the first.
     #[arg(long)]
@@ -108,6 +118,7 @@ pub fn main(args: RunArgs) -> Result<()> {
             globs: args.glob.clone(),
         },
     )?;
+    let counters = Arc::new(Counters::default());
     let opts = RunOptions {
         targets: args.targets.clone(),
         template: args.hypothesis.clone(),
@@ -120,32 +131,38 @@ pub fn main(args: RunArgs) -> Result<()> {
                 title: args.title_field.clone(),
             },
             input_format: args.input_format,
+            bytes_read: counters.bytes.clone(),
         },
         dup_ids: args.dup_ids,
         skip_bad: args.skip_bad,
         ..RunOptions::default()
     };
     check_template(&opts.template, &opts.targets)?;
-    let scorer = args.scale.load(&args.model)?;
+    let mut scorer = args.scale.load(&args.model)?;
+    scorer.set_progress(counters.sequences.clone());
     tracing::info!(model = scorer.name(), "model loaded");
 
-    let bar = indicatif::ProgressBar::new_spinner().with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} articles {per_sec} {elapsed}")
-            .expect("valid template"),
-    );
-    let one_article = sources.len() < 2
-        && sources
-            .iter()
-            .all(|s| s.format(&opts.read) == InputFormat::Text);
-    if one_article {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
     let mut report = Report::grouped(&args.out, &opts.targets, &keep, group_by)?;
+    let progress = Progress::start(
+        progress::Mode::choose(args.quiet, Duration::from_secs(args.log_every.max(1))),
+        counters.clone(),
+        stance::ingest::input_bytes(&sources),
+    );
     let stats = pipeline::run(&sources, &scorer, &opts, &mut report, |s| {
-        bar.set_position(s.documents as u64)
+        counters
+            .documents
+            .store(s.documents as u64, Ordering::Relaxed);
+        counters
+            .sentences
+            .store(s.sentences as u64, Ordering::Relaxed);
+        let read = counters.bytes.load(Ordering::Relaxed);
+        counters.bytes_done.store(read, Ordering::Relaxed);
     })?;
-    bar.finish_and_clear();
+    progress.finish();
     let written = report.finish()?;
+    if args.quiet {
+        return Ok(());
+    }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "stance: {} sentences from {} article(s), {} rows against {} target(s), {} speakers; {:.1} s ({:.0} pairs/s scoring)",

@@ -9,6 +9,8 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 pub mod ids;
 pub mod open;
@@ -233,6 +235,34 @@ pub struct ReadOptions {
     /// The format of every input; by default standard input is text and a
     /// file's name says its format (text when it says none).
     pub input_format: Option<InputFormat>,
+    /// Counts the bytes read from the inputs (compressed, as on disk), for
+    /// progress reports.
+    pub bytes_read: Arc<AtomicU64>,
+}
+
+/// The inputs' size on disk, when it is known (not with standard input).
+pub fn input_bytes(sources: &[Source]) -> Option<u64> {
+    sources
+        .iter()
+        .map(|s| match s {
+            Source::Stdin => None,
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+        })
+        .sum()
+}
+
+/// A reader that counts what passes through it.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 impl Source {
@@ -274,6 +304,10 @@ fn source_documents<'a>(
                 }))))
             }
         },
+    };
+    let raw = Counting {
+        inner: raw,
+        count: opts.bytes_read.clone(),
     };
     let reader = match open::decompress(raw) {
         Ok((r, _)) => r,

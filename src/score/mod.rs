@@ -33,6 +33,7 @@ pub mod probs;
 pub mod tokenize;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
@@ -107,6 +108,8 @@ pub struct Scorer {
     name: String,
     /// A cascade's gate: the bi-encoder whose embeddings decide relevance.
     gate: Option<Box<Scorer>>,
+    /// Counts sequences through the model as they go, for progress reports.
+    progress: Option<Arc<AtomicU64>>,
 }
 
 impl Scorer {
@@ -214,7 +217,18 @@ impl Scorer {
             pool,
             name,
             gate: None,
+            progress: None,
         })
+    }
+
+    /// Count every sequence (a pair, or a text to embed) into `counter` as
+    /// soon as its batch is through the model, gate included: a long
+    /// document shows progress before it is done.
+    pub fn set_progress(&mut self, counter: Arc<AtomicU64>) {
+        if let Some(g) = &mut self.gate {
+            g.set_progress(counter.clone());
+        }
+        self.progress = Some(counter);
     }
 
     /// Run `f` on the scorer's thread pool (so that other stages use the
@@ -348,7 +362,11 @@ impl Scorer {
                 .par_iter()
                 .map(|(_, b)| {
                     let t = std::time::Instant::now();
-                    forward(b).map(|r| (r, t.elapsed().as_secs_f64()))
+                    let r = forward(b).map(|r| (r, t.elapsed().as_secs_f64()));
+                    if let Some(p) = &self.progress {
+                        p.fetch_add(b.len() as u64, Ordering::Relaxed);
+                    }
+                    r
                 })
                 .collect::<Result<Vec<_>>>()
         })?;
