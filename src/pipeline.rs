@@ -30,6 +30,75 @@ pub struct RunOptions {
     pub dup_ids: DupIds,
     /// A bad record goes to errors.csv instead of stopping the run.
     pub skip_bad: bool,
+    /// (sentence, claim) pairs whose scores are remembered, least recently
+    /// used out: boilerplate recurs across an archive. 0: none, and every
+    /// pair is scored.
+    pub cache_pairs: usize,
+}
+
+/// Scores of pairs seen before, in bounded memory: a 128-bit hash of the
+/// pair (sentence and hypothesis) to its probabilities, least recently
+/// used out.
+pub struct PairCache {
+    lru: Option<lru::LruCache<u128, score::Probs>>,
+}
+
+fn pair_key(text: &str, hypothesis: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (salt, text, hypothesis).hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+impl PairCache {
+    pub fn new(capacity: usize) -> Self {
+        PairCache {
+            lru: std::num::NonZeroUsize::new(capacity).map(lru::LruCache::new),
+        }
+    }
+
+    /// Score `pairs`: those remembered from earlier, and repeats within
+    /// `pairs`, are not scored again. Counts go to `stats`.
+    pub fn score(
+        &mut self,
+        scorer: &Scorer,
+        pairs: &[(&str, &str)],
+        stats: &mut RunStats,
+    ) -> Result<Vec<score::Probs>> {
+        let Some(lru) = &mut self.lru else {
+            let (probs, st) = scorer.score(pairs)?;
+            stats.score.add(&st);
+            return Ok(probs);
+        };
+        let keys: Vec<u128> = pairs.iter().map(|(t, h)| pair_key(t, h)).collect();
+        let mut out: Vec<Option<score::Probs>> = vec![None; pairs.len()];
+        let mut first: HashMap<u128, usize> = HashMap::new();
+        let mut todo: Vec<(&str, &str)> = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(p) = lru.get(k) {
+                out[i] = Some(*p);
+                stats.cached_pairs += 1;
+            } else if first.contains_key(k) {
+                stats.cached_pairs += 1;
+            } else {
+                first.insert(*k, todo.len());
+                todo.push(pairs[i]);
+            }
+        }
+        let (scored, st) = scorer.score(&todo)?;
+        stats.score.add(&st);
+        for (k, &j) in &first {
+            lru.put(*k, scored[j]);
+        }
+        Ok(keys
+            .iter()
+            .zip(out)
+            .map(|(k, p)| p.unwrap_or_else(|| scored[first[k]]))
+            .collect())
+    }
 }
 
 /// The default claim.
@@ -46,6 +115,7 @@ impl Default for RunOptions {
             read: ReadOptions::default(),
             dup_ids: DupIds::default(),
             skip_bad: false,
+            cache_pairs: 100_000,
         }
     }
 }
@@ -203,6 +273,9 @@ pub struct RunStats {
     pub skipped: usize,
     /// Distinct claims scored: the run's and the records' own.
     pub targets: usize,
+    /// Pairs not scored again: seen earlier in the run (the cache) or
+    /// repeated within a chunk.
+    pub cached_pairs: usize,
     pub sentences: usize,
     pub rows: usize,
     pub skipped_sentences: usize,
@@ -225,6 +298,7 @@ pub fn run(
     }
     let mut stats = RunStats::default();
     let mut ids = Ids::new();
+    let mut cache = PairCache::new(opts.cache_pairs);
     let mut stream = ingest::documents(sources, &opts.read);
     loop {
         let mut docs: Vec<Document> = Vec::new();
@@ -299,8 +373,7 @@ pub fn run(
             }
             doc_targets.push(ts);
         }
-        let (probs, st) = scorer.score(&pairs)?;
-        stats.score.add(&st);
+        let probs = cache.score(scorer, &pairs, &mut stats)?;
 
         let mut k = 0;
         for (a, ts) in analysed.iter().zip(&doc_targets) {

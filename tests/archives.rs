@@ -499,3 +499,30 @@ fn quiet_runs_say_nothing_but_errors() {
     let e = run_err(&[&input], &dir.path().join("out2"), &["--quiet"]);
     assert!(e.contains("a.jsonl:2: invalid JSON"), "{e}");
 }
+
+#[test]
+fn repeated_sentences_are_scored_once_and_come_out_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("syndicated.jsonl");
+    let story = "“The dam is safe,” engineer Rosa Diaz said. Sign up for our newsletter.";
+    let mut lines = String::new();
+    for i in 0..6 {
+        lines.push_str(&format!(
+            "{{\"id\": \"{i}\", \"text\": \"{} Story {i} is new.\"}}\n",
+            story.replace('"', "\\\"")
+        ));
+    }
+    std::fs::write(&input, lines).unwrap();
+    let cached = dir.path().join("cached");
+    let e = run_ok(&[&input], &cached, &[]);
+    // Two of each story's three sentences repeat in the five later copies.
+    assert!(
+        e.contains("10 of 18 pairs were repeats, not scored again"),
+        "{e}"
+    );
+    let plain = dir.path().join("plain");
+    let e = run_ok(&[&input], &plain, &["--cache", "0"]);
+    assert!(!e.contains("repeats"), "{e}");
+    let read = |d: &Path| std::fs::read_to_string(d.join("sentences.csv")).unwrap();
+    assert_eq!(read(&cached), read(&plain));
+}

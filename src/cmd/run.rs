@@ -5,7 +5,8 @@
 //!            [--glob PATTERN]... [--input-format text|jsonl|csv|tsv]
 //!            [--text-field F] [--id-field F] [--title-field F] [--target-field F]
 //!            [--keep F,F...] [--group-by F[:year|month|day]]
-//!            [--dup-ids error|suffix|skip] [--skip-bad] [--quiet] [--log-every SECS]
+//!            [--dup-ids error|suffix|skip] [--skip-bad] [--cache PAIRS]
+//!            [--quiet] [--log-every SECS]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
@@ -76,6 +77,11 @@ pub struct RunArgs {
     /// (skip).
     #[arg(long, value_enum, value_name = "POLICY", default_value = "error")]
     pub dup_ids: DupIds,
+    /// Remember the scores of this many (sentence, claim) pairs, least
+    /// recently used out, so that boilerplate repeated across an archive is
+    /// scored once; 0 scores every pair.
+    #[arg(long, value_name = "PAIRS", default_value_t = 100_000)]
+    pub cache: usize,
     /// Show no progress and no closing summary (errors still show).
     #[arg(long, short)]
     pub quiet: bool,
@@ -135,6 +141,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         },
         dup_ids: args.dup_ids,
         skip_bad: args.skip_bad,
+        cache_pairs: args.cache,
         ..RunOptions::default()
     };
     check_template(&opts.template, &opts.targets)?;
@@ -174,6 +181,12 @@ pub fn main(args: RunArgs) -> Result<()> {
         secs,
         stats.score.pairs as f64 / stats.score.forward_secs.max(1e-9),
     );
+    if stats.cached_pairs > 0 {
+        eprintln!(
+            "stance: {} of {} pairs were repeats, not scored again",
+            stats.cached_pairs, written.rows
+        );
+    }
     if stats.skipped > 0 {
         eprintln!(
             "stance: {} records read, {} scored, {} left out (listed in {}/errors.csv)",
