@@ -30,6 +30,9 @@ pub struct RunOptions {
     pub dup_ids: DupIds,
     /// A bad record goes to errors.csv instead of stopping the run.
     pub skip_bad: bool,
+    /// Score documents that look non-English too (by default they go to
+    /// errors.csv).
+    pub any_language: bool,
     /// (sentence, claim) pairs whose scores are remembered, least recently
     /// used out: boilerplate recurs across an archive. 0: none, and every
     /// pair is scored.
@@ -115,6 +118,7 @@ impl Default for RunOptions {
             read: ReadOptions::default(),
             dup_ids: DupIds::default(),
             skip_bad: false,
+            any_language: false,
             cache_pairs: 100_000,
         }
     }
@@ -269,8 +273,11 @@ pub struct RunStats {
     pub read: usize,
     /// Documents scored.
     pub documents: usize,
-    /// Bad records and duplicates left out (each in errors.csv).
+    /// Bad records, duplicates and non-English documents left out (each
+    /// in errors.csv).
     pub skipped: usize,
+    /// Of those, documents that look non-English.
+    pub not_english: usize,
     /// Distinct claims scored: the run's and the records' own.
     pub targets: usize,
     /// Pairs not scored again: seen earlier in the run (the cache) or
@@ -312,7 +319,14 @@ pub fn run(
                     match ids.check(&doc.doc_id, &doc.origin(), opts.dup_ids)? {
                         ingest::ids::Verdict::Keep(id) => {
                             doc.doc_id = id;
-                            docs.push(doc);
+                            match ingest::not_english(&doc.text) {
+                                Some(why) if !opts.any_language => {
+                                    stats.skipped += 1;
+                                    stats.not_english += 1;
+                                    report.error(&doc.file, doc.line, &why)?;
+                                }
+                                _ => docs.push(doc),
+                            }
                         }
                         ingest::ids::Verdict::Skip(dup) => {
                             stats.skipped += 1;

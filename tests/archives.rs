@@ -220,7 +220,10 @@ fn bad_records_stop_the_run_unless_skipped() {
 
     let out = dir.path().join("skipping");
     let e = run_ok(&[&input], &out, &["--skip-bad"]);
-    assert!(e.contains("6 records read, 2 scored, 4 left out"), "{e}");
+    assert!(
+        e.contains("6 records read, 2 scored, 4 left out (0 not English"),
+        "{e}"
+    );
     let ids: Vec<String> = rows(&out).into_iter().map(|r| r.0).collect();
     assert_eq!(ids, ["ok1", "ok2"]);
     let want: Vec<(String, String, String)> = [
@@ -525,4 +528,38 @@ fn repeated_sentences_are_scored_once_and_come_out_the_same() {
     assert!(!e.contains("repeats"), "{e}");
     let read = |d: &Path| std::fs::read_to_string(d.join("sentences.csv")).unwrap();
     assert_eq!(read(&cached), read(&plain));
+}
+
+#[test]
+fn non_english_documents_are_listed_and_left_out_unless_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.csv");
+    // The German text holds commas: quote it.
+    std::fs::write(
+        &input,
+        "id,text\n\
+         en,Officials said on Monday that the dam was safe and engineers agreed with them.\n\
+         de,\"Die Regierung erklärte am Montag, dass der Damm sicher sei, und die Ingenieure stimmten zu.\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let e = run_ok(&[&input], &out, &[]);
+    assert!(
+        e.contains("2 records read, 1 scored, 1 left out (1 not English"),
+        "{e}"
+    );
+    let ids: Vec<String> = rows(&out).into_iter().map(|r| r.0).collect();
+    assert_eq!(ids, ["en"]);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].1, "3");
+    assert!(
+        errs[0].2.starts_with("the text looks German (deu"),
+        "{errs:?}"
+    );
+
+    let all = dir.path().join("all");
+    run_ok(&[&input], &all, &["--any-language"]);
+    let ids: Vec<String> = rows(&all).into_iter().map(|r| r.0).collect();
+    assert_eq!(ids, ["en", "de"]);
 }

@@ -5,7 +5,7 @@
 //!            [--glob PATTERN]... [--input-format text|jsonl|csv|tsv]
 //!            [--text-field F] [--id-field F] [--title-field F] [--target-field F]
 //!            [--keep F,F...] [--group-by F[:year|month|day]]
-//!            [--dup-ids error|suffix|skip] [--skip-bad] [--cache PAIRS]
+//!            [--dup-ids error|suffix|skip] [--skip-bad] [--any-language] [--cache PAIRS]
 //!            [--quiet] [--log-every SECS]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
@@ -77,6 +77,10 @@ pub struct RunArgs {
     /// (skip).
     #[arg(long, value_enum, value_name = "POLICY", default_value = "error")]
     pub dup_ids: DupIds,
+    /// Score documents that look non-English too; by default they are
+    /// listed in errors.csv and left out (the default model reads English).
+    #[arg(long)]
+    pub any_language: bool,
     /// Remember the scores of this many (sentence, claim) pairs, least
     /// recently used out, so that boilerplate repeated across an archive is
     /// scored once; 0 scores every pair.
@@ -142,6 +146,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         dup_ids: args.dup_ids,
         skip_bad: args.skip_bad,
         cache_pairs: args.cache,
+        any_language: args.any_language,
         ..RunOptions::default()
     };
     check_template(&opts.template, &opts.targets)?;
@@ -189,10 +194,11 @@ pub fn main(args: RunArgs) -> Result<()> {
     }
     if stats.skipped > 0 {
         eprintln!(
-            "stance: {} records read, {} scored, {} left out (listed in {}/errors.csv)",
+            "stance: {} records read, {} scored, {} left out ({} not English; listed in {}/errors.csv)",
             stats.read,
             stats.documents,
             stats.skipped,
+            stats.not_english,
             args.out.display()
         );
     }

@@ -161,6 +161,27 @@ impl IngestError {
     }
 }
 
+/// Why a document should not go to an English model: its language, when
+/// whatlang is confident it is not English (its first few thousand
+/// characters are looked at; short or mixed texts are given the benefit
+/// of the doubt).
+pub fn not_english(text: &str) -> Option<String> {
+    let mut end = text.len().min(4000);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let info = whatlang::detect(&text[..end])?;
+    (info.is_reliable() && info.lang() != whatlang::Lang::Eng).then(|| {
+        format!(
+            "the text looks {} ({}, confidence {:.2}), and the model reads English; give \
+             --any-language to score it anyway",
+            info.lang().eng_name(),
+            info.lang().code(),
+            info.confidence()
+        )
+    })
+}
+
 /// Turn command-line inputs into the list of sources to read, checking that
 /// every file exists. Folders are read recursively, in path order, keeping
 /// the files `select` picks.
@@ -458,6 +479,25 @@ mod tests {
         };
         let err = expand(&[dir.path().to_path_buf()], &none).unwrap_err();
         assert!(err.to_string().contains("no files matching *.xml"), "{err}");
+    }
+
+    #[test]
+    fn only_confidently_foreign_text_is_flagged() {
+        assert!(not_english(
+            "Officials said on Monday that the dam was safe, and engineers agreed with them."
+        )
+        .is_none());
+        let de = not_english(
+            "Die Regierung erklärte am Montag, dass der Damm sicher sei, und die Ingenieure \
+             stimmten ihr zu.",
+        )
+        .unwrap();
+        assert!(
+            de.starts_with("the text looks German (deu, confidence"),
+            "{de}"
+        );
+        // Too short to tell: kept.
+        assert!(not_english("Ja.").is_none());
     }
 
     #[test]
