@@ -30,6 +30,8 @@ pub struct RunOptions {
     pub dup_ids: DupIds,
     /// A bad record goes to errors.csv instead of stopping the run.
     pub skip_bad: bool,
+    /// Score only this shard's documents.
+    pub shard: Option<ingest::Shard>,
     /// Score documents that look non-English too (by default they go to
     /// errors.csv).
     pub any_language: bool,
@@ -119,6 +121,7 @@ impl Default for RunOptions {
             dup_ids: DupIds::default(),
             skip_bad: false,
             any_language: false,
+            shard: None,
             cache_pairs: 100_000,
         }
     }
@@ -278,6 +281,8 @@ pub struct RunStats {
     pub skipped: usize,
     /// Of those, documents that look non-English.
     pub not_english: usize,
+    /// Documents and left-out records that belong to other shards.
+    pub other_shards: usize,
     /// Distinct claims scored: the run's and the records' own.
     pub targets: usize,
     /// Pairs not scored again: seen earlier in the run (the cache) or
@@ -307,6 +312,9 @@ pub fn run(
     let mut ids = Ids::new();
     let mut cache = PairCache::new(opts.cache_pairs);
     let mut stream = ingest::documents(sources, &opts.read);
+    // With a shard, a document is this run's when its id hashes here; a
+    // record left out is listed by the shard its place hashes to.
+    let mine = |key: &str| opts.shard.is_none_or(|s| s.owns(key));
     loop {
         let mut docs: Vec<Document> = Vec::new();
         while docs.len() < opts.chunk_docs.max(1) {
@@ -316,9 +324,15 @@ pub fn run(
                     stats.read += 1;
                     // Text articles have no fields: their metadata is empty.
                     doc.meta.resize(opts.read.fields.keep.len(), String::new());
+                    // Every shard reads every record, so duplicates are
+                    // found (and renamed) the same way in each.
                     match ids.check(&doc.doc_id, &doc.origin(), opts.dup_ids)? {
                         ingest::ids::Verdict::Keep(id) => {
                             doc.doc_id = id;
+                            if !mine(&doc.doc_id) {
+                                stats.other_shards += 1;
+                                continue;
+                            }
                             match ingest::not_english(&doc.text) {
                                 Some(why) if !opts.any_language => {
                                     stats.skipped += 1;
@@ -328,22 +342,31 @@ pub fn run(
                                 _ => docs.push(doc),
                             }
                         }
-                        ingest::ids::Verdict::Skip(dup) => {
+                        ingest::ids::Verdict::Skip(dup) if mine(&dup.second) => {
                             stats.skipped += 1;
                             report.error(&doc.file, doc.line, &dup.to_string())?;
                         }
+                        ingest::ids::Verdict::Skip(_) => stats.other_shards += 1,
                     }
                 }
                 Err(ReadError::Bad(bad)) if opts.skip_bad => {
                     stats.read += 1;
-                    stats.skipped += 1;
-                    report.error(&bad.file, Some(bad.line), &bad.reason)?;
+                    if mine(&format!("{}:{}", bad.file, bad.line)) {
+                        stats.skipped += 1;
+                        report.error(&bad.file, Some(bad.line), &bad.reason)?;
+                    } else {
+                        stats.other_shards += 1;
+                    }
                 }
                 Err(ReadError::Ingest(e)) if opts.skip_bad && e.bad_content_path().is_some() => {
                     stats.read += 1;
-                    stats.skipped += 1;
                     let path = e.bad_content_path().unwrap_or_default().to_string();
-                    report.error(&path, None, &e.to_string())?;
+                    if mine(&path) {
+                        stats.skipped += 1;
+                        report.error(&path, None, &e.to_string())?;
+                    } else {
+                        stats.other_shards += 1;
+                    }
                 }
                 Err(ReadError::Bad(bad)) => {
                     bail!("{bad}; give --skip-bad to list such records in errors.csv and go on")

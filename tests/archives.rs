@@ -563,3 +563,77 @@ fn non_english_documents_are_listed_and_left_out_unless_asked_for() {
     let ids: Vec<String> = rows(&all).into_iter().map(|r| r.0).collect();
     assert_eq!(ids, ["en", "de"]);
 }
+
+#[test]
+fn three_shards_score_every_document_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let mut lines = String::new();
+    for i in 0..30 {
+        lines.push_str(&format!(
+            "{{\"id\": \"doc-{i}\", \"text\": \"Officials said report {i} was accurate.\"}}\n"
+        ));
+        if i % 10 == 3 {
+            lines.push_str("{broken\n");
+        }
+    }
+    std::fs::write(&input, lines).unwrap();
+    let whole = dir.path().join("whole");
+    run_ok(&[&input], &whole, &["--skip-bad"]);
+    let all = rows(&whole);
+    assert_eq!(all.len(), 30);
+    let mut union = Vec::new();
+    let mut errs = Vec::new();
+    for k in 1..=3 {
+        let out = dir.path().join(format!("shard{k}"));
+        let e = run_ok(
+            &[&input],
+            &out,
+            &["--skip-bad", "--shard", &format!("{k}/3")],
+        );
+        assert!(e.contains(&format!("shard {k}/3: ")), "{e}");
+        let mine = rows(&out);
+        assert!(
+            !mine.is_empty() && mine.len() < 30,
+            "shard {k}: {}",
+            mine.len()
+        );
+        // A shard's rows keep the single run's order.
+        let positions: Vec<usize> = mine
+            .iter()
+            .map(|r| all.iter().position(|a| a == r).unwrap())
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+        union.extend(mine);
+        errs.extend(errors(&out));
+    }
+    union.sort();
+    let mut want = all.clone();
+    want.sort();
+    assert_eq!(union, want);
+    // Each bad record is listed by exactly one shard.
+    let mut want_errs = errors(&whole);
+    errs.sort();
+    want_errs.sort();
+    assert_eq!(errs, want_errs);
+
+    // The same split through a Slurm array's variables.
+    let out = dir.path().join("slurm");
+    let o = stance_cmd()
+        .args([
+            "run",
+            input.to_str().unwrap(),
+            "--skip-bad",
+            "--model",
+            &tiny(),
+            "--out",
+        ])
+        .arg(&out)
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("SLURM_ARRAY_TASK_COUNT", "3")
+        .env("SLURM_ARRAY_TASK_MIN", "0")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(rows(&out), rows(&dir.path().join("shard2")));
+}

@@ -6,7 +6,7 @@
 //!            [--text-field F] [--id-field F] [--title-field F] [--target-field F]
 //!            [--keep F,F...] [--group-by F[:year|month|day]]
 //!            [--dup-ids error|suffix|skip] [--skip-bad] [--any-language] [--cache PAIRS]
-//!            [--quiet] [--log-every SECS]
+//!            [--shard K/N] [--quiet] [--log-every SECS]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
@@ -26,7 +26,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Args;
 
-use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection};
+use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard};
 use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::report::{GroupBy, Report};
 
@@ -77,6 +77,13 @@ pub struct RunArgs {
     /// (skip).
     #[arg(long, value_enum, value_name = "POLICY", default_value = "error")]
     pub dup_ids: DupIds,
+    /// Score only shard K of N (`2/8`): the documents whose id hashes to
+    /// K, the same split whatever order the inputs are listed in. Without
+    /// it, SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT, or
+    /// JOB_COMPLETION_INDEX with STANCE_SHARDS, choose the shard (0-based
+    /// indices, as those schedulers count).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// Score documents that look non-English too; by default they are
     /// listed in errors.csv and left out (the default model reads English).
     #[arg(long)]
@@ -147,6 +154,8 @@ pub fn main(args: RunArgs) -> Result<()> {
         skip_bad: args.skip_bad,
         cache_pairs: args.cache,
         any_language: args.any_language,
+        shard: Shard::choose(args.shard.as_deref(), |v| std::env::var(v).ok())
+            .map_err(anyhow::Error::msg)?,
         ..RunOptions::default()
     };
     check_template(&opts.template, &opts.targets)?;
@@ -186,6 +195,13 @@ pub fn main(args: RunArgs) -> Result<()> {
         secs,
         stats.score.pairs as f64 / stats.score.forward_secs.max(1e-9),
     );
+    if let Some(s) = opts.shard {
+        eprintln!(
+            "stance: shard {s}: {} of {} records are this shard's",
+            stats.read - stats.other_shards,
+            stats.read
+        );
+    }
     if stats.cached_pairs > 0 {
         eprintln!(
             "stance: {} of {} pairs were repeats, not scored again",

@@ -15,9 +15,11 @@ use std::sync::Arc;
 pub mod ids;
 pub mod open;
 pub mod records;
+pub mod shard;
 
 pub use ids::{DupIds, Duplicate, Ids};
 pub use records::{BadRecord, Fields, InputFormat, Item, ReadError};
+pub use shard::Shard;
 
 /// One article.
 #[derive(Debug, Clone, PartialEq, Eq)]
