@@ -14,13 +14,15 @@
 //! [`pipeline`] ties the stages together. Beside them: [`text`] (white
 //! space and the reporting verbs, shared by segment and attribute),
 //! [`atomic`] (every write is whole or not at all), [`stats`] (bootstrap
-//! intervals), [`progress`] (how a long run shows it is alive) and [`eval`] (the measurements behind `stance eval` and
+//! intervals), [`progress`] (how a long run shows it is alive),
+//! [`manifest`] (what a run was: inputs, settings, model) and [`eval`] (the measurements behind `stance eval` and
 //! `stance eval-attribution`).
 
 pub mod atomic;
 pub mod attribute;
 pub mod eval;
 pub mod ingest;
+pub mod manifest;
 pub mod pipeline;
 pub mod progress;
 pub mod report;

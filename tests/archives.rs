@@ -637,3 +637,48 @@ fn three_shards_score_every_document_once() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(rows(&out), rows(&dir.path().join("shard2")));
 }
+
+#[test]
+fn the_manifest_names_inputs_settings_and_model_and_its_key_follows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"1\", \"text\": \"Officials said so.\"}\n",
+    )
+    .unwrap();
+    let manifest = |out: &Path| json(&out.join("manifest.json"));
+    let o1 = dir.path().join("o1");
+    run_ok(&[&input], &o1, &[]);
+    let m = manifest(&o1);
+    assert_eq!(m["format"], "stance-run/1");
+    assert_eq!(m["finished"], true);
+    assert_eq!(m["inputs"][0]["path"], input.display().to_string());
+    assert_eq!(m["inputs"][0]["size"], 42);
+    assert_eq!(m["backend"], "candle");
+    let names: Vec<&str> = m["model"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"model.safetensors"), "{names:?}");
+    assert_eq!(m["counts"]["documents"], 1);
+
+    // Same inputs and settings: same key, whatever the shard or threads.
+    let o2 = dir.path().join("o2");
+    run_ok(&[&input], &o2, &["--threads", "1", "--shard", "1/1"]);
+    assert_eq!(manifest(&o2)["key"], m["key"]);
+    // Another claim, or changed input bytes: another key.
+    let o3 = dir.path().join("o3");
+    run_ok(&[&input], &o3, &["--target", "Something else"]);
+    assert_ne!(manifest(&o3)["key"], m["key"]);
+    std::fs::write(
+        &input,
+        "{\"id\": \"1\", \"text\": \"Officials said no.\"}\n",
+    )
+    .unwrap();
+    let o4 = dir.path().join("o4");
+    run_ok(&[&input], &o4, &[]);
+    assert_ne!(manifest(&o4)["key"], m["key"]);
+}

@@ -117,6 +117,7 @@ fn run_writes_sentences_speakers_and_summary() {
         [
             "documents.csv",
             "errors.csv",
+            "manifest.json",
             "sentences.csv",
             "speakers",
             "summary.csv"

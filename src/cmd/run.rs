@@ -27,6 +27,7 @@ use anyhow::Result;
 use clap::Args;
 
 use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard};
+use stance::manifest::{describe_inputs, describe_model, Manifest};
 use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::report::{GroupBy, Report};
 
@@ -163,7 +164,30 @@ pub fn main(args: RunArgs) -> Result<()> {
     scorer.set_progress(counters.sequences.clone());
     tracing::info!(model = scorer.name(), "model loaded");
 
-    let mut report = Report::grouped(&args.out, &opts.targets, &keep, group_by)?;
+    let mut report = Report::grouped(&args.out, &opts.targets, &keep, group_by.clone())?;
+    // What this run is, for resuming and merging and for people reading it.
+    let mut manifest = Manifest::new(
+        serde_json::json!({
+            "targets": opts.targets,
+            "hypothesis": opts.template,
+            "glob": args.glob,
+            "input_format": args.input_format.map(|f| format!("{f:?}").to_lowercase()),
+            "text_field": args.text_field,
+            "id_field": args.id_field,
+            "title_field": args.title_field,
+            "target_field": args.target_field,
+            "keep": keep,
+            "group_by": args.group_by,
+            "dup_ids": format!("{:?}", args.dup_ids).to_lowercase(),
+            "skip_bad": args.skip_bad,
+            "any_language": args.any_language,
+            "quantized": args.model.quantized,
+        }),
+        describe_inputs(&sources)?,
+        describe_model(&scorer.model_dirs())?,
+        &format!("{:?}", scorer.backend_kind()).to_lowercase(),
+        opts.shard.map(|s| s.to_string()),
+    );
     let progress = Progress::start(
         progress::Mode::choose(args.quiet, Duration::from_secs(args.log_every.max(1))),
         counters.clone(),
@@ -180,6 +204,16 @@ pub fn main(args: RunArgs) -> Result<()> {
         counters.bytes_done.store(read, Ordering::Relaxed);
     })?;
     progress.finish();
+    manifest.finished = true;
+    manifest.counts = serde_json::json!({
+        "records_read": stats.read,
+        "documents": stats.documents,
+        "sentences": stats.sentences,
+        "rows": stats.rows,
+        "left_out": stats.skipped,
+        "other_shards": stats.other_shards,
+    });
+    report.set_manifest(manifest.to_json());
     let written = report.finish()?;
     if args.quiet {
         return Ok(());

@@ -453,6 +453,8 @@ pub struct Report {
     doc_seq: u64,
     errors: Option<csv::Writer<BufWriter<File>>>,
     error_rows: usize,
+    /// `manifest.json`'s text, committed after every table.
+    manifest: Option<String>,
     agg: BTreeMap<(String, String), Agg>,
     /// With a [`GroupBy`]: its field's position among the kept metadata,
     /// and the rows per (speaker, target, group).
@@ -541,6 +543,7 @@ impl Report {
             doc_seq: 0,
             errors: Some(errors),
             error_rows: 0,
+            manifest: None,
             agg: BTreeMap::new(),
             group_by,
             group_agg: BTreeMap::new(),
@@ -608,6 +611,13 @@ impl Report {
                 .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         }
         Ok(())
+    }
+
+    /// Write `text` as `manifest.json` when the run finishes, after every
+    /// table is in place (so a manifest saying `finished` never describes
+    /// a half-written folder).
+    pub fn set_manifest(&mut self, text: String) {
+        self.manifest = Some(text);
     }
 
     /// Record an input or record left out, in `errors.csv`.
@@ -763,6 +773,17 @@ impl Report {
             "errors.csv",
         ] {
             self.staging.commit_file(f, &self.out_dir.join(f))?;
+        }
+        let manifest = self.out_dir.join(crate::manifest::MANIFEST_FILE);
+        match &self.manifest {
+            Some(text) => {
+                std::fs::write(self.staging.path().join("manifest.json"), text)?;
+                self.staging.commit_file("manifest.json", &manifest)?;
+            }
+            // An earlier run's manifest would describe other rows.
+            None if manifest.exists() => std::fs::remove_file(&manifest)
+                .with_context(|| format!("{}: cannot remove", manifest.display()))?,
+            None => {}
         }
         self.done = true;
         let mut speakers: Vec<(String, PathBuf)> = slugs

@@ -110,6 +110,9 @@ pub struct Scorer {
     gate: Option<Box<Scorer>>,
     /// Counts sequences through the model as they go, for progress reports.
     progress: Option<Arc<AtomicU64>>,
+    /// The folder it was loaded from (none when assembled from parts).
+    dir: Option<std::path::PathBuf>,
+    backend_kind: BackendKind,
 }
 
 impl Scorer {
@@ -176,8 +179,11 @@ impl Scorer {
             ),
         };
         let tokenizer = load_tokenizer(&files.tokenizer, config.max_tokens())?;
+        let dir = files.dir().to_path_buf();
         let mut scorer = Self::new(backend, tokenizer, mode, opts, files.name)?;
         scorer.gate = gate;
+        scorer.dir = Some(dir);
+        scorer.backend_kind = opts.backend;
         Ok(scorer)
     }
 
@@ -218,7 +224,24 @@ impl Scorer {
             name,
             gate: None,
             progress: None,
+            dir: None,
+            backend_kind: BackendKind::Candle,
         })
+    }
+
+    /// The model folders whose files decide the scores: the model's, and
+    /// its gate's for a cascade.
+    pub fn model_dirs(&self) -> Vec<std::path::PathBuf> {
+        let mut dirs: Vec<_> = self.dir.iter().cloned().collect();
+        if let Some(g) = &self.gate {
+            dirs.extend(g.model_dirs());
+        }
+        dirs
+    }
+
+    /// The engine it runs on.
+    pub fn backend_kind(&self) -> BackendKind {
+        self.backend_kind
     }
 
     /// Count every sequence (a pair, or a text to embed) into `counter` as
