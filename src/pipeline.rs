@@ -265,6 +265,8 @@ impl Analysed {
             mention_start: mention_chars.map(|m| m.0),
             mention_end: mention_chars.map(|m| m.1),
             meta: self.doc.meta.clone(),
+            file: self.doc.file.clone(),
+            line: self.doc.line,
         }
     }
 }

@@ -361,8 +361,8 @@ fn kept_metadata_follows_every_row_and_documents_csv_counts_each_document() {
     }
 
     let (dh, docs) = read_csv(&out.join("documents.csv"));
-    assert_eq!(&dh[..10], &stance::report::DOCUMENT_COLUMNS[..]);
-    assert_eq!(&dh[10..], ["date", "src.outlet"]);
+    assert_eq!(&dh[..12], &stance::report::DOCUMENT_COLUMNS[..]);
+    assert_eq!(&dh[12..], ["date", "src.outlet"]);
     let ids: Vec<&str> = docs.iter().map(|d| d["doc_id"].as_str()).collect();
     assert_eq!(ids, ["a", "b", "plain"]);
     // Each document row sums up its sentence rows.
@@ -383,6 +383,12 @@ fn kept_metadata_follows_every_row_and_documents_csv_counts_each_document() {
     }
     assert_eq!(docs[0]["date"], "2024-05-01");
     assert_eq!(docs[2]["date"], "");
+    // Where each came from: the archive's lines, and the text file whole.
+    let place =
+        |d: &std::collections::HashMap<String, String>| (d["file"].clone(), d["line"].clone());
+    assert_eq!(place(&docs[0]), (input.display().to_string(), "1".into()));
+    assert_eq!(place(&docs[1]), (input.display().to_string(), "2".into()));
+    assert_eq!(place(&docs[2]), (text.display().to_string(), String::new()));
 }
 
 #[test]

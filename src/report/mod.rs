@@ -48,7 +48,7 @@ pub const SENTENCE_COLUMNS: [&str; 17] = [
 ];
 
 /// Columns of `documents.csv`, in order (the kept metadata follow).
-pub const DOCUMENT_COLUMNS: [&str; 10] = [
+pub const DOCUMENT_COLUMNS: [&str; 12] = [
     "doc_id",
     "target",
     "sentences",
@@ -59,6 +59,8 @@ pub const DOCUMENT_COLUMNS: [&str; 10] = [
     "stance",
     "on_topic",
     "on_topic_mean_score",
+    "file",
+    "line",
 ];
 
 /// Columns of `summary-by-group.csv`: `summary.csv`'s, with `group` third.
@@ -239,6 +241,12 @@ pub struct Row {
     pub mention_end: Option<usize>,
     /// The document's kept metadata (`--keep`), one column each.
     pub meta: Vec<String>,
+    /// The input the document came from, and its line in an archive (in
+    /// documents.csv, not in this table).
+    #[serde(skip)]
+    pub file: String,
+    #[serde(skip)]
+    pub line: Option<u64>,
 }
 
 /// One row of `documents.csv`: a document's non-skipped sentences for one
@@ -258,6 +266,8 @@ pub struct DocumentRow {
     pub on_topic: usize,
     #[serde(serialize_with = "six_opt")]
     pub on_topic_mean_score: Option<f32>,
+    pub file: String,
+    pub line: Option<u64>,
     pub meta: Vec<String>,
 }
 
@@ -273,6 +283,9 @@ struct DocAgg {
 
 impl DocAgg {
     fn add(&mut self, row: &Row) {
+        if row.kind == Kind::Skip {
+            return;
+        }
         self.sentences += 1;
         self.counts[row.stance.index()] += 1;
         self.score_sum += row.score as f64;
@@ -282,10 +295,10 @@ impl DocAgg {
         }
     }
 
-    fn row(&self, doc_id: &str, target: &str, meta: &[String]) -> DocumentRow {
+    fn row(&self, doc: &CurrentDoc, target: &str) -> DocumentRow {
         let on_mean = (self.on_topic > 0).then(|| self.on_topic_sum / self.on_topic as f64);
         DocumentRow {
-            doc_id: doc_id.to_string(),
+            doc_id: doc.doc_id.clone(),
             target: target.to_string(),
             sentences: self.sentences,
             favor: self.counts[0],
@@ -295,7 +308,9 @@ impl DocAgg {
             stance: position(self.on_topic, on_mean.unwrap_or(0.0), None),
             on_topic: self.on_topic,
             on_topic_mean_score: on_mean.map(|m| m as f32),
-            meta: meta.to_vec(),
+            file: doc.file.clone(),
+            line: doc.line,
+            meta: doc.meta.clone(),
         }
     }
 }
@@ -305,6 +320,8 @@ impl DocAgg {
 #[derive(Debug, Default)]
 struct CurrentDoc {
     doc_id: String,
+    file: String,
+    line: Option<u64>,
     meta: Vec<String>,
     targets: Vec<(String, DocAgg)>,
 }
@@ -560,8 +577,8 @@ impl Report {
         w.serialize(row)
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         self.rows += 1;
+        self.add_to_document(row)?;
         if row.kind != Kind::Skip {
-            self.add_to_document(row)?;
             let doc = self.doc_seq;
             let key = (row.speaker.clone(), row.target.clone());
             self.agg.entry(key).or_default().add(row, doc);
@@ -587,6 +604,8 @@ impl Report {
         }
         let cur = self.current.get_or_insert_with(|| CurrentDoc {
             doc_id: row.doc_id.clone(),
+            file: row.file.clone(),
+            line: row.line,
             meta: row.meta.clone(),
             targets: Vec::new(),
         });
@@ -607,7 +626,7 @@ impl Report {
         };
         let w = self.documents.as_mut().expect("report already finished");
         for (target, agg) in &cur.targets {
-            w.serialize(agg.row(&cur.doc_id, target, &cur.meta))
+            w.serialize(agg.row(&cur, target))
                 .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         }
         Ok(())
@@ -888,6 +907,8 @@ mod tests {
             mention_start: None,
             mention_end: None,
             meta: Vec::new(),
+            file: "f.jsonl".into(),
+            line: Some(1),
         }
     }
 
@@ -916,6 +937,8 @@ mod tests {
         doc("d2", &[(Kind::Direct, 0.6, 0.3), (Kind::Direct, 0.3, 0.6)]);
         // Only off-topic sentences.
         doc("d3", &[(Kind::Narration, 0.1, 0.1)]);
+        // Only skipped sentences: still listed, with nothing counted.
+        doc("d4", &[(Kind::Skip, 0.0, 0.9)]);
         r.finish().unwrap();
         let mut rd = csv::Reader::from_path(dir.path().join("documents.csv")).unwrap();
         let got: Vec<Vec<String>> = rd
@@ -924,12 +947,17 @@ mod tests {
             .collect();
         let want = [
             [
-                "d1", "t", "3", "2", "0", "1", "0.400000", "favor", "2", "0.600000",
+                "d1", "t", "3", "2", "0", "1", "0.400000", "favor", "2", "0.600000", "f.jsonl", "1",
             ],
             [
-                "d2", "t", "2", "1", "1", "0", "0.000000", "none", "2", "0.000000",
+                "d2", "t", "2", "1", "1", "0", "0.000000", "none", "2", "0.000000", "f.jsonl", "1",
             ],
-            ["d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", ""],
+            [
+                "d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", "", "f.jsonl", "1",
+            ],
+            [
+                "d4", "t", "0", "0", "0", "0", "0.000000", "none", "0", "", "f.jsonl", "1",
+            ],
         ];
         assert_eq!(got, want);
     }
