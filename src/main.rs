@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Score articles and write sentences.csv, per-speaker CSVs and summary.csv.
     Run(cmd::run::RunArgs),
+    /// Combine the output folders of a sharded run (`run --shard K/N`).
+    Merge(cmd::merge::MergeArgs),
     /// Measure speaker attribution against PolNeAR's annotations.
     EvalAttribution(cmd::eval_attribution::EvalAttributionArgs),
     /// Measure throughput: pairs/s, tokens/s, batch latency, peak memory.
@@ -38,7 +40,7 @@ impl Command {
             Command::Bench(a) => Some(&a.model),
             Command::Eval(a) => Some(&a.model),
             Command::Train(a) => Some(&a.model),
-            Command::EvalAttribution(_) => None,
+            Command::EvalAttribution(_) | Command::Merge(_) => None,
         }
     }
 }
@@ -68,6 +70,7 @@ fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Run(a) => cmd::run::main(a),
+        Command::Merge(a) => cmd::merge::main(a),
         Command::EvalAttribution(a) => cmd::eval_attribution::main(a),
         Command::Bench(a) => cmd::bench::main(a),
         Command::Eval(a) => cmd::eval::main(a),

@@ -688,3 +688,178 @@ fn the_manifest_names_inputs_settings_and_model_and_its_key_follows_them() {
     run_ok(&[&input], &o4, &[]);
     assert_ne!(manifest(&o4)["key"], m["key"]);
 }
+
+/// Every file of an output folder, by path below it, with its bytes
+/// (manifest.json aside: it names the shards).
+fn tree(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in walk(dir) {
+        let rel = e.strip_prefix(dir).unwrap().display().to_string();
+        if rel != "manifest.json" {
+            out.push((rel, std::fs::read_to_string(&e).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn three_shards_merged_give_the_single_runs_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two inputs, so that input order spans files; metadata, a group, a
+    // bad record, a duplicate, quotes with speakers.
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.csv");
+    let mut lines = String::new();
+    for i in 0..12 {
+        lines.push_str(&format!(
+            "{{\"id\": \"a{i}\", \"date\": \"2024-0{}-01\", \"text\": \"“Report {i} is accurate,” engineer Rosa Diaz said. Officials disagreed.\"}}\n",
+            1 + i % 3
+        ));
+        if i == 5 {
+            lines.push_str("{broken\n{\"id\": \"a1\", \"text\": \"A recrawl.\"}\n");
+        }
+    }
+    std::fs::write(&a, lines).unwrap();
+    let mut csv_text = String::from("id,date,text\n");
+    for i in 0..8 {
+        csv_text.push_str(&format!(
+            "b{i},2024-02-0{},Mayor Lee said bridge {i} was safe.\n",
+            1 + i % 5
+        ));
+    }
+    std::fs::write(&b, csv_text).unwrap();
+    let flags = [
+        "--skip-bad",
+        "--dup-ids",
+        "skip",
+        "--keep",
+        "date",
+        "--group-by",
+        "date:month",
+    ];
+    let whole = dir.path().join("whole");
+    run_ok(&[&a, &b], &whole, &flags);
+    let mut shard_dirs = Vec::new();
+    for k in [3, 1, 2] {
+        let out = dir.path().join(format!("s{k}"));
+        let mut f = flags.to_vec();
+        let spec = format!("{k}/3");
+        f.extend(["--shard", spec.as_str()]);
+        run_ok(&[&a, &b], &out, &f);
+        shard_dirs.push(out);
+    }
+    let merged = dir.path().join("merged");
+    let o = stance_cmd()
+        .arg("merge")
+        .arg(&merged)
+        .args(&shard_dirs)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = tree(&whole);
+    assert!(want.iter().any(|(p, _)| p == "summary-by-group.csv"));
+    assert_eq!(tree(&merged), want);
+    let m = json(&merged.join("manifest.json"));
+    assert_eq!(m["key"], json(&whole.join("manifest.json"))["key"]);
+    assert!(m["shard"].is_null());
+
+    // A missing shard, a shard twice, or another run's shard: refused.
+    let merge_err = |dirs: &[&Path]| {
+        let o = stance_cmd()
+            .arg("merge")
+            .arg(dir.path().join("bad"))
+            .args(dirs)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        stderr(&o)
+    };
+    let e = merge_err(&[&shard_dirs[0], &shard_dirs[1]]);
+    assert!(e.contains("shard 2/3 is missing"), "{e}");
+    let e = merge_err(&[&shard_dirs[0], &shard_dirs[1], &shard_dirs[1]]);
+    assert!(e.contains("shard 1/3 is given twice"), "{e}");
+    let other = dir.path().join("other");
+    let mut f = flags.to_vec();
+    f.extend(["--shard", "2/3", "--target", "Bridges are safe"]);
+    run_ok(&[&a, &b], &other, &f);
+    let e = merge_err(&[&shard_dirs[0], &shard_dirs[1], &other]);
+    assert!(e.contains("manifest keys differ"), "{e}");
+    let e = merge_err(&[&whole]);
+    assert!(e.contains("not a shard"), "{e}");
+    assert!(!dir.path().join("bad").join("sentences.csv").exists());
+}
+
+#[test]
+fn the_slurm_example_shards_through_the_array_variables_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).unwrap();
+    let mut lines = String::new();
+    for i in 0..9 {
+        lines.push_str(&format!(
+            "{{\"id\": \"n{i}\", \"title\": \"Story {i}\", \"outlet\": \"Herald\", \"text\": \"Officials said plan {i} would work.\"}}\n"
+        ));
+    }
+    std::fs::write(archive.join("day.jsonl"), lines).unwrap();
+    let out = dir.path().join("out");
+    for task in 1..=3 {
+        let o = std::process::Command::new("bash")
+            .arg(root().join("deploy/slurm.sh"))
+            .arg(&archive)
+            .arg(&out)
+            .env("STANCE", BIN)
+            .env("STANCE_MODEL_DIR", tiny())
+            .env("SLURM_ARRAY_TASK_ID", task.to_string())
+            .env("SLURM_ARRAY_TASK_MIN", "1")
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merged = dir.path().join("merged");
+    let o = stance_cmd()
+        .arg("merge")
+        .arg(&merged)
+        .args((1..=3).map(|t| out.join(format!("shard-{t}"))))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let whole = dir.path().join("whole");
+    let o = stance_cmd()
+        .args([
+            "run",
+            archive.to_str().unwrap(),
+            "--out",
+            whole.to_str().unwrap(),
+        ])
+        .args([
+            "--threads",
+            "1",
+            "--keep",
+            "date,outlet,url",
+            "--title-field",
+            "title",
+        ])
+        .args(["--skip-bad", "--dup-ids", "skip", "--log-every", "60"])
+        .env("STANCE_MODEL_DIR", tiny())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(tree(&merged), tree(&whole));
+    assert_eq!(rows(&whole).len(), 18, "a title and a sentence per story");
+}

@@ -65,6 +65,19 @@ impl Kind {
             Kind::Headline => "headline",
         }
     }
+
+    /// The kind `as_str` names.
+    pub fn from_name(s: &str) -> Option<Kind> {
+        [
+            Kind::Direct,
+            Kind::Indirect,
+            Kind::Narration,
+            Kind::Skip,
+            Kind::Headline,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
 }
 
 /// Who says one sentence. Offsets are byte offsets into the document.

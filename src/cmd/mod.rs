@@ -5,5 +5,6 @@ pub mod args;
 pub mod bench;
 pub mod eval;
 pub mod eval_attribution;
+pub mod merge;
 pub mod run;
 pub mod train;

@@ -214,6 +214,13 @@ fn six<S: Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format!("{x:.6}"))
 }
 
+/// A probability or score as sentences.csv holds it (six decimals). The
+/// summaries are computed from these, so that recomputing them from the
+/// written rows (`stance merge`, a resumed run) gives the same bytes.
+fn written(x: f32) -> f64 {
+    format!("{x:.6}").parse().unwrap_or(f64::from(x))
+}
+
 /// One row of `sentences.csv`. Offsets are in Unicode characters into the
 /// document text, end exclusive.
 #[derive(Debug, Clone, Serialize)]
@@ -247,6 +254,70 @@ pub struct Row {
     pub file: String,
     #[serde(skip)]
     pub line: Option<u64>,
+}
+
+impl Row {
+    /// Read a row back from a `sentences.csv` record (the metadata
+    /// columns after the stable ones go to `meta`); `file` and `line` are
+    /// the document's, from documents.csv.
+    pub fn from_record(
+        rec: &csv::StringRecord,
+        file: &str,
+        line: Option<u64>,
+    ) -> std::result::Result<Row, String> {
+        if rec.len() < SENTENCE_COLUMNS.len() {
+            return Err(format!(
+                "{} columns where sentences.csv has at least {}",
+                rec.len(),
+                SENTENCE_COLUMNS.len()
+            ));
+        }
+        let num = |i: usize| -> std::result::Result<usize, String> {
+            rec[i]
+                .parse()
+                .map_err(|_| format!("{} `{}` is not a number", SENTENCE_COLUMNS[i], &rec[i]))
+        };
+        let prob = |i: usize| -> std::result::Result<f32, String> {
+            rec[i]
+                .parse()
+                .map_err(|_| format!("{} `{}` is not a number", SENTENCE_COLUMNS[i], &rec[i]))
+        };
+        let opt = |i: usize| -> std::result::Result<Option<usize>, String> {
+            if rec[i].is_empty() {
+                Ok(None)
+            } else {
+                num(i).map(Some)
+            }
+        };
+        Ok(Row {
+            doc_id: rec[0].to_string(),
+            sentence_id: num(1)?,
+            start: num(2)?,
+            end: num(3)?,
+            speaker: rec[4].to_string(),
+            kind: Kind::from_name(&rec[5])
+                .ok_or_else(|| format!("kind `{}` is unknown", &rec[5]))?,
+            mention: rec[6].to_string(),
+            cue: rec[7].to_string(),
+            target: rec[8].to_string(),
+            favor: prob(9)?,
+            against: prob(10)?,
+            none: prob(11)?,
+            stance: Stance::from_name(&rec[12])
+                .ok_or_else(|| format!("stance `{}` is unknown", &rec[12]))?,
+            score: prob(13)?,
+            text: rec[14].to_string(),
+            mention_start: opt(15)?,
+            mention_end: opt(16)?,
+            meta: rec
+                .iter()
+                .skip(SENTENCE_COLUMNS.len())
+                .map(String::from)
+                .collect(),
+            file: file.to_string(),
+            line,
+        })
+    }
 }
 
 /// One row of `documents.csv`: a document's non-skipped sentences for one
@@ -288,10 +359,10 @@ impl DocAgg {
         }
         self.sentences += 1;
         self.counts[row.stance.index()] += 1;
-        self.score_sum += row.score as f64;
-        if row.none < ON_TOPIC_NONE_BELOW {
+        self.score_sum += written(row.score);
+        if written(row.none) < ON_TOPIC_NONE_BELOW as f64 {
             self.on_topic += 1;
-            self.on_topic_sum += row.score as f64;
+            self.on_topic_sum += written(row.score);
         }
     }
 
@@ -383,9 +454,9 @@ impl Agg {
     fn add(&mut self, row: &Row, doc: u64) {
         self.sentences += 1;
         self.counts[row.stance.index()] += 1;
-        self.sums[0] += row.favor as f64;
-        self.sums[1] += row.against as f64;
-        self.sums[2] += row.none as f64;
+        self.sums[0] += written(row.favor);
+        self.sums[1] += written(row.against);
+        self.sums[2] += written(row.none);
         match &mut self.current {
             Some((d, _, _)) if *d == doc => {}
             _ => {
@@ -396,9 +467,9 @@ impl Agg {
                 self.current = Some((doc, 0.0, 0));
             }
         }
-        if row.none < ON_TOPIC_NONE_BELOW {
+        if written(row.none) < ON_TOPIC_NONE_BELOW as f64 {
             let c = self.current.as_mut().expect("set above");
-            c.1 += row.score as f64;
+            c.1 += written(row.score);
             c.2 += 1;
         }
     }

@@ -1,0 +1,261 @@
+//! `stance merge`: combine the output folders of a sharded run.
+//!
+//! ```text
+//! stance merge OUT SHARD_DIR...
+//! ```
+//!
+//! Each SHARD_DIR is a finished `stance run --shard K/N` of the same inputs
+//! and settings (the same manifest key), every shard 1..N exactly once, in
+//! any order. The rows come out in the order a single run would write
+//! them (input order), and `summary.csv`, `summary-by-group.csv`,
+//! `documents.csv` and the speaker files are computed again from the rows,
+//! never by averaging averages: the output is the single run's, byte for
+//! byte.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use stance::ingest::Shard;
+use stance::manifest::Manifest;
+use stance::report::{GroupBy, Report, Row};
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The merged output folder.
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    /// The shards' output folders.
+    #[arg(required = true, value_name = "SHARD_DIR")]
+    pub shards: Vec<PathBuf>,
+}
+
+/// One shard's documents and rows, read in step.
+struct Cursor {
+    docs: csv::StringRecordsIntoIter<std::fs::File>,
+    rows: std::iter::Peekable<csv::StringRecordsIntoIter<std::fs::File>>,
+    /// The next document: id, file, line.
+    next: Option<(String, String, Option<u64>)>,
+    dir: PathBuf,
+}
+
+impl Cursor {
+    fn open(dir: &Path) -> Result<Self> {
+        let reader = |name: &str| {
+            csv::Reader::from_path(dir.join(name))
+                .with_context(|| format!("{}: cannot read", dir.join(name).display()))
+        };
+        let mut c = Cursor {
+            docs: reader("documents.csv")?.into_records(),
+            rows: reader("sentences.csv")?.into_records().peekable(),
+            next: None,
+            dir: dir.to_path_buf(),
+        };
+        c.advance()?;
+        Ok(c)
+    }
+
+    /// Move to the next document of documents.csv (one row per target).
+    fn advance(&mut self) -> Result<()> {
+        let last = self.next.take().map(|n| n.0);
+        for rec in self.docs.by_ref() {
+            let rec = rec.with_context(|| format!("{}/documents.csv", self.dir.display()))?;
+            if last.as_deref() == Some(&rec[0]) {
+                continue;
+            }
+            let line = match rec.get(11) {
+                Some("") | None => None,
+                Some(l) => Some(l.parse().with_context(|| {
+                    format!(
+                        "{}/documents.csv: line `{l}` is not a number",
+                        self.dir.display()
+                    )
+                })?),
+            };
+            let file = rec.get(10).unwrap_or_default().to_string();
+            self.next = Some((rec[0].to_string(), file, line));
+            return Ok(());
+        }
+        Ok(())
+    }
+}
+
+pub fn main(args: MergeArgs) -> Result<()> {
+    let mut shards: Vec<(PathBuf, Manifest, Shard)> = Vec::new();
+    for dir in &args.shards {
+        let m = Manifest::read(dir)?.with_context(|| {
+            format!(
+                "{}: no manifest.json; give the output folders of `stance run --shard K/N`",
+                dir.display()
+            )
+        })?;
+        if !m.finished {
+            bail!(
+                "{}: that run did not finish; run its shard again",
+                dir.display()
+            );
+        }
+        let shard = m
+            .shard
+            .as_deref()
+            .with_context(|| {
+                format!(
+                    "{}: not a shard (it was run without --shard)",
+                    dir.display()
+                )
+            })
+            .and_then(|s| Shard::parse(s).map_err(anyhow::Error::msg))?;
+        shards.push((dir.clone(), m, shard));
+    }
+    let (first_dir, first, first_shard) = &shards[0];
+    let n = first_shard.n;
+    for (dir, m, s) in &shards[1..] {
+        if m.key != first.key {
+            bail!(
+                "{} and {} come from different inputs, settings or models (their manifest keys \
+                 differ); merge only the shards of one run",
+                first_dir.display(),
+                dir.display()
+            );
+        }
+        if s.n != n {
+            bail!(
+                "{} is shard {s} but {} is shard {first_shard}: all shards must split in the same \
+                 number of parts",
+                dir.display(),
+                first_dir.display()
+            );
+        }
+    }
+    let mut seen: HashMap<u64, &Path> = HashMap::new();
+    for (dir, _, s) in &shards {
+        if let Some(other) = seen.insert(s.k, dir) {
+            bail!(
+                "shard {s} is given twice: {} and {}",
+                other.display(),
+                dir.display()
+            );
+        }
+    }
+    if let Some(k) = (1..=n).find(|k| !seen.contains_key(k)) {
+        bail!("shard {k}/{n} is missing; give all {n} shard folders");
+    }
+
+    // Settings the tables depend on, from the manifest.
+    let settings = &first.settings;
+    let strings = |key: &str| -> Vec<String> {
+        settings[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let targets = strings("targets");
+    let keep = strings("keep");
+    let group_by = settings["group_by"]
+        .as_str()
+        .map(GroupBy::parse)
+        .transpose()?;
+    let order: HashMap<&str, usize> = first
+        .inputs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    let place = |file: &str, line: Option<u64>| {
+        (
+            order.get(file).copied().unwrap_or(usize::MAX),
+            line.unwrap_or(0),
+        )
+    };
+
+    let mut report = Report::grouped(&args.out, &targets, &keep, group_by)?;
+    let mut cursors: Vec<Cursor> = shards
+        .iter()
+        .map(|(dir, _, _)| Cursor::open(dir))
+        .collect::<Result<_>>()?;
+    let mut heap = BinaryHeap::new();
+    for (i, c) in cursors.iter().enumerate() {
+        if let Some((_, file, line)) = &c.next {
+            heap.push(Reverse((place(file, *line), i)));
+        }
+    }
+    let mut rows = 0usize;
+    while let Some(Reverse((_, i))) = heap.pop() {
+        let c = &mut cursors[i];
+        let (doc_id, file, line) = c.next.clone().expect("on the heap");
+        while let Some(rec) = c
+            .rows
+            .next_if(|r| r.as_ref().is_ok_and(|r| r[0] == *doc_id))
+        {
+            let rec = rec.expect("checked above");
+            let row = Row::from_record(&rec, &file, line)
+                .map_err(|e| anyhow::anyhow!("{}/sentences.csv: {e}", c.dir.display()))?;
+            report.write(&row)?;
+            rows += 1;
+        }
+        c.advance()?;
+        if let Some((_, file, line)) = &c.next {
+            heap.push(Reverse((place(file, *line), i)));
+        }
+    }
+    for c in &mut cursors {
+        if let Some(rec) = c.rows.next() {
+            let rec = rec?;
+            bail!(
+                "{}/sentences.csv: rows of `{}` have no document in documents.csv",
+                c.dir.display(),
+                &rec[0]
+            );
+        }
+    }
+
+    // Left-out records, in reading order.
+    let mut errors: Vec<((usize, u64), csv::StringRecord)> = Vec::new();
+    for (dir, _, _) in &shards {
+        let mut r = csv::Reader::from_path(dir.join("errors.csv"))
+            .with_context(|| format!("{}: cannot read", dir.join("errors.csv").display()))?;
+        for rec in r.records() {
+            let rec = rec?;
+            let line = rec.get(1).and_then(|l| l.parse().ok());
+            errors.push((place(&rec[0], line), rec));
+        }
+    }
+    errors.sort_by_key(|e| e.0);
+    for (_, rec) in &errors {
+        let line = rec.get(1).and_then(|l| l.parse().ok());
+        report.error(&rec[0], line, rec.get(2).unwrap_or_default())?;
+    }
+
+    let mut manifest = first.clone();
+    manifest.shard = None;
+    let sum = |key: &str| -> u64 {
+        shards
+            .iter()
+            .map(|(_, m, _)| m.counts[key].as_u64().unwrap_or(0))
+            .sum()
+    };
+    manifest.counts = serde_json::json!({
+        "records_read": first.counts["records_read"],
+        "documents": sum("documents"),
+        "sentences": sum("sentences"),
+        "rows": sum("rows"),
+        "left_out": sum("left_out"),
+        "merged_from": shards.iter().map(|(d, _, _)| d.display().to_string()).collect::<Vec<_>>(),
+    });
+    report.set_manifest(manifest.to_json());
+    let written = report.finish()?;
+    eprintln!(
+        "stance: merged {n} shards: {rows} rows, {} speakers, {} records left out; wrote {}",
+        written.speakers.len(),
+        written.errors,
+        args.out.display()
+    );
+    Ok(())
+}
