@@ -42,6 +42,16 @@ impl Staging {
         Ok(Staging { dir })
     }
 
+    /// The staging folder `parent/name` as an earlier run left it (to go
+    /// on where it stopped).
+    pub fn reuse(parent: &Path, name: &str) -> Result<Self> {
+        let dir = parent.join(name);
+        if !dir.is_dir() {
+            anyhow::bail!("{}: no such folder to go on from", dir.display());
+        }
+        Ok(Staging { dir })
+    }
+
     /// The staging folder.
     pub fn path(&self) -> &Path {
         &self.dir

@@ -32,6 +32,9 @@ pub struct RunOptions {
     pub skip_bad: bool,
     /// Score only this shard's documents.
     pub shard: Option<ingest::Shard>,
+    /// Go on from a checkpoint: the records it had done are read again
+    /// (for the duplicate-id check) but not scored, and its counts go on.
+    pub resume: Option<(usize, serde_json::Value)>,
     /// Score documents that look non-English too (by default they go to
     /// errors.csv).
     pub any_language: bool,
@@ -122,6 +125,7 @@ impl Default for RunOptions {
             skip_bad: false,
             any_language: false,
             shard: None,
+            resume: None,
             cache_pairs: 100_000,
         }
     }
@@ -297,6 +301,40 @@ pub struct RunStats {
     pub score: ScoreStats,
 }
 
+impl RunStats {
+    /// The counts, as a checkpoint keeps them.
+    pub fn counts(&self) -> serde_json::Value {
+        serde_json::json!({
+            "read": self.read,
+            "documents": self.documents,
+            "skipped": self.skipped,
+            "not_english": self.not_english,
+            "other_shards": self.other_shards,
+            "sentences": self.sentences,
+            "rows": self.rows,
+            "skipped_sentences": self.skipped_sentences,
+            "cached_pairs": self.cached_pairs,
+        })
+    }
+
+    /// Counts from [`RunStats::counts`] (timings start again from zero).
+    pub fn from_counts(v: &serde_json::Value) -> Self {
+        let n = |k: &str| v[k].as_u64().unwrap_or(0) as usize;
+        RunStats {
+            read: n("read"),
+            documents: n("documents"),
+            skipped: n("skipped"),
+            not_english: n("not_english"),
+            other_shards: n("other_shards"),
+            sentences: n("sentences"),
+            rows: n("rows"),
+            skipped_sentences: n("skipped_sentences"),
+            cached_pairs: n("cached_pairs"),
+            ..RunStats::default()
+        }
+    }
+}
+
 /// Run the pipeline over `sources`, writing rows to `report`.
 /// `on_progress` is called after each chunk with the documents done so far.
 pub fn run(
@@ -314,6 +352,26 @@ pub fn run(
     let mut ids = Ids::new();
     let mut cache = PairCache::new(opts.cache_pairs);
     let mut stream = ingest::documents(sources, &opts.read);
+    if let Some((done, counts)) = &opts.resume {
+        for _ in 0..*done {
+            match stream.next() {
+                Some(Ok(doc)) => {
+                    ids.check(&doc.doc_id, &doc.origin(), opts.dup_ids)?;
+                    for t in &doc.targets {
+                        if !hypotheses.contains_key(t) {
+                            hypotheses.insert(t.clone(), score::hypothesis(&opts.template, t)?);
+                        }
+                    }
+                }
+                Some(Err(_)) => {}
+                None => bail!(
+                    "the inputs hold fewer records than the checkpoint says were done ({done}); \
+                     give --overwrite to start again"
+                ),
+            }
+        }
+        stats = RunStats::from_counts(counts);
+    }
     // With a shard, a document is this run's when its id hashes here; a
     // record left out is listed by the shard its place hashes to.
     let mine = |key: &str| opts.shard.is_none_or(|s| s.owns(key));
@@ -430,6 +488,7 @@ pub fn run(
         }
         stats.documents += analysed.len();
         stats.targets = hypotheses.len();
+        report.checkpoint(stats.read, stats.counts())?;
         on_progress(&stats);
     }
     stats.targets = hypotheses.len();

@@ -863,3 +863,127 @@ fn the_slurm_example_shards_through_the_array_variables_and_merges() {
     assert_eq!(tree(&merged), tree(&whole));
     assert_eq!(rows(&whole).len(), 18, "a title and a sentence per story");
 }
+
+#[test]
+fn a_run_killed_at_random_points_goes_on_and_ends_as_if_never_killed() {
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("kill.jsonl");
+    let mut lines = String::new();
+    for i in 0..150 {
+        lines.push_str(&format!(
+            "{{\"id\": \"k{i}\", \"date\": \"2024-0{}-02\", \"text\": \"“Plan {i} will work,” engineer Rosa Diaz said. Officials disagreed about plan {i}. The mayor said nothing.\"}}\n",
+            1 + i % 4
+        ));
+        if i % 40 == 7 {
+            lines.push_str("{not json\n");
+        }
+    }
+    std::fs::write(&input, lines).unwrap();
+    let flags = [
+        "--skip-bad",
+        "--keep",
+        "date",
+        "--group-by",
+        "date:month",
+        "--chunk-docs",
+        "4",
+        "--quiet",
+    ];
+    let cmd = |out: &Path| {
+        let mut c = stance_cmd();
+        c.arg("run")
+            .arg(&input)
+            .args(["--model", &tiny(), "--out"])
+            .arg(out)
+            .args(flags);
+        c
+    };
+    let whole = dir.path().join("whole");
+    let t0 = std::time::Instant::now();
+    assert!(cmd(&whole).status().unwrap().success());
+    let full = t0.elapsed().as_millis() as u64;
+
+    let mut rng = stance::stats::SplitMix::new(2024);
+    // Kill, go on, kill again… until a run finishes. Timing varies between
+    // machines: an attempt whose kills all missed is made again afresh.
+    let (mut out, mut kills, mut resumed_from_checkpoint, mut finished) =
+        (dir.path().to_path_buf(), 0, 0, false);
+    for attempt in 0..3 {
+        out = dir.path().join(format!("killed-{attempt}"));
+        (kills, resumed_from_checkpoint, finished) = (0, 0, false);
+        for _ in 0..40 {
+            let had_checkpoint = out.join(".stance-partial/checkpoint.json").exists();
+            let mut child = cmd(&out).spawn().unwrap();
+            // Somewhere in the first half of an uninterrupted run's time
+            // (each run goes on from where the last stopped, so it has
+            // less to do).
+            let wait = full / 20 + rng.below((full / 2).max(1) as usize) as u64;
+            std::thread::sleep(Duration::from_millis(wait));
+            match child.try_wait().unwrap() {
+                Some(status) => {
+                    assert!(status.success());
+                    finished = true;
+                    resumed_from_checkpoint += usize::from(had_checkpoint);
+                    break;
+                }
+                None => {
+                    child.kill().unwrap(); // SIGKILL
+                    child.wait().unwrap();
+                    kills += 1;
+                    resumed_from_checkpoint += usize::from(had_checkpoint);
+                }
+            }
+        }
+        if finished && kills >= 2 && resumed_from_checkpoint >= 1 {
+            break;
+        }
+    }
+    assert!(finished, "the run never finished");
+    assert!(kills >= 2, "only {kills} kills landed mid-run");
+    assert!(
+        resumed_from_checkpoint >= 1,
+        "no run went on from a checkpoint"
+    );
+    assert_eq!(tree(&out), tree(&whole));
+    assert_eq!(
+        json(&out.join("manifest.json")),
+        json(&whole.join("manifest.json"))
+    );
+    assert!(
+        !out.join(".stance-partial").exists(),
+        "the finished run left its partial folder"
+    );
+
+    // Different settings do not go on from another run's checkpoint.
+    let other = dir.path().join("other");
+    let mut child = cmd(&other).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(full / 2));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if other.join(".stance-partial/checkpoint.json").exists() {
+        let o = stance_cmd()
+            .arg("run")
+            .arg(&input)
+            .args(["--model", &tiny(), "--out"])
+            .arg(&other)
+            .args(["--skip-bad", "--target", "Something else"])
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("unfinished run of other inputs or settings"),
+            "{}",
+            stderr(&o)
+        );
+        let o = stance_cmd()
+            .arg("run")
+            .arg(&input)
+            .args(["--model", &tiny(), "--out"])
+            .arg(&other)
+            .args(["--skip-bad", "--target", "Something else", "--overwrite"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+}

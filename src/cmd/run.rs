@@ -6,7 +6,7 @@
 //!            [--text-field F] [--id-field F] [--title-field F] [--target-field F]
 //!            [--keep F,F...] [--group-by F[:year|month|day]]
 //!            [--dup-ids error|suffix|skip] [--skip-bad] [--any-language] [--cache PAIRS]
-//!            [--shard K/N] [--quiet] [--log-every SECS]
+//!            [--shard K/N] [--overwrite] [--chunk-docs N] [--quiet] [--log-every SECS]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
@@ -23,13 +23,13 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::Args;
 
-use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard};
+use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard, Source};
 use stance::manifest::{describe_inputs, describe_model, Manifest};
 use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::report::{GroupBy, Report};
+use stance::report::{Checkpoint, GroupBy, Report};
 
 use super::args::{check_template, ModelArgs, ScaleArgs};
 use stance::progress::{self, Counters, Progress};
@@ -94,6 +94,13 @@ pub struct RunArgs {
     /// scored once; 0 scores every pair.
     #[arg(long, value_name = "PAIRS", default_value_t = 100_000)]
     pub cache: usize,
+    /// Discard an unfinished run of other inputs or settings in --out
+    /// (one of the same inputs and settings is resumed without it).
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Documents read and scored together, and checkpointed after.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub chunk_docs: usize,
     /// Show no progress and no closing summary (errors still show).
     #[arg(long, short)]
     pub quiet: bool,
@@ -157,6 +164,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         any_language: args.any_language,
         shard: Shard::choose(args.shard.as_deref(), |v| std::env::var(v).ok())
             .map_err(anyhow::Error::msg)?,
+        chunk_docs: args.chunk_docs.max(1),
         ..RunOptions::default()
     };
     check_template(&opts.template, &opts.targets)?;
@@ -164,7 +172,6 @@ pub fn main(args: RunArgs) -> Result<()> {
     scorer.set_progress(counters.sequences.clone());
     tracing::info!(model = scorer.name(), "model loaded");
 
-    let mut report = Report::grouped(&args.out, &opts.targets, &keep, group_by.clone())?;
     // What this run is, for resuming and merging and for people reading it.
     let mut manifest = Manifest::new(
         serde_json::json!({
@@ -188,6 +195,38 @@ pub fn main(args: RunArgs) -> Result<()> {
         &format!("{:?}", scorer.backend_kind()).to_lowercase(),
         opts.shard.map(|s| s.to_string()),
     );
+    // A killed run of the same inputs, settings and shard goes on from its
+    // last checkpoint; standard input cannot be read again, so a run
+    // reading it starts afresh.
+    let run_key = format!(
+        "{}/{}",
+        manifest.key,
+        opts.shard.map_or("all".to_string(), |s| s.to_string())
+    );
+    let resumable = !sources.iter().any(|s| matches!(s, Source::Stdin));
+    let mut opts = opts;
+    let mut report = match Checkpoint::find(&args.out)? {
+        Some(cp) if cp.key == run_key && resumable && !args.overwrite => {
+            if !args.quiet {
+                eprintln!(
+                    "stance: going on with the unfinished run in {} after {} records",
+                    args.out.display(),
+                    cp.records_read
+                );
+            }
+            opts.resume = Some((cp.records_read, cp.counts.clone()));
+            Report::resume(&args.out, &opts.targets, &keep, group_by.clone(), &cp)?
+        }
+        Some(_) if !args.overwrite => bail!(
+            "{}: holds an unfinished run of other inputs or settings; give --overwrite to \
+             discard it, or choose another --out",
+            args.out.display()
+        ),
+        _ => Report::grouped(&args.out, &opts.targets, &keep, group_by.clone())?,
+    };
+    if resumable {
+        report.set_run_key(run_key);
+    }
     let progress = Progress::start(
         progress::Mode::choose(args.quiet, Duration::from_secs(args.log_every.max(1))),
         counters.clone(),

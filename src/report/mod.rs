@@ -164,6 +164,41 @@ fn fields_of<T: Serialize>(row: &T) -> Result<csv::StringRecord> {
     Ok(r.records().next().transpose()?.unwrap_or_default())
 }
 
+/// Where a run in progress writes its tables, inside the output folder.
+/// A killed run leaves it for the next run of the same inputs and
+/// settings to go on from.
+pub const PARTIAL_DIR: &str = ".stance-partial";
+/// The last checkpoint, in [`PARTIAL_DIR`].
+pub const CHECKPOINT_FILE: &str = "checkpoint.json";
+
+/// How far a run got: written (atomically) after every chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    /// The run's manifest key: only the same inputs and settings go on.
+    pub key: String,
+    /// Input records done (scored or left out).
+    pub records_read: usize,
+    /// Bytes of sentences.csv, documents.csv and errors.csv then.
+    pub lengths: [u64; 3],
+    /// The run's counts then.
+    pub counts: serde_json::Value,
+}
+
+impl Checkpoint {
+    /// The checkpoint an unfinished run left in `out_dir`, if any.
+    pub fn find(out_dir: &Path) -> Result<Option<Self>> {
+        let path = out_dir.join(PARTIAL_DIR).join(CHECKPOINT_FILE);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .with_context(|| format!("{}: not a checkpoint; remove the folder", path.display()))
+    }
+}
+
 /// Columns of `errors.csv`: the input, the line of the record (empty for a
 /// whole file) and the reason it was left out.
 pub const ERROR_COLUMNS: [&str; 3] = ["file", "line", "reason"];
@@ -537,8 +572,11 @@ pub struct Report {
     sentences: Option<csv::Writer<BufWriter<File>>>,
     documents: Option<csv::Writer<BufWriter<File>>>,
     current: Option<CurrentDoc>,
-    /// Number of the document whose rows are being written.
+    /// Number of the document whose rows are being written, and its id.
     doc_seq: u64,
+    last_doc: Option<String>,
+    /// With a key, every chunk is checkpointed for resuming.
+    run_key: Option<String>,
     errors: Option<csv::Writer<BufWriter<File>>>,
     error_rows: usize,
     /// `manifest.json`'s text, committed after every table.
@@ -587,6 +625,30 @@ impl Report {
         meta: &[String],
         group_by: Option<GroupBy>,
     ) -> Result<Self> {
+        Self::open(out_dir, targets, meta, group_by, None)
+    }
+
+    /// [`Report::grouped`], going on from the last checkpoint of a run
+    /// that was killed (see [`Checkpoint`]): the tables are cut back to
+    /// what the checkpoint saw, and the summaries are rebuilt from the rows
+    /// kept.
+    pub fn resume(
+        out_dir: &Path,
+        targets: &[String],
+        meta: &[String],
+        group_by: Option<GroupBy>,
+        from: &Checkpoint,
+    ) -> Result<Self> {
+        Self::open(out_dir, targets, meta, group_by, Some(from))
+    }
+
+    fn open(
+        out_dir: &Path,
+        targets: &[String],
+        meta: &[String],
+        group_by: Option<GroupBy>,
+        resume: Option<&Checkpoint>,
+    ) -> Result<Self> {
         let group_by = match group_by {
             None => None,
             Some(g) => {
@@ -603,35 +665,77 @@ impl Report {
         let created_out_dir = !out_dir.exists();
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
-        let staging = Staging::new(out_dir, &format!(".stance-staging-{}", std::process::id()))?;
-        let file = File::create(staging.path().join("sentences.csv"))
-            .with_context(|| format!("{}: cannot write there", staging.path().display()))?;
-        let mut w = headerless(file);
-        w.write_record(
-            SENTENCE_COLUMNS
-                .iter()
+        // Staging folders of runs killed under stance 0.2 (named by their
+        // process) can never be resumed: clear them.
+        if let Ok(entries) = std::fs::read_dir(out_dir) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(".stance-staging-") {
+                    std::fs::remove_dir_all(e.path()).ok();
+                }
+            }
+        }
+        let staging = match resume {
+            Some(_) => Staging::reuse(out_dir, PARTIAL_DIR)?,
+            None => Staging::new(out_dir, PARTIAL_DIR)?,
+        };
+        let table = |name: &str,
+                     header: Vec<&str>,
+                     keep: Option<u64>|
+         -> Result<csv::Writer<BufWriter<File>>> {
+            let path = staging.path().join(name);
+            let cannot = || format!("{}: cannot write", path.display());
+            match keep {
+                // Cut back to the checkpoint: a killed run may have written
+                // past it.
+                Some(len) => {
+                    let f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .with_context(cannot)?;
+                    f.set_len(len).with_context(cannot)?;
+                    let f = std::fs::OpenOptions::new()
+                        .append(true)
+                        .open(&path)
+                        .with_context(cannot)?;
+                    Ok(headerless(f))
+                }
+                None => {
+                    let mut w = headerless(File::create(&path).with_context(cannot)?);
+                    w.write_record(header)?;
+                    Ok(w)
+                }
+            }
+        };
+        let with_meta = |cols: &[&'static str]| -> Vec<&str> {
+            cols.iter()
                 .copied()
-                .chain(meta.iter().map(String::as_str)),
+                .chain(meta.iter().map(String::as_str))
+                .collect()
+        };
+        let lengths = resume.map(|c| c.lengths);
+        let w = table(
+            "sentences.csv",
+            with_meta(&SENTENCE_COLUMNS),
+            lengths.map(|l| l[0]),
         )?;
-        let mut documents = headerless(File::create(staging.path().join("documents.csv"))?);
-        documents.write_record(
-            DOCUMENT_COLUMNS
-                .iter()
-                .copied()
-                .chain(meta.iter().map(String::as_str)),
+        let documents = table(
+            "documents.csv",
+            with_meta(&DOCUMENT_COLUMNS),
+            lengths.map(|l| l[1]),
         )?;
-        let mut errors = headerless(File::create(staging.path().join("errors.csv"))?);
-        errors.write_record(ERROR_COLUMNS)?;
-        Ok(Report {
+        let errors = table("errors.csv", ERROR_COLUMNS.to_vec(), lengths.map(|l| l[2]))?;
+        let mut report = Report {
             out_dir: out_dir.to_path_buf(),
             staging,
             sentences: Some(w),
             documents: Some(documents),
             current: None,
             doc_seq: 0,
+            last_doc: None,
             errors: Some(errors),
             error_rows: 0,
             manifest: None,
+            run_key: None,
             agg: BTreeMap::new(),
             group_by,
             group_agg: BTreeMap::new(),
@@ -639,7 +743,75 @@ impl Report {
             rows: 0,
             done: false,
             created_out_dir,
-        })
+        };
+        if resume.is_some() {
+            report.rebuild()?;
+        }
+        Ok(report)
+    }
+
+    /// Count the rows already written (a resumed run's) into the summaries.
+    fn rebuild(&mut self) -> Result<()> {
+        let path = self.staging.path().join("sentences.csv");
+        let mut r = csv::Reader::from_path(&path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        for (i, rec) in r.records().enumerate() {
+            let rec = rec.with_context(|| format!("{}: row {}", path.display(), i + 2))?;
+            let row = Row::from_record(&rec, "", None)
+                .map_err(|e| anyhow::anyhow!("{}: row {}: {e}", path.display(), i + 2))?;
+            self.rows += 1;
+            self.next_document(&row.doc_id);
+            self.aggregate(&row);
+        }
+        let errors = self.staging.path().join("errors.csv");
+        self.error_rows = csv::Reader::from_path(&errors)
+            .with_context(|| format!("{}: cannot read", errors.display()))?
+            .records()
+            .count();
+        Ok(())
+    }
+
+    /// Make what was written so far durable, and record how far the run
+    /// got: `records_read` input records are done, and `counts` are the
+    /// run's counts then. A run killed after this goes on from here.
+    pub fn checkpoint(&mut self, records_read: usize, counts: serde_json::Value) -> Result<()> {
+        let Some(key) = self.run_key.clone() else {
+            return Ok(());
+        };
+        self.flush_document()?;
+        let mut lengths = [0u64; 3];
+        for (i, (name, w)) in [
+            ("sentences.csv", &mut self.sentences),
+            ("documents.csv", &mut self.documents),
+            ("errors.csv", &mut self.errors),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let path = self.staging.path().join(name);
+            let w = w.as_mut().expect("report already finished");
+            w.flush()
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            let f = w.get_ref().get_ref();
+            f.sync_data()
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            lengths[i] = f.metadata()?.len();
+        }
+        let cp = Checkpoint {
+            key,
+            records_read,
+            lengths,
+            counts,
+        };
+        crate::atomic::write_file(
+            &self.staging.path().join(CHECKPOINT_FILE),
+            (serde_json::to_string_pretty(&cp)? + "\n").as_bytes(),
+        )
+    }
+
+    /// Checkpoint after every chunk, for resuming, as the run `key`.
+    pub fn set_run_key(&mut self, key: String) {
+        self.run_key = Some(key);
     }
 
     /// Append one row.
@@ -648,7 +820,24 @@ impl Report {
         w.serialize(row)
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         self.rows += 1;
+        self.next_document(&row.doc_id);
         self.add_to_document(row)?;
+        self.aggregate(row);
+        Ok(())
+    }
+
+    /// Number the documents as their rows come.
+    fn next_document(&mut self, doc_id: &str) {
+        if self.last_doc.as_deref() != Some(doc_id) {
+            if self.last_doc.is_some() {
+                self.doc_seq += 1;
+            }
+            self.last_doc = Some(doc_id.to_string());
+        }
+    }
+
+    /// Count `row` into the summaries.
+    fn aggregate(&mut self, row: &Row) {
         if row.kind != Kind::Skip {
             let doc = self.doc_seq;
             let key = (row.speaker.clone(), row.target.clone());
@@ -659,7 +848,6 @@ impl Report {
                 self.group_agg.entry(key).or_default().add(row, doc);
             }
         }
-        Ok(())
     }
 
     /// Count `row` in its document's row of documents.csv, writing the
@@ -671,7 +859,6 @@ impl Report {
             .is_some_and(|c| c.doc_id != row.doc_id)
         {
             self.flush_document()?;
-            self.doc_seq += 1;
         }
         let cur = self.current.get_or_insert_with(|| CurrentDoc {
             doc_id: row.doc_id.clone(),
@@ -1070,7 +1257,7 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert!(!leftovers.iter().any(|n| n.starts_with(".stance-staging")));
+        assert!(!leftovers.iter().any(|n| n.starts_with(".stance-")), "{leftovers:?}");
     }
 
     #[test]
