@@ -21,7 +21,10 @@ fn bench_prints_every_setting_and_writes_json() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("40 pairs from the founding article"), "{out}");
+    assert!(
+        out.contains("40 pairs (40 sentences from the founding article, repeated × 1 target(s))"),
+        "{out}"
+    );
     assert!(out.contains("stages: segment"), "{out}");
     assert!(out.contains("limit:"), "{out}");
     let v: serde_json::Value =
@@ -59,4 +62,38 @@ fn bench_prints_every_setting_and_writes_json() {
         lines[0]["hypothesis"],
         "Russia interfered in the 2016 US election."
     );
+}
+
+#[test]
+fn bench_pairs_every_sentence_with_every_target_and_counts_the_gated() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("b.json");
+    let model = default_model();
+    let o = stance(&[
+        "bench",
+        "--model",
+        &model,
+        "--threads",
+        "1",
+        "--batch-size",
+        "8",
+        "--sentences",
+        "20",
+        "--target",
+        "Russia interfered in the 2016 US election",
+        "--target",
+        "The minimum wage should be raised",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let s = &v["settings"][0];
+    assert_eq!(s["pairs"], 40);
+    // The cascade's gate rules most of the founding article off the
+    // minimum wage, so those pairs never reach the cross-encoder.
+    let gated = s["gated_pairs"].as_u64().unwrap();
+    assert!((15..40).contains(&gated), "{gated} of 40 pairs gated");
+    assert!(stdout(&o).contains(&format!("gate: {gated} of 40 pairs ruled off-topic")));
 }

@@ -29,7 +29,7 @@ fn a_stance_head_published_on_the_hub_loads_as_a_head() {
     mirror(
         &hf,
         "example-org/minilm-stance",
-        Path::new(&default_model()),
+        Path::new(&bi_model()),
         &[
             "config.json",
             "tokenizer.json",
@@ -55,13 +55,15 @@ fn a_stance_head_published_on_the_hub_loads_as_a_head() {
     assert!(o.status.success(), "{}", stderr(&o));
     // The same rows as the bundled folder gives: the head and its gate
     // were found.
-    let want =
-        std::fs::read_to_string(root().join("tests/fixtures/golden/helsinki-summit/sentences.csv"))
-            .unwrap();
-    assert_eq!(
-        std::fs::read_to_string(out.join("sentences.csv")).unwrap(),
-        want
-    );
+    let local = dir.path().join("local");
+    let o = stance_cmd()
+        .args(["run", &article(), "--model", &bi_model(), "--out"])
+        .arg(&local)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |d: &Path| std::fs::read_to_string(d.join("sentences.csv")).unwrap();
+    assert_eq!(read(&out), read(&local));
 }
 
 #[test]
@@ -71,7 +73,7 @@ fn a_cached_stance_model_without_its_head_is_an_error_not_a_cross_encoder() {
     mirror(
         &hf,
         "example-org/headless",
-        Path::new(&default_model()),
+        Path::new(&bi_model()),
         &["config.json", "tokenizer.json", "model.safetensors"],
     );
     let o = stance_cmd()

@@ -4,8 +4,9 @@
 //!
 //! - ONNX Runtime (cargo feature `ort`, and `libonnxruntime.so` found as
 //!   the README's "ONNX Runtime backend" says): the fp32 export of the tiny
-//!   fixture gives PyTorch's golden logits and candle's to 1e-4, and the
-//!   default model gives candle's labels on the founding article.
+//!   fixture gives PyTorch's golden logits and candle's to 1e-4, both
+//!   bundled models give PyTorch's outputs to 1e-4, and the default gives
+//!   candle's labels on the founding article.
 //!
 //! `STANCE_REQUIRE_ORT=1` (set by `.ci/run`) turns a missing ONNX Runtime
 //! into failures. Every optional dependency gets the same pair: a visible
@@ -71,8 +72,8 @@ fn main() {
         ));
         trials.push(ort.trial("ort::session_layouts_agree", session_layouts_agree));
         trials.push(ort.trial(
-            "ort::default_model_onnx_matches_pytorch",
-            default_model_onnx_matches_pytorch,
+            "ort::bundled_models_onnx_match_pytorch",
+            bundled_models_onnx_match_pytorch,
         ));
         trials.push(ort.trial(
             "ort::backends_agree_on_the_founding_article",
@@ -96,7 +97,7 @@ fn main() {
     for name in [
         "ort::onnx_logits_match_pytorch_and_candle",
         "ort::session_layouts_agree",
-        "ort::default_model_onnx_matches_pytorch",
+        "ort::bundled_models_onnx_match_pytorch",
         "ort::backends_agree_on_the_founding_article",
     ] {
         trials.push(ort.trial(name, || {}));
@@ -202,22 +203,40 @@ mod ort_tests {
         );
     }
 
+    /// A bundled model on ONNX Runtime.
+    fn ort_scorer(model: String) -> Scorer {
+        Scorer::load(&ScorerOptions {
+            backend: BackendKind::Ort,
+            threads: 2,
+            ..ScorerOptions::new(model)
+        })
+        .unwrap()
+    }
+
     /// The default model on ONNX Runtime, loaded once for this binary.
     fn default_ort() -> &'static Scorer {
         static SCORER: std::sync::OnceLock<Scorer> = std::sync::OnceLock::new();
-        SCORER.get_or_init(|| {
-            Scorer::load(&ScorerOptions {
-                backend: BackendKind::Ort,
-                threads: 2,
-                ..ScorerOptions::new(crate::common::default_model())
-            })
-            .unwrap()
-        })
+        SCORER.get_or_init(|| ort_scorer(crate::common::default_model()))
     }
 
-    pub fn default_model_onnx_matches_pytorch() {
-        let d = crate::common::head_golden_diff(default_ort());
-        assert!(d < 1e-4, "max |ort - torch| = {d}");
+    /// The bundled models' ONNX files read their f16 weights from
+    /// model.safetensors (scripts/share_onnx_weights.py), so ONNX Runtime
+    /// computes what PyTorch does, for the cascade and for the bi-encoder.
+    pub fn bundled_models_onnx_match_pytorch() {
+        use crate::common::{bi_model, default_model, head_golden_diff};
+        let d = head_golden_diff(default_ort(), &default_model());
+        assert!(d < 1e-4, "cascade: max |ort - torch| = {d}");
+        let d = head_golden_diff(&ort_scorer(bi_model()), &bi_model());
+        assert!(d < 1e-4, "bi-encoder: max |ort - torch| = {d}");
+        for m in [default_model(), bi_model()] {
+            let onnx = Path::new(&m).join("model.onnx");
+            let size = std::fs::metadata(&onnx).unwrap().len();
+            assert!(
+                size < 1_000_000,
+                "{}: {size} bytes; it should share the weights",
+                onnx.display()
+            );
+        }
     }
 
     pub fn backends_agree_on_the_founding_article() {
@@ -239,7 +258,7 @@ mod ort_tests {
         assert!(pairs.len() > 40);
         let (candle, _) = crate::common::default_scorer().score(&pairs).unwrap();
         let (ort, _) = default_ort().score(&pairs).unwrap();
-        // fp32 ONNX: every label the same, probabilities to 1e-4.
+        // The same weights: every label the same, probabilities to 1e-4.
         for ((c, o), (s, _)) in candle.iter().zip(&ort).zip(&pairs) {
             assert_eq!(c.label(), o.label(), "`{s}`: {c:?} vs {o:?}");
             assert!((c.favor - o.favor).abs() < 1e-4 && (c.against - o.against).abs() < 1e-4);

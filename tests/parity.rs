@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use crate::common::{default_scorer, fixture, golden, head_golden_diff};
+use crate::common::{
+    bi_model, bi_scorer, default_model, default_scorer, fixture, golden, head_golden_diff,
+};
 use stance::score::{Scorer, ScorerOptions};
 
 fn check(model: &str, threads: usize, batch_size: usize) {
@@ -85,12 +87,22 @@ fn label_order_comes_from_config() {
 
 #[test]
 fn default_model_matches_pytorch() {
-    // The bundled bi-encoder: f16 weights widened to f32, mean pooling, the
-    // linear stance head and the relevance gate, against
-    // models/train/golden.py.
+    // The bundled cascade: the gate's cosines from the frozen encoder, the
+    // fine-tuned cross-encoder's softmax on the pairs it lets through (f16
+    // weights widened to f32 on both sides), against models/train/golden.py.
     let scorer = default_scorer();
+    assert!(matches!(scorer.mode(), stance::score::Mode::Cascade { .. }));
+    let d = head_golden_diff(scorer, &default_model());
+    assert!(d < 1e-4, "max |candle - torch| = {d}");
+}
+
+#[test]
+fn bi_encoder_model_matches_pytorch() {
+    // The bundled bi-encoder: mean pooling, the linear stance head and its
+    // relevance gate.
+    let scorer = bi_scorer();
     assert!(matches!(scorer.mode(), stance::score::Mode::BiEncoder(_)));
-    let d = head_golden_diff(scorer);
+    let d = head_golden_diff(scorer, &bi_model());
     assert!(d < 1e-4, "max |candle - torch| = {d}");
 }
 

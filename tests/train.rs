@@ -54,7 +54,13 @@ fn train_writes_a_model_that_run_and_eval_use() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("dev: accuracy"), "{}", stderr(&o));
-    // --no-onnx: the 90 MB export is left out, and the log says so.
+    // The default is a cascade: the head is fitted on its gate's encoder.
+    assert!(
+        stderr(&o).contains("is a cascade; building on its gate encoder"),
+        "{}",
+        stderr(&o)
+    );
+    // --no-onnx: the ONNX export is left out, and the log says so.
     assert!(!out.join("model.onnx").exists());
     assert!(stderr(&o).contains("asked not to"), "{}", stderr(&o));
     for f in [

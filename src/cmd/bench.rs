@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! stance bench [--model DIR] [--backend candle|ort] [--threads 1,2] [--intra-threads 1]
-//!              [--batch-size 1,8,32] [--sentences N] [--polnear DIR] [--json FILE]
+//!              [--batch-size 1,8,32] [--sentences N] [--target TEXT]... [--polnear DIR]
+//!              [--json FILE]
 //! ```
 //!
 //! Builds a corpus from the founding article repeated (or PolNeAR texts
@@ -13,10 +14,15 @@
 //! and long pairs and the arithmetic limit: the model's FLOPs per pair
 //! against this machine's measured matrix-multiply rate.
 //!
-//! With a bi-encoder (a folder with a stance head, such as the default),
-//! each pair costs one sentence encoding (the target is encoded once), and
-//! repeated copies of the article get a ` (k)` suffix so that they are not
-//! deduplicated away.
+//! Every sentence is paired with every `--target` (the default claim
+//! unless given), so `--sentences 512 --target A --target B --target C`
+//! scores 1,536 pairs.
+//!
+//! With a bi-encoder (a folder with a stance head) each pair costs one
+//! sentence encoding (the target is encoded once), and with a cascade (the
+//! default) the gate embeds each sentence once and the cross-encoder reads
+//! only the pairs it lets through. For both, repeated copies of the article
+//! get a ` (k)` suffix so that they are not deduplicated away.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -44,6 +50,10 @@ pub struct BenchArgs {
     /// Sentences to score per setting.
     #[arg(long, default_value_t = 512)]
     pub sentences: usize,
+    /// Claims to pair every sentence with; repeat for several (default: the
+    /// default claim).
+    #[arg(long, value_name = "TEXT")]
+    pub target: Vec<String>,
     /// Use PolNeAR texts (DIR/{dev,train}/text) instead of the founding article.
     #[arg(long, value_name = "DIR")]
     pub polnear: Option<PathBuf>,
@@ -63,6 +73,8 @@ struct Setting {
     intra_threads: usize,
     batch_size: usize,
     pairs: usize,
+    /// Pairs a cascade's gate ruled off-topic (they skip the cross-encoder).
+    gated_pairs: usize,
     pairs_per_sec: f64,
     tokens_per_sec: f64,
     padded_tokens_per_sec: f64,
@@ -227,6 +239,7 @@ fn measure(
         intra_threads: opts.intra_threads,
         batch_size: opts.batch_size,
         pairs: pairs.len(),
+        gated_pairs: st.gated,
         pairs_per_sec: pairs.len() as f64 / secs,
         tokens_per_sec: st.tokens as f64 / secs,
         padded_tokens_per_sec: st.padded_tokens as f64 / secs,
@@ -243,7 +256,15 @@ pub fn main(args: BenchArgs) -> Result<()> {
         args.batch_size.first().copied().unwrap_or(8),
     )?;
     let (corpus_name, docs) = corpus(args.polnear.as_deref(), args.sentences.max(1))?;
-    let hypothesis = score::hypothesis(DEFAULT_TEMPLATE, DEFAULT_TARGET)?;
+    let targets = if args.target.is_empty() {
+        vec![DEFAULT_TARGET.to_string()]
+    } else {
+        args.target.clone()
+    };
+    let hypotheses = targets
+        .iter()
+        .map(|t| score::hypothesis(DEFAULT_TEMPLATE, t))
+        .collect::<Result<Vec<_>>>()?;
 
     // Non-model stages on their own.
     let mut segment_secs = 0.0;
@@ -262,29 +283,30 @@ pub fn main(args: BenchArgs) -> Result<()> {
         .flat_map(|a| (0..a.sentences.len()).map(move |i| a.text(i)))
         .take(args.sentences.max(1))
         .collect();
-    // A bi-encoder embeds each distinct text once, so the repeated
-    // article's copies are told apart (a real archive's sentences are
-    // distinct too); a cross-encoder scores every pair anyway.
+    // A bi-encoder or a cascade's gate embeds each distinct text once, so
+    // the repeated article's copies are told apart (a real archive's
+    // sentences are distinct too); a cross-encoder scores every pair anyway.
     let files = ModelFiles::locate(&base.model);
-    let bi_encoder = files
-        .as_ref()
-        .is_ok_and(|f| stance::score::StanceHead::present(f.dir()));
+    let embeds = files.as_ref().is_ok_and(|f| {
+        stance::score::StanceHead::present(f.dir())
+            || stance::score::cascade::CascadeConfig::present(f.dir())
+    });
     let mut seen = std::collections::HashMap::<&str, usize>::new();
     let sentences: Vec<String> = sentences
         .iter()
         .map(|&s| {
             let k = seen.entry(s).or_insert(0);
             *k += 1;
-            if bi_encoder && *k > 1 {
+            if embeds && *k > 1 {
                 format!("{s} ({k})")
             } else {
                 s.to_string()
             }
         })
         .collect();
-    let pairs: Vec<(&str, &str)> = sentences
+    let pairs: Vec<(&str, &str)> = hypotheses
         .iter()
-        .map(|s| (s.as_str(), hypothesis.as_str()))
+        .flat_map(|h| sentences.iter().map(move |s| (s.as_str(), h.as_str())))
         .collect();
     if let Some(path) = &args.write_pairs {
         let mut text = String::new();
@@ -298,8 +320,10 @@ pub fn main(args: BenchArgs) -> Result<()> {
     }
 
     println!(
-        "stance bench: {} pairs from {corpus_name}; model {}",
+        "stance bench: {} pairs ({} sentences from {corpus_name} × {} target(s)); model {}",
         pairs.len(),
+        sentences.len(),
+        targets.len(),
         base.model
     );
     println!(
@@ -345,6 +369,12 @@ pub fn main(args: BenchArgs) -> Result<()> {
             // Stage timings and token counts come from the first setting's
             // timed pass; the pairs are the same in every setting.
             if last_scorer.is_none() {
+                if s.gated_pairs > 0 {
+                    println!(
+                        "gate: {} of {} pairs ruled off-topic before the cross-encoder",
+                        s.gated_pairs, s.pairs
+                    );
+                }
                 stage_tok = st.tokenize_secs;
                 stage_fwd = st.forward_secs;
                 mean_tokens = st.tokens as f64 / pairs.len() as f64;

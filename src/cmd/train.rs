@@ -11,7 +11,8 @@
 //! against, none). Every sentence and target is embedded once with the base
 //! encoder (the bundled model's, unless `--model` names another BERT-family
 //! encoder), and a linear head over `[u, v, |u−v|, u∗v]` is fitted to the
-//! labels. DIR becomes a model folder that `stance run --model DIR` reads:
+//! labels. (A cascade, like the bundled default, lends its gate's encoder.)
+//! DIR becomes a model folder that `stance run --model DIR` reads:
 //! the encoder's files, `stance_head.json`, `stance_head.safetensors` and
 //! a `README.md` with the training and dev scores. With `--dev`, a
 //! relevance gate (cosine below a threshold gives `none`) is kept only if it
@@ -23,6 +24,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use stance::eval::stance::{open, Dataset, Format, Metrics, STANCE_LABELS};
+use stance::score::cascade::CascadeConfig;
 use stance::score::folder::{self, FolderOptions};
 use stance::score::head::{self, StanceHead, TrainOptions};
 use stance::score::{ModelFiles, Scorer};
@@ -161,10 +163,22 @@ pub fn main(args: TrainArgs) -> Result<()> {
     prepare_out(&args.out, args.force)?;
 
     // --model names the encoder to build on; by default the bundled
-    // model's (its head is ignored).
-    let opts = args
+    // model's (its head is ignored). A cascade's cross-encoder reads pairs,
+    // not single texts, so a cascade lends its gate: the encoder whose
+    // embeddings it already compares.
+    let mut opts = args
         .model
         .scorer_options(args.scale.threads, args.scale.batch_size)?;
+    let dir = Path::new(&opts.model);
+    if CascadeConfig::present(dir) {
+        let (_, gate) = CascadeConfig::load(dir)?;
+        eprintln!(
+            "stance: {} is a cascade; building on its gate encoder {}",
+            opts.model,
+            gate.display()
+        );
+        opts.model = gate.display().to_string();
+    }
     let scorer = Scorer::load_embedder(&opts).with_context(|| args.model.load_context())?;
     eprintln!(
         "stance: embedding {} training rows{} with {}",

@@ -669,7 +669,10 @@ impl Report {
         // process) can never be resumed: clear them.
         if let Ok(entries) = std::fs::read_dir(out_dir) {
             for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(".stance-staging-") {
+                if e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".stance-staging-")
+                {
                     std::fs::remove_dir_all(e.path()).ok();
                 }
             }
@@ -1257,7 +1260,10 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert!(!leftovers.iter().any(|n| n.starts_with(".stance-")), "{leftovers:?}");
+        assert!(
+            !leftovers.iter().any(|n| n.starts_with(".stance-")),
+            "{leftovers:?}"
+        );
     }
 
     #[test]

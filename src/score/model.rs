@@ -118,7 +118,7 @@ impl ModelFiles {
 }
 
 /// Name of the bundled default model's folder under `models/`.
-pub const DEFAULT_MODEL_NAME: &str = "minilm-stance";
+pub const DEFAULT_MODEL_NAME: &str = "minilm-stance-ce";
 
 /// Find the bundled default model: `$STANCE_MODEL_DIR`, else
 /// `models/<DEFAULT_MODEL_NAME>` beside the binary (or up to three folders

@@ -66,8 +66,14 @@ pub fn tiny() -> String {
     fixture("tiny-bert")
 }
 
-/// The bundled default model's folder.
+/// The bundled default model's folder: the cascade.
 pub fn default_model() -> String {
+    root().join("models/minilm-stance-ce").display().to_string()
+}
+
+/// The bundled bi-encoder with its stance head: the default's gate, and
+/// the default before 0.3.
+pub fn bi_model() -> String {
     root().join("models/minilm-stance").display().to_string()
 }
 
@@ -79,6 +85,18 @@ pub fn default_scorer() -> &'static Scorer {
         Scorer::load(&ScorerOptions {
             threads: 2,
             ..ScorerOptions::new(default_model())
+        })
+        .unwrap()
+    })
+}
+
+/// The bundled bi-encoder on candle, loaded once.
+pub fn bi_scorer() -> &'static Scorer {
+    static SCORER: OnceLock<Scorer> = OnceLock::new();
+    SCORER.get_or_init(|| {
+        Scorer::load(&ScorerOptions {
+            threads: 2,
+            ..ScorerOptions::new(bi_model())
         })
         .unwrap()
     })
@@ -135,8 +153,8 @@ pub fn golden() -> Golden {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
-/// PyTorch's stance probabilities for the bundled default model, written by
-/// models/train/golden.py.
+/// PyTorch's stance probabilities and gate cosines for a bundled model,
+/// written by models/train/golden.py.
 #[derive(Deserialize)]
 pub struct HeadGolden {
     pub pairs: Vec<HeadGoldenPair>,
@@ -152,15 +170,18 @@ pub struct HeadGoldenPair {
     pub none: f32,
 }
 
-pub fn head_golden() -> HeadGolden {
-    let p = Path::new(&fixture("minilm-stance-golden.json")).to_path_buf();
+/// The golden file of a bundled model folder (`models/NAME`):
+/// `tests/fixtures/NAME-golden.json`.
+pub fn head_golden(model: &str) -> HeadGolden {
+    let name = Path::new(model).file_name().unwrap().to_string_lossy();
+    let p = Path::new(&fixture(&format!("{name}-golden.json"))).to_path_buf();
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
-/// Largest difference between the scorer's probabilities and PyTorch's on
-/// the default model's golden pairs.
-pub fn head_golden_diff(scorer: &Scorer) -> f32 {
-    let g = head_golden();
+/// Largest difference between the scorer's probabilities and gate cosines
+/// and PyTorch's on the golden pairs of the bundled model `model`.
+pub fn head_golden_diff(scorer: &Scorer, model: &str) -> f32 {
+    let g = head_golden(model);
     let pairs: Vec<(&str, &str)> = g
         .pairs
         .iter()
