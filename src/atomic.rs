@@ -26,6 +26,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 /// and [`Staging::commit_dir`]; dropping it removes whatever is left.
 pub struct Staging {
     dir: PathBuf,
+    keep: bool,
 }
 
 impl Staging {
@@ -39,7 +40,7 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("{}: cannot write there", dir.display()))?;
-        Ok(Staging { dir })
+        Ok(Staging { dir, keep: false })
     }
 
     /// The staging folder `parent/name` as an earlier run left it (to go
@@ -49,7 +50,12 @@ impl Staging {
         if !dir.is_dir() {
             anyhow::bail!("{}: no such folder to go on from", dir.display());
         }
-        Ok(Staging { dir })
+        Ok(Staging { dir, keep: false })
+    }
+
+    /// Leave the folder where it is when dropped (to go on from later).
+    pub fn keep(&mut self) {
+        self.keep = true;
     }
 
     /// The staging folder.
@@ -101,6 +107,9 @@ fn aside_name(dest: &Path) -> PathBuf {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        if self.keep {
+            return;
+        }
         // Gone already when the whole folder was committed.
         std::fs::remove_dir_all(&self.dir).ok();
     }

@@ -987,3 +987,34 @@ fn a_run_killed_at_random_points_goes_on_and_ends_as_if_never_killed() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
 }
+
+#[test]
+fn a_run_that_fails_after_a_checkpoint_keeps_it_and_says_how_to_start_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("late-bad.jsonl");
+    let mut lines = String::new();
+    for i in 0..20 {
+        lines.push_str(&format!(
+            "{{\"id\": \"g{i}\", \"text\": \"Officials said item {i} was fine.\"}}\n"
+        ));
+    }
+    lines.push_str("{broken\n");
+    std::fs::write(&input, lines).unwrap();
+    let out = dir.path().join("out");
+    let e = run_err(&[&input], &out, &["--chunk-docs", "4"]);
+    assert!(e.contains("late-bad.jsonl:21: invalid JSON"), "{e}");
+    // Five chunks were done and checkpointed before the bad record.
+    let cp = json(&out.join(".stance-partial/checkpoint.json"));
+    assert_eq!(cp["records_read"], 20);
+    // Skipping bad records is another setting: that run is told what to do.
+    let e = run_err(&[&input], &out, &["--chunk-docs", "4", "--skip-bad"]);
+    assert!(e.contains("give --overwrite to discard it"), "{e}");
+    run_ok(
+        &[&input],
+        &out,
+        &["--chunk-docs", "4", "--skip-bad", "--overwrite"],
+    );
+    assert_eq!(rows(&out).len(), 20);
+    assert_eq!(errors(&out).len(), 1);
+    assert!(!out.join(".stance-partial").exists());
+}

@@ -1086,6 +1086,13 @@ impl Drop for Report {
             self.sentences.take();
             self.documents.take();
             self.errors.take();
+            // A run that failed after a checkpoint (disk full, a bad
+            // record) keeps it: the same command goes on from there once
+            // the cause is fixed, and other inputs are told about it.
+            if self.staging.path().join(CHECKPOINT_FILE).is_file() {
+                self.staging.keep();
+                return;
+            }
             // The staging folder would remove itself, but only after this;
             // the output folder must be empty by then to go too.
             std::fs::remove_dir_all(self.staging.path()).ok();
