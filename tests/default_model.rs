@@ -1,4 +1,4 @@
-//! The bundled default model (models/minilm-stance) through `stance run`
+//! The bundled default model (the cascade, models/minilm-stance-ce) through `stance run`
 //! with no `--model`: clearly worded sentences written for this test get the
 //! stance they plainly take toward the default target.
 
@@ -100,9 +100,9 @@ fn default_model_is_found_through_stance_model_dir() {
 
 #[test]
 fn default_model_takes_other_targets() {
-    // Climate is among the claims of datasets/stance-train.csv (these
-    // sentences are not). Claims the head never saw transfer much worse:
-    // see models/minilm-stance/README.md.
+    // Climate is a topic of the training data (Climate-FEVER, the written
+    // sentences); these sentences are not in it. The card,
+    // models/minilm-stance-ce/README.md, gives figures on unseen claims.
     let got = stances(
         "Scientists said burning coal and oil is what is warming the planet.\n\
          The senator said the climate has always changed naturally and people are not to blame.\n\
@@ -113,15 +113,29 @@ fn default_model_takes_other_targets() {
 }
 
 #[test]
-fn default_model_carries_over_to_a_claim_it_never_saw() {
-    // No minimum-wage sentence is in datasets/stance-train.csv. Transfer to
-    // unseen claims is the model's weak point (its card gives the figures),
-    // but plainly worded sentences like these come out right.
+fn default_model_takes_the_minimum_wage_claim() {
+    // The topic is in the real training data (Perspectrum), not these
+    // sentences.
     let got = stances(
         "The minister said the minimum wage must go up to keep pace with rents.\n\
          The senator said raising the minimum wage would destroy jobs and should be rejected.\n\
          The museum reopened its sculpture garden after the storm.\n",
         &["--target", "The minimum wage should be raised"],
+    );
+    check(&got);
+}
+
+#[test]
+fn default_model_carries_over_to_a_claim_it_never_saw() {
+    // No four-day-week text is in any training data (the shared stance
+    // sets' train side, SNLI's sample, datasets/stance-train.csv). Transfer
+    // to unseen claims is the model's weak point (its card gives figures
+    // on 479 unseen claims), but plainly worded sentences come out right.
+    let got = stances(
+        "The union leader said companies should move to a four-day work week because staff are more productive.\n\
+         The employers group said a four-day work week would hurt output and must be rejected.\n\
+         The museum reopened its sculpture garden after the storm.\n",
+        &["--target", "Companies should adopt a four-day work week"],
     );
     check(&got);
 }
