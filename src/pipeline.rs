@@ -51,16 +51,6 @@ pub struct PairCache {
     lru: Option<lru::LruCache<u128, score::Probs>>,
 }
 
-fn pair_key(text: &str, hypothesis: &str) -> u128 {
-    use std::hash::{Hash, Hasher};
-    let half = |salt: u8| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (salt, text, hypothesis).hash(&mut h);
-        h.finish()
-    };
-    (u128::from(half(0)) << 64) | u128::from(half(1))
-}
-
 impl PairCache {
     pub fn new(capacity: usize) -> Self {
         PairCache {
@@ -81,7 +71,7 @@ impl PairCache {
             stats.score.add(&st);
             return Ok(probs);
         };
-        let keys: Vec<u128> = pairs.iter().map(|(t, h)| pair_key(t, h)).collect();
+        let keys: Vec<u128> = pairs.iter().map(ingest::ids::key128).collect();
         let mut out: Vec<Option<score::Probs>> = vec![None; pairs.len()];
         let mut first: HashMap<u128, usize> = HashMap::new();
         let mut todo: Vec<(&str, &str)> = Vec::new();

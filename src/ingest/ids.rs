@@ -37,13 +37,14 @@ pub struct Ids {
     seen: HashMap<u128, (Box<str>, u32)>,
 }
 
-fn key(id: &str) -> u128 {
-    // Two SipHash passes with different prefixes: 128 bits, so that two
-    // distinct ids of an archive never share a key in practice.
+/// A 128-bit hash of `x`, for process-local sets of many keys (document
+/// ids here, scored pairs in the pipeline's cache): two SipHash passes with
+/// different prefixes, so that two distinct keys of an archive never share
+/// one in practice. Not stable across versions: never store it.
+pub fn key128(x: impl Hash) -> u128 {
     let half = |salt: u8| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        salt.hash(&mut h);
-        id.hash(&mut h);
+        (salt, &x).hash(&mut h);
         h.finish()
     };
     (u128::from(half(0)) << 64) | u128::from(half(1))
@@ -70,7 +71,7 @@ impl Ids {
         origin: &str,
         policy: DupIds,
     ) -> Result<Verdict, Duplicate> {
-        let k = key(doc_id);
+        let k = key128(doc_id);
         let Some((first, count)) = self.seen.get_mut(&k) else {
             self.seen.insert(k, (origin.into(), 1));
             return Ok(Verdict::Keep(doc_id.to_string()));
@@ -89,14 +90,14 @@ impl Ids {
                 let renamed = loop {
                     n += 1;
                     let candidate = format!("{doc_id}#{n}");
-                    if !self.seen.contains_key(&key(&candidate)) {
+                    if !self.seen.contains_key(&key128(&candidate)) {
                         break candidate;
                     }
                 };
                 if let Some(e) = self.seen.get_mut(&k) {
                     e.1 = n;
                 }
-                self.seen.insert(key(&renamed), (origin.into(), 1));
+                self.seen.insert(key128(&renamed), (origin.into(), 1));
                 Ok(Verdict::Keep(renamed))
             }
         }
