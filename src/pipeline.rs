@@ -68,7 +68,7 @@ impl PairCache {
     ) -> Result<Vec<score::Probs>> {
         let Some(lru) = &mut self.lru else {
             let (probs, st) = scorer.score(pairs)?;
-            stats.score.add(&st);
+            stats.score.add_totals(&st);
             return Ok(probs);
         };
         let keys: Vec<u128> = pairs.iter().map(ingest::ids::key128).collect();
@@ -87,7 +87,7 @@ impl PairCache {
             }
         }
         let (scored, st) = scorer.score(&todo)?;
-        stats.score.add(&st);
+        stats.score.add_totals(&st);
         for (k, &j) in &first {
             lru.put(*k, scored[j]);
         }

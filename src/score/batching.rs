@@ -5,7 +5,7 @@
 //! with cumulative sequence lengths marking where each starts. Backends pad
 //! it to the batch's longest sequence as their runtime needs.
 
-use tokenizers::Encoding;
+use super::tokenize::Tokens;
 
 /// Sequences to run through a model in one forward pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -79,15 +79,15 @@ impl Batch {
 /// Sort `encodings` by length (so that each batch pads little) and cut
 /// them into batches of `batch_size`. Each batch comes with the input
 /// positions of its sequences.
-pub fn plan(encodings: &[Encoding], batch_size: usize) -> Vec<(Vec<usize>, Batch)> {
+pub fn plan(encodings: &[Tokens], batch_size: usize) -> Vec<(Vec<usize>, Batch)> {
     let mut order: Vec<usize> = (0..encodings.len()).collect();
-    order.sort_by_key(|&i| encodings[i].get_ids().len());
+    order.sort_by_key(|&i| encodings[i].len());
     order
         .chunks(batch_size.max(1))
         .map(|idx| {
             let mut b = Batch::new();
             for &i in idx {
-                b.push(encodings[i].get_ids(), encodings[i].get_type_ids());
+                b.push(&encodings[i].ids, &encodings[i].type_ids);
             }
             (idx.to_vec(), b)
         })

@@ -38,7 +38,8 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
-use tokenizers::{Encoding, Tokenizer};
+use tokenize::Tokens;
+use tokenizers::Tokenizer;
 
 pub use backend::{Backend, ModelType, Pool};
 pub use batching::Batch;
@@ -84,8 +85,15 @@ pub struct ScoreStats {
 }
 
 impl ScoreStats {
-    /// Add another call's counts and timings.
+    /// Add another call's counts and timings, each batch's included.
     pub fn add(&mut self, o: &ScoreStats) {
+        self.add_totals(o);
+        self.batch_secs.extend_from_slice(&o.batch_secs);
+    }
+
+    /// Add another call's counts and total timings, not each batch's (a run
+    /// over an archive keeps its memory flat).
+    pub fn add_totals(&mut self, o: &ScoreStats) {
         self.pairs += o.pairs;
         self.sequences += o.sequences;
         self.tokens += o.tokens;
@@ -93,7 +101,6 @@ impl ScoreStats {
         self.batches += o.batches;
         self.tokenize_secs += o.tokenize_secs;
         self.forward_secs += o.forward_secs;
-        self.batch_secs.extend_from_slice(&o.batch_secs);
         self.gated += o.gated;
     }
 }
@@ -350,7 +357,7 @@ impl Scorer {
         &self,
         items: &[T],
         input: impl Fn(&T) -> I + Sync,
-    ) -> Result<Vec<Encoding>>
+    ) -> Result<Vec<Tokens>>
     where
         I: Into<tokenizers::EncodeInput<'s>>,
     {
@@ -363,7 +370,7 @@ impl Scorer {
     /// in parallel, and return its rows in input order.
     fn run(
         &self,
-        encodings: &[Encoding],
+        encodings: &[Tokens],
         stats: &mut ScoreStats,
         forward: impl Fn(&Batch) -> Result<Vec<Vec<f32>>> + Sync,
     ) -> Result<Vec<Vec<f32>>> {

@@ -3,7 +3,7 @@
 
 use anyhow::{anyhow, bail, Result};
 use rayon::prelude::*;
-use tokenizers::{Encoding, Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
+use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 /// Turn a target claim into a hypothesis. `{}` in the template stands for
 /// the target; a final period is not doubled.
@@ -36,6 +36,26 @@ pub fn load_tokenizer(path: &std::path::Path, max_tokens: usize) -> Result<Token
     Ok(tok)
 }
 
+/// A tokenised text or pair: what a model reads of a tokenizer's
+/// `Encoding`. The encoding's token strings, offsets and masks are dropped
+/// at once: they take about ten times the room, and a chunk of an archive
+/// holds thousands of these while it is scored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tokens {
+    pub ids: Box<[u32]>,
+    pub type_ids: Box<[u32]>,
+}
+
+impl Tokens {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
 /// Tokenise `items` in parallel on the current rayon pool; `input` makes
 /// each one's single text or text pair. An error names the text (built
 /// only then).
@@ -43,19 +63,23 @@ pub fn encode_all<'s, T: Sync, I>(
     tokenizer: &Tokenizer,
     items: &[T],
     input: impl Fn(&T) -> I + Sync,
-) -> Result<Vec<Encoding>>
+) -> Result<Vec<Tokens>>
 where
     I: Into<tokenizers::EncodeInput<'s>>,
 {
     items
         .par_iter()
         .map(|item| {
-            tokenizer.encode(input(item), true).map_err(|e| {
+            let e = tokenizer.encode(input(item), true).map_err(|e| {
                 let text = match input(item).into() {
                     tokenizers::EncodeInput::Single(s) => format!("{s:?}"),
                     tokenizers::EncodeInput::Dual(a, _) => format!("{a:?}"),
                 };
                 anyhow!("cannot tokenise {text}: {e}")
+            })?;
+            Ok(Tokens {
+                ids: e.get_ids().into(),
+                type_ids: e.get_type_ids().into(),
             })
         })
         .collect()
