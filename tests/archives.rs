@@ -1018,3 +1018,119 @@ fn a_run_that_fails_after_a_checkpoint_keeps_it_and_says_how_to_start_again() {
     assert_eq!(errors(&out).len(), 1);
     assert!(!out.join(".stance-partial").exists());
 }
+
+/// Every table of an output folder as text records (header first), by
+/// path without its extension: CSV read as it is, Parquet through
+/// `stance::report::parquet::records`.
+#[cfg(feature = "parquet")]
+fn tables(dir: &Path) -> Vec<(String, Vec<csv::StringRecord>)> {
+    let mut out = Vec::new();
+    for p in walk(dir) {
+        let rel = p.strip_prefix(dir).unwrap().with_extension("");
+        let records: Vec<csv::StringRecord> = match p.extension().and_then(|x| x.to_str()) {
+            Some("csv") => {
+                let mut r = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_path(&p)
+                    .unwrap();
+                r.records().map(|r| r.unwrap()).collect()
+            }
+            Some("parquet") => {
+                let (header, rows) = stance::report::parquet::records(&p).unwrap();
+                std::iter::once(header)
+                    .chain(rows.map(|r| r.unwrap()))
+                    .collect()
+            }
+            _ => continue,
+        };
+        out.push((rel.display().to_string(), records));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_tables_hold_what_the_csv_tables_hold_and_shards_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("news.jsonl");
+    let mut lines = String::new();
+    for i in 0..9 {
+        lines.push_str(&format!(
+            "{{\"id\": \"n{i}\", \"outlet\": \"Daily {}\", \"date\": \"2023-0{}-12\", \"text\": \"“Tariff {i} will raise prices,” economist Ana Ruiz said. The minister said it would not.\"}}\n",
+            i % 2,
+            1 + i % 3
+        ));
+    }
+    lines.push_str("{\"id\": \"n9\", \"text\": 7}\n");
+    std::fs::write(&input, lines).unwrap();
+    let flags = ["--skip-bad", "--keep", "outlet", "--group-by", "date:month"];
+    let as_csv = dir.path().join("csv");
+    run_ok(&[&input], &as_csv, &flags);
+    let as_parquet = dir.path().join("parquet");
+    let mut f = flags.to_vec();
+    f.extend(["--format", "parquet"]);
+    let said = run_ok(&[&input], &as_parquet, &f);
+    assert!(said.contains("sentences.parquet"), "{said}");
+
+    let want = tables(&as_csv);
+    let names: Vec<&str> = want.iter().map(|(n, _)| n.as_str()).collect();
+    for table in [
+        "sentences",
+        "summary",
+        "summary-by-group",
+        "documents",
+        "errors",
+    ] {
+        assert!(names.contains(&table), "{names:?}");
+    }
+    assert!(
+        names.iter().any(|n| n.starts_with("speakers/")),
+        "{names:?}"
+    );
+    assert_eq!(want.iter().find(|(n, _)| n == "errors").unwrap().1.len(), 2);
+    assert_eq!(tables(&as_parquet), want);
+    assert!(walk(&as_parquet)
+        .iter()
+        .all(|p| p.extension().is_none_or(|x| x != "csv")));
+
+    // Shards written as Parquet merge into Parquet, the single run's.
+    let mut shard_dirs = Vec::new();
+    for k in [2, 1] {
+        let out = dir.path().join(format!("s{k}"));
+        let spec = format!("{k}/2");
+        let mut g = f.clone();
+        g.extend(["--shard", spec.as_str()]);
+        run_ok(&[&input], &out, &g);
+        shard_dirs.push(out);
+    }
+    let merged = dir.path().join("merged");
+    let o = stance_cmd()
+        .arg("merge")
+        .arg(&merged)
+        .args(&shard_dirs)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(tables(&merged), want);
+
+    // A CSV run into the Parquet folder leaves no Parquet table behind.
+    run_ok(&[&input], &as_parquet, &flags);
+    assert_eq!(tables(&as_parquet), want);
+    assert!(!as_parquet.join("sentences.parquet").exists());
+}
+
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_without_the_feature_says_how_to_get_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(
+        &input,
+        "The minister said tariffs would not raise prices.\n",
+    )
+    .unwrap();
+    let e = run_err(&[&input], &dir.path().join("out"), &["--format", "parquet"]);
+    assert!(e.contains("built without Parquet support"), "{e}");
+    assert!(e.contains("--features parquet"), "{e}");
+}

@@ -10,7 +10,7 @@
 //! them (input order), and `summary.csv`, `summary-by-group.csv`,
 //! `documents.csv` and the speaker files are computed again from the rows,
 //! never by averaging averages: the output is the single run's, byte for
-//! byte.
+//! byte. The shards' format (`--format` of their run) is the output's.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -21,7 +21,7 @@ use clap::Args;
 
 use stance::ingest::Shard;
 use stance::manifest::Manifest;
-use stance::report::{GroupBy, Report, Row};
+use stance::report::{GroupBy, OutputFormat, Report, Row};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -33,24 +33,44 @@ pub struct MergeArgs {
     pub shards: Vec<PathBuf>,
 }
 
+/// A table's rows as text, from CSV or Parquet.
+type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;
+
+/// Open `dir`'s table `name` (`documents`, …) in `format`.
+fn table(dir: &Path, name: &str, format: OutputFormat) -> Result<Records> {
+    let path = dir.join(format!("{name}.{}", format.ext()));
+    match format {
+        OutputFormat::Csv => {
+            let r = csv::Reader::from_path(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            Ok(Box::new(r.into_records().map(move |rec| {
+                rec.with_context(|| format!("{}: cannot read", path.display()))
+            })))
+        }
+        #[cfg(feature = "parquet")]
+        OutputFormat::Parquet => Ok(stance::report::parquet::records(&path)?.1),
+        #[cfg(not(feature = "parquet"))]
+        OutputFormat::Parquet => {
+            format.check_available()?;
+            unreachable!("checked above")
+        }
+    }
+}
+
 /// One shard's documents and rows, read in step.
 struct Cursor {
-    docs: csv::StringRecordsIntoIter<std::fs::File>,
-    rows: std::iter::Peekable<csv::StringRecordsIntoIter<std::fs::File>>,
+    docs: Records,
+    rows: std::iter::Peekable<Records>,
     /// The next document: id, file, line.
     next: Option<(String, String, Option<u64>)>,
     dir: PathBuf,
 }
 
 impl Cursor {
-    fn open(dir: &Path) -> Result<Self> {
-        let reader = |name: &str| {
-            csv::Reader::from_path(dir.join(name))
-                .with_context(|| format!("{}: cannot read", dir.join(name).display()))
-        };
+    fn open(dir: &Path, format: OutputFormat) -> Result<Self> {
         let mut c = Cursor {
-            docs: reader("documents.csv")?.into_records(),
-            rows: reader("sentences.csv")?.into_records().peekable(),
+            docs: table(dir, "documents", format)?,
+            rows: table(dir, "sentences", format)?.peekable(),
             next: None,
             dir: dir.to_path_buf(),
         };
@@ -62,7 +82,7 @@ impl Cursor {
     fn advance(&mut self) -> Result<()> {
         let last = self.next.take().map(|n| n.0);
         for rec in self.docs.by_ref() {
-            let rec = rec.with_context(|| format!("{}/documents.csv", self.dir.display()))?;
+            let rec = rec?;
             if last.as_deref() == Some(&rec[0]) {
                 continue;
             }
@@ -70,7 +90,7 @@ impl Cursor {
                 Some("") | None => None,
                 Some(l) => Some(l.parse().with_context(|| {
                     format!(
-                        "{}/documents.csv: line `{l}` is not a number",
+                        "{}/documents: line `{l}` is not a number",
                         self.dir.display()
                     )
                 })?),
@@ -175,10 +195,13 @@ pub fn main(args: MergeArgs) -> Result<()> {
         )
     };
 
+    let format = OutputFormat::from_name(settings["format"].as_str())?;
+    format.check_available()?;
     let mut report = Report::grouped(&args.out, &targets, &keep, group_by)?;
+    report.set_format(format)?;
     let mut cursors: Vec<Cursor> = shards
         .iter()
-        .map(|(dir, _, _)| Cursor::open(dir))
+        .map(|(dir, _, _)| Cursor::open(dir, format))
         .collect::<Result<_>>()?;
     let mut heap = BinaryHeap::new();
     for (i, c) in cursors.iter().enumerate() {
@@ -195,8 +218,9 @@ pub fn main(args: MergeArgs) -> Result<()> {
             .next_if(|r| r.as_ref().is_ok_and(|r| r[0] == *doc_id))
         {
             let rec = rec.expect("checked above");
-            let row = Row::from_record(&rec, &file, line)
-                .map_err(|e| anyhow::anyhow!("{}/sentences.csv: {e}", c.dir.display()))?;
+            let row = Row::from_record(&rec, &file, line).map_err(|e| {
+                anyhow::anyhow!("{}/sentences.{}: {e}", c.dir.display(), format.ext())
+            })?;
             report.write(&row)?;
             rows += 1;
         }
@@ -209,9 +233,10 @@ pub fn main(args: MergeArgs) -> Result<()> {
         if let Some(rec) = c.rows.next() {
             let rec = rec?;
             bail!(
-                "{}/sentences.csv: rows of `{}` have no document in documents.csv",
+                "{}/sentences.{ext}: rows of `{}` have no document in documents.{ext}",
                 c.dir.display(),
-                &rec[0]
+                &rec[0],
+                ext = format.ext()
             );
         }
     }
@@ -219,9 +244,7 @@ pub fn main(args: MergeArgs) -> Result<()> {
     // Left-out records, in reading order.
     let mut errors: Vec<((usize, u64), csv::StringRecord)> = Vec::new();
     for (dir, _, _) in &shards {
-        let mut r = csv::Reader::from_path(dir.join("errors.csv"))
-            .with_context(|| format!("{}: cannot read", dir.join("errors.csv").display()))?;
-        for rec in r.records() {
+        for rec in table(dir, "errors", format)? {
             let rec = rec?;
             let line = rec.get(1).and_then(|l| l.parse().ok());
             errors.push((place(&rec[0], line), rec));

@@ -7,6 +7,7 @@
 //!            [--keep F,F...] [--group-by F[:year|month|day]]
 //!            [--dup-ids error|suffix|skip] [--skip-bad] [--any-language] [--cache PAIRS]
 //!            [--shard K/N] [--overwrite] [--chunk-docs N] [--quiet] [--log-every SECS]
+//!            [--format csv|parquet]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
@@ -16,7 +17,7 @@
 //! folder (read recursively), or `-` for standard input; gzip and zstd are
 //! read wherever found. Writes `DIR/sentences.csv`,
 //! `DIR/speakers/<speaker>.csv`, `DIR/summary.csv`, `DIR/documents.csv` and
-//! `DIR/errors.csv`.
+//! `DIR/errors.csv` (`.parquet` files instead with `--format parquet`).
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -29,7 +30,7 @@ use clap::Args;
 use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard, Source};
 use stance::manifest::{describe_inputs, describe_model, Manifest};
 use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::report::{Checkpoint, GroupBy, Report};
+use stance::report::{Checkpoint, GroupBy, OutputFormat, Report};
 
 use super::args::{check_template, ModelArgs, ScaleArgs};
 use stance::progress::{self, Counters, Progress};
@@ -114,6 +115,10 @@ pub struct RunArgs {
     /// Output folder (created if needed).
     #[arg(long, short, value_name = "DIR")]
     pub out: PathBuf,
+    /// File format of the output tables: CSV, or Parquet with typed
+    /// columns (a build with the `parquet` feature).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "csv")]
+    pub format: OutputFormat,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -128,6 +133,7 @@ pub struct RunArgs {
 
 pub fn main(args: RunArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    args.format.check_available()?;
     let group_by = args.group_by.as_deref().map(GroupBy::parse).transpose()?;
     let mut keep = args.keep.clone();
     if let Some(g) = &group_by {
@@ -189,6 +195,7 @@ pub fn main(args: RunArgs) -> Result<()> {
             "skip_bad": args.skip_bad,
             "any_language": args.any_language,
             "quantized": args.model.quantized,
+            "format": args.format.ext(),
         }),
         describe_inputs(&sources)?,
         describe_model(&scorer.model_dirs())?,
@@ -224,6 +231,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         ),
         _ => Report::grouped(&args.out, &opts.targets, &keep, group_by.clone())?,
     };
+    report.set_format(args.format)?;
     if resumable {
         report.set_run_key(run_key);
     }
@@ -283,15 +291,16 @@ pub fn main(args: RunArgs) -> Result<()> {
     }
     if stats.skipped > 0 {
         eprintln!(
-            "stance: {} records read, {} scored, {} left out ({} not English; listed in {}/errors.csv)",
+            "stance: {} records read, {} scored, {} left out ({} not English; listed in {}/errors.{})",
             stats.read,
             stats.documents,
             stats.skipped,
             stats.not_english,
-            args.out.display()
+            args.out.display(),
+            args.format.ext()
         );
     }
-    let out = args.out.display();
-    eprintln!("stance: wrote {out}/sentences.csv, {out}/summary.csv and {out}/speakers/");
+    let (out, ext) = (args.out.display(), args.format.ext());
+    eprintln!("stance: wrote {out}/sentences.{ext}, {out}/summary.{ext} and {out}/speakers/");
     Ok(())
 }

@@ -12,6 +12,9 @@
 //!   target, group), see [`GroupRow`];
 //! - `errors.csv`: the records left out, with where and why
 //!   ([`ERROR_COLUMNS`]; only the header when none was).
+//!
+//! With [`OutputFormat::Parquet`] the same tables are written as `.parquet`
+//! files instead (see [`parquet`](self::parquet); cargo feature `parquet`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -22,6 +25,69 @@ use anyhow::{Context, Result};
 use serde::{Serialize, Serializer};
 
 use crate::atomic::Staging;
+
+#[cfg(feature = "parquet")]
+pub mod parquet;
+
+/// The file format of the output tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum OutputFormat {
+    #[default]
+    Csv,
+    /// Typed columns, Snappy-compressed (cargo feature `parquet`).
+    Parquet,
+}
+
+impl OutputFormat {
+    /// The tables' file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Parquet => "parquet",
+        }
+    }
+
+    /// The other format's extension, whose files an earlier run may have
+    /// left in the output folder.
+    fn other(self) -> OutputFormat {
+        match self {
+            OutputFormat::Csv => OutputFormat::Parquet,
+            OutputFormat::Parquet => OutputFormat::Csv,
+        }
+    }
+
+    /// The format a manifest's settings name (`csv` when they name none:
+    /// runs before 0.4.0 wrote only CSV).
+    pub fn from_name(name: Option<&str>) -> Result<Self> {
+        match name {
+            None | Some("csv") => Ok(OutputFormat::Csv),
+            Some("parquet") => Ok(OutputFormat::Parquet),
+            Some(other) => anyhow::bail!("unknown output format `{other}`"),
+        }
+    }
+
+    /// Fails when this build cannot write the format.
+    pub fn check_available(self) -> Result<()> {
+        if self == OutputFormat::Parquet && !cfg!(feature = "parquet") {
+            anyhow::bail!(
+                "--format parquet: this stance was built without Parquet support; build it with \
+                 `cargo install --features parquet` (or `cargo build --release --features parquet`)"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The staged CSV tables, which table type each is, when converted.
+#[cfg(feature = "parquet")]
+const TABLES: [(&str, parquet::Table); 5] = [
+    ("sentences", parquet::Table::Sentences),
+    ("summary", parquet::Table::Summary),
+    ("summary-by-group", parquet::Table::Summary),
+    ("documents", parquet::Table::Documents),
+    ("errors", parquet::Table::Errors),
+];
 use crate::attribute::Kind;
 use crate::score::Stance;
 use crate::stats::GroupedMean;
@@ -226,14 +292,12 @@ pub const ON_TOPIC_NONE_BELOW: f32 = 0.5;
 /// A speaker's position needs an on-topic mean score at least this far
 /// from zero; closer is `none` (mixed or neutral).
 pub const POSITION_MIN_SCORE: f64 = 0.1;
-/// Bootstrap rounds of the on-topic interval.
-pub const BOOTSTRAP_ROUNDS: usize = 1000;
 
 /// A speaker's position on a target from their on-topic sentences: `none`
 /// without any, or when the mean score of those sentences is within
-/// [`POSITION_MIN_SCORE`] of zero, or when a bootstrap interval over
-/// documents (when there are two or more) includes zero; else the sign of
-/// the mean.
+/// [`POSITION_MIN_SCORE`] of zero, or when the interval over documents
+/// (when there are two or more; see [`GroupedMean`]) includes zero; else
+/// the sign of the mean.
 pub fn position(on_topic: usize, mean: f64, ci: Option<(f64, f64)>) -> Stance {
     if on_topic == 0 || mean.abs() < POSITION_MIN_SCORE {
         return Stance::None;
@@ -452,9 +516,9 @@ pub struct SummaryRow {
     /// Mean score of the on-topic sentences; empty without any.
     #[serde(serialize_with = "six_opt")]
     pub on_topic_mean_score: Option<f32>,
-    /// 95% bootstrap interval of `on_topic_mean_score`, resampling
-    /// documents (syndicated copies repeat quotes); empty with fewer than
-    /// two documents.
+    /// 95% interval of `on_topic_mean_score` with documents as clusters
+    /// (syndicated copies repeat quotes; see [`GroupedMean`]); empty with
+    /// fewer than two documents.
     #[serde(serialize_with = "six_opt")]
     pub on_topic_ci_low: Option<f32>,
     #[serde(serialize_with = "six_opt")]
@@ -517,7 +581,7 @@ impl Agg {
         let n = self.sentences.max(1) as f64;
         let means = [self.sums[0] / n, self.sums[1] / n, self.sums[2] / n];
         let on_mean = on.mean();
-        let ci = on.ci(BOOTSTRAP_ROUNDS, 0x5eed ^ (self.sentences as u64));
+        let ci = on.ci();
         SummaryRow {
             speaker: speaker.to_string(),
             target: target.to_string(),
@@ -591,6 +655,7 @@ pub struct Report {
     done: bool,
     /// The output folder did not exist before this run.
     created_out_dir: bool,
+    format: OutputFormat,
 }
 
 /// What a finished run wrote.
@@ -746,6 +811,7 @@ impl Report {
             rows: 0,
             done: false,
             created_out_dir,
+            format: OutputFormat::Csv,
         };
         if resume.is_some() {
             report.rebuild()?;
@@ -810,6 +876,13 @@ impl Report {
             &self.staging.path().join(CHECKPOINT_FILE),
             (serde_json::to_string_pretty(&cp)? + "\n").as_bytes(),
         )
+    }
+
+    /// Write the finished tables in `format` (staged as CSV whatever it is).
+    pub fn set_format(&mut self, format: OutputFormat) -> Result<()> {
+        format.check_available()?;
+        self.format = format;
+        Ok(())
     }
 
     /// Checkpoint after every chunk, for resuming, as the run `key`.
@@ -1005,17 +1078,6 @@ impl Report {
                 gw.write_record(&out)?;
             }
             gw.flush()?;
-            self.staging.commit_file(
-                "summary-by-group.csv",
-                &self.out_dir.join("summary-by-group.csv"),
-            )?;
-        } else {
-            // An earlier run's groups would not match these rows.
-            let stale = self.out_dir.join("summary-by-group.csv");
-            if stale.exists() {
-                std::fs::remove_file(&stale)
-                    .with_context(|| format!("{}: cannot remove", stale.display()))?;
-            }
         }
 
         // Speaker files: a slug per speaker, unique even when two names
@@ -1042,17 +1104,42 @@ impl Report {
             &slugs,
         )?;
 
+        let ext = self.format.ext();
+        #[cfg(feature = "parquet")]
+        if self.format == OutputFormat::Parquet {
+            self.convert_to_parquet(&speakers_dir)?;
+        }
+
         // Move into place: the speaker folder whole, then each file.
         let target_speakers = self.out_dir.join("speakers");
         self.staging
             .commit_dir(Some("speakers"), &target_speakers)?;
-        for f in [
-            "sentences.csv",
-            "summary.csv",
-            "documents.csv",
-            "errors.csv",
-        ] {
-            self.staging.commit_file(f, &self.out_dir.join(f))?;
+        for table in ["sentences", "summary", "documents", "errors"] {
+            let f = format!("{table}.{ext}");
+            self.staging.commit_file(&f, &self.out_dir.join(&f))?;
+        }
+        let grouped = format!("summary-by-group.{ext}");
+        if self.group_by.is_some() {
+            self.staging
+                .commit_file(&grouped, &self.out_dir.join(&grouped))?;
+        }
+        // An earlier run's tables in the other format, or its groups, would
+        // not match these rows.
+        let other = self.format.other().ext();
+        let mut stale: Vec<String> = ["sentences", "summary", "documents", "errors"]
+            .iter()
+            .map(|t| format!("{t}.{other}"))
+            .collect();
+        stale.push(format!("summary-by-group.{other}"));
+        if self.group_by.is_none() {
+            stale.push(grouped);
+        }
+        for name in stale {
+            let path = self.out_dir.join(name);
+            if path.exists() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("{}: cannot remove", path.display()))?;
+            }
         }
         let manifest = self.out_dir.join(crate::manifest::MANIFEST_FILE);
         match &self.manifest {
@@ -1068,7 +1155,7 @@ impl Report {
         self.done = true;
         let mut speakers: Vec<(String, PathBuf)> = slugs
             .into_iter()
-            .map(|(n, s)| (n, target_speakers.join(format!("{s}.csv"))))
+            .map(|(n, s)| (n, target_speakers.join(format!("{s}.{ext}"))))
             .collect();
         speakers.sort();
         Ok(Written {
@@ -1077,6 +1164,34 @@ impl Report {
             speakers,
             summary,
         })
+    }
+}
+
+#[cfg(feature = "parquet")]
+impl Report {
+    /// Replace every staged CSV table, speaker files included, by its
+    /// Parquet twin.
+    fn convert_to_parquet(&self, speakers_dir: &Path) -> Result<()> {
+        let convert = |csv_path: &Path, table: parquet::Table| -> Result<()> {
+            parquet::convert(csv_path, table, &csv_path.with_extension("parquet"))?;
+            std::fs::remove_file(csv_path)
+                .with_context(|| format!("{}: cannot remove", csv_path.display()))
+        };
+        for (name, table) in TABLES {
+            let path = self.staging.path().join(format!("{name}.csv"));
+            if path.exists() {
+                convert(&path, table)?;
+            }
+        }
+        let entries = std::fs::read_dir(speakers_dir)
+            .with_context(|| format!("{}: cannot list", speakers_dir.display()))?;
+        for e in entries {
+            let path = e?.path();
+            if path.extension().is_some_and(|x| x == "csv") {
+                convert(&path, parquet::Table::Sentences)?;
+            }
+        }
+        Ok(())
     }
 }
 
