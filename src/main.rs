@@ -22,6 +22,8 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Combine the output folders of a sharded run (`run --shard K/N`).
     Merge(cmd::merge::MergeArgs),
+    /// Build the HTML report (report.html) of an output folder.
+    Report(cmd::report::ReportArgs),
     /// Measure speaker attribution against PolNeAR's annotations.
     EvalAttribution(cmd::eval_attribution::EvalAttributionArgs),
     /// Measure throughput: pairs/s, tokens/s, batch latency, peak memory.
@@ -40,7 +42,7 @@ impl Command {
             Command::Bench(a) => Some(&a.model),
             Command::Eval(a) => Some(&a.model),
             Command::Train(a) => Some(&a.model),
-            Command::EvalAttribution(_) | Command::Merge(_) => None,
+            Command::EvalAttribution(_) | Command::Merge(_) | Command::Report(_) => None,
         }
     }
 }
@@ -71,6 +73,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Run(a) => cmd::run::main(a),
         Command::Merge(a) => cmd::merge::main(a),
+        Command::Report(a) => cmd::report::main(a),
         Command::EvalAttribution(a) => cmd::eval_attribution::main(a),
         Command::Bench(a) => cmd::bench::main(a),
         Command::Eval(a) => cmd::eval::main(a),

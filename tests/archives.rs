@@ -1134,3 +1134,42 @@ fn parquet_without_the_feature_says_how_to_get_it() {
     assert!(e.contains("built without Parquet support"), "{e}");
     assert!(e.contains("--features parquet"), "{e}");
 }
+
+#[test]
+fn an_unwritable_out_is_a_clear_error_and_keeps_the_last_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(
+        &input,
+        "The minister said tariffs would not raise prices.\n",
+    )
+    .unwrap();
+    // A folder that cannot be made: its parent is a file.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let e = run_err(&[&input], &file.join("out"), &[]);
+    assert!(
+        e.contains("out: cannot create the output folder: Not a directory"),
+        "{e}"
+    );
+    // A finished run, then one that cannot stage its tables (tests may run
+    // as root, which writes through permissions, so the staging folder's
+    // place is taken by a file): the error names it, and the finished
+    // run's tables are untouched.
+    let out = dir.path().join("out");
+    run_ok(&[&input], &out, &[]);
+    let before = tree(&out);
+    std::fs::write(out.join(".stance-partial"), "in the way").unwrap();
+    let o = stance_cmd()
+        .arg("run")
+        .arg(&input)
+        .args(["--model", &tiny(), "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains(".stance-partial: cannot clear it"), "{e}");
+    std::fs::remove_file(out.join(".stance-partial")).unwrap();
+    assert_eq!(tree(&out), before);
+}

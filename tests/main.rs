@@ -10,6 +10,7 @@
 //! - `golden`: the founding article's CSVs, byte for byte;
 //! - `hub`: a model given as a hub id, from a local mirror of the cache;
 //! - `parity`: candle against the PyTorch reference;
+//! - `report`: the HTML page (`run --html`, `stance report`);
 //! - `datasets`: the bundled labelled data.
 //!
 //! ONNX Runtime's tests are in `optional.rs`, a harness that can show a
@@ -26,5 +27,6 @@ mod eval;
 mod golden;
 mod hub;
 mod parity;
+mod report;
 mod run;
 mod train;

@@ -8,8 +8,13 @@
 //!   bundled models give PyTorch's outputs to 1e-4, and the default gives
 //!   candle's labels on the founding article.
 //!
-//! `STANCE_REQUIRE_ORT=1` (set by `.ci/run`) turns a missing ONNX Runtime
-//! into failures. Every optional dependency gets the same pair: a visible
+//! - Chromium (Debian's `chromium`, or `STANCE_CHROMIUM=/path`): the HTML
+//!   report of the founding article and of a multi-document run, loaded
+//!   headless; its DOM is checked against `summary.csv`, and its
+//!   JavaScript must run without error.
+//!
+//! `STANCE_REQUIRE_ORT=1` and `STANCE_REQUIRE_CHROMIUM=1` (set by
+//! `.ci/run`) turn a missing ONNX Runtime or Chromium into failures. Every optional dependency gets the same pair: a visible
 //! skip, and a `STANCE_REQUIRE_*` variable that forbids it.
 
 mod common;
@@ -102,7 +107,169 @@ fn main() {
     ] {
         trials.push(ort.trial(name, || {}));
     }
+    let chromium = Needs {
+        missing: browser::missing(),
+        require: "STANCE_REQUIRE_CHROMIUM",
+    };
+    if let Some(why) = &chromium.missing {
+        eprintln!("browser tests: {why}");
+    }
+    trials.push(chromium.trial(
+        "browser::founding_article_report_renders_every_speaker",
+        browser::founding_article_report_renders_every_speaker,
+    ));
+    trials.push(chromium.trial(
+        "browser::archive_report_charts_each_claim_by_month",
+        browser::archive_report_charts_each_claim_by_month,
+    ));
     libtest_mimic::run(&args, trials).exit();
+}
+
+mod browser {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use crate::common::{article, read_csv, stance, stderr, tiny};
+
+    fn chromium() -> Option<PathBuf> {
+        if let Some(p) = std::env::var_os("STANCE_CHROMIUM") {
+            return Some(PathBuf::from(p));
+        }
+        ["chromium", "chromium-browser", "google-chrome"]
+            .iter()
+            .find_map(|name| {
+                std::env::var_os("PATH").and_then(|paths| {
+                    std::env::split_paths(&paths)
+                        .map(|d| d.join(name))
+                        .find(|p| p.is_file())
+                })
+            })
+    }
+
+    /// Why the browser tests cannot run, if they cannot.
+    pub fn missing() -> Option<String> {
+        match chromium() {
+            None => Some(
+                "no chromium on PATH (apt-get install chromium, or STANCE_CHROMIUM=/path)".into(),
+            ),
+            Some(p) => match Command::new(&p).arg("--version").output() {
+                Ok(o) if o.status.success() => None,
+                _ => Some(format!("{} --version fails", p.display())),
+            },
+        }
+    }
+
+    /// The page's DOM after its scripts ran, and the browser's log (console
+    /// messages included).
+    fn load(page: &Path) -> (String, String) {
+        let profile = tempfile::tempdir().unwrap();
+        let o = Command::new(chromium().unwrap())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=3000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    }
+
+    fn check_scripts_ran(dom: &str, log: &str) {
+        // The page's script marks <body> when it has run, and records any
+        // error there.
+        let at = dom.find("<body").expect("a body");
+        let body_tag = &dom[at..at + dom[at..].find('>').unwrap()];
+        assert!(
+            body_tag.contains("data-js=\"ok\""),
+            "the page's script did not finish: {body_tag}"
+        );
+        assert!(
+            !body_tag.contains("data-js-error"),
+            "a script error: {body_tag}"
+        );
+        for line in log.lines().filter(|l| l.contains("CONSOLE")) {
+            assert!(!line.contains("Uncaught"), "{line}");
+        }
+    }
+
+    pub fn founding_article_report_renders_every_speaker() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let o = stance(&[
+            "run",
+            &article(),
+            "--model",
+            &tiny(),
+            "--out",
+            out.to_str().unwrap(),
+            "--html",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (dom, log) = load(&out.join("report.html"));
+        check_scripts_ran(&dom, &log);
+        let (_, summary) = read_csv(&out.join("summary.csv"));
+        assert_eq!(dom.matches("<g class=\"bar\"").count(), summary.len());
+        assert_eq!(dom.matches("<svg class=\"chart histogram\"").count(), 1);
+        for r in &summary {
+            let cells = format!(
+                "<td><bdi>{}</bdi></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                r["speaker"], r["sentences"], r["favor"], r["against"], r["none"]
+            );
+            assert!(dom.contains(&cells), "no row {cells}");
+        }
+    }
+
+    pub fn archive_report_charts_each_claim_by_month() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("news.jsonl");
+        let mut lines = String::new();
+        for i in 0..12 {
+            lines.push_str(&format!(
+                "{{\"id\": \"n{i}\", \"date\": \"2024-0{}-03\", \"text\": \"“Tariff {i} will raise prices,” economist Ana Ruiz said. Minister Lee said it would not.\"}}\n",
+                1 + i % 3
+            ));
+        }
+        std::fs::write(&input, lines).unwrap();
+        let out = dir.path().join("out");
+        let o = stance(&[
+            "run",
+            input.to_str().unwrap(),
+            "--model",
+            &tiny(),
+            "--out",
+            out.to_str().unwrap(),
+            "--keep",
+            "date",
+            "--group-by",
+            "date:month",
+            "--target",
+            "Tariffs raise prices",
+            "--target",
+            "Trade deals help workers",
+            "--html",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (dom, log) = load(&out.join("report.html"));
+        check_scripts_ran(&dom, &log);
+        // One section, chart and table per claim; a line per top speaker
+        // over the three months.
+        assert_eq!(dom.matches("<section id=\"target-").count(), 2);
+        assert_eq!(dom.matches("<svg class=\"chart lines\"").count(), 2);
+        assert!(dom.contains(">2024-03<"));
+        assert!(dom.contains("data-speaker=\"Ruiz\""), "{dom}");
+        assert!(dom.contains("12 documents"));
+    }
 }
 
 /// Why the ONNX Runtime tests cannot run, if they cannot.

@@ -21,7 +21,7 @@ use clap::Args;
 
 use stance::ingest::Shard;
 use stance::manifest::Manifest;
-use stance::report::{GroupBy, OutputFormat, Report, Row};
+use stance::report::{GroupBy, OutputFormat, Records, Report, Row};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -33,28 +33,9 @@ pub struct MergeArgs {
     pub shards: Vec<PathBuf>,
 }
 
-/// A table's rows as text, from CSV or Parquet.
-type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;
-
 /// Open `dir`'s table `name` (`documents`, …) in `format`.
 fn table(dir: &Path, name: &str, format: OutputFormat) -> Result<Records> {
-    let path = dir.join(format!("{name}.{}", format.ext()));
-    match format {
-        OutputFormat::Csv => {
-            let r = csv::Reader::from_path(&path)
-                .with_context(|| format!("{}: cannot read", path.display()))?;
-            Ok(Box::new(r.into_records().map(move |rec| {
-                rec.with_context(|| format!("{}: cannot read", path.display()))
-            })))
-        }
-        #[cfg(feature = "parquet")]
-        OutputFormat::Parquet => Ok(stance::report::parquet::records(&path)?.1),
-        #[cfg(not(feature = "parquet"))]
-        OutputFormat::Parquet => {
-            format.check_available()?;
-            unreachable!("checked above")
-        }
-    }
+    Ok(stance::report::read_table(dir, name, format)?.1)
 }
 
 /// One shard's documents and rows, read in step.

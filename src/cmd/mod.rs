@@ -6,5 +6,6 @@ pub mod bench;
 pub mod eval;
 pub mod eval_attribution;
 pub mod merge;
+pub mod report;
 pub mod run;
 pub mod train;

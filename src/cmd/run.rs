@@ -7,7 +7,7 @@
 //!            [--keep F,F...] [--group-by F[:year|month|day]]
 //!            [--dup-ids error|suffix|skip] [--skip-bad] [--any-language] [--cache PAIRS]
 //!            [--shard K/N] [--overwrite] [--chunk-docs N] [--quiet] [--log-every SECS]
-//!            [--format csv|parquet]
+//!            [--format csv|parquet] [--html]
 //!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
@@ -119,6 +119,10 @@ pub struct RunArgs {
     /// columns (a build with the `parquet` feature).
     #[arg(long, value_enum, value_name = "FORMAT", default_value = "csv")]
     pub format: OutputFormat,
+    /// Also write DIR/report.html: who stands where, with the evidence,
+    /// on one self-contained page (`stance report DIR` rebuilds it).
+    #[arg(long)]
+    pub html: bool,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -262,6 +266,9 @@ pub fn main(args: RunArgs) -> Result<()> {
     });
     report.set_manifest(manifest.to_json());
     let written = report.finish()?;
+    if args.html {
+        stance::report::html::write(&args.out)?;
+    }
     if args.quiet {
         return Ok(());
     }
@@ -302,5 +309,8 @@ pub fn main(args: RunArgs) -> Result<()> {
     }
     let (out, ext) = (args.out.display(), args.format.ext());
     eprintln!("stance: wrote {out}/sentences.{ext}, {out}/summary.{ext} and {out}/speakers/");
+    if args.html {
+        eprintln!("stance: wrote {out}/report.html");
+    }
     Ok(())
 }

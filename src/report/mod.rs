@@ -26,8 +26,44 @@ use serde::{Serialize, Serializer};
 
 use crate::atomic::Staging;
 
+pub mod html;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod svg;
+
+/// A table's rows as text, one record at a time.
+pub type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;
+
+/// The header and rows of the table `name` (`sentences`, `summary`, …) in
+/// the output folder `dir`, written in `format`.
+pub fn read_table(
+    dir: &Path,
+    name: &str,
+    format: OutputFormat,
+) -> Result<(csv::StringRecord, Records)> {
+    let path = dir.join(format!("{name}.{}", format.ext()));
+    match format {
+        OutputFormat::Csv => {
+            let mut r = csv::Reader::from_path(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            let header = r
+                .headers()
+                .with_context(|| format!("{}: cannot read", path.display()))?
+                .clone();
+            let rows = r
+                .into_records()
+                .map(move |rec| rec.with_context(|| format!("{}: cannot read", path.display())));
+            Ok((header, Box::new(rows)))
+        }
+        #[cfg(feature = "parquet")]
+        OutputFormat::Parquet => parquet::records(&path),
+        #[cfg(not(feature = "parquet"))]
+        OutputFormat::Parquet => {
+            format.check_available()?;
+            unreachable!("checked above")
+        }
+    }
+}
 
 /// The file format of the output tables.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

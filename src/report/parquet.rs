@@ -27,6 +27,8 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
+use super::Records;
+
 /// Rows per record batch (and so at most per row group's buffer).
 const BATCH_ROWS: usize = 8192;
 
@@ -187,9 +189,6 @@ pub fn convert(csv_path: &Path, table: Table, out: &Path) -> Result<()> {
     w.close().with_context(cannot)?;
     Ok(())
 }
-
-/// A table's rows as text, one record at a time.
-pub type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;
 
 /// A Parquet table's column names, and its rows as text the way the CSV
 /// table writes them (floats with six decimals, null as empty).
