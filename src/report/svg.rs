@@ -339,7 +339,10 @@ mod tests {
         );
         assert_eq!(l.matches("<circle").count(), 2);
         // A gap where a group has no value: the line starts again.
-        assert_eq!(l.matches(" M").count() + l.matches("\"M").count(), 2);
+        let at = l.find("<path d=\"").unwrap() + 9;
+        let d = &l[at..at + l[at..].find('"').unwrap()];
+        assert_eq!(d.matches('M').count(), 2, "{d}");
+        assert_eq!(d.matches('L').count(), 0, "{d}");
     }
 
     #[test]
