@@ -73,6 +73,17 @@ fn the_founding_articles_page_shows_every_speakers_counts_and_rebuilds_the_same(
     let o = stance(&["report", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(html_of(&out), html);
+    // A later run without --html leaves no page describing other rows.
+    let o = stance(&[
+        "run",
+        &article(),
+        "--model",
+        &tiny(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("report.html").exists());
 }
 
 #[test]

@@ -1170,6 +1170,9 @@ impl Report {
         if self.group_by.is_none() {
             stale.push(grouped);
         }
+        // An earlier run's page shows other rows; `--html` writes this
+        // run's after.
+        stale.push(html::REPORT_FILE.to_string());
         for name in stale {
             let path = self.out_dir.join(name);
             if path.exists() {
