@@ -367,6 +367,55 @@ fn eval_attribution_cli_prints_the_figures() {
         "{out}"
     );
     assert!(out.contains("speaker accuracy: 100.0"), "{out}");
+    // The curve: recall at each overlap from 0.1 to 1.0.
+    let r: Vec<&str> = out
+        .lines()
+        .find(|l| l.starts_with("  R "))
+        .expect("a recall row")
+        .split_whitespace()
+        .skip(1)
+        .collect();
+    assert_eq!(r, ["100.0"; 10], "{out}");
+    assert!(
+        out.contains("    other cue                        1 gold  R 100.0  speaker 100.0 (1 / 1)"),
+        "{out}"
+    );
+
+    // A second gold attribution without a source, which the rules miss:
+    // listed in --errors with its category and text.
+    std::fs::write(
+        dir.path().join("dev/attributions/a_1.ann"),
+        "T1\tSource 0 9\tThe mayor\nT2\tCue 10 14\tsaid\nT3\tContent 15 48\tthe bridge would reopen on Monday\nE1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\nT4\tContent 50 67\tTraffic was light\nE2\tAttribution:T4 Content:T4\n",
+    )
+    .unwrap();
+    let errors = dir.path().join("errors.csv");
+    let o = stance(&[
+        "eval-attribution",
+        "--polnear",
+        dir.path().to_str().unwrap(),
+        "--split",
+        "dev",
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("    no source                        1 gold  R   0.0"),
+        "{}",
+        stdout(&o)
+    );
+    let (header, rows) = read_csv(&errors);
+    assert_eq!(header[..4], ["split", "article", "error", "category"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0]["error"].as_str(),
+            rows[0]["category"].as_str(),
+            rows[0]["gold_content"].as_str()
+        ),
+        ("missed", "no source", "Traffic was light")
+    );
+    assert_eq!(rows[0]["article"], "a");
 }
 
 #[test]

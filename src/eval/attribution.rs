@@ -16,8 +16,11 @@
 //!   the share whose predicted mention overlaps the gold Source span, or
 //!   whose canonical speaker equals the canonical form of the gold Source
 //!   text.
+//! - The same counts at every threshold from 0.1 to 1.0 (the curve), and
+//!   recall and speaker accuracy per [`category`] of gold attribution,
+//!   with every miss and wrong speaker listed ([`ErrorRow`]) for study.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -232,6 +235,144 @@ pub struct Evaluation {
     pub at_80: Counts,
     pub speaker_correct: usize,
     pub speaker_total: usize,
+    /// Counts at the thresholds 0.1, 0.2, … 1.0.
+    pub curve: [Counts; 10],
+    /// Per [`category`]: gold contents, those matched at 0.3, and speaker
+    /// accuracy's correct / total among them.
+    pub by_category: BTreeMap<&'static str, CategoryCounts>,
+    /// Every gold content missed at 0.3, every matched one whose speaker
+    /// is wrong, and every prediction matching no gold content.
+    pub errors: Vec<ErrorRow>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CategoryCounts {
+    pub gold: usize,
+    pub matched: usize,
+    pub speaker_correct: usize,
+    pub speaker_total: usize,
+}
+
+/// One error, with the text around it, for `eval-attribution --errors`.
+#[derive(Debug, Clone)]
+pub struct ErrorRow {
+    pub article: String,
+    /// `missed`, `wrong speaker` or `no gold`.
+    pub error: &'static str,
+    /// The gold attribution's [`category`] (empty for `no gold`).
+    pub category: &'static str,
+    pub gold_source: String,
+    pub gold_cue: String,
+    pub gold_content: String,
+    pub predicted_speaker: String,
+    pub predicted_sentence: String,
+}
+
+/// What kind of attribution a gold one is, from its annotation alone (the
+/// first that applies), to see which kinds the attributor misses:
+/// `no source`, `pronoun or relative source`, `appositive source` (the
+/// Source span holds a comma), then by the cue: `no cue`, `according to`,
+/// `noun-phrase cue` (`X's claim that`, `the statement from X`), `belief or
+/// position` (`believes`, `wants`, `has argued`), `passive or impersonal`
+/// (`was quoted as saying`, `it was reported`), else `other cue` (a
+/// reporting verb, and PolNeAR's wider relations: `targeted`, `promoted`).
+pub fn category(source: Option<&str>, cue: Option<&str>) -> &'static str {
+    let Some(source) = source else {
+        return "no source";
+    };
+    let src = source.trim().to_lowercase();
+    const PRONOUNS: [&str; 16] = [
+        "he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "him", "her", "them",
+        "us", "his", "their",
+    ];
+    if PRONOUNS.contains(&src.as_str()) {
+        return "pronoun or relative source";
+    }
+    if src.contains(',') {
+        return "appositive source";
+    }
+    let Some(cue) = cue else {
+        return "no cue";
+    };
+    let cue = cue.to_lowercase();
+    let words: Vec<&str> = cue
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let any = |set: &[&str]| words.iter().any(|w| set.contains(w));
+    if cue.contains("according") {
+        "according to"
+    } else if any(&[
+        "claim",
+        "claims",
+        "statement",
+        "statements",
+        "report",
+        "reports",
+        "remarks",
+        "comments",
+        "view",
+        "views",
+        "assessment",
+        "allegation",
+        "allegations",
+        "testimony",
+        "announcement",
+        "letter",
+        "memo",
+        "tweet",
+        "message",
+        "accusation",
+        "warning",
+        "promise",
+        "argument",
+        "position",
+    ]) {
+        "noun-phrase cue"
+    } else if any(&[
+        "believe",
+        "believes",
+        "believed",
+        "think",
+        "thinks",
+        "thought",
+        "want",
+        "wants",
+        "wanted",
+        "hope",
+        "hopes",
+        "hoped",
+        "fear",
+        "fears",
+        "feared",
+        "argue",
+        "argues",
+        "argued",
+        "feel",
+        "feels",
+        "felt",
+        "expect",
+        "expects",
+        "expected",
+        "doubt",
+        "doubts",
+        "doubted",
+        "consider",
+        "considers",
+        "considered",
+        "insist",
+        "insists",
+        "insisted",
+    ]) {
+        "belief or position"
+    } else if words.len() > 1
+        && any(&["was", "were", "been", "is", "are", "be"])
+        && words.iter().any(|w| w.ends_with("ed") || *w == "quoted")
+    {
+        "passive or impersonal"
+    } else {
+        "other cue"
+    }
 }
 
 impl Evaluation {
@@ -261,28 +402,83 @@ fn count(pred: &[Predicted], gold: &[Gold], threshold: f64, c: &mut Counts) {
 
 /// Score one article's predictions against its gold attributions.
 pub fn evaluate_article(text: &str, pred: &[Predicted], gold: &[Gold], ev: &mut Evaluation) {
+    evaluate_named("", text, pred, gold, ev)
+}
+
+/// [`evaluate_article`], naming the article in the error rows.
+pub fn evaluate_named(
+    name: &str,
+    text: &str,
+    pred: &[Predicted],
+    gold: &[Gold],
+    ev: &mut Evaluation,
+) {
     ev.articles += 1;
     count(pred, gold, 0.3, &mut ev.at_30);
     count(pred, gold, 0.8, &mut ev.at_80);
+    for (i, c) in ev.curve.iter_mut().enumerate() {
+        // 0.1 … 1.0 ((i + 1) / 10 is the nearest double to each, as 0.3 is).
+        count(pred, gold, (i + 1) as f64 / 10.0, c);
+    }
     let chars: Vec<char> = text.chars().collect();
+    let cut = |span: (usize, usize)| -> String {
+        chars[span.0.min(chars.len())..span.1.min(chars.len())]
+            .iter()
+            .collect()
+    };
     for g in gold {
-        let (Some(src), Some(src_text)) = (g.source, g.source_text.as_deref()) else {
-            continue;
-        };
+        let cue_text = g.cue.map(cut);
+        let cat = category(g.source_text.as_deref(), cue_text.as_deref());
+        let counts = ev.by_category.entry(cat).or_default();
+        counts.gold += 1;
         let best = pred
             .iter()
             .map(|p| (overlap_ratio(p.span, g.content), p))
             .filter(|(r, _)| *r >= 0.3)
             .max_by(|a, b| a.0.total_cmp(&b.0));
-        let Some((_, p)) = best else { continue };
+        let row = |error: &'static str, p: Option<&Predicted>| ErrorRow {
+            article: name.to_string(),
+            error,
+            category: cat,
+            gold_source: g.source_text.clone().unwrap_or_default(),
+            gold_cue: cue_text.clone().unwrap_or_default(),
+            gold_content: cut(g.content),
+            predicted_speaker: p.map(|p| p.speaker.clone()).unwrap_or_default(),
+            predicted_sentence: p.map(|p| cut(p.span)).unwrap_or_default(),
+        };
+        let Some((_, p)) = best else {
+            ev.errors.push(row("missed", None));
+            continue;
+        };
+        counts.matched += 1;
+        let (Some(src), Some(src_text)) = (g.source, g.source_text.as_deref()) else {
+            continue;
+        };
         ev.speaker_total += 1;
+        counts.speaker_total += 1;
         let mention_hit = p.mention.is_some_and(|m| overlap(m, src) > 0);
         let name_hit = attribute::canonical_speaker(src_text)
             .is_some_and(|gold_name| gold_name.eq_ignore_ascii_case(&p.speaker));
         if mention_hit || name_hit {
             ev.speaker_correct += 1;
+            counts.speaker_correct += 1;
+        } else {
+            ev.errors.push(row("wrong speaker", Some(p)));
         }
-        let _ = &chars;
+    }
+    for p in pred {
+        if !gold.iter().any(|g| overlap_ratio(p.span, g.content) >= 0.3) {
+            ev.errors.push(ErrorRow {
+                article: name.to_string(),
+                error: "no gold",
+                category: "",
+                gold_source: String::new(),
+                gold_cue: String::new(),
+                gold_content: String::new(),
+                predicted_speaker: p.speaker.clone(),
+                predicted_sentence: cut(p.span),
+            });
+        }
     }
 }
 
@@ -291,7 +487,7 @@ pub fn evaluate(articles: &[Article]) -> Evaluation {
     let mut ev = Evaluation::default();
     for a in articles {
         let pred = predict(&a.text);
-        evaluate_article(&a.text, &pred, &a.gold, &mut ev);
+        evaluate_named(&a.name, &a.text, &pred, &a.gold, &mut ev);
     }
     ev
 }
@@ -356,5 +552,52 @@ mod tests {
         assert!((ev.at_30.f1() - 0.5).abs() < 1e-9);
         assert_eq!((ev.speaker_correct, ev.speaker_total), (1, 1));
         assert!((overlap_ratio((0, 10), (5, 30)) - 0.5).abs() < 1e-9);
+        // The curve agrees with the two thresholds, and falls as it rises.
+        assert_eq!(ev.curve[2], ev.at_30);
+        assert_eq!(ev.curve[7], ev.at_80);
+        assert!(ev
+            .curve
+            .windows(2)
+            .all(|w| w[0].gold_matched >= w[1].gold_matched));
+        // Jones's claim is missed, the blue sky matches nothing.
+        let errors: Vec<(&str, &str, &str)> = ev
+            .errors
+            .iter()
+            .map(|e| (e.error, e.category, e.gold_content.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                ("missed", "no cue", "Jones claimed victory"),
+                ("no gold", "", "")
+            ]
+        );
+        assert_eq!(ev.errors[1].predicted_sentence, "The sky is blue.");
+        assert_eq!(ev.by_category["no cue"].gold, 2);
+        assert_eq!(ev.by_category["no cue"].matched, 1);
+    }
+
+    #[test]
+    fn categories_come_from_the_source_and_the_cue() {
+        let c = |s: Option<&str>, q: Option<&str>| category(s, q);
+        assert_eq!(c(None, Some("said")), "no source");
+        assert_eq!(c(Some("He"), Some("said")), "pronoun or relative source");
+        assert_eq!(c(Some("who"), Some("argued")), "pronoun or relative source");
+        assert_eq!(
+            c(Some("Sen. Ann Lee, a Republican from Ohio"), Some("said")),
+            "appositive source"
+        );
+        assert_eq!(c(Some("Lee"), None), "no cue");
+        assert_eq!(c(Some("the report"), Some("according to")), "according to");
+        assert_eq!(c(Some("Lee"), Some("'s claim")), "noun-phrase cue");
+        assert_eq!(
+            c(Some("Lee"), Some("has long argued")),
+            "belief or position"
+        );
+        assert_eq!(
+            c(Some("Lee"), Some("was quoted as saying")),
+            "passive or impersonal"
+        );
+        assert_eq!(c(Some("Lee"), Some("told reporters")), "other cue");
     }
 }
