@@ -11,8 +11,16 @@ batch exactly as stance does, so the comparison is of the inference
 engines, not of batching strategies. Prints one JSON line per setting.
 
 A model folder with a stance head (stance_head.json, such as the bundled
-default) is run as stance runs it: each distinct text embedded once (mean
-pooling, unit length), then the linear head over [u, v, |u-v|, u*v].
+minilm-stance) is run as stance runs it: each distinct text embedded once
+(mean pooling, unit length), then the linear head over [u, v, |u-v|,
+u*v]. A cascade (cascade.json, such as the bundled default) too: its gate
+embeds each distinct text once with the gate folder's encoder, and only
+pairs whose cosine reaches the threshold go to the cross-encoder.
+
+--part K/N scores the K-th of N even, contiguous slices of the pairs, so
+that N single-threaded processes can share them as a practitioner would
+run PyTorch on N cores (benches/compare.sh starts them together, with
+OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1).
 """
 import argparse
 import json
@@ -32,7 +40,9 @@ def main():
     ap.add_argument("pairs")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--part", default="1/1", help="K/N: score the K-th of N slices of the pairs")
     args = ap.parse_args()
+    k, n = (int(x) for x in args.part.split("/"))
 
     hf_logging.set_verbosity_error()
     torch.set_num_threads(args.threads)
@@ -40,7 +50,15 @@ def main():
     tok = AutoTokenizer.from_pretrained(args.model)
     with open(args.pairs, encoding="utf-8") as f:
         pairs = [json.loads(line) for line in f if line.strip()]
+    pairs = pairs[(k - 1) * len(pairs) // n: k * len(pairs) // n]
     bi_encoder = os.path.exists(os.path.join(args.model, "stance_head.json"))
+    cascade_file = os.path.join(args.model, "cascade.json")
+    gate = None
+    if os.path.exists(cascade_file):
+        c = json.load(open(cascade_file))
+        gate_dir = os.path.join(args.model, c["gate"])
+        gate = (AutoModel.from_pretrained(gate_dir, torch_dtype=torch.float32).eval(),
+                AutoTokenizer.from_pretrained(gate_dir), c["threshold"])
     if bi_encoder:
         from safetensors.torch import load_file
 
@@ -53,6 +71,24 @@ def main():
         enc = [tok(p["premise"], p["hypothesis"], truncation=True, max_length=512) for p in pairs]
     order = sorted(range(len(enc)), key=lambda i: len(enc[i]["input_ids"]))
     batches = [order[i:i + args.batch_size] for i in range(0, len(order), args.batch_size)]
+
+    def gate_pairs(ps):
+        """The pairs the cascade's gate lets through (distinct texts embedded once)."""
+        gmodel, gtok, threshold = gate
+        texts = sorted({t for p in ps for t in (p["premise"], p["hypothesis"])})
+        genc = [gtok(t, truncation=True, max_length=512) for t in texts]
+        gorder = sorted(range(len(genc)), key=lambda i: len(genc[i]["input_ids"]))
+        emb = {}
+        with torch.inference_mode():
+            for j in range(0, len(gorder), args.batch_size):
+                b = gorder[j:j + args.batch_size]
+                feats = gtok.pad([genc[i] for i in b], return_tensors="pt")
+                out = gmodel(**feats)
+                m = feats["attention_mask"].unsqueeze(-1).float()
+                e = torch.nn.functional.normalize((out.last_hidden_state * m).sum(1) / m.sum(1), dim=-1)
+                for i, row in zip(b, e):
+                    emb[texts[i]] = row
+        return [p for p in ps if float(emb[p["premise"]] @ emb[p["hypothesis"]]) >= threshold]
 
     def run(bs):
         with torch.inference_mode():
@@ -71,14 +107,31 @@ def main():
                 x = torch.cat([u, v, (u - v).abs(), u * v], -1)
                 torch.softmax(x @ head["weight"].float().T + head["bias"].float(), -1)
 
-    run(batches[: max(1, 32 // args.batch_size)])  # warm-up
-    t = time.perf_counter()
-    run(batches)
-    secs = time.perf_counter() - t
+    def run_cascade(ps):
+        kept = gate_pairs(ps)
+        kenc = [tok(p["premise"], p["hypothesis"], truncation=True, max_length=512) for p in kept]
+        korder = sorted(range(len(kenc)), key=lambda i: len(kenc[i]["input_ids"]))
+        with torch.inference_mode():
+            for j in range(0, len(korder), args.batch_size):
+                feats = tok.pad([kenc[i] for i in korder[j:j + args.batch_size]], return_tensors="pt")
+                model(**feats)
+
+    if gate is not None:
+        run_cascade(pairs[:32])  # warm-up
+        t = time.perf_counter()
+        run_cascade(pairs)
+        secs = time.perf_counter() - t
+    else:
+        run(batches[: max(1, 32 // args.batch_size)])  # warm-up
+        t = time.perf_counter()
+        run(batches)
+        secs = time.perf_counter() - t
     print(json.dumps({
         "engine": "pytorch",
         "torch": torch.__version__,
         "threads": args.threads,
+        "part": args.part,
+        "secs": secs,
         "batch_size": args.batch_size,
         "pairs": len(pairs),
         "pairs_per_sec": len(pairs) / secs,
