@@ -185,6 +185,28 @@ mod browser {
         )
     }
 
+    /// A screenshot of the page, as PNG bytes.
+    fn screenshot(page: &Path) -> Vec<u8> {
+        let profile = tempfile::tempdir().unwrap();
+        let png = profile.path().join("shot.png");
+        let o = Command::new(chromium().unwrap())
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--window-size=1000,1200",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read(&png).unwrap()
+    }
+
     fn check_scripts_ran(dom: &str, log: &str) {
         // The page's script marks <body> when it has run, and records any
         // error there.
@@ -218,6 +240,11 @@ mod browser {
         assert!(o.status.success(), "{}", stderr(&o));
         let (dom, log) = load(&out.join("report.html"));
         check_scripts_ran(&dom, &log);
+        // It paints: a PNG of the page, far from blank (a white page of
+        // this size compresses to a few kilobytes).
+        let png = screenshot(&out.join("report.html"));
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        assert!(png.len() > 50_000, "{} bytes", png.len());
         let (_, summary) = read_csv(&out.join("summary.csv"));
         assert_eq!(dom.matches("<g class=\"bar\"").count(), summary.len());
         assert_eq!(dom.matches("<svg class=\"chart histogram\"").count(), 1);
