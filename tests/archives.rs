@@ -822,6 +822,7 @@ fn the_slurm_example_shards_through_the_array_variables_and_merges() {
             .arg(&archive)
             .arg(&out)
             .env("STANCE", BIN)
+            .env("STANCE_BACKEND", "candle")
             .env("STANCE_MODEL_DIR", tiny())
             .env("SLURM_ARRAY_TASK_ID", task.to_string())
             .env("SLURM_ARRAY_TASK_MIN", "1")

@@ -84,6 +84,10 @@ fn main() {
             "ort::backends_agree_on_the_founding_article",
             backends_agree_on_the_founding_article,
         ));
+        trials.push(ort.trial(
+            "ort::backend_auto_picks_onnx_runtime_when_installed",
+            backend_auto_picks_onnx_runtime_when_installed,
+        ));
         // These check errors and run without it.
         let always = Needs {
             missing: None,
@@ -104,6 +108,7 @@ fn main() {
         "ort::session_layouts_agree",
         "ort::bundled_models_onnx_match_pytorch",
         "ort::backends_agree_on_the_founding_article",
+        "ort::backend_auto_picks_onnx_runtime_when_installed",
     ] {
         trials.push(ort.trial(name, || {}));
     }
@@ -431,6 +436,35 @@ mod ort_tests {
                 onnx.display()
             );
         }
+    }
+
+    pub fn backend_auto_picks_onnx_runtime_when_installed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let o = crate::common::stance_cmd()
+            .env_remove("STANCE_BACKEND")
+            .args([
+                "-v",
+                "run",
+                &crate::common::article(),
+                "--model",
+                &tiny(),
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let e = crate::common::stderr(&o);
+        assert!(o.status.success(), "{e}");
+        assert!(
+            e.contains("--backend auto chose Ort: ONNX Runtime found at"),
+            "{e}"
+        );
+        assert!(e.contains("pairs/s scoring with ort)"), "{e}");
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(m["backend"], "ort");
     }
 
     pub fn backends_agree_on_the_founding_article() {

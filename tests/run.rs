@@ -340,3 +340,41 @@ fn failed_run_keeps_earlier_results_intact() {
         .collect();
     assert!(!names.iter().any(|n| n.starts_with(".stance")), "{names:?}");
 }
+
+/// `--backend auto` (the default) without ONNX Runtime: candle, with the
+/// reason in the log, and the backend used in the manifest and the
+/// closing line.
+#[test]
+fn backend_auto_without_onnx_runtime_runs_candle_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = stance_cmd()
+        .env_remove("STANCE_BACKEND")
+        .env("ORT_DYLIB_PATH", "/no/such/libonnxruntime.so")
+        .args(["-v", "run", &article(), "--model", &tiny(), "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("--backend auto chose Candle: "), "{e}");
+    if cfg!(feature = "ort") {
+        assert!(e.contains("ONNX Runtime's library was not found"), "{e}");
+    } else {
+        assert!(
+            e.contains("no ONNX Runtime backend (cargo feature `ort`)"),
+            "{e}"
+        );
+    }
+    assert!(e.contains("pairs/s scoring with candle)"), "{e}");
+    assert_eq!(json(&out.join("manifest.json"))["backend"], "candle");
+    // STANCE_BACKEND chooses too, as --backend does.
+    let o = stance_cmd()
+        .env("STANCE_BACKEND", "nonsense")
+        .args(["run", &article(), "--model", &tiny(), "--out"])
+        .arg(dir.path().join("out2"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("nonsense"), "{}", stderr(&o));
+}

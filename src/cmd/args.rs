@@ -16,15 +16,27 @@ use stance::eval::stance::{open, Dataset, Format};
 use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::score::{self, BackendKind, Scorer, ScorerOptions};
 
+/// `--backend`: a backend, or the fastest one available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BackendChoice {
+    /// ONNX Runtime when its library and the model's ONNX file are there,
+    /// else candle.
+    Auto,
+    Candle,
+    Ort,
+}
+
 /// Which model to load and how to run it.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
     /// Model folder or Hugging Face hub id [default: the bundled model].
     #[arg(long, short, value_name = "DIR_OR_HUB_ID")]
     pub model: Option<String>,
-    /// Inference backend (`ort` needs a build with `--features ort`).
-    #[arg(long, value_enum, default_value = "candle")]
-    pub backend: BackendKind,
+    /// Inference backend: `auto` runs ONNX Runtime when this build has it
+    /// (`--features ort`), its library is found and the model has its ONNX
+    /// file, else candle (pure Rust). Also from $STANCE_BACKEND.
+    #[arg(long, value_enum, default_value = "auto", env = "STANCE_BACKEND")]
+    pub backend: BackendChoice,
     /// Threads inside each forward pass; threads / intra-threads batches
     /// run side by side.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -74,14 +86,25 @@ impl ModelArgs {
         if threads == Some(0) {
             bail!("--threads must be at least 1");
         }
+        let model = self.model_spec()?;
+        let backend = match self.backend {
+            BackendChoice::Candle => BackendKind::Candle,
+            BackendChoice::Ort => BackendKind::Ort,
+            BackendChoice::Auto => {
+                let (kind, why) =
+                    score::auto_backend(&model, self.ort_lib.as_deref(), self.quantized);
+                tracing::info!("--backend auto chose {kind:?}: {why}");
+                kind
+            }
+        };
         Ok(ScorerOptions {
-            backend: self.backend,
+            backend,
             threads: threads.unwrap_or_else(score::default_threads),
             intra_threads: self.intra_threads,
             batch_size,
             ort_lib: self.ort_lib.clone(),
             quantized: self.quantized,
-            ..ScorerOptions::new(self.model_spec()?)
+            ..ScorerOptions::new(model)
         })
     }
 }

@@ -274,7 +274,7 @@ pub fn main(args: RunArgs) -> Result<()> {
     }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "stance: {} sentences from {} article(s), {} rows against {} target(s), {} speakers; {:.1} s ({:.0} pairs/s scoring)",
+        "stance: {} sentences from {} article(s), {} rows against {} target(s), {} speakers; {:.1} s ({:.0} pairs/s scoring with {})",
         stats.sentences,
         stats.documents,
         written.rows,
@@ -282,6 +282,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         written.speakers.len(),
         secs,
         stats.score.pairs as f64 / stats.score.forward_secs.max(1e-9),
+        format!("{:?}", scorer.backend_kind()).to_lowercase(),
     );
     if let Some(s) = opts.shard {
         eprintln!(

@@ -45,7 +45,7 @@ pub use backend::{Backend, ModelType, Pool};
 pub use batching::Batch;
 pub use head::StanceHead;
 pub use model::{LabelMap, ModelConfig, ModelFiles};
-pub use options::{default_threads, BackendKind, ScorerOptions};
+pub use options::{auto_backend, default_threads, BackendKind, ScorerOptions};
 pub use probs::{softmax, Probs, Stance};
 pub use tokenize::{hypothesis, load_tokenizer};
 

@@ -21,12 +21,18 @@ pub fn root() -> PathBuf {
 
 /// `stance ARGS`, with its output captured.
 pub fn stance(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
+    stance_cmd().args(args).output().unwrap()
 }
 
-/// A `stance` command to add arguments and environment to.
+/// A `stance` command to add arguments and environment to. It runs on
+/// candle unless a test asks otherwise: `--backend auto` would pick ONNX
+/// Runtime wherever its library is installed (as in CI), and the golden
+/// outputs and most checks are candle's. `--backend auto` itself is tested
+/// with `STANCE_BACKEND` removed.
 pub fn stance_cmd() -> Command {
-    Command::new(BIN)
+    let mut c = Command::new(BIN);
+    c.env("STANCE_BACKEND", "candle");
+    c
 }
 
 /// What the command wrote to standard error.
