@@ -230,3 +230,20 @@ fn a_folder_without_tables_is_a_clear_error() {
         "{e}"
     );
 }
+
+#[test]
+fn a_table_that_is_not_stances_names_the_file_and_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sentences.csv"), "a,b\n1,2\n").unwrap();
+    std::fs::write(dir.path().join("summary.csv"), "speaker,target\nAnn,x\n").unwrap();
+    let o = stance(&["report", dir.path().to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "{}/summary.csv: no `sentences` column; is it a stance output?",
+            dir.path().display()
+        )),
+        "{e}"
+    );
+}

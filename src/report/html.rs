@@ -201,7 +201,7 @@ pub fn render(dir: &Path) -> Result<String> {
     let ext = format.ext();
 
     // summary: the speakers per target, in the table's order.
-    let summary_name = format!("summary.{ext}");
+    let summary_name = format!("{}/summary.{ext}", dir.display());
     let (header, rows) = super::read_table(dir, "summary", format)?;
     let cols = columns(&header, &summary_name, &SUMMARY_COLUMNS)?;
     let mut targets: Vec<String> = Vec::new();
@@ -248,7 +248,7 @@ pub fn render(dir: &Path) -> Result<String> {
     }
 
     // sentences: one pass.
-    let sentences_name = format!("sentences.{ext}");
+    let sentences_name = format!("{}/sentences.{ext}", dir.display());
     let (header, rows) = super::read_table(dir, "sentences", format)?;
     let c = columns(
         &header,
@@ -315,7 +315,7 @@ pub fn render(dir: &Path) -> Result<String> {
         .and_then(|m| m.settings["group_by"].as_str().map(String::from));
     let mut group_rows: HashMap<String, Vec<(String, String, Option<f64>)>> = HashMap::new();
     if dir.join(format!("summary-by-group.{ext}")).is_file() {
-        let name = format!("summary-by-group.{ext}");
+        let name = format!("{}/summary-by-group.{ext}", dir.display());
         let (header, rows) = super::read_table(dir, "summary-by-group", format)?;
         let c = columns(
             &header,
