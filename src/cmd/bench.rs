@@ -1,7 +1,7 @@
 //! `stance bench`: measure throughput of the real pipeline.
 //!
 //! ```text
-//! stance bench [--model DIR] [--backend candle|ort] [--threads 1,2] [--intra-threads 1]
+//! stance bench [--model DIR] [--backend auto|candle|ort] [--threads 1,2] [--intra-threads 1]
 //!              [--batch-size 1,8,32] [--sentences N] [--target TEXT]... [--polnear DIR]
 //!              [--json FILE]
 //! ```

@@ -45,6 +45,7 @@ struct Cursor {
     /// The next document: id, file, line.
     next: Option<(String, String, Option<u64>)>,
     dir: PathBuf,
+    format: OutputFormat,
 }
 
 impl Cursor {
@@ -54,6 +55,7 @@ impl Cursor {
             rows: table(dir, "sentences", format)?.peekable(),
             next: None,
             dir: dir.to_path_buf(),
+            format,
         };
         c.advance()?;
         Ok(c)
@@ -71,8 +73,9 @@ impl Cursor {
                 Some("") | None => None,
                 Some(l) => Some(l.parse().with_context(|| {
                     format!(
-                        "{}/documents: line `{l}` is not a number",
-                        self.dir.display()
+                        "{}/documents.{}: line `{l}` is not a number",
+                        self.dir.display(),
+                        self.format.ext()
                     )
                 })?),
             };

@@ -8,7 +8,7 @@
 //!            [--dup-ids error|suffix|skip] [--skip-bad] [--any-language] [--cache PAIRS]
 //!            [--shard K/N] [--overwrite] [--chunk-docs N] [--quiet] [--log-every SECS]
 //!            [--format csv|parquet] [--html]
-//!            [--model DIR_OR_HUB_ID] [--backend candle|ort] [--threads N]
+//!            [--model DIR_OR_HUB_ID] [--backend auto|candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //! ```
 //!
