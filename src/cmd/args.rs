@@ -87,14 +87,15 @@ impl ModelArgs {
             bail!("--threads must be at least 1");
         }
         let model = self.model_spec()?;
-        let backend = match self.backend {
-            BackendChoice::Candle => BackendKind::Candle,
-            BackendChoice::Ort => BackendKind::Ort,
+        let (backend, ort_lib) = match self.backend {
+            BackendChoice::Candle => (BackendKind::Candle, self.ort_lib.clone()),
+            BackendChoice::Ort => (BackendKind::Ort, self.ort_lib.clone()),
             BackendChoice::Auto => {
-                let (kind, why) =
+                let (kind, lib, why) =
                     score::auto_backend(&model, self.ort_lib.as_deref(), self.quantized);
                 tracing::info!("--backend auto chose {kind:?}: {why}");
-                kind
+                // The library found is the one to load: no second search.
+                (kind, lib.or_else(|| self.ort_lib.clone()))
             }
         };
         Ok(ScorerOptions {
@@ -102,7 +103,7 @@ impl ModelArgs {
             threads: threads.unwrap_or_else(score::default_threads),
             intra_threads: self.intra_threads,
             batch_size,
-            ort_lib: self.ort_lib.clone(),
+            ort_lib,
             quantized: self.quantized,
             ..ScorerOptions::new(model)
         })

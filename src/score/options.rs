@@ -19,8 +19,13 @@ pub enum BackendKind {
 /// places) and the model folder (and a cascade's gate folder) has the ONNX
 /// file it would run; candle otherwise. Measured on the shipped default
 /// (BENCHMARKS.md), ONNX Runtime scores pairs about 1.6× as fast. Returns
-/// the choice and why, for the log.
-pub fn auto_backend(model: &str, ort_lib: Option<&Path>, quantized: bool) -> (BackendKind, String) {
+/// the choice, the library found (so that loading need not search again),
+/// and why, for the log.
+pub fn auto_backend(
+    model: &str,
+    ort_lib: Option<&Path>,
+    quantized: bool,
+) -> (BackendKind, Option<PathBuf>, String) {
     let onnx = if quantized {
         "model_int8.onnx"
     } else {
@@ -30,6 +35,7 @@ pub fn auto_backend(model: &str, ort_lib: Option<&Path>, quantized: bool) -> (Ba
     if !dir.is_dir() {
         return (
             BackendKind::Candle,
+            None,
             format!("{model} is not a local folder (hub models run on candle)"),
         );
     }
@@ -45,18 +51,20 @@ pub fn auto_backend(model: &str, ort_lib: Option<&Path>, quantized: bool) -> (Ba
     if let Some(missing) = folders.iter().find(|f| !f.join(onnx).is_file()) {
         return (
             BackendKind::Candle,
+            None,
             format!("{} has no {onnx}", missing.display()),
         );
     }
     #[cfg(feature = "ort")]
     {
         match super::onnx::find_library(ort_lib) {
-            Ok(lib) => (
-                BackendKind::Ort,
-                format!("ONNX Runtime found at {}", lib.display()),
-            ),
+            Ok(lib) => {
+                let why = format!("ONNX Runtime found at {}", lib.display());
+                (BackendKind::Ort, Some(lib), why)
+            }
             Err(_) => (
                 BackendKind::Candle,
+                None,
                 "ONNX Runtime's library was not found (see the README, \"ONNX Runtime backend\")"
                     .to_string(),
             ),
@@ -67,6 +75,7 @@ pub fn auto_backend(model: &str, ort_lib: Option<&Path>, quantized: bool) -> (Ba
         let _ = ort_lib;
         (
             BackendKind::Candle,
+            None,
             "this build has no ONNX Runtime backend (cargo feature `ort`)".to_string(),
         )
     }
@@ -123,12 +132,12 @@ mod tests {
 
     #[test]
     fn auto_falls_back_to_candle_and_says_why() {
-        let (kind, why) = auto_backend("someone/some-model", None, false);
+        let (kind, _, why) = auto_backend("someone/some-model", None, false);
         assert_eq!(kind, BackendKind::Candle);
         assert!(why.contains("not a local folder"), "{why}");
 
         let dir = tempfile::tempdir().unwrap();
-        let (kind, why) = auto_backend(dir.path().to_str().unwrap(), None, false);
+        let (kind, _, why) = auto_backend(dir.path().to_str().unwrap(), None, false);
         assert_eq!(kind, BackendKind::Candle);
         assert_eq!(why, format!("{} has no model.onnx", dir.path().display()));
 
@@ -136,15 +145,15 @@ mod tests {
         std::fs::write(dir.path().join("model.onnx"), b"").unwrap();
         std::fs::create_dir(dir.path().join("gate")).unwrap();
         std::fs::write(dir.path().join("cascade.json"), r#"{"gate": "gate"}"#).unwrap();
-        let (kind, why) = auto_backend(dir.path().to_str().unwrap(), None, false);
+        let (kind, _, why) = auto_backend(dir.path().to_str().unwrap(), None, false);
         assert_eq!(kind, BackendKind::Candle);
         assert!(why.ends_with("gate has no model.onnx"), "{why}");
-        let (_, why) = auto_backend(dir.path().to_str().unwrap(), None, true);
+        let (_, _, why) = auto_backend(dir.path().to_str().unwrap(), None, true);
         assert!(why.ends_with("has no model_int8.onnx"), "{why}");
 
         // Every file there, but no library where one is named.
         std::fs::write(dir.path().join("gate/model.onnx"), b"").unwrap();
-        let (kind, why) = auto_backend(
+        let (kind, _, why) = auto_backend(
             dir.path().to_str().unwrap(),
             Some(Path::new("/no/such/libonnxruntime.so")),
             false,
