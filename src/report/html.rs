@@ -206,7 +206,6 @@ pub fn render(dir: &Path) -> Result<String> {
     let cols = columns(&header, &summary_name, &SUMMARY_COLUMNS)?;
     let mut targets: Vec<String> = Vec::new();
     let mut by_target: HashMap<String, Vec<SpeakerRow>> = HashMap::new();
-    let mut means: HashMap<(String, String), Option<f64>> = HashMap::new();
     for rec in rows {
         let rec = rec?;
         let f = |i: usize| rec.get(cols[i]).unwrap_or_default();
@@ -222,9 +221,10 @@ pub fn render(dir: &Path) -> Result<String> {
             ("", _) | (_, "") => String::new(),
             (lo, hi) => format!("{lo} … {hi}"),
         };
+        let sentences = n(2)?;
         let row = SpeakerRow {
-            speaker: speaker.clone(),
-            sentences: n(2)?,
+            speaker,
+            sentences,
             favor: n(3)?,
             against: n(4)?,
             none: n(5)?,
@@ -234,9 +234,8 @@ pub fn render(dir: &Path) -> Result<String> {
             on_topic_mean_score: f(9).to_string(),
             ci,
             documents: n(12)?,
-            flagged: n(2)? < FEW_SENTENCES,
+            flagged: sentences < FEW_SENTENCES,
         };
-        means.insert((target.clone(), speaker), f(9).parse().ok());
         by_target.entry(target).or_default().push(row);
     }
     // The top speakers of each target get evidence.
@@ -342,10 +341,7 @@ pub fn render(dir: &Path) -> Result<String> {
             .map(|r| Bar {
                 label: r.speaker.clone(),
                 counts: [r.favor, r.against, r.none],
-                mean: means
-                    .get(&(target.clone(), r.speaker.clone()))
-                    .copied()
-                    .flatten(),
+                mean: r.on_topic_mean_score.parse().ok(),
                 flagged: r.flagged,
             })
             .collect();
