@@ -52,6 +52,19 @@ fn run_err(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
     e
 }
 
+/// `stance merge OUT SHARDS...`, its output captured.
+fn merge(
+    out: &Path,
+    shards: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> std::process::Output {
+    stance_cmd()
+        .arg("merge")
+        .arg(out)
+        .args(shards)
+        .output()
+        .unwrap()
+}
+
 /// (doc_id, target, text) of every row of sentences.csv.
 fn rows(out: &Path) -> Vec<(String, String, String)> {
     let (_, rows) = read_csv(&out.join("sentences.csv"));
@@ -763,12 +776,7 @@ fn three_shards_merged_give_the_single_runs_output() {
         shard_dirs.push(out);
     }
     let merged = dir.path().join("merged");
-    let o = stance_cmd()
-        .arg("merge")
-        .arg(&merged)
-        .args(&shard_dirs)
-        .output()
-        .unwrap();
+    let o = merge(&merged, &shard_dirs);
     assert!(o.status.success(), "{}", stderr(&o));
     let want = tree(&whole);
     assert!(want.iter().any(|(p, _)| p == "summary-by-group.csv"));
@@ -779,12 +787,7 @@ fn three_shards_merged_give_the_single_runs_output() {
 
     // A missing shard, a shard twice, or another run's shard: refused.
     let merge_err = |dirs: &[&Path]| {
-        let o = stance_cmd()
-            .arg("merge")
-            .arg(dir.path().join("bad"))
-            .args(dirs)
-            .output()
-            .unwrap();
+        let o = merge(&dir.path().join("bad"), dirs);
         assert!(!o.status.success());
         stderr(&o)
     };
@@ -833,12 +836,7 @@ fn the_slurm_example_shards_through_the_array_variables_and_merges() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let merged = dir.path().join("merged");
-    let o = stance_cmd()
-        .arg("merge")
-        .arg(&merged)
-        .args((1..=3).map(|t| out.join(format!("shard-{t}"))))
-        .output()
-        .unwrap();
+    let o = merge(&merged, (1..=3).map(|t| out.join(format!("shard-{t}"))));
     assert!(o.status.success(), "{}", stderr(&o));
     let whole = dir.path().join("whole");
     let o = stance_cmd()
@@ -1106,12 +1104,7 @@ fn parquet_tables_hold_what_the_csv_tables_hold_and_shards_merge() {
         shard_dirs.push(out);
     }
     let merged = dir.path().join("merged");
-    let o = stance_cmd()
-        .arg("merge")
-        .arg(&merged)
-        .args(&shard_dirs)
-        .output()
-        .unwrap();
+    let o = merge(&merged, &shard_dirs);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(tables(&merged), want);
 

@@ -164,26 +164,39 @@ mod browser {
         }
     }
 
-    /// The page's DOM after its scripts ran, and the browser's log (console
-    /// messages included).
-    fn load(page: &Path) -> (String, String) {
-        let profile = tempfile::tempdir().unwrap();
+    /// Run headless Chromium on `page` with `flags`, in a profile of its
+    /// own inside `profile`; panics unless it succeeds.
+    fn headless(page: &Path, profile: &Path, flags: &[&str]) -> std::process::Output {
         let o = Command::new(chromium().unwrap())
             .args([
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
                 "--no-first-run",
-                "--enable-logging=stderr",
-                "--v=0",
-                "--virtual-time-budget=3000",
             ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("--dump-dom")
+            .args(flags)
+            .arg(format!("--user-data-dir={}", profile.display()))
             .arg(format!("file://{}", page.display()))
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o
+    }
+
+    /// The page's DOM after its scripts ran, and the browser's log (console
+    /// messages included).
+    fn load(page: &Path) -> (String, String) {
+        let profile = tempfile::tempdir().unwrap();
+        let o = headless(
+            page,
+            profile.path(),
+            &[
+                "--enable-logging=stderr",
+                "--v=0",
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+            ],
+        );
         (
             String::from_utf8_lossy(&o.stdout).into_owned(),
             String::from_utf8_lossy(&o.stderr).into_owned(),
@@ -194,21 +207,12 @@ mod browser {
     fn screenshot(page: &Path) -> Vec<u8> {
         let profile = tempfile::tempdir().unwrap();
         let png = profile.path().join("shot.png");
-        let o = Command::new(chromium().unwrap())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--hide-scrollbars",
-                "--window-size=1000,1200",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg(format!("--screenshot={}", png.display()))
-            .arg(format!("file://{}", page.display()))
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let shot = format!("--screenshot={}", png.display());
+        headless(
+            page,
+            profile.path(),
+            &["--hide-scrollbars", "--window-size=1000,1200", &shot],
+        );
         std::fs::read(&png).unwrap()
     }
 
