@@ -142,12 +142,21 @@ pub fn analyse(doc: Document) -> Analysed {
     analyse_timed(doc).0
 }
 
+/// [`analyse`] with a choice of attributor [`attribute::Options`].
+pub fn analyse_with(doc: Document, opts: &attribute::Options) -> Analysed {
+    analyse_inner(doc, opts).0
+}
+
 /// [`analyse`], with the time each stage took.
 ///
 /// A document with a title is read as the title, a blank line, then the
 /// text: the title is one sentence of kind `headline` (offsets count from
 /// the title's start).
-pub fn analyse_timed(mut doc: Document) -> (Analysed, AnalyseTimes) {
+pub fn analyse_timed(doc: Document) -> (Analysed, AnalyseTimes) {
+    analyse_inner(doc, &attribute::Options::default())
+}
+
+fn analyse_inner(mut doc: Document, opts: &attribute::Options) -> (Analysed, AnalyseTimes) {
     let t0 = std::time::Instant::now();
     let title_len = doc.title.take().map(|title| {
         let title = title.trim_matches(crate::text::is_space).to_string();
@@ -160,7 +169,7 @@ pub fn analyse_timed(mut doc: Document) -> (Analysed, AnalyseTimes) {
         headline_first(&mut seg, len);
     }
     let t1 = std::time::Instant::now();
-    let mut attributions = attribute::attribute(&doc.text, &seg);
+    let mut attributions = attribute::attribute_with(&doc.text, &seg, opts);
     if title_len.is_some() {
         let a = &mut attributions[0];
         if a.kind == Kind::Skip || a.speaker.is_empty() {

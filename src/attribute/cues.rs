@@ -318,3 +318,68 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     }
     None
 }
+
+/// The speaker phrase of a cue the learned model found at `i`: the phrase
+/// right before it, or after it when the cue follows a comma or quotation
+/// (`…, officials believe`, `“…,” according to …`).
+pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
+    // A predicate adjective takes the subject of its copula: `voters are
+    // optimistic that …` (a passive `was reported` does not).
+    let mut at = i;
+    let verb_form = |t: &Tok| {
+        let w = t.text.to_lowercase();
+        w.ends_with("ed") || w.ends_with("en") || lexicon::cue_strength(&w).is_some()
+    };
+    // `was told`: the subject of a passive is not its source.
+    if lexicon::is_be_verb(toks[i].text) && toks.get(i + 1).is_some_and(verb_form) {
+        return None;
+    }
+    // A participle (`… issued a statement undercutting …`) belongs to the
+    // clause's subject, not to the object before it.
+    if toks[i].text.ends_with("ing") {
+        return speaker::subject_np(toks).filter(|np| np.last < i);
+    }
+    let passive = verb_form(&toks[i]);
+    while !passive
+        && at > 0
+        && toks[at - 1].is_frame_word()
+        && (lexicon::is_be_verb(toks[at - 1].text) || toks[at - 1].text == "seem")
+    {
+        at -= 1;
+    }
+    let left = speaker::left_np(toks, at).filter(|np| !after_preposition(toks, *np));
+    let np = left.or_else(|| {
+        let prev = i.checked_sub(1).map(|p| &toks[p]);
+        let inverted =
+            prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
+        inverted.then(|| speaker::right_np(toks, i + 1)).flatten()
+    })?;
+    plausible_source(toks, np).then_some(np)
+}
+
+/// Can a phrase found next to a learned cue name a source? A name, a
+/// pronoun, a determiner or quantifier phrase, or a bare plural
+/// (`officials`, `critics`); not a lone common word (`state`, `received`),
+/// which is more often a verb or an object than a source.
+fn plausible_source(toks: &[Tok], np: Np) -> bool {
+    let words: Vec<&Tok> = toks[np.first..=np.last]
+        .iter()
+        .filter(|t| t.is_word())
+        .collect();
+    let Some(head) = words.last() else {
+        return false;
+    };
+    if words.len() == 1 && lexicon::pronoun_kind(head.text).is_some() {
+        return true;
+    }
+    if words.iter().any(|t| t.is_capitalised()) {
+        return true;
+    }
+    let h = head.bare().to_lowercase();
+    let plural = h.ends_with('s') && !h.ends_with("ss") && !h.ends_with("ous");
+    let determined = words.len() > 1
+        && (lexicon::is_determiner(words[0].text)
+            || speaker::is_quantifier(words[0].text)
+            || words[0].text.chars().all(|c| c.is_ascii_digit()));
+    (determined || plural) && !h.ends_with("ing")
+}

@@ -18,6 +18,7 @@
 
 mod boilerplate;
 mod cues;
+pub mod learned;
 pub mod lexicon;
 mod quotes;
 mod speaker;
@@ -113,27 +114,36 @@ impl Attribution {
     }
 }
 
+/// Choices of the attributor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Where the verb lists find no cue, ask the learned cue model
+    /// ([`learned`]). On by default; off gives the rules alone, for
+    /// comparison.
+    pub learned_cues: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { learned_cues: true }
+    }
+}
+
 /// Attribute every sentence of a segmented document. Returns one
 /// attribution per sentence, in order.
 pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
+    attribute_with(doc, seg, &Options::default())
+}
+
+/// [`attribute`] with a choice of [`Options`].
+pub fn attribute_with(doc: &str, seg: &Segmented, opts: &Options) -> Vec<Attribution> {
     let para_texts: Vec<&str> = seg
         .paragraphs
         .iter()
         .map(|p| &doc[p.start..p.end])
         .collect();
     let skip = boilerplate::skip_paragraphs(&para_texts);
-
-    // Quotation spans, chained across paragraphs.
-    let mut chain = 0usize;
-    let mut spans_by_para: Vec<Vec<QuoteSpan>> = Vec::with_capacity(seg.paragraphs.len());
-    let mut prev_open = false;
-    for p in &seg.paragraphs {
-        let text = para_texts[p.index];
-        let continues = prev_open && (text.starts_with(['“', '"', '«']) || text.starts_with("''"));
-        let spans = quotes::paragraph_spans(doc, p.start, p.end, p.index, continues, &mut chain);
-        prev_open = spans.last().is_some_and(|s| s.close.is_none());
-        spans_by_para.push(spans);
-    }
+    let spans_by_para = quote_spans(doc, seg, &para_texts);
 
     // Pass 1: each sentence's own cue and speaker.
     let mut names = NameBook::default();
@@ -149,7 +159,11 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
             quoted.push(info);
             continue;
         }
-        let found = find_cue(doc, &toks, &info, &mut names, &salience);
+        let found = find_cue(doc, &toks, &info, &mut names, &salience).or_else(|| {
+            opts.learned_cues
+                .then(|| learned_cue(doc, &toks, &info, &mut names, &salience))
+                .flatten()
+        });
         if let Some(subj) = speaker::subject_np(&toks) {
             if let Some(e) = names.canonical(&toks, subj, doc) {
                 salience.push(e);
@@ -239,6 +253,48 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
     out
 }
 
+/// Quotation spans of every paragraph, chained across paragraphs.
+fn quote_spans(doc: &str, seg: &Segmented, para_texts: &[&str]) -> Vec<Vec<QuoteSpan>> {
+    let mut chain = 0usize;
+    let mut spans_by_para: Vec<Vec<QuoteSpan>> = Vec::with_capacity(seg.paragraphs.len());
+    let mut prev_open = false;
+    for p in &seg.paragraphs {
+        let text = para_texts[p.index];
+        let continues = prev_open && (text.starts_with(['“', '"', '«']) || text.starts_with("''"));
+        let spans = quotes::paragraph_spans(doc, p.start, p.end, p.index, continues, &mut chain);
+        prev_open = spans.last().is_some_and(|s| s.close.is_none());
+        spans_by_para.push(spans);
+    }
+    spans_by_para
+}
+
+/// Training rows for the learned cue model ([`learned`]): the features of
+/// every word outside quotation marks, labelled by whether it lies in one of
+/// `cues` (byte spans of gold cues in `doc`).
+pub fn cue_training_rows(
+    doc: &str,
+    seg: &Segmented,
+    cues: &[(usize, usize)],
+) -> Vec<(Vec<String>, bool)> {
+    let para_texts: Vec<&str> = seg
+        .paragraphs
+        .iter()
+        .map(|p| &doc[p.start..p.end])
+        .collect();
+    let spans_by_para = quote_spans(doc, seg, &para_texts);
+    let mut rows = Vec::new();
+    for s in &seg.sentences {
+        let spans = overlapping(&spans_by_para[s.paragraph], s.start, s.end);
+        let toks = tokens::tokenize(doc, s.start, s.end, spans);
+        for i in learned::candidate_words(&toks) {
+            let t = &toks[i];
+            let is_cue = cues.iter().any(|&(a, b)| t.start < b && a < t.end);
+            rows.push((learned::features(&toks, i), is_cue));
+        }
+    }
+    rows
+}
+
 /// How many quotations before or after a sentence are searched for a
 /// speaker to inherit.
 const LOOK_AROUND: usize = 32;
@@ -278,6 +334,45 @@ fn find_cue(
             kind,
             mention: Some((toks[c.np.first].start, toks[c.np.last].end)),
             cue: Some(c.cue),
+        };
+        return Some((entity, att));
+    }
+    None
+}
+
+/// The cue the learned model finds where the verb lists found none, with
+/// the phrase before it (or after it, inverted) as the speaker.
+fn learned_cue(
+    doc: &str,
+    toks: &[Tok],
+    info: &QuoteInfo,
+    names: &mut NameBook,
+    salience: &Salience,
+) -> Option<(Entity, Attribution)> {
+    let model = learned::CueModel::shipped();
+    let mut scored: Vec<(usize, f32)> = learned::candidate_words(toks)
+        .map(|i| (i, model.probability(&learned::features(toks, i))))
+        .filter(|&(_, p)| p >= model.threshold)
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (i, _) in scored {
+        let Some(np) = cues::learned_cue_np(toks, i) else {
+            continue;
+        };
+        let Some(entity) = resolve(toks, np, doc, names, salience) else {
+            continue;
+        };
+        let kind =
+            if info.has_quote && (info.starts_quoted || info.colon_intro || info.ratio >= 0.5) {
+                Kind::Direct
+            } else {
+                Kind::Indirect
+            };
+        let att = Attribution {
+            speaker: entity.name.clone(),
+            kind,
+            mention: Some((toks[np.first].start, toks[np.last].end)),
+            cue: Some((toks[i].start, toks[i].end)),
         };
         return Some((entity, att));
     }

@@ -100,7 +100,7 @@ fn is_time_lead(word: &str) -> bool {
     )
 }
 
-fn is_quantifier(word: &str) -> bool {
+pub(super) fn is_quantifier(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
         "some"
@@ -179,6 +179,7 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
         }
         if lexicon::is_function_word(p.text)
             || lexicon::pronoun_kind(p.text).is_some()
+            || lexicon::is_calendar_word(p.text)
             || lexicon::is_preposition(p.text)
             || lexicon::is_be_verb(p.text)
             || lexicon::cue_strength(p.text).is_some()

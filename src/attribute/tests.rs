@@ -241,3 +241,57 @@ fn doubled_apostrophe_quote_runs_across_paragraphs() {
         "''We will appeal,'' said Judge Ana Ruiz. ''The ruling is wrong.\n\n''It will not stand.''";
     assert_eq!(speakers(t), vec!["Ruiz", "Ruiz", "Ruiz"]);
 }
+
+// The learned cue model: attributions with no verb from the lists.
+
+#[test]
+fn learned_cue_finds_a_position_without_a_listed_verb() {
+    let r = run("The bridge closed in March. Local shop owners are optimistic that trade will return by summer.");
+    assert_eq!(r[0].1, NARRATOR);
+    assert_eq!(r[1].2, Kind::Indirect, "{r:?}");
+    assert_eq!(r[1].1, "Local shop owners");
+}
+
+#[test]
+fn learned_cue_takes_a_quantified_source() {
+    let r = run("Most economists expect the central bank to raise rates in June.");
+    assert_eq!(r[0].2, Kind::Indirect, "{r:?}");
+    assert_eq!(r[0].1, "Most economists");
+}
+
+#[test]
+fn learned_cue_keeps_the_named_source() {
+    let r = run(
+        "Councillor Amara Diallo reiterated her opposition to the new parking fees on Tuesday.",
+    );
+    assert_eq!(r[0].1, "Diallo", "{r:?}");
+    assert_eq!(r[0].2, Kind::Indirect);
+}
+
+#[test]
+fn learned_cue_never_makes_a_common_word_a_speaker() {
+    // Plain narration: no cue, and no lone common word as a source.
+    let r = run("The river rose two metres overnight. Water reached the second floor of the old mill. Crews worked until dawn.");
+    for (s, speaker, kind) in &r {
+        assert_eq!(
+            (speaker.as_str(), *kind),
+            (NARRATOR, Kind::Narration),
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn the_rules_alone_leave_such_sentences_to_the_narrator() {
+    let text = "Local shop owners are optimistic that trade will return by summer.";
+    let seg = segment(text);
+    let rules = attribute_with(
+        text,
+        &seg,
+        &Options {
+            learned_cues: false,
+        },
+    );
+    assert_eq!(rules[0].speaker, NARRATOR);
+    assert_eq!(attribute(text, &seg)[0].kind, Kind::Indirect);
+}

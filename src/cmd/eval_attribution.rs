@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! stance eval-attribution --polnear DIR [--split train|dev|both] [--errors FILE]
+//!                         [--no-learned-cues]
 //! ```
 //!
 //! Reads `DIR/<split>/text/*.txt` and `DIR/<split>/attributions/*.ann` and
@@ -38,6 +39,10 @@ pub struct EvalAttributionArgs {
     /// category, with the text of each.
     #[arg(long, value_name = "FILE")]
     pub errors: Option<PathBuf>,
+    /// Leave out the learned cue model: the verb lists and patterns alone,
+    /// to see what the model adds.
+    #[arg(long)]
+    pub no_learned_cues: bool,
 }
 
 fn print(split: &str, ev: &Evaluation, secs: f64) {
@@ -111,7 +116,10 @@ pub fn main(args: EvalAttributionArgs) -> Result<()> {
     for split in splits {
         let t0 = std::time::Instant::now();
         let articles = load_split(&args.polnear, split)?;
-        let ev = evaluate(&articles);
+        let opts = stance::attribute::Options {
+            learned_cues: !args.no_learned_cues,
+        };
+        let ev = evaluate(&articles, &opts);
         print(split, &ev, t0.elapsed().as_secs_f64());
         errors.extend(ev.errors.into_iter().map(|e| (*split, e)));
     }

@@ -163,9 +163,15 @@ pub struct Predicted {
 
 /// Attributed sentences of an article as the attributor sees them.
 pub fn predict(text: &str) -> Vec<Predicted> {
-    predicted(&crate::pipeline::analyse(crate::ingest::Document::new(
-        "", text,
-    )))
+    predict_with(text, &attribute::Options::default())
+}
+
+/// [`predict`] with a choice of attributor options.
+pub fn predict_with(text: &str, opts: &attribute::Options) -> Vec<Predicted> {
+    predicted(&crate::pipeline::analyse_with(
+        crate::ingest::Document::new("", text),
+        opts,
+    ))
 }
 
 /// The attributed (direct and indirect) sentences of an analysed document.
@@ -483,10 +489,10 @@ pub fn evaluate_named(
 }
 
 /// Evaluate the attributor on articles.
-pub fn evaluate(articles: &[Article]) -> Evaluation {
+pub fn evaluate(articles: &[Article], opts: &attribute::Options) -> Evaluation {
     let mut ev = Evaluation::default();
     for a in articles {
-        let pred = predict(&a.text);
+        let pred = predict_with(&a.text, opts);
         evaluate_named(&a.name, &a.text, &pred, &a.gold, &mut ev);
     }
     ev

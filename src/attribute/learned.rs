@@ -1,0 +1,310 @@
+//! A learned cue detector: logistic regression over a word and its context,
+//! trained on PolNeAR's train split, that finds the attribution cues the
+//! verb lists miss (`Polls in Iowa *show* …`, `Supporters *are optimistic*
+//! that …`, `52 percent of voters *say* …`).
+//!
+//! It scores every word outside quotation marks of a sentence the rules
+//! left unattributed; the best word at or above the model's threshold is
+//! the cue, and the phrase before it (or, inverted, after it) is the
+//! speaker. A sentence whose cue has no phrase that can be a speaker stays
+//! in the narrator's voice: an attribution needs a source.
+//!
+//! The model is a plain text file, `models/attribution/cues.tsv`, built
+//! into the binary: a header line, then one `feature<TAB>weight` line per
+//! feature. `cargo run --release --example train_cue_model` rebuilds it.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::lexicon::{self, CueStrength};
+use super::tokens::{Tok, TokKind};
+
+/// A logistic-regression cue model.
+#[derive(Debug, Clone, Default)]
+pub struct CueModel {
+    weights: HashMap<String, f32>,
+    bias: f32,
+    /// The probability at or above which a word is taken as a cue.
+    pub threshold: f32,
+}
+
+const SHIPPED: &str = include_str!("../../models/attribution/cues.tsv");
+
+impl CueModel {
+    /// The model built into the binary.
+    pub fn shipped() -> &'static CueModel {
+        static MODEL: OnceLock<CueModel> = OnceLock::new();
+        MODEL.get_or_init(|| CueModel::parse(SHIPPED).expect("models/attribution/cues.tsv parses"))
+    }
+
+    /// Read the text form written by [`CueModel::to_text`].
+    pub fn parse(text: &str) -> Result<CueModel, String> {
+        let mut lines = text.lines();
+        let header = lines.next().ok_or("empty cue model")?;
+        let mut m = CueModel::default();
+        for kv in header.trim_start_matches('#').split_whitespace() {
+            match kv.split_once('=') {
+                Some(("bias", v)) => m.bias = v.parse().map_err(|e| format!("bias: {e}"))?,
+                Some(("threshold", v)) => {
+                    m.threshold = v.parse().map_err(|e| format!("threshold: {e}"))?
+                }
+                _ => {}
+            }
+        }
+        for (n, line) in lines.enumerate() {
+            let (f, w) = line
+                .rsplit_once('\t')
+                .ok_or_else(|| format!("line {}: expected feature<TAB>weight", n + 2))?;
+            let w: f32 = w.parse().map_err(|e| format!("line {}: {e}", n + 2))?;
+            m.weights.insert(f.to_string(), w);
+        }
+        if m.threshold <= 0.0 || m.threshold >= 1.0 {
+            return Err("the header must set threshold= between 0 and 1".into());
+        }
+        Ok(m)
+    }
+
+    /// The text form: a header with the bias and threshold, then the
+    /// features sorted by name (stable diffs).
+    pub fn to_text(&self, note: &str) -> String {
+        let mut keys: Vec<&String> = self.weights.keys().collect();
+        keys.sort();
+        let mut out = format!(
+            "# bias={} threshold={:.2} {note}\n",
+            self.bias, self.threshold
+        );
+        for k in keys {
+            out.push_str(&format!("{k}\t{:.4}\n", self.weights[k]));
+        }
+        out
+    }
+
+    /// Number of features with a weight.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// Probability that the features describe a cue word.
+    pub fn probability(&self, features: &[String]) -> f32 {
+        let z: f32 = self.bias
+            + features
+                .iter()
+                .filter_map(|f| self.weights.get(f))
+                .sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// Fit by stochastic gradient descent with AdaGrad steps and L2
+    /// shrinkage, then drop weights too small to matter. Examples are
+    /// visited in a fixed shuffled order, so a fit is reproducible.
+    pub fn fit(examples: &[(Vec<String>, bool)], fit: &Fit) -> CueModel {
+        // Features seen fewer than `min_count` times are left out: they
+        // would be learned from one or two sentences.
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (fs, _) in examples {
+            for f in fs {
+                *counts.entry(f.as_str()).or_default() += 1;
+            }
+        }
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let rows: Vec<(Vec<usize>, f32)> = examples
+            .iter()
+            .map(|(fs, y)| {
+                let ids = fs
+                    .iter()
+                    .filter(|f| counts[f.as_str()] >= fit.min_count)
+                    .map(|f| {
+                        let n = index.len();
+                        *index.entry(f.as_str()).or_insert(n)
+                    })
+                    .collect();
+                (ids, if *y { 1.0 } else { 0.0 })
+            })
+            .collect();
+        let (epochs, l2, prune) = (fit.epochs, fit.l2, fit.prune);
+        let mut w = vec![0f32; index.len()];
+        let mut g2 = vec![1e-6f32; index.len()];
+        let (mut b, mut gb) = (0f32, 1e-6f32);
+        let lr = 0.5f32;
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..epochs {
+            // Fisher–Yates with a fixed xorshift generator.
+            for k in (1..order.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                order.swap(k, (state % (k as u64 + 1)) as usize);
+            }
+            for &r in &order {
+                let (ids, y) = &rows[r];
+                let z: f32 = b + ids.iter().map(|&j| w[j]).sum::<f32>();
+                let p = 1.0 / (1.0 + (-z).exp());
+                let g = p - y;
+                for &j in ids {
+                    let gj = g + l2 * w[j];
+                    g2[j] += gj * gj;
+                    w[j] -= lr * gj / g2[j].sqrt();
+                }
+                gb += g * g;
+                b -= lr * g / gb.sqrt();
+            }
+        }
+        let weights = index
+            .into_iter()
+            .filter(|&(_, j)| w[j].abs() >= prune)
+            .map(|(f, j)| (f.to_string(), (w[j] * 1e4).round() / 1e4))
+            .collect();
+        CueModel {
+            weights,
+            bias: b,
+            threshold: 0.5,
+        }
+    }
+}
+
+/// Settings of [`CueModel::fit`].
+#[derive(Debug, Clone, Copy)]
+pub struct Fit {
+    pub epochs: usize,
+    /// L2 shrinkage per step.
+    pub l2: f32,
+    /// Weights smaller than this are dropped after fitting.
+    pub prune: f32,
+    /// Features seen fewer times than this are not learned.
+    pub min_count: usize,
+}
+
+/// Words that may be cues: outside quotation marks, not punctuation.
+pub(super) fn candidate_words<'a>(toks: &'a [Tok]) -> impl Iterator<Item = usize> + 'a {
+    (0..toks.len()).filter(|&i| toks[i].is_frame_word())
+}
+
+fn token_form(t: Option<&Tok>) -> String {
+    match t {
+        None => "^".to_string(),
+        Some(t) => match t.kind {
+            TokKind::OpenQuote => "<q".to_string(),
+            TokKind::CloseQuote => ">q".to_string(),
+            TokKind::Punct(c) => c.to_string(),
+            TokKind::Word if t.quoted => "qw".to_string(),
+            TokKind::Word if t.is_capitalised() => {
+                if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_function_word(t.text) {
+                    t.text.to_lowercase()
+                } else {
+                    "Cap".to_string()
+                }
+            }
+            TokKind::Word => t.text.to_lowercase(),
+        },
+    }
+}
+
+/// The features of word `i`: the word, its ending, its neighbours, and
+/// where it stands relative to quotations and names.
+pub(super) fn features(toks: &[Tok], i: usize) -> Vec<String> {
+    let t = &toks[i];
+    let w = t.text.to_lowercase();
+    let at = |k: isize| -> Option<&Tok> {
+        let j = i as isize + k;
+        (j >= 0).then(|| toks.get(j as usize)).flatten()
+    };
+    let end = |k: isize| -> String {
+        let j = i as isize + k;
+        if j >= toks.len() as isize {
+            "$".to_string()
+        } else {
+            token_form(at(k))
+        }
+    };
+    let (p1, p2, n1, n2) = (end(-1), end(-2), end(1), end(2));
+    let suffix: String = w
+        .chars()
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut f = vec![
+        format!("w={w}"),
+        format!("s3={suffix}"),
+        format!("p1={p1}"),
+        format!("p2={p2}"),
+        format!("n1={n1}"),
+        format!("n2={n2}"),
+        format!("w,n1={w},{n1}"),
+        format!("p1,w={p1},{w}"),
+        format!("p2,p1={p2},{p1}"),
+    ];
+    if t.is_capitalised() {
+        f.push("cap".into());
+    }
+    if i == 0 {
+        f.push("first".into());
+    }
+    let lex = match lexicon::cue_strength(&w) {
+        Some(CueStrength::Speech) => "speech",
+        Some(CueStrength::QuoteOnly) => "quote-only",
+        Some(CueStrength::Attitude) => "attitude",
+        Some(CueStrength::Finding) => "finding",
+        None => "none",
+    };
+    f.push(format!("lex={lex}"));
+    let quoted_before = toks[..i].iter().any(|t| t.quoted);
+    let quoted_after = toks[i + 1..].iter().any(|t| t.quoted);
+    f.push(format!("q={}{}", quoted_before as u8, quoted_after as u8));
+    // A name or pronoun right before, as a subject would stand.
+    let subject_before = at(-1).is_some_and(|p| {
+        p.is_frame_word() && (p.is_capitalised() || lexicon::pronoun_kind(p.text).is_some())
+    });
+    if subject_before {
+        f.push(format!("subj,w={w}"));
+    }
+    let bucket = (i * 4) / toks.len().max(1);
+    f.push(format!("pos={bucket}"));
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_model_parses_and_has_a_threshold() {
+        let m = CueModel::shipped();
+        assert!(m.len() > 100, "{} features", m.len());
+        assert!(m.threshold > 0.0 && m.threshold < 1.0);
+    }
+
+    #[test]
+    fn text_form_round_trips() {
+        let ex = vec![
+            (vec!["w=said".to_string(), "p1=Cap".to_string()], true),
+            (vec!["w=the".to_string(), "p1=^".to_string()], false),
+        ];
+        let fit = Fit {
+            epochs: 20,
+            l2: 0.0,
+            prune: 0.0,
+            min_count: 1,
+        };
+        let m = CueModel::fit(&ex, &fit);
+        let back = CueModel::parse(&m.to_text("test")).unwrap();
+        assert!(back.probability(&ex[0].0) > 0.5);
+        assert!(back.probability(&ex[1].0) < 0.5);
+        assert_eq!(back.len(), m.len());
+    }
+
+    #[test]
+    fn a_bad_model_file_is_named_by_line() {
+        let err = CueModel::parse("# bias=0 threshold=0.5\nw=said 1.0\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+        let err = CueModel::parse("# bias=0\n").unwrap_err();
+        assert!(err.contains("threshold"), "{err}");
+    }
+}
