@@ -125,6 +125,8 @@ impl Default for RunOptions {
 pub struct Analysed {
     pub doc: Document,
     pub sentences: Vec<Sentence>,
+    /// At least one per sentence, in order of sentence, then of clause:
+    /// a sentence with several sources has one per source.
     pub attributions: Vec<Attribution>,
     offsets: CharOffsets,
 }
@@ -171,15 +173,23 @@ fn analyse_inner(mut doc: Document, opts: &attribute::Options) -> (Analysed, Ana
     let t1 = std::time::Instant::now();
     let mut attributions = attribute::attribute_with(&doc.text, &seg, opts);
     if title_len.is_some() {
+        // The title is one unit, whatever clauses it has.
+        let n = attributions.iter().take_while(|a| a.sentence == 0).count();
+        attributions.drain(1..n.max(1));
+        let s0 = &seg.sentences[0];
         let a = &mut attributions[0];
         if a.kind == Kind::Skip || a.speaker.is_empty() {
             *a = Attribution {
+                sentence: 0,
+                clause: (s0.start, s0.end),
                 speaker: attribute::NARRATOR.to_string(),
                 kind: Kind::Headline,
                 mention: None,
                 cue: None,
+                nested_speaker: None,
             };
         }
+        a.clause = (s0.start, s0.end);
         a.kind = Kind::Headline;
     }
     let t2 = std::time::Instant::now();
@@ -234,21 +244,36 @@ impl Analysed {
         (self.offsets.to_char(s.start), self.offsets.to_char(s.end))
     }
 
-    /// The span of sentence `i`'s speaker mention, in characters.
-    pub fn mention_chars(&self, i: usize) -> Option<(usize, usize)> {
-        self.attributions[i]
+    /// The text that attribution `k` covers (the whole sentence, or its
+    /// clause): what is scored.
+    pub fn clause_text(&self, k: usize) -> &str {
+        let (x, y) = self.attributions[k].clause;
+        &self.doc.text[x..y]
+    }
+
+    /// The span of attribution `k`'s clause, in characters.
+    pub fn clause_chars(&self, k: usize) -> (usize, usize) {
+        let (x, y) = self.attributions[k].clause;
+        (self.offsets.to_char(x), self.offsets.to_char(y))
+    }
+
+    /// The span of attribution `k`'s speaker mention, in characters.
+    pub fn mention_chars(&self, k: usize) -> Option<(usize, usize)> {
+        self.attributions[k]
             .mention
             .map(|(x, y)| (self.offsets.to_char(x), self.offsets.to_char(y)))
     }
 
-    /// Output rows of sentence `i` for one target.
-    pub fn row(&self, i: usize, target: &str, p: score::Probs) -> Row {
-        let a = &self.attributions[i];
+    /// The output row of attribution `k` for one target.
+    pub fn row(&self, k: usize, target: &str, p: score::Probs) -> Row {
+        let a = &self.attributions[k];
+        let i = a.sentence;
         let text = &self.doc.text;
         let span =
             |r: Option<(usize, usize)>| r.map_or(String::new(), |(x, y)| text[x..y].to_string());
         let (start, end) = self.char_span(i);
-        let mention_chars = self.mention_chars(i);
+        let (clause_start, clause_end) = self.clause_chars(k);
+        let mention_chars = self.mention_chars(k);
         Row {
             doc_id: self.doc.doc_id.clone(),
             sentence_id: self.sentences[i].index,
@@ -267,6 +292,9 @@ impl Analysed {
             text: self.text(i).to_string(),
             mention_start: mention_chars.map(|m| m.0),
             mention_end: mention_chars.map(|m| m.1),
+            clause_start: Some(clause_start),
+            clause_end: Some(clause_end),
+            nested_speaker: a.nested_speaker.clone().unwrap_or_default(),
             meta: self.doc.meta.clone(),
             file: self.doc.file.clone(),
             line: self.doc.line,
@@ -462,9 +490,9 @@ pub fn run(
         let mut doc_targets = Vec::with_capacity(analysed.len());
         for a in &analysed {
             let ts = targets_of(a);
-            for i in 0..a.sentences.len() {
+            for k in 0..a.attributions.len() {
                 for t in &ts {
-                    pairs.push((a.text(i), hypotheses[t].as_str()));
+                    pairs.push((a.clause_text(k), hypotheses[t].as_str()));
                 }
             }
             doc_targets.push(ts);
@@ -473,12 +501,12 @@ pub fn run(
 
         let mut k = 0;
         for (a, ts) in analysed.iter().zip(&doc_targets) {
-            for i in 0..a.sentences.len() {
-                if a.attributions[i].kind == Kind::Skip {
+            for u in 0..a.attributions.len() {
+                if a.attributions[u].kind == Kind::Skip {
                     stats.skipped_sentences += 1;
                 }
                 for t in ts {
-                    report.write(&a.row(i, t, probs[k]))?;
+                    report.write(&a.row(u, t, probs[k]))?;
                     k += 1;
                     stats.rows += 1;
                 }

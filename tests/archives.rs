@@ -346,8 +346,9 @@ fn kept_metadata_follows_every_row_and_documents_csv_counts_each_document() {
         &["--keep", "date,src.outlet", "--target", "The dam is safe"],
     );
     let (header, rows) = read_csv(&out.join("sentences.csv"));
-    assert_eq!(&header[..17], &stance::report::SENTENCE_COLUMNS[..]);
-    assert_eq!(&header[17..], ["date", "src.outlet"]);
+    let n = stance::report::SENTENCE_COLUMNS.len();
+    assert_eq!(&header[..n], &stance::report::SENTENCE_COLUMNS[..]);
+    assert_eq!(&header[n..], ["date", "src.outlet"]);
     let meta: Vec<(&str, &str, &str)> = rows
         .iter()
         .map(|r| {
@@ -1166,4 +1167,68 @@ fn an_unwritable_out_is_a_clear_error_and_keeps_the_last_output() {
     assert!(e.contains(".stance-partial: cannot clear it"), "{e}");
     std::fs::remove_file(out.join(".stance-partial")).unwrap();
     assert_eq!(tree(&out), before);
+}
+
+/// Shards written before 0.5.0 (no clause columns, kept metadata from
+/// column 18) still merge: their metadata stays under its own header and
+/// the clause columns are empty.
+#[test]
+fn shards_in_the_layout_before_0_5_still_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "a", "text": "Officials said the dam was safe.", "date": "2024-05-01"}"#,
+            "\n",
+            r#"{"id": "b", "text": "Engineers said it was not.", "date": "2024-05-02"}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let old = stance::report::SENTENCE_COLUMNS_BEFORE_0_5;
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let out = dir.path().join(format!("s{k}"));
+        run_ok(
+            &[&input],
+            &out,
+            &["--keep", "date", "--shard", &format!("{k}/2")],
+        );
+        // Rewrite sentences.csv as 0.4.0 wrote it.
+        let path = out.join("sentences.csv");
+        let mut r = csv::Reader::from_path(&path).unwrap();
+        let header = r.headers().unwrap().clone();
+        let recs: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        let mut w = csv::Writer::from_path(&path).unwrap();
+        let drop = |rec: &csv::StringRecord| -> Vec<String> {
+            rec.iter()
+                .enumerate()
+                .filter(|(i, _)| *i < old || *i >= stance::report::SENTENCE_COLUMNS.len())
+                .map(|(_, v)| v.to_string())
+                .collect()
+        };
+        w.write_record(drop(&header)).unwrap();
+        for rec in &recs {
+            w.write_record(drop(rec)).unwrap();
+        }
+        w.flush().unwrap();
+        shards.push(out);
+    }
+    let merged = dir.path().join("merged");
+    let o = merge(&merged, &shards);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (header, rows) = read_csv(&merged.join("sentences.csv"));
+    assert_eq!(header.last().map(String::as_str), Some("date"));
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["doc_id"].as_str(),
+                r["date"].as_str(),
+                r["clause_start"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("a", "2024-05-01", ""), ("b", "2024-05-02", "")]);
 }

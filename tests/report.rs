@@ -162,9 +162,13 @@ fn ten_thousand_documents_and_two_thousand_speakers_stay_under_five_megabytes() 
             .unwrap();
     }
     summary.flush().unwrap();
+    // Written in the layout before 0.5.0 (no clause columns), which
+    // `stance report` still reads.
     let mut sentences = csv::Writer::from_path(out.join("sentences.csv")).unwrap();
     sentences
-        .write_record(stance::report::SENTENCE_COLUMNS)
+        .write_record(
+            &stance::report::SENTENCE_COLUMNS[..stance::report::SENTENCE_COLUMNS_BEFORE_0_5],
+        )
         .unwrap();
     let text = "The minister said that tariffs on steel would raise the prices of cars, \
                 appliances and houses within the year, according to the ministry's own study.";

@@ -6,7 +6,7 @@ use std::process::Stdio;
 
 use crate::common::*;
 
-const SENTENCE_HEADER: &str = "doc_id,sentence_id,start,end,speaker,kind,mention,cue,target,favor,against,none,stance,score,text,mention_start,mention_end";
+const SENTENCE_HEADER: &str = "doc_id,sentence_id,start,end,speaker,kind,mention,cue,target,favor,against,none,stance,score,text,mention_start,mention_end,clause_start,clause_end,nested_speaker";
 
 #[test]
 fn run_writes_sentences_speakers_and_summary() {
@@ -39,6 +39,12 @@ fn run_writes_sentences_speakers_and_summary() {
             );
             assert_eq!(chars[ms..me].iter().collect::<String>(), r["mention"]);
         }
+        // The clause lies inside its sentence.
+        let (cs, ce): (usize, usize) = (
+            r["clause_start"].parse().unwrap(),
+            r["clause_end"].parse().unwrap(),
+        );
+        assert!(s <= cs && cs < ce && ce <= e, "{r:?}");
         let p: Vec<f64> = ["favor", "against", "none"]
             .iter()
             .map(|k| r[*k].parse().unwrap())
@@ -52,12 +58,14 @@ fn run_writes_sentences_speakers_and_summary() {
         assert_eq!(r["stance"], best);
         assert!(["direct", "indirect", "narration", "skip"].contains(&r["kind"].as_str()));
     }
-    // Sentence ids run in document order.
-    let ids: Vec<usize> = rows
+    // Sentence ids run in document order, each sentence at least once.
+    let mut ids: Vec<usize> = rows
         .iter()
         .map(|r| r["sentence_id"].parse().unwrap())
         .collect();
-    assert_eq!(ids, (0..rows.len()).collect::<Vec<_>>());
+    assert!(ids.windows(2).all(|w| w[0] <= w[1]));
+    ids.dedup();
+    assert_eq!(ids, (0..ids.len()).collect::<Vec<_>>());
 
     // Summary: one row per speaker, skip rows excluded, counts add up.
     let (sh, summary) = read_csv(&out.join("summary.csv"));
@@ -377,4 +385,55 @@ fn backend_auto_without_onnx_runtime_runs_candle_and_says_why() {
         .unwrap();
     assert!(!o.status.success());
     assert!(stderr(&o).contains("nonsense"), "{}", stderr(&o));
+}
+
+/// A sentence with two sources gives two rows, each with its own speaker,
+/// its own clause, and a stance scored on that clause.
+#[test]
+fn a_sentence_with_two_sources_gives_two_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("two.txt");
+    let text = "The harbour reopened on Monday.\n\n\
+                Port officials said the new dam was safe, while engineer Lena Sorensen \
+                insisted that the dam was unsafe.";
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("out");
+    let o = stance(&[
+        "run",
+        input.to_str().unwrap(),
+        "--model",
+        &tiny(),
+        "--target",
+        "The dam is safe",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (_, rows) = read_csv(&out.join("sentences.csv"));
+    let second: Vec<_> = rows.iter().filter(|r| r["sentence_id"] == "1").collect();
+    assert_eq!(second.len(), 2, "{rows:?}");
+    let chars: Vec<char> = text.chars().collect();
+    let clause = |r: &std::collections::HashMap<String, String>| -> String {
+        let (a, b): (usize, usize) = (
+            r["clause_start"].parse().unwrap(),
+            r["clause_end"].parse().unwrap(),
+        );
+        chars[a..b].iter().collect()
+    };
+    assert_eq!(second[0]["speaker"], "Port officials");
+    assert_eq!(
+        clause(second[0]),
+        "Port officials said the new dam was safe,"
+    );
+    assert_eq!(second[1]["speaker"], "Sorensen");
+    assert_eq!(
+        clause(second[1]),
+        "while engineer Lena Sorensen insisted that the dam was unsafe."
+    );
+    // Both rows carry the whole sentence as text, and each its own score.
+    assert_eq!(second[0]["text"], second[1]["text"]);
+    assert_ne!(second[0]["favor"], second[1]["favor"]);
+    // Each speaker has its own file and summary row.
+    assert!(out.join("speakers/sorensen.csv").exists());
+    assert!(out.join("speakers/port-officials.csv").exists());
 }

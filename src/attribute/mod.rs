@@ -15,8 +15,13 @@
 //! paragraph; failing all, its speaker is `unknown`.
 //!
 //! Bylines, photo captions, credits and trailers are kind `skip`.
+//!
+//! Where the verb lists find no cue, a learned cue model ([`learned`])
+//! may; a sentence that holds several sources splits into clauses, one
+//! attribution each (`clauses`).
 
 mod boilerplate;
+mod clauses;
 mod cues;
 pub mod learned;
 pub mod lexicon;
@@ -30,8 +35,8 @@ pub use quotes::QuoteSpan;
 use speaker::{Entity, NameBook, Np, Salience};
 use tokens::Tok;
 
-use crate::segment::Segmented;
-use cues::{cue_candidates, QuoteInfo};
+use crate::segment::{Segmented, Sentence};
+use cues::QuoteInfo;
 
 /// The speaker of sentences in the article's own voice.
 pub const NARRATOR: &str = "narrator";
@@ -81,9 +86,17 @@ impl Kind {
     }
 }
 
-/// Who says one sentence. Offsets are byte offsets into the document.
+/// Who says one clause of a sentence: the whole sentence, or, when it
+/// holds attributions to different sources (`X said A, while Y insisted
+/// B`), the part that one attribution covers. Offsets are byte offsets into
+/// the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribution {
+    /// The sentence (its index in the document).
+    pub sentence: usize,
+    /// The clause this attribution covers, cue and content together; the
+    /// whole sentence unless the sentence holds several sources.
+    pub clause: (usize, usize),
     /// Canonical speaker: a surname, an organisation, [`NARRATOR`],
     /// [`UNKNOWN`], or empty for kind `skip`.
     pub speaker: String,
@@ -92,25 +105,30 @@ pub struct Attribution {
     pub mention: Option<(usize, usize)>,
     /// The reporting verb, as written (`said`, `according to`).
     pub cue: Option<(usize, usize)>,
+    /// A source the speaker reports in turn: `Y` in `X said Y claimed Z`.
+    pub nested_speaker: Option<String>,
 }
 
 impl Attribution {
-    fn narration() -> Self {
+    /// The sentence's own attribution: `speaker` says all of it.
+    fn whole(s: &Sentence, speaker: &str, kind: Kind) -> Self {
         Attribution {
-            speaker: NARRATOR.to_string(),
-            kind: Kind::Narration,
+            sentence: s.index,
+            clause: (s.start, s.end),
+            speaker: speaker.to_string(),
+            kind,
             mention: None,
             cue: None,
+            nested_speaker: None,
         }
     }
 
-    fn skip() -> Self {
-        Attribution {
-            speaker: String::new(),
-            kind: Kind::Skip,
-            mention: None,
-            cue: None,
-        }
+    fn narration(s: &Sentence) -> Self {
+        Attribution::whole(s, NARRATOR, Kind::Narration)
+    }
+
+    fn skip(s: &Sentence) -> Self {
+        Attribution::whole(s, "", Kind::Skip)
     }
 }
 
@@ -129,8 +147,8 @@ impl Default for Options {
     }
 }
 
-/// Attribute every sentence of a segmented document. Returns one
-/// attribution per sentence, in order.
+/// Attribute every sentence of a segmented document. Returns at least one
+/// attribution per sentence, in order of sentence, then of clause.
 pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
     attribute_with(doc, seg, &Options::default())
 }
@@ -145,52 +163,64 @@ pub fn attribute_with(doc: &str, seg: &Segmented, opts: &Options) -> Vec<Attribu
     let skip = boilerplate::skip_paragraphs(&para_texts);
     let spans_by_para = quote_spans(doc, seg, &para_texts);
 
-    // Pass 1: each sentence's own cue and speaker.
+    // Pass 1: each sentence's own cues and speakers.
     let mut names = NameBook::default();
     let mut salience = Salience::default();
-    let mut own: Vec<Option<Attribution>> = Vec::with_capacity(seg.sentences.len());
+    let mut own: Vec<Vec<Attribution>> = Vec::with_capacity(seg.sentences.len());
     let mut quoted: Vec<QuoteInfo> = Vec::with_capacity(seg.sentences.len());
     for s in &seg.sentences {
         let spans = overlapping(&spans_by_para[s.paragraph], s.start, s.end);
         let toks = tokens::tokenize(doc, s.start, s.end, spans);
         let info = QuoteInfo::of(&toks, spans, s.start, s.end);
         if skip[s.paragraph] {
-            own.push(Some(Attribution::skip()));
+            own.push(vec![Attribution::skip(s)]);
             quoted.push(info);
             continue;
         }
-        let found = find_cue(doc, &toks, &info, &mut names, &salience).or_else(|| {
-            opts.learned_cues
-                .then(|| learned_cue(doc, &toks, &info, &mut names, &salience))
-                .flatten()
-        });
+        let found = clauses::sentence_attributions(
+            &clauses::Sentence {
+                doc,
+                toks: &toks,
+                spans,
+                info: &info,
+                at: s,
+            },
+            &mut names,
+            &salience,
+            opts,
+        );
         if let Some(subj) = speaker::subject_np(&toks) {
             if let Some(e) = names.canonical(&toks, subj, doc) {
                 salience.push(e);
             }
         }
-        own.push(found.map(|(entity, att)| {
-            if entity.name != UNKNOWN {
-                salience.push(entity);
-            }
-            att
-        }));
+        own.push(
+            found
+                .into_iter()
+                .map(|(entity, att)| {
+                    if entity.name != UNKNOWN {
+                        salience.push(entity);
+                    }
+                    att
+                })
+                .collect(),
+        );
         quoted.push(info);
     }
 
     // Pass 2: quotations without a cue of their own.
     let mut chain_speaker: HashMap<usize, Attribution> = HashMap::new();
     for (i, s) in seg.sentences.iter().enumerate() {
-        if let Some(att) = own[i].as_ref().filter(|a| a.kind != Kind::Skip) {
-            for sp in overlapping(&spans_by_para[s.paragraph], s.start, s.end) {
+        for att in own[i].iter().filter(|a| a.kind != Kind::Skip) {
+            let (start, end) = att.clause;
+            for sp in overlapping(&spans_by_para[s.paragraph], start, end) {
                 chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
             }
             // `Trump said:` closing a paragraph introduces the quotation
             // that opens the next one.
             let next_first = spans_by_para.get(s.paragraph + 1).and_then(|n| n.first());
-            let ends_paragraph = seg.paragraphs[s.paragraph].end == s.end;
-            if let (true, true, Some(sp)) =
-                (ends_paragraph, doc[..s.end].ends_with(':'), next_first)
+            let ends_paragraph = seg.paragraphs[s.paragraph].end == end;
+            if let (true, true, Some(sp)) = (ends_paragraph, doc[..end].ends_with(':'), next_first)
             {
                 if sp.open == Some(seg.paragraphs[s.paragraph + 1].start) {
                     chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
@@ -200,13 +230,13 @@ pub fn attribute_with(doc: &str, seg: &Segmented, opts: &Options) -> Vec<Attribu
     }
     let mut out = Vec::with_capacity(seg.sentences.len());
     for (i, s) in seg.sentences.iter().enumerate() {
-        if let Some(att) = own[i].take() {
-            out.push(att);
+        if !own[i].is_empty() {
+            out.append(&mut own[i]);
             continue;
         }
         let info = &quoted[i];
         if !info.has_quote {
-            out.push(Attribution::narration());
+            out.push(Attribution::narration(s));
             continue;
         }
         let spans = &spans_by_para[s.paragraph];
@@ -239,15 +269,12 @@ pub fn attribute_with(doc: &str, seg: &Segmented, opts: &Options) -> Vec<Attribu
         match inherited {
             Some(a) => out.push(Attribution {
                 kind: Kind::Direct,
+                sentence: s.index,
+                clause: (s.start, s.end),
                 ..a.clone()
             }),
-            None if info.ratio >= 0.5 => out.push(Attribution {
-                speaker: UNKNOWN.to_string(),
-                kind: Kind::Direct,
-                mention: None,
-                cue: None,
-            }),
-            None => out.push(Attribution::narration()),
+            None if info.ratio >= 0.5 => out.push(Attribution::whole(s, UNKNOWN, Kind::Direct)),
+            None => out.push(Attribution::narration(s)),
         }
     }
     out
@@ -306,81 +333,8 @@ fn overlapping(spans: &[QuoteSpan], start: usize, end: usize) -> &[QuoteSpan] {
     &spans[lo..hi.max(lo)]
 }
 
-/// Find the first reporting verb of the sentence whose speaker can be
-/// named. Returns the resolved speaker and the sentence's attribution.
-fn find_cue(
-    doc: &str,
-    toks: &[Tok],
-    info: &QuoteInfo,
-    names: &mut NameBook,
-    salience: &Salience,
-) -> Option<(Entity, Attribution)> {
-    let mut candidates = cue_candidates(toks, info);
-    // Prefer verbs of saying over positions, then a trailing attribution
-    // (`…, she noted.`), then the earliest.
-    candidates.sort_by_key(|c| (std::cmp::Reverse((c.speech, c.trailing)), c.cue.0));
-    for c in candidates {
-        let Some(entity) = resolve(toks, c.np, doc, names, salience) else {
-            continue;
-        };
-        let kind =
-            if info.has_quote && (info.starts_quoted || info.colon_intro || info.ratio >= 0.5) {
-                Kind::Direct
-            } else {
-                Kind::Indirect
-            };
-        let att = Attribution {
-            speaker: entity.name.clone(),
-            kind,
-            mention: Some((toks[c.np.first].start, toks[c.np.last].end)),
-            cue: Some(c.cue),
-        };
-        return Some((entity, att));
-    }
-    None
-}
-
-/// The cue the learned model finds where the verb lists found none, with
-/// the phrase before it (or after it, inverted) as the speaker.
-fn learned_cue(
-    doc: &str,
-    toks: &[Tok],
-    info: &QuoteInfo,
-    names: &mut NameBook,
-    salience: &Salience,
-) -> Option<(Entity, Attribution)> {
-    let model = learned::CueModel::shipped();
-    let mut scored: Vec<(usize, f32)> = learned::candidate_words(toks)
-        .map(|i| (i, model.probability(&learned::features(toks, i))))
-        .filter(|&(_, p)| p >= model.threshold)
-        .collect();
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (i, _) in scored {
-        let Some(np) = cues::learned_cue_np(toks, i) else {
-            continue;
-        };
-        let Some(entity) = resolve(toks, np, doc, names, salience) else {
-            continue;
-        };
-        let kind =
-            if info.has_quote && (info.starts_quoted || info.colon_intro || info.ratio >= 0.5) {
-                Kind::Direct
-            } else {
-                Kind::Indirect
-            };
-        let att = Attribution {
-            speaker: entity.name.clone(),
-            kind,
-            mention: Some((toks[np.first].start, toks[np.last].end)),
-            cue: Some((toks[i].start, toks[i].end)),
-        };
-        return Some((entity, att));
-    }
-    None
-}
-
 /// Turn a phrase into a speaker, resolving pronouns.
-fn resolve(
+pub(super) fn resolve(
     toks: &[Tok],
     np: Np,
     doc: &str,

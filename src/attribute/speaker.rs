@@ -415,10 +415,15 @@ impl Salience {
 
     /// The most recent entity that a pronoun of this kind can stand for.
     pub fn resolve(&self, p: PronounKind) -> Option<&Entity> {
-        self.recent.iter().rev().find(|e| match p {
+        self.recent.iter().rev().find(|e| Salience::fits(p, e))
+    }
+
+    /// Can a pronoun of this kind stand for `e`?
+    pub fn fits(p: PronounKind, e: &Entity) -> bool {
+        match p {
             PronounKind::Person => e.kind == EntityKind::Person,
             PronounKind::Group => e.kind != EntityKind::Person,
             PronounKind::Thing => e.kind == EntityKind::Organisation,
-        })
+        }
     }
 }

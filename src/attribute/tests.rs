@@ -3,14 +3,13 @@
 use super::*;
 use crate::segment::segment;
 
-/// (sentence text, speaker, kind) for every sentence.
+/// (clause text, speaker, kind) for every attribution: one per sentence,
+/// or one per clause where a sentence holds several sources.
 fn run(text: &str) -> Vec<(String, String, Kind)> {
     let seg = segment(text);
-    let atts = attribute(text, &seg);
-    seg.sentences
-        .iter()
-        .zip(atts)
-        .map(|(s, a)| (s.text(text).to_string(), a.speaker, a.kind))
+    attribute(text, &seg)
+        .into_iter()
+        .map(|a| (text[a.clause.0..a.clause.1].to_string(), a.speaker, a.kind))
         .collect()
 }
 
@@ -294,4 +293,65 @@ fn the_rules_alone_leave_such_sentences_to_the_narrator() {
     );
     assert_eq!(rules[0].speaker, NARRATOR);
     assert_eq!(attribute(text, &seg)[0].kind, Kind::Indirect);
+}
+
+// More than one source in a sentence.
+
+#[test]
+fn two_sources_give_two_clauses() {
+    let text = "The mayor said the budget was balanced, while Councillor Ines Ruiz insisted that the deficit had doubled.";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    assert_eq!(atts.len(), 2, "{atts:?}");
+    assert_eq!(atts[0].speaker, "the mayor");
+    assert_eq!(atts[1].speaker, "Ruiz");
+    let clause = |a: &Attribution| &text[a.clause.0..a.clause.1];
+    assert_eq!(clause(&atts[0]), "The mayor said the budget was balanced,");
+    assert_eq!(
+        clause(&atts[1]),
+        "while Councillor Ines Ruiz insisted that the deficit had doubled."
+    );
+    assert!(atts
+        .iter()
+        .all(|a| a.sentence == 0 && a.kind == Kind::Indirect));
+}
+
+#[test]
+fn a_semicolon_separates_two_sources() {
+    let r = run("Union leaders said the offer was an insult; the company said it was final.");
+    let speakers: Vec<&str> = r.iter().map(|x| x.1.as_str()).collect();
+    assert_eq!(speakers, vec!["Union leaders", "the company"], "{r:?}");
+}
+
+#[test]
+fn one_source_stays_one_row_however_many_commas() {
+    let r = run(
+        "Ortega said the port would reopen, but that ships would wait, and that fees would rise.",
+    );
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].1, "Ortega");
+}
+
+#[test]
+fn a_nested_source_is_kept_beside_the_speaker() {
+    let text = "Senator Paul Okafor said the minister claimed that the dam was safe.";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    assert_eq!(atts.len(), 1, "{atts:?}");
+    assert_eq!(atts[0].speaker, "Okafor");
+    assert_eq!(atts[0].nested_speaker.as_deref(), Some("the minister"));
+    assert_eq!(atts[0].clause, (0, text.len()));
+}
+
+#[test]
+fn a_denial_keeps_its_cue_in_the_scored_clause() {
+    // The clause scored is the cue with its content: "denied that X"
+    // must not reach the model as the bare "X".
+    let text = "Aid groups said the border was closed, but the ministry denied that any crossing had been shut.";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    assert_eq!(atts.len(), 2, "{atts:?}");
+    let second = &text[atts[1].clause.0..atts[1].clause.1];
+    assert!(second.contains("denied that any crossing"), "{second}");
+    assert_eq!(atts[1].speaker, "the ministry");
 }

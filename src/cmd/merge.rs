@@ -42,6 +42,9 @@ fn table(dir: &Path, name: &str, format: OutputFormat) -> Result<Records> {
 struct Cursor {
     docs: Records,
     rows: std::iter::Peekable<Records>,
+    /// Stable columns of the shard's sentences table (fewer in a shard
+    /// written before 0.5.0).
+    stable: usize,
     /// The next document: id, file, line.
     next: Option<(String, String, Option<u64>)>,
     dir: PathBuf,
@@ -50,9 +53,11 @@ struct Cursor {
 
 impl Cursor {
     fn open(dir: &Path, format: OutputFormat) -> Result<Self> {
+        let (header, rows) = stance::report::read_table(dir, "sentences", format)?;
         let mut c = Cursor {
             docs: table(dir, "documents", format)?,
-            rows: table(dir, "sentences", format)?.peekable(),
+            rows: rows.peekable(),
+            stable: Row::stable_columns(&header),
             next: None,
             dir: dir.to_path_buf(),
             format,
@@ -202,7 +207,7 @@ pub fn main(args: MergeArgs) -> Result<()> {
             .next_if(|r| r.as_ref().is_ok_and(|r| r[0] == *doc_id))
         {
             let rec = rec.expect("checked above");
-            let row = Row::from_record(&rec, &file, line).map_err(|e| {
+            let row = Row::from_record(&rec, c.stable, &file, line).map_err(|e| {
                 anyhow::anyhow!("{}/sentences.{}: {e}", c.dir.display(), format.ext())
             })?;
             report.write(&row)?;

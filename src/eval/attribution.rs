@@ -5,7 +5,9 @@
 //! Content spans in brat standoff files with character offsets. Where an
 //! article has several annotators' files, the first in name order is used.
 //!
-//! - A *predicted content* is a sentence of kind `direct` or `indirect`.
+//! - A *predicted content* is an attribution of kind `direct` or
+//!   `indirect`: its clause, which is the whole sentence unless the sentence
+//!   holds several sources.
 //! - A predicted content and a gold Content span *match* when they overlap
 //!   by at least a threshold (0.3 and 0.8) of the shorter of the two.
 //! - Precision: the share of predicted contents that match some gold
@@ -174,14 +176,15 @@ pub fn predict_with(text: &str, opts: &attribute::Options) -> Vec<Predicted> {
     ))
 }
 
-/// The attributed (direct and indirect) sentences of an analysed document.
+/// The attributed (direct and indirect) clauses of an analysed document:
+/// each sentence, or each part of a sentence that holds several sources.
 pub fn predicted(a: &crate::pipeline::Analysed) -> Vec<Predicted> {
-    (0..a.sentences.len())
-        .filter(|&i| matches!(a.attributions[i].kind, Kind::Direct | Kind::Indirect))
-        .map(|i| Predicted {
-            span: a.char_span(i),
-            speaker: a.attributions[i].speaker.clone(),
-            mention: a.mention_chars(i),
+    (0..a.attributions.len())
+        .filter(|&k| matches!(a.attributions[k].kind, Kind::Direct | Kind::Indirect))
+        .map(|k| Predicted {
+            span: a.clause_chars(k),
+            speaker: a.attributions[k].speaker.clone(),
+            mention: a.mention_chars(k),
         })
         .collect()
 }

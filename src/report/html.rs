@@ -186,6 +186,21 @@ fn pct(part: usize, whole: usize) -> String {
     }
 }
 
+/// The part of a sentence a row was scored on: its clause, when the
+/// sentence holds several sources (offsets in characters from the
+/// document's start, like `start`), else the whole sentence.
+fn scored_clause(text: &str, start: &str, clause: [Option<&str>; 2]) -> String {
+    let num = |v: Option<&str>| v.and_then(|v| v.parse::<usize>().ok());
+    let (Some(s), Some(a), Some(b)) = (num(Some(start)), num(clause[0]), num(clause[1])) else {
+        return text.to_string();
+    };
+    let n = text.chars().count();
+    if a < s || b < a || b - s > n || (a == s && b - s == n) {
+        return text.to_string();
+    }
+    text.chars().skip(a - s).take(b - a).collect()
+}
+
 /// Build `DIR/report.html` from the tables in `dir`; returns its path.
 pub fn write(dir: &Path) -> Result<std::path::PathBuf> {
     let html = render(dir)?;
@@ -254,9 +269,11 @@ pub fn render(dir: &Path) -> Result<String> {
         &sentences_name,
         &[
             "doc_id", "speaker", "kind", "target", "favor", "against", "none", "score", "text",
-            "stance",
+            "stance", "start",
         ],
     )?;
+    // Tables before 0.5.0 have no clause columns: evidence is the sentence.
+    let clause_cols = ["clause_start", "clause_end"].map(|n| header.iter().position(|h| h == n));
     let mut stats: HashMap<String, TargetStats> = HashMap::new();
     for (i, rec) in rows.enumerate() {
         let rec = rec?;
@@ -297,7 +314,11 @@ pub fn render(dir: &Path) -> Result<String> {
         if let Some(s) = wanted.get_mut(&(target.to_string(), f(1).to_string())) {
             s.offer(
                 Quote {
-                    text: f(8).to_string(),
+                    text: scored_clause(
+                        f(8),
+                        f(10),
+                        clause_cols.map(|c| c.and_then(|c| rec.get(c))),
+                    ),
                     doc_id: f(0).to_string(),
                     kind: f(2).to_string(),
                     score: format!("{score:+.2}"),
@@ -465,4 +486,22 @@ pub fn render(dir: &Path) -> Result<String> {
     env.get_template("report.html")?
         .render(minijinja::Value::from(minijinja::value::Serde(&page)))
         .context("rendering report.html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scored_clause;
+
+    #[test]
+    fn evidence_is_the_scored_clause_of_a_two_source_sentence() {
+        let text = "Aides said it worked, while critics said it failed.";
+        // The sentence starts at character 100 of its document.
+        let second = scored_clause(text, "100", [Some("122"), Some("151")]);
+        assert_eq!(second, "while critics said it failed.");
+        // The whole sentence, old tables, and nonsense give the sentence.
+        assert_eq!(scored_clause(text, "100", [Some("100"), Some("151")]), text);
+        assert_eq!(scored_clause(text, "100", [None, None]), text);
+        assert_eq!(scored_clause(text, "100", [Some("90"), Some("151")]), text);
+        assert_eq!(scored_clause(text, "100", [Some("100"), Some("999")]), text);
+    }
 }

@@ -129,7 +129,7 @@ use crate::score::Stance;
 use crate::stats::GroupedMean;
 
 /// Columns of `sentences.csv` and of each speaker file, in order.
-pub const SENTENCE_COLUMNS: [&str; 17] = [
+pub const SENTENCE_COLUMNS: [&str; 20] = [
     "doc_id",
     "sentence_id",
     "start",
@@ -147,7 +147,15 @@ pub const SENTENCE_COLUMNS: [&str; 17] = [
     "text",
     "mention_start",
     "mention_end",
+    "clause_start",
+    "clause_end",
+    "nested_speaker",
 ];
+
+/// The stable columns of `sentences.csv` before 0.5.0, which added
+/// `clause_start`, `clause_end` and `nested_speaker`: an older table's
+/// kept metadata start after these.
+pub const SENTENCE_COLUMNS_BEFORE_0_5: usize = 17;
 
 /// Columns of `documents.csv`, in order (the kept metadata follow).
 pub const DOCUMENT_COLUMNS: [&str; 12] = [
@@ -381,6 +389,13 @@ pub struct Row {
     pub text: String,
     pub mention_start: Option<usize>,
     pub mention_end: Option<usize>,
+    /// The clause this row's attribution covers, in characters: the
+    /// sentence's span unless it holds several sources. Empty in tables
+    /// from before 0.5.0.
+    pub clause_start: Option<usize>,
+    pub clause_end: Option<usize>,
+    /// A source the speaker reports in turn (`X said Y claimed Z`: Y).
+    pub nested_speaker: String,
     /// The document's kept metadata (`--keep`), one column each.
     pub meta: Vec<String>,
     /// The input the document came from, and its line in an archive (in
@@ -392,19 +407,31 @@ pub struct Row {
 }
 
 impl Row {
-    /// Read a row back from a `sentences.csv` record (the metadata
-    /// columns after the stable ones go to `meta`); `file` and `line` are
-    /// the document's, from documents.csv.
+    /// How many stable columns a `sentences` table with this header has
+    /// before its kept metadata: all of [`SENTENCE_COLUMNS`], or the 17 of
+    /// a table written before 0.5.0.
+    pub fn stable_columns(header: &csv::StringRecord) -> usize {
+        let new = SENTENCE_COLUMNS.len();
+        if header.len() >= new && header.iter().zip(SENTENCE_COLUMNS).all(|(h, c)| h == c) {
+            new
+        } else {
+            SENTENCE_COLUMNS_BEFORE_0_5
+        }
+    }
+
+    /// Read a row back from a `sentences.csv` record with `stable` stable
+    /// columns ([`Row::stable_columns`]; the metadata columns after them go
+    /// to `meta`); `file` and `line` are the document's, from documents.csv.
     pub fn from_record(
         rec: &csv::StringRecord,
+        stable: usize,
         file: &str,
         line: Option<u64>,
     ) -> std::result::Result<Row, String> {
-        if rec.len() < SENTENCE_COLUMNS.len() {
+        if rec.len() < stable {
             return Err(format!(
-                "{} columns where sentences.csv has at least {}",
+                "{} columns where sentences.csv has at least {stable}",
                 rec.len(),
-                SENTENCE_COLUMNS.len()
             ));
         }
         let num = |i: usize| -> std::result::Result<usize, String> {
@@ -444,11 +471,14 @@ impl Row {
             text: rec[14].to_string(),
             mention_start: opt(15)?,
             mention_end: opt(16)?,
-            meta: rec
-                .iter()
-                .skip(SENTENCE_COLUMNS.len())
-                .map(String::from)
-                .collect(),
+            clause_start: if stable > 17 { opt(17)? } else { None },
+            clause_end: if stable > 18 { opt(18)? } else { None },
+            nested_speaker: if stable > 19 {
+                rec[19].to_string()
+            } else {
+                String::new()
+            },
+            meta: rec.iter().skip(stable).map(String::from).collect(),
             file: file.to_string(),
             line,
         })
@@ -860,9 +890,13 @@ impl Report {
         let path = self.staging.path().join("sentences.csv");
         let mut r = csv::Reader::from_path(&path)
             .with_context(|| format!("{}: cannot read", path.display()))?;
+        let stable = Row::stable_columns(
+            r.headers()
+                .with_context(|| format!("{}: cannot read", path.display()))?,
+        );
         for (i, rec) in r.records().enumerate() {
             let rec = rec.with_context(|| format!("{}: row {}", path.display(), i + 2))?;
-            let row = Row::from_record(&rec, "", None)
+            let row = Row::from_record(&rec, stable, "", None)
                 .map_err(|e| anyhow::anyhow!("{}: row {}: {e}", path.display(), i + 2))?;
             self.rows += 1;
             self.next_document(&row.doc_id);
@@ -1328,6 +1362,9 @@ mod tests {
             text: "x".into(),
             mention_start: None,
             mention_end: None,
+            clause_start: Some(0),
+            clause_end: Some(1),
+            nested_speaker: String::new(),
             meta: Vec::new(),
             file: "f.jsonl".into(),
             line: Some(1),

@@ -56,7 +56,8 @@ impl Table {
         match (self, name) {
             (
                 Table::Sentences,
-                "sentence_id" | "start" | "end" | "mention_start" | "mention_end",
+                "sentence_id" | "start" | "end" | "mention_start" | "mention_end" | "clause_start"
+                | "clause_end",
             ) => Int,
             (Table::Sentences, "favor" | "against" | "none" | "score") => Float,
             (
