@@ -12,7 +12,7 @@
 //! that maximises word-level F1 over both held-out halves is kept.
 
 use stance::attribute::cue_training_rows;
-use stance::attribute::learned::{CueModel, Fit};
+use stance::attribute::learned::{Fit, Model};
 use stance::eval::attribution::load_split;
 
 fn settings() -> Fit {
@@ -65,7 +65,7 @@ fn main() -> anyhow::Result<()> {
     // Held-out probabilities from the two folds.
     let mut scored: Vec<(f32, bool)> = Vec::new();
     for k in 0..2 {
-        let m = CueModel::fit(&fold(k, false), &settings());
+        let m = Model::fit(&fold(k, false), &settings());
         scored.extend(fold(k, true).iter().map(|(f, y)| (m.probability(f), *y)));
     }
     let positives = scored.iter().filter(|s| s.1).count();
@@ -88,7 +88,7 @@ fn main() -> anyhow::Result<()> {
     }
     let fit = settings();
     let all: Vec<(Vec<String>, bool)> = per_article.into_iter().flatten().collect();
-    let mut model = CueModel::fit(&all, &fit);
+    let mut model = Model::fit(&all, &fit);
     model.threshold = best.1;
     let note = format!(
         "PolNeAR train, {} articles, {} words, {} cue words; {fit:?}",

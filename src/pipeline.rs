@@ -42,6 +42,8 @@ pub struct RunOptions {
     /// used out: boilerplate recurs across an archive. 0: none, and every
     /// pair is scored.
     pub cache_pairs: usize,
+    /// How sentences are attributed.
+    pub attribution: attribute::Options,
 }
 
 /// Scores of pairs seen before, in bounded memory: a 128-bit hash of the
@@ -117,6 +119,7 @@ impl Default for RunOptions {
             shard: None,
             resume: None,
             cache_pairs: 100_000,
+            attribution: attribute::Options::default(),
         }
     }
 }
@@ -473,8 +476,11 @@ pub fn run(
             }
         }
         let t0 = std::time::Instant::now();
-        let analysed: Vec<Analysed> =
-            scorer.install(|| docs.into_par_iter().map(analyse).collect());
+        let analysed: Vec<Analysed> = scorer.install(|| {
+            docs.into_par_iter()
+                .map(|d| analyse_with(d, &opts.attribution))
+                .collect()
+        });
         stats.analyse_secs += t0.elapsed().as_secs_f64();
 
         let targets_of = |a: &Analysed| -> Vec<String> {

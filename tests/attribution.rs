@@ -308,7 +308,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "72f4fa42df43aa644cf0b732a63d933d35f5e47fe0d4300721e232d2ef67709b";
+    "0e96ff2dbcf6c1ca8ac26b0a657205cab6431a5f519e00bcfe187e2594897edb";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {
@@ -350,12 +350,12 @@ fn polnear_dev_figures_and_attributions() {
             "attribution on PolNeAR dev changed; if that is intended, rerun with STANCE_BLESS=1 and update the constant"
         );
     }
-    // README figures (dev): F1 83.2 at 0.3, 82.4 at 0.8, speaker 81.1,
+    // README figures (dev): F1 83.2 at 0.3, 82.4 at 0.8, speaker 81.8,
     // precision 92.5.
     assert!(ev.at_30.f1() > 0.825, "F1@0.3 {}", ev.at_30.f1());
     assert!(ev.at_80.f1() > 0.82, "F1@0.8 {}", ev.at_80.f1());
     assert!(
-        ev.speaker_accuracy() > 0.805,
+        ev.speaker_accuracy() > 0.812,
         "speaker {}",
         ev.speaker_accuracy()
     );

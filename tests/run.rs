@@ -437,3 +437,51 @@ fn a_sentence_with_two_sources_gives_two_rows() {
     assert!(out.join("speakers/sorensen.csv").exists());
     assert!(out.join("speakers/port-officials.csv").exists());
 }
+
+/// `--min-speaker-confidence` trades attributed sentences for surer
+/// speakers, is recorded in the manifest, and must be a probability.
+#[test]
+fn min_speaker_confidence_leaves_doubtful_sentences_to_the_narrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let narrated = |p: &str| -> usize {
+        let out = dir.path().join(format!("out-{p}"));
+        let o = stance(&[
+            "run",
+            &article(),
+            "--model",
+            &tiny(),
+            "--min-speaker-confidence",
+            p,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            m["settings"]["min_speaker_confidence"].as_f64(),
+            Some(p.parse().unwrap())
+        );
+        let (_, rows) = read_csv(&out.join("sentences.csv"));
+        rows.iter().filter(|r| r["speaker"] == "narrator").count()
+    };
+    let (all, strict) = (narrated("0"), narrated("0.9"));
+    assert!(strict > all, "narrator rows: {all} at 0, {strict} at 0.9");
+    let o = stance(&[
+        "run",
+        &article(),
+        "--model",
+        &tiny(),
+        "--min-speaker-confidence",
+        "1.5",
+        "--out",
+        dir.path().join("bad").to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("`1.5` is not a probability from 0 to 1"),
+        "{}",
+        stderr(&o)
+    );
+}

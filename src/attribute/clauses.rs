@@ -9,14 +9,17 @@
 //!   only where another attribution starts: `X said A, while Y insisted B`
 //!   gives two, and so does `X said A, and she added B` (two attributions
 //!   of one speaker, each scored with its own content).
-//! - Within one clause the first cue by preference is the attribution (a
-//!   verb of saying, then a trailing `…, she noted`, then the earliest; the
-//!   learned model's cues only where the lists found none). Another listed
-//!   cue with a different speaker in the same clause is a nested source:
-//!   `X said Y claimed Z` is X's, with Y as `nested_speaker`.
+//! - Every candidate (a cue and its speaker phrase) gets a probability from
+//!   the learned speaker ranker ([`super::learned::Model::speakers`]);
+//!   candidates below `--min-speaker-confidence` are dropped.
+//! - Within one clause, a cue inside the content of a listed cue before it
+//!   (`X said that … he wants`) is never the clause's own; among the rest
+//!   the ranker's most probable wins. Another listed cue with a different
+//!   speaker in the same clause is a nested source: `X said Y claimed Z` is
+//!   X's, with Y as `nested_speaker`.
 
 use super::cues::{cue_candidates, learned_cue_np, QuoteInfo};
-use super::learned::{self, CueModel};
+use super::learned::{self, Model};
 use super::lexicon;
 use super::quotes::QuoteSpan;
 use super::speaker::{Entity, NameBook, Np, Salience};
@@ -42,6 +45,120 @@ struct Found {
     anchor: usize,
     /// From the verb lists (not the learned model).
     listed: bool,
+    /// The speaker ranker's probability that this is a true attribution.
+    rank: f32,
+    /// `according to`, or a headline `Name:`: the source is named outright.
+    according: bool,
+}
+
+/// A candidate attribution as the speaker ranker is trained on it: its
+/// features, and the byte spans of its speaker phrase and cue.
+pub type RankerRow = (Vec<String>, (usize, usize), (usize, usize));
+
+/// Features of a candidate attribution for the speaker ranker: where the
+/// list or model found the cue and how sure it was, what the speaker phrase
+/// looks like, and where it stands relative to the cue.
+fn ranker_features(
+    toks: &[Tok],
+    np: Np,
+    cue_tok: usize,
+    listed: bool,
+    order: usize,
+) -> Vec<String> {
+    let low = |i: usize| toks[i].text.to_lowercase();
+    let cue_p = Model::cues().probability(&learned::features(toks, cue_tok));
+    let head = &toks[np.last];
+    let first = &toks[np.first];
+    let shape = |t: &Tok| {
+        if lexicon::pronoun_kind(t.text).is_some() {
+            "pron".to_string()
+        } else if t.is_capitalised() {
+            "Cap".to_string()
+        } else if lexicon::is_determiner(t.text) {
+            low_word(t)
+        } else {
+            "low".to_string()
+        }
+    };
+    let before = np
+        .first
+        .checked_sub(1)
+        .map_or("^".to_string(), |i| token_shape(&toks[i]));
+    let after_np = toks.get(np.last + 1).map_or("$".to_string(), token_shape);
+    let gap = if np.first > cue_tok {
+        -((np.first - cue_tok) as isize)
+    } else {
+        (cue_tok - np.last) as isize
+    };
+    let gap = gap.clamp(-4, 6);
+    let len = (np.last - np.first + 1).min(6);
+    let strength = match lexicon::cue_strength(&low(cue_tok)) {
+        Some(lexicon::CueStrength::Speech) => "speech",
+        Some(lexicon::CueStrength::QuoteOnly) => "quote-only",
+        Some(lexicon::CueStrength::Attitude) => "attitude",
+        Some(lexicon::CueStrength::Finding) => "finding",
+        None => "none",
+    };
+    let quoted = toks.iter().any(|t| t.quoted);
+    let cue_after_quote = toks[..cue_tok].iter().any(|t| t.quoted);
+    let has_of = toks[np.first..=np.last].iter().any(|t| t.text == "of");
+    let relative = np.last + 1 < toks.len()
+        && toks[np.last + 1..cue_tok.max(np.last + 1)]
+            .iter()
+            .any(|t| matches!(t.text, "who" | "which" | "that"));
+    let src = if listed { "list" } else { "model" };
+    vec![
+        format!("src,cue={src},{}", low(cue_tok)),
+        format!("src,gap={src},{gap}"),
+        format!("quotes={}{}", quoted as u8, cue_after_quote as u8),
+        format!("of={has_of}"),
+        format!("relative={relative}"),
+        format!(
+            "head_word,cue={},{}",
+            head.bare().to_lowercase(),
+            low(cue_tok)
+        ),
+        format!("src={src}"),
+        format!("order={}", order.min(3)),
+        format!("cue_p={}", (cue_p * 10.0) as u8),
+        format!("cue={}", low(cue_tok)),
+        format!("strength={strength}"),
+        format!("first={}", shape(first)),
+        format!("head={}", shape(head)),
+        format!("head_word={}", head.bare().to_lowercase()),
+        format!("len={len}"),
+        format!("gap={gap}"),
+        format!("before={before}"),
+        format!("after={after_np}"),
+        format!("start={}", np.first == 0),
+        format!("gap,strength={gap},{strength}"),
+        format!("first,head={},{}", shape(first), shape(head)),
+        format!("before,first={before},{}", shape(first)),
+    ]
+}
+
+fn low_word(t: &Tok) -> String {
+    t.text.to_lowercase()
+}
+
+/// A token as the ranker sees its neighbours: punctuation and function
+/// words as themselves, other words by shape.
+fn token_shape(t: &Tok) -> String {
+    match t.kind {
+        super::tokens::TokKind::Word if t.quoted => "qw".into(),
+        super::tokens::TokKind::Word
+            if lexicon::is_function_word(t.text)
+                || lexicon::is_preposition(t.text)
+                || lexicon::pronoun_kind(t.text).is_some() =>
+        {
+            low_word(t)
+        }
+        super::tokens::TokKind::Word if t.is_capitalised() => "Cap".into(),
+        super::tokens::TokKind::Word => "low".into(),
+        super::tokens::TokKind::OpenQuote => "<q".into(),
+        super::tokens::TokKind::CloseQuote => ">q".into(),
+        super::tokens::TokKind::Punct(c) => c.to_string(),
+    }
 }
 
 /// Conjunctions that, after a comma, may start a clause with a new source.
@@ -71,6 +188,7 @@ pub(super) fn sentence_attributions(
     names: &mut NameBook,
     salience: &Salience,
     opts: &Options,
+    mut collect: Option<&mut Vec<RankerRow>>,
 ) -> Vec<(Entity, Attribution)> {
     let toks = s.toks;
     let tok_at = |byte: usize| toks.iter().position(|t| t.start == byte).unwrap_or(0);
@@ -87,11 +205,14 @@ pub(super) fn sentence_attributions(
                 np: c.np,
                 cue: c.cue,
                 listed: true,
+                rank: 0.0,
+                according: c.np.first > tok_at(c.cue.0)
+                    && toks[tok_at(c.cue.0)].text.eq_ignore_ascii_case("according"),
             });
         }
     }
     if opts.learned_cues {
-        let model = CueModel::shipped();
+        let model = Model::cues();
         let mut scored: Vec<(usize, f32)> = learned::candidate_words(toks)
             .filter(|&i| {
                 !found
@@ -113,10 +234,25 @@ pub(super) fn sentence_attributions(
                     np,
                     cue: (toks[i].start, toks[i].end),
                     listed: false,
+                    rank: 0.0,
+                    according: false,
                 });
             }
         }
     }
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let ranker = Model::speakers();
+    for (order, f) in found.iter_mut().enumerate() {
+        let feats = ranker_features(toks, f.np, tok_at(f.cue.0), f.listed, order);
+        f.rank = ranker.probability(&feats);
+        if let Some(rows) = collect.as_deref_mut() {
+            let np = (toks[f.np.first].start, toks[f.np.last].end);
+            rows.push((feats, np, f.cue));
+        }
+    }
+    found.retain(|f| f.rank >= opts.min_speaker_confidence);
     if found.is_empty() {
         return Vec::new();
     }
@@ -127,9 +263,27 @@ pub(super) fn sentence_attributions(
     let clause_of = |f: &Found| starts.partition_point(|&b| b <= f.anchor);
     let mut clauses: Vec<(usize, Vec<&Found>)> = Vec::new();
     for k in 0..=starts.len() {
-        let mut here: Vec<&Found> = found.iter().filter(|f| clause_of(f) == k).collect();
-        // Listed cues first, then the learned ones, each in found order.
-        here.sort_by_key(|f| !f.listed);
+        let here: Vec<&Found> = found.iter().filter(|f| clause_of(f) == k).collect();
+        // A cue inside the content of another (`X said that … he wants`)
+        // is nested, never the clause's own; among the rest, the ranker's
+        // most probable first (a stable sort: ties keep the lists' order).
+        let governed = |f: &Found| {
+            here.iter().any(|g| {
+                let g_cue = tok_at(g.cue.0);
+                !std::ptr::eq(*g, f) && g.listed && g.np.last < g_cue && g_cue < f.anchor
+            })
+        };
+        let keys: Vec<(bool, bool, f32)> = here
+            .iter()
+            .map(|f| (governed(f), !f.according, f.rank))
+            .collect();
+        let mut order: Vec<usize> = (0..here.len()).collect();
+        order.sort_by(|&a, &b| {
+            (keys[a].0, keys[a].1)
+                .cmp(&(keys[b].0, keys[b].1))
+                .then(keys[b].2.total_cmp(&keys[a].2))
+        });
+        let here: Vec<&Found> = order.into_iter().map(|i| here[i]).collect();
         let first_tok = if k == 0 { 0 } else { starts[k - 1] };
         match clauses.last_mut() {
             Some((_, prev)) if here.is_empty() => prev.extend(here),

@@ -19,29 +19,39 @@ use std::sync::OnceLock;
 use super::lexicon::{self, CueStrength};
 use super::tokens::{Tok, TokKind};
 
-/// A logistic-regression cue model.
+/// A logistic regression over named features, kept as a text file: the cue
+/// model ([`Model::cues`]) and the speaker ranker ([`Model::speakers`]).
 #[derive(Debug, Clone, Default)]
-pub struct CueModel {
+pub struct Model {
     weights: HashMap<String, f32>,
     bias: f32,
     /// The probability at or above which a word is taken as a cue.
     pub threshold: f32,
 }
 
-const SHIPPED: &str = include_str!("../../models/attribution/cues.tsv");
+const CUES: &str = include_str!("../../models/attribution/cues.tsv");
+const SPEAKERS: &str = include_str!("../../models/attribution/speakers.tsv");
 
-impl CueModel {
-    /// The model built into the binary.
-    pub fn shipped() -> &'static CueModel {
-        static MODEL: OnceLock<CueModel> = OnceLock::new();
-        MODEL.get_or_init(|| CueModel::parse(SHIPPED).expect("models/attribution/cues.tsv parses"))
+impl Model {
+    /// The cue model built into the binary.
+    pub fn cues() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(|| Model::parse(CUES).expect("models/attribution/cues.tsv parses"))
     }
 
-    /// Read the text form written by [`CueModel::to_text`].
-    pub fn parse(text: &str) -> Result<CueModel, String> {
+    /// The speaker ranker built into the binary: how likely a cue and its
+    /// speaker phrase are a true attribution.
+    pub fn speakers() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL
+            .get_or_init(|| Model::parse(SPEAKERS).expect("models/attribution/speakers.tsv parses"))
+    }
+
+    /// Read the text form written by [`Model::to_text`].
+    pub fn parse(text: &str) -> Result<Model, String> {
         let mut lines = text.lines();
         let header = lines.next().ok_or("empty cue model")?;
-        let mut m = CueModel::default();
+        let mut m = Model::default();
         for kv in header.trim_start_matches('#').split_whitespace() {
             match kv.split_once('=') {
                 Some(("bias", v)) => m.bias = v.parse().map_err(|e| format!("bias: {e}"))?,
@@ -101,7 +111,7 @@ impl CueModel {
     /// Fit by stochastic gradient descent with AdaGrad steps and L2
     /// shrinkage, then drop weights too small to matter. Examples are
     /// visited in a fixed shuffled order, so a fit is reproducible.
-    pub fn fit(examples: &[(Vec<String>, bool)], fit: &Fit) -> CueModel {
+    pub fn fit(examples: &[(Vec<String>, bool)], fit: &Fit) -> Model {
         // Features seen fewer than `min_count` times are left out: they
         // would be learned from one or two sentences.
         let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -159,7 +169,7 @@ impl CueModel {
             .filter(|&(_, j)| w[j].abs() >= prune)
             .map(|(f, j)| (f.to_string(), (w[j] * 1e4).round() / 1e4))
             .collect();
-        CueModel {
+        Model {
             weights,
             bias: b,
             threshold: 0.5,
@@ -167,7 +177,7 @@ impl CueModel {
     }
 }
 
-/// Settings of [`CueModel::fit`].
+/// Settings of [`Model::fit`].
 #[derive(Debug, Clone, Copy)]
 pub struct Fit {
     pub epochs: usize,
@@ -276,7 +286,7 @@ mod tests {
 
     #[test]
     fn the_shipped_model_parses_and_has_a_threshold() {
-        let m = CueModel::shipped();
+        let m = Model::cues();
         assert!(m.len() > 100, "{} features", m.len());
         assert!(m.threshold > 0.0 && m.threshold < 1.0);
     }
@@ -293,8 +303,8 @@ mod tests {
             prune: 0.0,
             min_count: 1,
         };
-        let m = CueModel::fit(&ex, &fit);
-        let back = CueModel::parse(&m.to_text("test")).unwrap();
+        let m = Model::fit(&ex, &fit);
+        let back = Model::parse(&m.to_text("test")).unwrap();
         assert!(back.probability(&ex[0].0) > 0.5);
         assert!(back.probability(&ex[1].0) < 0.5);
         assert_eq!(back.len(), m.len());
@@ -302,9 +312,9 @@ mod tests {
 
     #[test]
     fn a_bad_model_file_is_named_by_line() {
-        let err = CueModel::parse("# bias=0 threshold=0.5\nw=said 1.0\n").unwrap_err();
+        let err = Model::parse("# bias=0 threshold=0.5\nw=said 1.0\n").unwrap_err();
         assert!(err.contains("line 2"), "{err}");
-        let err = CueModel::parse("# bias=0\n").unwrap_err();
+        let err = Model::parse("# bias=0\n").unwrap_err();
         assert!(err.contains("threshold"), "{err}");
     }
 }

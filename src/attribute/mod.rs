@@ -21,7 +21,7 @@
 //! attribution each (`clauses`).
 
 mod boilerplate;
-mod clauses;
+pub mod clauses;
 mod cues;
 pub mod learned;
 pub mod lexicon;
@@ -133,17 +133,26 @@ impl Attribution {
 }
 
 /// Choices of the attributor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
     /// Where the verb lists find no cue, ask the learned cue model
     /// ([`learned`]). On by default; off gives the rules alone, for
     /// comparison.
     pub learned_cues: bool,
+    /// Candidate attributions (a cue and its speaker phrase) are ranked by
+    /// the learned speaker ranker ([`learned::Model::speakers`]); those it
+    /// gives a probability below this are dropped, leaving the sentence to
+    /// a surer candidate or to the narrator. 0 drops none: higher trades
+    /// recall for right speakers (`README.md`, Attribution).
+    pub min_speaker_confidence: f32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { learned_cues: true }
+        Options {
+            learned_cues: true,
+            min_speaker_confidence: 0.0,
+        }
     }
 }
 
@@ -155,6 +164,25 @@ pub fn attribute(doc: &str, seg: &Segmented) -> Vec<Attribution> {
 
 /// [`attribute`] with a choice of [`Options`].
 pub fn attribute_with(doc: &str, seg: &Segmented, opts: &Options) -> Vec<Attribution> {
+    attribute_inner(doc, seg, opts, None)
+}
+
+/// Training rows for the speaker ranker: every candidate attribution the
+/// attributor weighs, with its features and the byte spans of its speaker
+/// phrase and cue (labelled by the caller against gold spans).
+pub fn ranker_training_rows(doc: &str, seg: &Segmented) -> Vec<clauses::RankerRow> {
+    let mut rows = Vec::new();
+    let opts = Options::default();
+    attribute_inner(doc, seg, &opts, Some(&mut rows));
+    rows
+}
+
+fn attribute_inner(
+    doc: &str,
+    seg: &Segmented,
+    opts: &Options,
+    mut collect: Option<&mut Vec<clauses::RankerRow>>,
+) -> Vec<Attribution> {
     let para_texts: Vec<&str> = seg
         .paragraphs
         .iter()
@@ -188,6 +216,7 @@ pub fn attribute_with(doc: &str, seg: &Segmented, opts: &Options) -> Vec<Attribu
             &mut names,
             &salience,
             opts,
+            collect.as_deref_mut(),
         );
         if let Some(subj) = speaker::subject_np(&toks) {
             if let Some(e) = names.canonical(&toks, subj, doc) {

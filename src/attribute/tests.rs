@@ -289,6 +289,7 @@ fn the_rules_alone_leave_such_sentences_to_the_narrator() {
         &seg,
         &Options {
             learned_cues: false,
+            ..Default::default()
         },
     );
     assert_eq!(rules[0].speaker, NARRATOR);
@@ -354,4 +355,31 @@ fn a_denial_keeps_its_cue_in_the_scored_clause() {
     let second = &text[atts[1].clause.0..atts[1].clause.1];
     assert!(second.contains("denied that any crossing"), "{second}");
     assert_eq!(atts[1].speaker, "the ministry");
+}
+
+#[test]
+fn the_speaker_ranker_can_drop_doubtful_attributions() {
+    let text = "Most economists expect the central bank to raise rates in June. \
+                The mayor said the budget was balanced.";
+    let seg = segment(text);
+    let all = attribute(text, &seg);
+    assert_eq!(all[0].kind, Kind::Indirect, "{all:?}");
+    let strict = attribute_with(
+        text,
+        &seg,
+        &Options {
+            min_speaker_confidence: 1.0,
+            ..Default::default()
+        },
+    );
+    // Nothing reaches probability 1: every cue is dropped.
+    assert!(strict.iter().all(|a| a.speaker == NARRATOR), "{strict:?}");
+}
+
+#[test]
+fn a_cue_inside_reported_speech_is_not_the_sentence_speaker() {
+    let t = "Governor Ray Lindqvist met Chancellor Petra Holm on Monday. \
+             Lindqvist said that while he respects the courts, he wants the ruling reviewed.";
+    let r = run(t);
+    assert_eq!(r.last().unwrap().1, "Lindqvist", "{r:?}");
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! stance eval-attribution --polnear DIR [--split train|dev|both] [--errors FILE]
-//!                         [--no-learned-cues]
+//!                         [--no-learned-cues] [--min-speaker-confidence P]
 //! ```
 //!
 //! Reads `DIR/<split>/text/*.txt` and `DIR/<split>/attributions/*.ann` and
@@ -43,6 +43,10 @@ pub struct EvalAttributionArgs {
     /// to see what the model adds.
     #[arg(long)]
     pub no_learned_cues: bool,
+    /// Drop candidate attributions the speaker ranker gives a probability
+    /// below this, as `stance run --min-speaker-confidence` does.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::run::confidence)]
+    pub min_speaker_confidence: f64,
 }
 
 fn print(split: &str, ev: &Evaluation, secs: f64) {
@@ -118,6 +122,7 @@ pub fn main(args: EvalAttributionArgs) -> Result<()> {
         let articles = load_split(&args.polnear, split)?;
         let opts = stance::attribute::Options {
             learned_cues: !args.no_learned_cues,
+            min_speaker_confidence: args.min_speaker_confidence as f32,
         };
         let ev = evaluate(&articles, &opts);
         print(split, &ev, t0.elapsed().as_secs_f64());
