@@ -152,6 +152,11 @@ pub fn analyse_with(doc: Document, opts: &attribute::Options) -> Analysed {
     analyse_inner(doc, opts).0
 }
 
+/// [`analyse_with`], with the time each stage took.
+pub fn analyse_timed_with(doc: Document, opts: &attribute::Options) -> (Analysed, AnalyseTimes) {
+    analyse_inner(doc, opts)
+}
+
 /// [`analyse`], with the time each stage took.
 ///
 /// A document with a title is read as the title, a blank line, then the

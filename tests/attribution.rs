@@ -295,6 +295,13 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
     // Linear, not quadratic: 20,000 sentences take well under a few seconds
     // even in a debug build.
     assert!(t0.elapsed().as_secs() < 30);
+    // One endless sentence full of cues, quotes and clause breaks: the cue
+    // model, the ranker and the clause finder stay linear in its length.
+    let endless =
+        "Lee said that Kim argued “it is done”, while the council insisted ".repeat(2_000);
+    let t0 = std::time::Instant::now();
+    check(&endless);
+    assert!(t0.elapsed().as_secs() < 30, "{:?}", t0.elapsed());
     check("");
     check("\u{feff}");
     check("..?!…“”");

@@ -60,13 +60,14 @@ pub type RankerRow = (Vec<String>, (usize, usize), (usize, usize));
 /// looks like, and where it stands relative to the cue.
 fn ranker_features(
     toks: &[Tok],
+    q: learned::QuotedWords,
     np: Np,
     cue_tok: usize,
     listed: bool,
     order: usize,
 ) -> Vec<String> {
     let low = |i: usize| toks[i].text.to_lowercase();
-    let cue_p = Model::cues().probability(&learned::features(toks, cue_tok));
+    let cue_p = Model::cues().probability(&learned::features(toks, cue_tok, q));
     let head = &toks[np.last];
     let first = &toks[np.first];
     let shape = |t: &Tok| {
@@ -99,8 +100,8 @@ fn ranker_features(
         Some(lexicon::CueStrength::Finding) => "finding",
         None => "none",
     };
-    let quoted = toks.iter().any(|t| t.quoted);
-    let cue_after_quote = toks[..cue_tok].iter().any(|t| t.quoted);
+    let quoted = q.first.is_some();
+    let cue_after_quote = q.first.is_some_and(|f| f < cue_tok);
     let has_of = toks[np.first..=np.last].iter().any(|t| t.text == "of");
     let relative = np.last + 1 < toks.len()
         && toks[np.last + 1..cue_tok.max(np.last + 1)]
@@ -191,7 +192,9 @@ pub(super) fn sentence_attributions(
     mut collect: Option<&mut Vec<RankerRow>>,
 ) -> Vec<(Entity, Attribution)> {
     let toks = s.toks;
-    let tok_at = |byte: usize| toks.iter().position(|t| t.start == byte).unwrap_or(0);
+    let q = learned::QuotedWords::of(toks);
+    // Tokens are in order: a binary search keeps huge sentences linear.
+    let tok_at = |byte: usize| toks.partition_point(|t| t.start < byte);
     let mut found: Vec<Found> = Vec::new();
     let mut candidates = cue_candidates(toks, s.info);
     // Prefer verbs of saying over positions, then a trailing attribution
@@ -213,13 +216,15 @@ pub(super) fn sentence_attributions(
     }
     if opts.learned_cues {
         let model = Model::cues();
+        let mut listed: Vec<(usize, usize)> = found.iter().map(|f| f.cue).collect();
+        listed.sort_unstable();
+        let in_listed_cue = |t: &Tok| {
+            let k = listed.partition_point(|c| c.0 <= t.start);
+            k > 0 && t.end <= listed[k - 1].1
+        };
         let mut scored: Vec<(usize, f32)> = learned::candidate_words(toks)
-            .filter(|&i| {
-                !found
-                    .iter()
-                    .any(|f| f.cue.0 <= toks[i].start && toks[i].end <= f.cue.1)
-            })
-            .map(|i| (i, model.probability(&learned::features(toks, i))))
+            .filter(|&i| !in_listed_cue(&toks[i]))
+            .map(|i| (i, model.probability(&learned::features(toks, i, q))))
             .filter(|&(_, p)| p >= model.threshold)
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -245,7 +250,7 @@ pub(super) fn sentence_attributions(
     }
     let ranker = Model::speakers();
     for (order, f) in found.iter_mut().enumerate() {
-        let feats = ranker_features(toks, f.np, tok_at(f.cue.0), f.listed, order);
+        let feats = ranker_features(toks, q, f.np, tok_at(f.cue.0), f.listed, order);
         f.rank = ranker.probability(&feats);
         if let Some(rows) = collect.as_deref_mut() {
             let np = (toks[f.np.first].start, toks[f.np.last].end);
@@ -267,12 +272,13 @@ pub(super) fn sentence_attributions(
         // A cue inside the content of another (`X said that … he wants`)
         // is nested, never the clause's own; among the rest, the ranker's
         // most probable first (a stable sort: ties keep the lists' order).
-        let governed = |f: &Found| {
-            here.iter().any(|g| {
-                let g_cue = tok_at(g.cue.0);
-                !std::ptr::eq(*g, f) && g.listed && g.np.last < g_cue && g_cue < f.anchor
-            })
-        };
+        // The earliest cue of a listed candidate whose speaker comes first.
+        let earliest = here
+            .iter()
+            .filter(|g| g.listed && g.np.last < tok_at(g.cue.0))
+            .map(|g| tok_at(g.cue.0))
+            .min();
+        let governed = |f: &Found| earliest.is_some_and(|c| c < f.anchor);
         let keys: Vec<(bool, bool, f32)> = here
             .iter()
             .map(|f| (governed(f), !f.according, f.rank))

@@ -214,9 +214,26 @@ fn token_form(t: Option<&Tok>) -> String {
     }
 }
 
+/// Where a sentence's quoted words are: the first and last, so that each
+/// word's place relative to them costs nothing (a sentence may be huge).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct QuotedWords {
+    pub(super) first: Option<usize>,
+    pub(super) last: Option<usize>,
+}
+
+impl QuotedWords {
+    pub(super) fn of(toks: &[Tok]) -> Self {
+        QuotedWords {
+            first: toks.iter().position(|t| t.quoted),
+            last: toks.iter().rposition(|t| t.quoted),
+        }
+    }
+}
+
 /// The features of word `i`: the word, its ending, its neighbours, and
 /// where it stands relative to quotations and names.
-pub(super) fn features(toks: &[Tok], i: usize) -> Vec<String> {
+pub(super) fn features(toks: &[Tok], i: usize, q: QuotedWords) -> Vec<String> {
     let t = &toks[i];
     let w = t.text.to_lowercase();
     let at = |k: isize| -> Option<&Tok> {
@@ -265,8 +282,8 @@ pub(super) fn features(toks: &[Tok], i: usize) -> Vec<String> {
         None => "none",
     };
     f.push(format!("lex={lex}"));
-    let quoted_before = toks[..i].iter().any(|t| t.quoted);
-    let quoted_after = toks[i + 1..].iter().any(|t| t.quoted);
+    let quoted_before = q.first.is_some_and(|f| f < i);
+    let quoted_after = q.last.is_some_and(|l| l > i);
     f.push(format!("q={}{}", quoted_before as u8, quoted_after as u8));
     // A name or pronoun right before, as a subject would stand.
     let subject_before = at(-1).is_some_and(|p| {

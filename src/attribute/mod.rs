@@ -342,10 +342,11 @@ pub fn cue_training_rows(
     for s in &seg.sentences {
         let spans = overlapping(&spans_by_para[s.paragraph], s.start, s.end);
         let toks = tokens::tokenize(doc, s.start, s.end, spans);
+        let q = learned::QuotedWords::of(&toks);
         for i in learned::candidate_words(&toks) {
             let t = &toks[i];
             let is_cue = cues.iter().any(|&(a, b)| t.start < b && a < t.end);
-            rows.push((learned::features(&toks, i), is_cue));
+            rows.push((learned::features(&toks, i, q), is_cue));
         }
     }
     rows

@@ -51,6 +51,12 @@ pub struct EvalAttributionArgs {
 
 fn print(split: &str, ev: &Evaluation, secs: f64) {
     println!("{split}: {} articles, {:.1} s", ev.articles, secs);
+    println!(
+        "  attribution alone: {} sentences in {:.2} s, {:.0} sentences/s (one thread)",
+        ev.sentences,
+        ev.attribute_secs,
+        ev.sentences as f64 / ev.attribute_secs.max(1e-9)
+    );
     for (name, c) in [("0.3", &ev.at_30), ("0.8", &ev.at_80)] {
         println!(
             "  content @{name}: P {:.1}  R {:.1}  F1 {:.1}   ({} predicted, {} gold, {} / {} matched)",
