@@ -466,11 +466,11 @@ fn group_by_month_gives_summary_rows_per_speaker_target_and_month() {
         concat!(
             r#"{"id": "1", "date": "2024-05-01", "text": "“The dam is safe,” engineer Rosa Diaz said."}"#,
             "\n",
-            r#"{"id": "2", "date": "2024-05-20T08:00:00Z", "text": "“It will hold,” Diaz said."}"#,
+            r#"{"id": "2", "date": "2024-05-20T08:00:00Z", "text": "“It will hold,” Rosa Diaz said."}"#,
             "\n",
-            r#"{"id": "3", "date": "20240603", "text": "“Cracks are spreading,” Diaz said."}"#,
+            r#"{"id": "3", "date": "20240603", "text": "“Cracks are spreading,” Rosa Diaz said."}"#,
             "\n",
-            r#"{"id": "4", "text": "“No comment,” Diaz said."}"#,
+            r#"{"id": "4", "text": "“No comment,” Rosa Diaz said."}"#,
             "\n",
         ),
     )
@@ -495,14 +495,17 @@ fn group_by_month_gives_summary_rows_per_speaker_target_and_month() {
     assert_eq!(
         got,
         [
-            ("Diaz", "", "1"),
-            ("Diaz", "2024-05", "2"),
-            ("Diaz", "2024-06", "1")
+            ("Rosa Diaz", "", "1"),
+            ("Rosa Diaz", "2024-05", "2"),
+            ("Rosa Diaz", "2024-06", "1")
         ]
     );
     // The groups add up to the speaker's summary row.
     let (_, summary) = read_csv(&out.join("summary.csv"));
-    let diaz = summary.iter().find(|r| r["speaker"] == "Diaz").unwrap();
+    let diaz = summary
+        .iter()
+        .find(|r| r["speaker"] == "Rosa Diaz")
+        .unwrap();
     assert_eq!(diaz["sentences"], "4");
     assert_eq!(diaz["documents"], "4");
 
@@ -1231,4 +1234,39 @@ fn shards_in_the_layout_before_0_5_still_merge() {
         })
         .collect();
     assert_eq!(got, [("a", "2024-05-01", ""), ("b", "2024-05-02", "")]);
+}
+
+/// Across documents speakers fold only by the same name: a document that
+/// names `Rosa Diaz` and one that says only `Diaz` (maybe another Diaz)
+/// give two speakers, while two documents naming `Rosa Diaz` give one.
+#[test]
+fn speakers_fold_across_documents_only_by_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("news.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "1", "text": "“The dam is safe,” engineer Rosa Diaz said."}"#,
+            "\n",
+            r#"{"id": "2", "text": "“It will hold,” Rosa Diaz said. Later Diaz said it again."}"#,
+            "\n",
+            r#"{"id": "3", "text": "“Cracks are spreading,” Diaz said."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    run_ok(&[&input], &out, &["--target", "The dam is safe"]);
+    let (_, summary) = read_csv(&out.join("summary.csv"));
+    let got: Vec<(&str, &str, &str)> = summary
+        .iter()
+        .map(|r| {
+            (
+                r["speaker"].as_str(),
+                r["sentences"].as_str(),
+                r["documents"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("Rosa Diaz", "3", "2"), ("Diaz", "1", "1")]);
 }

@@ -303,7 +303,7 @@ mod browser {
         assert_eq!(dom.matches("<section id=\"target-").count(), 2);
         assert_eq!(dom.matches("<svg class=\"chart lines\"").count(), 2);
         assert!(dom.contains(">2024-03<"));
-        assert!(dom.contains("data-speaker=\"Ruiz\""), "{dom}");
+        assert!(dom.contains("data-speaker=\"Ana Ruiz\""), "{dom}");
         assert!(dom.contains("12 documents"));
     }
 }

@@ -109,7 +109,7 @@ fn run_writes_sentences_speakers_and_summary() {
         assert!(frows.iter().all(|r| r["speaker"] == s["speaker"]));
     }
     let names: Vec<&str> = summary.iter().map(|r| r["speaker"].as_str()).collect();
-    for who in ["Trump", "Putin", "Coats", "narrator"] {
+    for who in ["Trump", "Putin", "Dan Coats", "narrator"] {
         assert!(names.contains(&who), "{names:?}");
     }
     let files = std::fs::read_dir(out.join("speakers")).unwrap().count();
@@ -172,8 +172,8 @@ fn several_targets_and_stdin() {
     let (_, rows) = read_csv(&out.join("sentences.csv"));
     assert_eq!(rows.len(), 4);
     assert_eq!(rows[0]["doc_id"], "stdin");
-    assert_eq!(rows[0]["speaker"], "Ruiz");
-    assert_eq!(rows[1]["speaker"], "Ruiz");
+    assert_eq!(rows[0]["speaker"], "Ann Ruiz");
+    assert_eq!(rows[1]["speaker"], "Ann Ruiz");
     assert_eq!(rows[1]["target"], "The minimum wage should be raised");
     assert_eq!(rows[2]["speaker"], "narrator");
     let (_, summary) = read_csv(&out.join("summary.csv"));
@@ -341,7 +341,7 @@ fn failed_run_keeps_earlier_results_intact() {
         std::fs::read_to_string(out.join("sentences.csv")).unwrap(),
         before
     );
-    assert!(out.join("speakers/diaz.csv").is_file());
+    assert!(out.join("speakers/rosa-diaz.csv").is_file());
     let names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -425,7 +425,7 @@ fn a_sentence_with_two_sources_gives_two_rows() {
         clause(second[0]),
         "Port officials said the new dam was safe,"
     );
-    assert_eq!(second[1]["speaker"], "Sorensen");
+    assert_eq!(second[1]["speaker"], "Lena Sorensen");
     assert_eq!(
         clause(second[1]),
         "while engineer Lena Sorensen insisted that the dam was unsafe."
@@ -434,7 +434,7 @@ fn a_sentence_with_two_sources_gives_two_rows() {
     assert_eq!(second[0]["text"], second[1]["text"]);
     assert_ne!(second[0]["favor"], second[1]["favor"]);
     // Each speaker has its own file and summary row.
-    assert!(out.join("speakers/sorensen.csv").exists());
+    assert!(out.join("speakers/lena-sorensen.csv").exists());
     assert!(out.join("speakers/port-officials.csv").exists());
 }
 

@@ -311,7 +311,10 @@ pub(super) fn sentence_attributions(
         // `X said A, but he added B`: a pronoun after an earlier clause of
         // the sentence stands for that clause's speaker when it can.
         let entity = match (out.last(), lexicon::pronoun_kind(toks[f.np.first].text)) {
-            (Some((prev, _)), Some(pk)) if is_pronoun(f) && Salience::fits(pk, prev) => {
+            (Some((prev, _)), Some(pk))
+                if is_pronoun(f)
+                    && Salience::fits(pk, lexicon::pronoun_gender(toks[f.np.first].text), prev) =>
+            {
                 prev.clone()
             }
             _ => f.entity.clone(),

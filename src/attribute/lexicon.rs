@@ -356,3 +356,314 @@ pub fn is_name_suffix(word: &str) -> bool {
         "Jr" | "Sr" | "II" | "III" | "IV" | "Esq" | "PhD"
     )
 }
+
+/// A person's grammatical gender, as a pronoun would agree with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// The gender of a third-person pronoun (`he`, `she`).
+pub fn pronoun_gender(word: &str) -> Option<Gender> {
+    match word.to_lowercase().as_str() {
+        "he" => Some(Gender::Male),
+        "she" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// The gender an honorific states: `Mr.`, `Mrs.`, `Ms.`, `Miss`, `Sir`,
+/// `Dame`, `Lord`, `Lady`.
+pub fn honorific_gender(word: &str) -> Option<Gender> {
+    match word.trim_end_matches('.') {
+        "Mr" | "Sir" | "Lord" | "Messrs" => Some(Gender::Male),
+        "Mrs" | "Ms" | "Miss" | "Dame" | "Lady" | "Mmes" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// Words that stand before a name as a title or role, never as a first
+/// name: honorifics, offices and ranks (`President`, `Sen.`, `Chancellor`).
+pub fn is_title_word(word: &str) -> bool {
+    let w = word.trim_end_matches('.');
+    crate::segment::abbreviations::is_title_abbreviation(w)
+        || honorific_gender(w).is_some()
+        || matches!(
+            w.to_lowercase().as_str(),
+            "president"
+                | "vice"
+                | "senator"
+                | "representative"
+                | "congressman"
+                | "congresswoman"
+                | "governor"
+                | "mayor"
+                | "secretary"
+                | "minister"
+                | "prime"
+                | "chancellor"
+                | "premier"
+                | "ambassador"
+                | "director"
+                | "chairman"
+                | "chairwoman"
+                | "chair"
+                | "speaker"
+                | "leader"
+                | "judge"
+                | "justice"
+                | "attorney"
+                | "general"
+                | "former"
+                | "candidate"
+                | "nominee"
+                | "king"
+                | "queen"
+                | "prince"
+                | "princess"
+                | "pope"
+                | "father"
+                | "sister"
+                | "brother"
+                | "bishop"
+                | "rabbi"
+                | "imam"
+                | "professor"
+                | "doctor"
+                | "coach"
+                | "officer"
+                | "sheriff"
+                | "commissioner"
+                | "councillor"
+                | "councilman"
+                | "councilwoman"
+                | "spokesman"
+                | "spokeswoman"
+                | "chief"
+                | "executive"
+                | "deputy"
+                | "acting"
+                | "first"
+                | "lady"
+                | "sir"
+                | "dame"
+                | "lord"
+        )
+}
+
+/// The gender usually borne by a common English given name; `None` for
+/// names not listed or borne by both.
+pub fn first_name_gender(word: &str) -> Option<Gender> {
+    const MALE: &[&str] = &[
+        "aaron",
+        "adam",
+        "alan",
+        "albert",
+        "alexander",
+        "andrew",
+        "anthony",
+        "arthur",
+        "barack",
+        "ben",
+        "benjamin",
+        "bill",
+        "bob",
+        "brad",
+        "brian",
+        "bruce",
+        "carl",
+        "charles",
+        "chris",
+        "christopher",
+        "chuck",
+        "craig",
+        "dan",
+        "daniel",
+        "david",
+        "dennis",
+        "donald",
+        "doug",
+        "douglas",
+        "ed",
+        "edward",
+        "eric",
+        "frank",
+        "fred",
+        "gary",
+        "george",
+        "gerald",
+        "greg",
+        "gregory",
+        "harold",
+        "harry",
+        "henry",
+        "howard",
+        "ian",
+        "jack",
+        "jacob",
+        "james",
+        "jason",
+        "jeff",
+        "jeffrey",
+        "jeremy",
+        "jerry",
+        "jim",
+        "joe",
+        "john",
+        "jon",
+        "jonathan",
+        "joseph",
+        "josh",
+        "joshua",
+        "justin",
+        "keith",
+        "ken",
+        "kenneth",
+        "kevin",
+        "larry",
+        "lawrence",
+        "mark",
+        "martin",
+        "matt",
+        "matthew",
+        "michael",
+        "mike",
+        "nathan",
+        "nicholas",
+        "patrick",
+        "paul",
+        "peter",
+        "philip",
+        "ralph",
+        "randy",
+        "ray",
+        "raymond",
+        "richard",
+        "rick",
+        "rob",
+        "robert",
+        "roger",
+        "ron",
+        "ronald",
+        "russell",
+        "ryan",
+        "sam",
+        "samuel",
+        "scott",
+        "sean",
+        "sergei",
+        "stephen",
+        "steve",
+        "steven",
+        "ted",
+        "terry",
+        "thomas",
+        "tim",
+        "timothy",
+        "todd",
+        "tom",
+        "tony",
+        "walter",
+        "wayne",
+        "william",
+        "willie",
+    ];
+    const FEMALE: &[&str] = &[
+        "alice",
+        "amanda",
+        "amy",
+        "angela",
+        "ann",
+        "anna",
+        "anne",
+        "barbara",
+        "betty",
+        "betsy",
+        "beth",
+        "brenda",
+        "carol",
+        "caroline",
+        "catherine",
+        "chelsea",
+        "christina",
+        "christine",
+        "claire",
+        "cynthia",
+        "deborah",
+        "debbie",
+        "diana",
+        "diane",
+        "donna",
+        "dorothy",
+        "elizabeth",
+        "ellen",
+        "emily",
+        "emma",
+        "evelyn",
+        "frances",
+        "hannah",
+        "heather",
+        "helen",
+        "hillary",
+        "hope",
+        "jane",
+        "janet",
+        "janice",
+        "jean",
+        "jennifer",
+        "jessica",
+        "jill",
+        "joan",
+        "joyce",
+        "judith",
+        "julia",
+        "julie",
+        "karen",
+        "kate",
+        "katherine",
+        "kathleen",
+        "kathy",
+        "kimberly",
+        "laura",
+        "lauren",
+        "linda",
+        "lisa",
+        "lori",
+        "maria",
+        "marie",
+        "marilyn",
+        "martha",
+        "mary",
+        "megan",
+        "melissa",
+        "michelle",
+        "nancy",
+        "nicole",
+        "olivia",
+        "pamela",
+        "patricia",
+        "rachel",
+        "rebecca",
+        "ruth",
+        "sandra",
+        "sara",
+        "sarah",
+        "sharon",
+        "shirley",
+        "stephanie",
+        "susan",
+        "teresa",
+        "theresa",
+        "virginia",
+        "wendy",
+    ];
+    let w = word.to_lowercase();
+    if MALE.contains(&w.as_str()) {
+        Some(Gender::Male)
+    } else if FEMALE.contains(&w.as_str()) {
+        Some(Gender::Female)
+    } else {
+        None
+    }
+}

@@ -5,8 +5,10 @@
 //! news patterns: `“Q,” S said`, `“Q,” said S`, `S said: “Q”`,
 //! `S said (that) Q`, `according to S, Q`, `Q, S told reporters`, and
 //! participles such as `a report concluding that Q`. Pronouns resolve to the
-//! most recent compatible speaker or subject; names fold into one speaker
-//! (`President Trump`, `Donald Trump` and `Trump` are `Trump`).
+//! most recent speaker or subject that agrees in number and gender; every
+//! form of a person's name folds into the full name the document gives
+//! (`Director Dan Coats`, `Coats` → `Dan Coats`), or the surname when it
+//! gives none.
 //!
 //! Quotations are handled as spans that may cover several sentences and run
 //! across paragraphs. A quoted sentence with no cue of its own takes the
@@ -373,17 +375,24 @@ pub(super) fn resolve(
 ) -> Option<Entity> {
     if np.first == np.last {
         if let Some(pk) = lexicon::pronoun_kind(toks[np.first].text) {
-            return Some(salience.resolve(pk).cloned().unwrap_or_else(|| Entity {
-                name: UNKNOWN.to_string(),
-                kind: speaker::EntityKind::Person,
-            }));
+            let gender = lexicon::pronoun_gender(toks[np.first].text);
+            return Some(
+                salience
+                    .resolve(pk, gender)
+                    .cloned()
+                    .unwrap_or_else(|| Entity {
+                        name: UNKNOWN.to_string(),
+                        kind: speaker::EntityKind::Person,
+                        gender,
+                    }),
+            );
         }
     }
     names.canonical(toks, np, doc)
 }
 
 /// The canonical speaker name of a phrase read on its own, as the
-/// attributor would fold it (`President Donald Trump` → `Trump`,
+/// attributor would fold it (`President Donald Trump` → `Donald Trump`,
 /// `The Russian foreign ministry` → `Russian foreign ministry`). `None` for
 /// pronouns and phrases that cannot be speakers.
 pub fn canonical_speaker(phrase: &str) -> Option<String> {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::lexicon::{self, PronounKind};
+use super::lexicon::{self, Gender, PronounKind};
 use super::tokens::{Tok, TokKind};
 
 /// A noun phrase: token indices, inclusive.
@@ -25,6 +25,8 @@ pub enum EntityKind {
 pub struct Entity {
     pub name: String,
     pub kind: EntityKind,
+    /// A person's gender, when a given name or an honorific states it.
+    pub gender: Option<Gender>,
 }
 
 fn frame_word<'a>(toks: &'a [Tok], i: usize) -> Option<&'a Tok<'a>> {
@@ -286,11 +288,17 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
     (!next.is_capitalised()).then_some(Np { first: a, last: b })
 }
 
-/// Per-document memory of names: first names and titles seen before a
-/// surname (“Vladimir” → Putin), so that short mentions fold together.
+/// Per-document memory of names, so that every surface form of one person
+/// folds into one speaker: a full name (`Dan Coats`, given name and
+/// surname, titles and middle names dropped) once seen stands for later
+/// mentions of its surname (`Coats`, `Director Coats`) and given name
+/// (`Dan`); a person named only by surname stays that surname.
 #[derive(Debug, Default)]
 pub struct NameBook {
-    aliases: HashMap<String, String>,
+    /// Surname or given name → the full name most recently seen with it.
+    full: HashMap<String, String>,
+    /// Full name → gender, from its given name or an honorific.
+    genders: HashMap<String, Gender>,
 }
 
 const PERSON_ROLES: &[&str] = &[
@@ -364,7 +372,11 @@ impl NameBook {
                 Some(_) if !has_name => format!("the {span_text}"),
                 _ => span_text.to_string(),
             };
-            return Some(Entity { name, kind });
+            return Some(Entity {
+                name,
+                kind,
+                gender: None,
+            });
         }
         if lexicon::is_organisation_head(head.text)
             || rest.len() > 1
@@ -374,27 +386,41 @@ impl NameBook {
             return Some(Entity {
                 name: span_text.to_string(),
                 kind: EntityKind::Organisation,
+                gender: None,
             });
         }
         // A person: the surname is the last word that is not a suffix.
-        let surname_tok = rest
+        let p = rest
             .iter()
-            .rev()
-            .find(|t| !lexicon::is_name_suffix(t.text))
-            .copied()
-            .unwrap_or(head);
-        let surname = surname_tok.bare().to_string();
-        let pos = rest.iter().position(|t| std::ptr::eq(*t, surname_tok));
-        if let Some(p) = pos.filter(|&p| p >= 1) {
-            self.aliases
-                .insert(rest[p - 1].bare().to_string(), surname.clone());
+            .rposition(|t| !lexicon::is_name_suffix(t.text))
+            .unwrap_or(rest.len() - 1);
+        let surname = rest[p].bare().to_string();
+        // Given names: the name words before the surname, back to a title.
+        let mut g = p;
+        while g > 0 && rest[g - 1].is_capitalised() && !lexicon::is_title_word(rest[g - 1].text) {
+            g -= 1;
         }
-        let name = if rest.len() == 1 {
-            self.aliases.get(&surname).cloned().unwrap_or(surname)
+        let honorific = rest[..g]
+            .iter()
+            .find_map(|t| lexicon::honorific_gender(t.text));
+        let name = if g < p {
+            let given = rest[g].bare();
+            let full = format!("{given} {surname}");
+            self.full.insert(surname.clone(), full.clone());
+            self.full.insert(given.to_string(), full.clone());
+            if let Some(gender) = lexicon::first_name_gender(given).or(honorific) {
+                self.genders.insert(full.clone(), gender);
+            }
+            full
         } else {
-            surname
+            let name = self.full.get(&surname).cloned().unwrap_or(surname);
+            if let Some(gender) = honorific {
+                self.genders.entry(name.clone()).or_insert(gender);
+            }
+            name
         };
         Some(Entity {
+            gender: self.genders.get(&name).copied(),
             name,
             kind: EntityKind::Person,
         })
@@ -413,15 +439,23 @@ impl Salience {
         self.recent.push(e);
     }
 
-    /// The most recent entity that a pronoun of this kind can stand for.
-    pub fn resolve(&self, p: PronounKind) -> Option<&Entity> {
-        self.recent.iter().rev().find(|e| Salience::fits(p, e))
+    /// The most recent entity that a pronoun of this kind (and gender, for
+    /// `he` and `she`) can stand for.
+    pub fn resolve(&self, p: PronounKind, gender: Option<Gender>) -> Option<&Entity> {
+        self.recent
+            .iter()
+            .rev()
+            .find(|e| Salience::fits(p, gender, e))
     }
 
-    /// Can a pronoun of this kind stand for `e`?
-    pub fn fits(p: PronounKind, e: &Entity) -> bool {
+    /// Can a pronoun of this kind and gender stand for `e`? A person of
+    /// unknown gender agrees with either.
+    pub fn fits(p: PronounKind, gender: Option<Gender>, e: &Entity) -> bool {
         match p {
-            PronounKind::Person => e.kind == EntityKind::Person,
+            PronounKind::Person => {
+                e.kind == EntityKind::Person
+                    && (gender.is_none() || e.gender.is_none() || e.gender == gender)
+            }
             PronounKind::Group => e.kind != EntityKind::Person,
             PronounKind::Thing => e.kind == EntityKind::Organisation,
         }
