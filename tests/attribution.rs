@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "c459e7e54fadee749b2c5a661dc0eb7509b91a5ce56f329ab1ba25e64ccc6f1c";
+    "65ee3c6de555d60286dd237721c372dde4bf7e40bf2b6e64372e46ff7d0bc8b3";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -349,11 +349,16 @@ pub(super) fn sentence_attributions(
             };
         // A pronoun inside the content (`X said he …`) is the speaker
         // again, not a nested source.
+        // Only inside the content of a speaker named before its cue: in
+        // `“…,” said X, a lawyer, who called it …` the later cue is X again.
+        let f_cue = tok_at(f.cue.0);
         let nested = here
             .iter()
             .skip(1)
+            .filter(|_| f.np.last < f_cue)
             .find(|g| {
-                g.listed
+                g.anchor > f_cue
+                    && g.listed
                     && !is_pronoun(g)
                     && g.entity.name != entity.name
                     && g.entity.name != UNKNOWN

@@ -109,6 +109,11 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
                 .filter(|np| lexicon::is_finding_source(toks[np.last].text)),
         };
         let Some(np) = np else { continue };
+        let np = if np.first < i {
+            speaker::appositive_name(toks, np)
+        } else {
+            np
+        };
         let inverted = np.first > i;
         out.push(Candidate {
             np,
@@ -307,7 +312,7 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     let inverted = !participle
         && prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
     if inverted {
-        if let Some(np) = speaker::right_np(toks, i + 1) {
+        if let Some(np) = speaker::right_np(toks, i + 1).filter(|np| !starts_a_clause(toks, *np)) {
             return Some(np);
         }
     }
@@ -352,7 +357,10 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
         let prev = i.checked_sub(1).map(|p| &toks[p]);
         let inverted =
             prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
-        inverted.then(|| speaker::right_np(toks, i + 1)).flatten()
+        inverted
+            .then(|| speaker::right_np(toks, i + 1))
+            .flatten()
+            .filter(|np| !starts_a_clause(toks, *np))
     })?;
     plausible_source(toks, np).then_some(np)
 }
@@ -382,4 +390,28 @@ fn plausible_source(toks: &[Tok], np: Np) -> bool {
             || speaker::is_quantifier(words[0].text)
             || words[0].text.chars().all(|c| c.is_ascii_digit()));
     (determined || plural) && !h.ends_with("ing")
+}
+
+/// Is the phrase after a verb the subject of a clause it opens (`said the
+/// fees were illegal`), not an inverted speaker (`said the mayor`)? A verb
+/// of being or a modal follows it then.
+fn starts_a_clause(toks: &[Tok], np: Np) -> bool {
+    toks.get(np.last + 1).is_some_and(|t| {
+        t.is_frame_word()
+            && (lexicon::is_be_verb(t.text)
+                || matches!(
+                    t.text.to_lowercase().as_str(),
+                    "would"
+                        | "will"
+                        | "could"
+                        | "can"
+                        | "should"
+                        | "must"
+                        | "might"
+                        | "may"
+                        | "had"
+                        | "has"
+                        | "have"
+                ))
+    })
 }

@@ -95,6 +95,37 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
     left_np_plain(toks, j + 1)
 }
 
+/// `Mark Ellison, the president of the union, which …, said`: a
+/// common-noun phrase set off by commas after a name is that name's
+/// appositive, and the name is the speaker.
+pub fn appositive_name(toks: &[Tok], np: Np) -> Np {
+    // Set off on both sides: `Name, the president of X, said` (not
+    // `Privately, some officials think`).
+    let set_off = np.first >= 2
+        && toks[np.first - 1].is_punct(',')
+        && toks.get(np.last + 1).is_some_and(|t| t.is_punct(','));
+    if toks[np.first].is_capitalised() || !set_off {
+        return np;
+    }
+    // Not a place or time set before the clause: `In Washington, the
+    // spokesman said`.
+    let fronted = |name: Np| {
+        name.first
+            .checked_sub(1)
+            .and_then(|p| frame_word(toks, p))
+            .is_some_and(|p| lexicon::is_preposition(p.text))
+            || toks[name.first..=name.last]
+                .iter()
+                .any(|t| lexicon::is_calendar_word(t.text))
+    };
+    match left_np_plain(toks, np.first - 1) {
+        Some(name) if toks[name.first..=name.last].iter().all(is_name_word) && !fronted(name) => {
+            name
+        }
+        _ => np,
+    }
+}
+
 fn is_time_lead(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
@@ -200,7 +231,9 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
             toks[a - 1].text.to_lowercase().as_str(),
             "but" | "and" | "yet" | "so" | "while" | "because" | "although" | "though" | "that"
         );
-    (at_clause_start && j - a <= 2).then_some(Np { first: a, last: j })
+    // (`Critics of the measure said`: the head, `of`, and a determined
+    // complement.)
+    (at_clause_start && (j - a <= 2 || extended_of)).then_some(Np { first: a, last: j })
 }
 
 /// The phrase that starts at token `k`, after an inverted verb:

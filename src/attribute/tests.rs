@@ -423,3 +423,45 @@ fn he_skips_a_more_recent_woman_named_by_honorific() {
     let t = "Mr. Falk met Ms. Lindgren on Monday. “The deal is done,” he said.";
     assert_eq!(speakers(t)[1], "Falk");
 }
+
+// Speaker phrases with appositives, relative clauses and complements.
+
+#[test]
+fn a_title_and_a_relative_clause_before_the_verb() {
+    let r = run("Sen. Laura Whitcomb, a Republican from Ohio who chairs the energy committee, said the pipeline would be approved.");
+    assert_eq!(r[0].1, "Laura Whitcomb");
+}
+
+#[test]
+fn a_name_before_two_appositives_is_the_speaker() {
+    let r = run("Mark Ellison, the president of the Riverside Tenants Union, which represents 4,000 renters, said the fees were illegal.");
+    assert_eq!(r[0].1, "Mark Ellison", "{r:?}");
+}
+
+#[test]
+fn the_subject_of_a_reported_clause_is_not_an_inverted_speaker() {
+    // `…, said the fees were …`: the fees are what was said, not who.
+    let r = run("The union, after a long meeting, said the fees were illegal.");
+    assert_ne!(r[0].1, "the fees", "{r:?}");
+}
+
+#[test]
+fn a_fronted_adverb_is_not_an_appositive_name() {
+    let r = run("Privately, some Democratic officials think the senator will lose.");
+    assert_ne!(r[0].1, "Privately", "{r:?}");
+}
+
+#[test]
+fn a_head_with_an_of_complement_is_one_speaker() {
+    let r = run("Critics of the measure, including several former officials, argued that it would raise prices.");
+    assert_eq!(r[0].1, "Critics of the measure", "{r:?}");
+}
+
+#[test]
+fn the_inverted_speaker_is_not_nested_in_its_own_appositive() {
+    let text = "“We will appeal,” said Jonah Marsh, a lawyer for the city, who called the ruling “deeply flawed.”";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    assert_eq!(atts[0].speaker, "Jonah Marsh");
+    assert_eq!(atts[0].nested_speaker, None);
+}

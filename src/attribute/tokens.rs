@@ -59,6 +59,19 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '.' | '\'' | '’' | '-' | '&')
 }
 
+/// A comma inside a number (`4,000`): a digit before it and exactly three
+/// digits after.
+fn thousands_separator(chars: &[(usize, char)], j: usize) -> bool {
+    let digit = |k: usize| chars.get(k).is_some_and(|c| c.1.is_ascii_digit());
+    chars[j].1 == ','
+        && j > 0
+        && digit(j - 1)
+        && digit(j + 1)
+        && digit(j + 2)
+        && digit(j + 3)
+        && !digit(j + 4)
+}
+
 /// Tokenise `doc[start..end]`. `spans` are the quotation spans of the
 /// paragraph holding the sentence.
 pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan]) -> Vec<Tok<'a>> {
@@ -79,7 +92,9 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
                 let cj = chars[j].1;
                 if is_word_char(cj) {
                     j += 1;
-                } else if is_joiner(cj) && j + 1 < chars.len() && is_word_char(chars[j + 1].1) {
+                } else if (is_joiner(cj) && j + 1 < chars.len() && is_word_char(chars[j + 1].1))
+                    || thousands_separator(&chars, j)
+                {
                     j += 2;
                 } else {
                     break;
