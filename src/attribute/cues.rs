@@ -284,13 +284,24 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
             return Some(np);
         }
         // “A spokeswoman for YouTube said”: the phrase before the
-        // preposition is the speaker, with its complement.
-        let prep = np.first - 1;
-        if !participle
+        // preposition is the speaker, with its complement; so is it before
+        // `close to`, `familiar with` (“people close to the governor”).
+        let mut prep = np.first - 1;
+        let adjectival = prep >= 1
+            && matches!(toks[prep].text, "to" | "with")
             && matches!(
-                toks[prep].text,
-                "for" | "of" | "at" | "from" | "in" | "with"
-            )
+                toks[prep - 1].text.to_lowercase().as_str(),
+                "close" | "familiar" | "loyal" | "allied" | "opposed"
+            );
+        if adjectival {
+            prep -= 1;
+        }
+        if !participle
+            && (adjectival
+                || matches!(
+                    toks[prep].text,
+                    "for" | "of" | "at" | "from" | "in" | "with"
+                ))
         {
             if let Some(head) = speaker::left_np_plain(toks, prep) {
                 if !after_preposition(toks, head) {

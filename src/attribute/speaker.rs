@@ -45,6 +45,18 @@ fn is_name_word(t: &Tok) -> bool {
 pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
     let mut j = i.checked_sub(1)?;
     loop {
+        // A parenthesis between speaker and verb: `Sen. Chuck Grassley
+        // (R-Iowa) said`, `Suu Kyi (70) said`.
+        if toks.get(j).is_some_and(|t| t.is_punct(')')) {
+            let open = (j.saturating_sub(12)..j)
+                .rev()
+                .find(|&k| toks[k].is_punct('(') || toks[k].is_punct(')'))?;
+            if !toks[open].is_punct('(') {
+                return None;
+            }
+            j = open.checked_sub(1)?;
+            continue;
+        }
         while frame_word(toks, j).is_some_and(|t| lexicon::is_verb_adjunct(t.text)) {
             j = j.checked_sub(1)?;
         }
@@ -155,6 +167,40 @@ pub(super) fn is_quantifier(word: &str) -> bool {
     )
 }
 
+/// Words that name a share of a group before `of`.
+fn is_share(word: &str) -> bool {
+    let w = word.to_lowercase();
+    is_quantifier(&w)
+        || matches!(
+            w.as_str(),
+            "majority"
+                | "minority"
+                | "percent"
+                | "third"
+                | "thirds"
+                | "quarter"
+                | "quarters"
+                | "dozens"
+                | "hundreds"
+                | "thousands"
+                | "millions"
+                | "each"
+                | "none"
+                | "one"
+        )
+        || w.ends_with("-thirds")
+        || w.ends_with("-quarters")
+        || w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `nearly`, `about`, `almost`, `roughly` before a share.
+fn is_approximately(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "nearly" | "about" | "almost" | "roughly" | "around" | "over" | "just" | "only"
+    )
+}
+
 /// The phrase that ends right before token `end`, with nothing skipped.
 pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     let j = end.checked_sub(1)?;
@@ -168,6 +214,15 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
         || !t.text.chars().any(|c| c.is_alphabetic())
     {
         return None;
+    }
+    // A participle after its noun (`a new poll released this week found`)
+    // modifies it: the phrase ends at the noun.
+    if t.text.ends_with("ed") && !t.is_capitalised() && j >= 2 {
+        if let Some(np) = left_np_plain(toks, j).filter(|np| np.last + 1 == j) {
+            if lexicon::is_determiner(toks[np.first].text) {
+                return Some(np);
+            }
+        }
     }
     if is_name_word(t) {
         let mut a = j;
@@ -222,6 +277,18 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
         a -= 1;
         steps += 1;
     }
+    // A share of a group: `nearly half of respondents`, `most of the
+    // voters`, `two-thirds of Republicans`.
+    if a >= 2
+        && frame_word(toks, a - 1).is_some_and(|o| o.text == "of")
+        && frame_word(toks, a - 2).is_some_and(|q| is_share(q.text))
+    {
+        a -= 2;
+        extended_of = true;
+        if a >= 1 && frame_word(toks, a - 1).is_some_and(|d| is_approximately(d.text)) {
+            a -= 1;
+        }
+    }
     // A bare plural or name-headed phrase at the start of a clause: “Officials said”.
     let at_clause_start = a == 0
         || toks[a - 1].is_punct(',')
@@ -266,7 +333,22 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
         }
         b += 1;
     }
-    (b > start).then_some(Np {
+    if b == start {
+        return None;
+    }
+    // `a person familiar with the talks`, `people close to the mayor`.
+    let adjective = frame_word(toks, b - 1)
+        .is_some_and(|t| matches!(t.text.to_lowercase().as_str(), "familiar" | "close"));
+    let linked = frame_word(toks, b).is_some_and(|t| matches!(t.text, "with" | "to"));
+    if adjective && linked {
+        if let Some(rest) = right_np(toks, b + 1) {
+            return Some(Np {
+                first: k,
+                last: rest.last,
+            });
+        }
+    }
+    Some(Np {
         first: k,
         last: b - 1,
     })

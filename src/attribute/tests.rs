@@ -465,3 +465,29 @@ fn the_inverted_speaker_is_not_nested_in_its_own_appositive() {
     assert_eq!(atts[0].speaker, "Jonah Marsh");
     assert_eq!(atts[0].nested_speaker, None);
 }
+
+#[test]
+fn a_parenthesis_between_speaker_and_verb() {
+    let r = run("Sen. Chuck Grassley (R-Iowa) said the nominee deserved a hearing.");
+    assert_eq!(r[0].1, "Chuck Grassley", "{r:?}");
+}
+
+#[test]
+fn a_participle_after_the_source_is_not_its_head() {
+    let r = run("A new poll released this week found that most voters oppose the tax.");
+    assert_eq!(r[0].1, "the new poll", "{r:?}");
+}
+
+#[test]
+fn people_close_to_and_familiar_with() {
+    let r = run("People close to the governor said she would not run again.");
+    assert_eq!(r[0].1, "People close to the governor", "{r:?}");
+    let r = run("According to a person familiar with the talks, the deal collapsed on Friday.");
+    assert_eq!(r[0].1, "the person familiar with the talks", "{r:?}");
+}
+
+#[test]
+fn a_share_of_a_group_is_a_source() {
+    let r = run("Nearly half of respondents said the economy was getting worse.");
+    assert_eq!(r[0].1, "Nearly half of respondents", "{r:?}");
+}
