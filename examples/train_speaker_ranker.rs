@@ -5,7 +5,7 @@
 //!
 //! Every candidate attribution the attributor weighs (a cue from the verb
 //! lists or the cue model, with its speaker phrase) is a training row,
-//! labelled true when its speaker phrase overlaps a gold Source whose Cue
+//! labelled true when its mention overlaps a gold Source whose Cue
 //! overlaps its cue. The threshold below which a candidate is dropped is
 //! chosen by two-fold cross-fitting on train, maximising F1 over candidates.
 

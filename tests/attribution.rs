@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "6f0b1fe6251c3256eecc3dde3bac81f540c6fe42f73fb77bdbdaa10f6fd7d447";
+    "ba1ac47e40fb11f995e23dc908d90c224e3746206fef65319e6461db5b6301c7";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {
@@ -357,12 +357,12 @@ fn polnear_dev_figures_and_attributions() {
             "attribution on PolNeAR dev changed; if that is intended, rerun with STANCE_BLESS=1 and update the constant"
         );
     }
-    // README figures (dev): F1 83.6 at 0.3, 82.8 at 0.8, speaker 82.7,
+    // README figures (dev): F1 83.6 at 0.3, 82.8 at 0.8, speaker 83.1,
     // precision 92.5.
     assert!(ev.at_30.f1() > 0.83, "F1@0.3 {}", ev.at_30.f1());
     assert!(ev.at_80.f1() > 0.825, "F1@0.8 {}", ev.at_80.f1());
     assert!(
-        ev.speaker_accuracy() > 0.82,
+        ev.speaker_accuracy() > 0.825,
         "speaker {}",
         ev.speaker_accuracy()
     );

@@ -52,7 +52,8 @@ struct Found {
 }
 
 /// A candidate attribution as the speaker ranker is trained on it: its
-/// features, and the byte spans of its speaker phrase and cue.
+/// features, and the byte spans of its mention (the speaker phrase, or the
+/// `who` standing for it) and cue.
 pub type RankerRow = (Vec<String>, (usize, usize), (usize, usize));
 
 /// Features of a candidate attribution for the speaker ranker: where the
@@ -253,8 +254,7 @@ pub(super) fn sentence_attributions(
         let feats = ranker_features(toks, q, f.np, tok_at(f.cue.0), f.listed, order);
         f.rank = ranker.probability(&feats);
         if let Some(rows) = collect.as_deref_mut() {
-            let np = (toks[f.np.first].start, toks[f.np.last].end);
-            rows.push((feats, np, f.cue));
+            rows.push((feats, mention_of(toks, f.np, tok_at(f.cue.0)), f.cue));
         }
     }
     found.retain(|f| f.rank >= opts.min_speaker_confidence);
@@ -371,11 +371,27 @@ pub(super) fn sentence_attributions(
                 clause: (start, end),
                 speaker: entity.name.clone(),
                 kind,
-                mention: Some((toks[f.np.first].start, toks[f.np.last].end)),
+                mention: Some(mention_of(toks, f.np, f_cue)),
                 cue: Some(f.cue),
                 nested_speaker: nested,
             },
         ));
     }
     out
+}
+
+/// The words that name a speaker at its cue: the phrase itself, or, in
+/// `Smith, who said …`, the relative pronoun that stands for it there (as
+/// `he` does in `he said`; the speaker is still Smith).
+fn mention_of(toks: &[Tok], np: Np, cue: usize) -> (usize, usize) {
+    let mut k = np.last + 1;
+    if toks.get(k).is_some_and(|t| t.is_punct(',')) {
+        k += 1;
+    }
+    match toks.get(k) {
+        Some(t) if k < cue && t.is_frame_word() && t.text.eq_ignore_ascii_case("who") => {
+            (t.start, t.end)
+        }
+        _ => (toks[np.first].start, toks[np.last].end),
+    }
 }

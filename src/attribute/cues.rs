@@ -280,7 +280,12 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         speaker::left_np(toks, i)
     };
     if let Some(np) = left {
-        if !after_preposition(toks, np) {
+        // `backed by Ana Whitlow, who said`: a relative clause's antecedent
+        // speaks, whatever governs it.
+        let via_who = toks[np.last + 1..i]
+            .iter()
+            .any(|t| t.is_frame_word() && t.text.eq_ignore_ascii_case("who"));
+        if via_who || !after_preposition(toks, np) {
             return Some(np);
         }
         // “A spokeswoman for YouTube said”: the phrase before the

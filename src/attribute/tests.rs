@@ -491,3 +491,14 @@ fn a_share_of_a_group_is_a_source() {
     let r = run("Nearly half of respondents said the economy was getting worse.");
     assert_eq!(r[0].1, "Nearly half of respondents", "{r:?}");
 }
+
+#[test]
+fn a_relative_who_is_the_mention_and_its_antecedent_the_speaker() {
+    let text = "The plan was backed by Ana Whitlow, who said it would cut costs.";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    let a = &atts[0];
+    assert_eq!(a.speaker, "Ana Whitlow", "{atts:?}");
+    let (x, y) = a.mention.unwrap();
+    assert_eq!(&text[x..y], "who");
+}
