@@ -1,7 +1,7 @@
 //! One sentence, several sources: finding every cue of a sentence with its
 //! speaker, and drawing the clauses each one covers.
 //!
-//! - The cues come from the verb lists and patterns ([`super::cues`]) and,
+//! - The cues come from the verb lists and patterns (`cues`) and,
 //!   when enabled, from the learned cue model ([`super::learned`]).
 //! - A sentence splits into clauses at `;` and at `, while`, `, but`,
 //!   `, whereas`, `, although`, `, and` (outside quotation marks). A clause
@@ -262,17 +262,19 @@ pub(super) fn sentence_attributions(
         return Vec::new();
     }
 
-    // Clauses: the first found of each (listed before learned, in order of
-    // preference); a clause with none joins the one before it.
+    // Clauses, each with its candidates in order (the first is its
+    // attribution); a clause with none joins the one before it.
     let starts = clause_starts(toks);
-    let clause_of = |f: &Found| starts.partition_point(|&b| b <= f.anchor);
+    let mut buckets: Vec<Vec<&Found>> = vec![Vec::new(); starts.len() + 1];
+    for f in &found {
+        buckets[starts.partition_point(|&b| b <= f.anchor)].push(f);
+    }
     let mut clauses: Vec<(usize, Vec<&Found>)> = Vec::new();
-    for k in 0..=starts.len() {
-        let here: Vec<&Found> = found.iter().filter(|f| clause_of(f) == k).collect();
-        // A cue inside the content of another (`X said that … he wants`)
-        // is nested, never the clause's own; among the rest, the ranker's
-        // most probable first (a stable sort: ties keep the lists' order).
-        // The earliest cue of a listed candidate whose speaker comes first.
+    for (k, here) in buckets.into_iter().enumerate() {
+        // A cue inside the content of a listed cue whose speaker comes
+        // first (`X said that … he wants`) is nested, never the clause's
+        // own; `according to` comes first; among the rest, the ranker's
+        // most probable (a stable sort: ties keep the lists' order).
         let earliest = here
             .iter()
             .filter(|g| g.listed && g.np.last < tok_at(g.cue.0))
@@ -347,10 +349,9 @@ pub(super) fn sentence_attributions(
             } else {
                 Kind::Indirect
             };
-        // A pronoun inside the content (`X said he …`) is the speaker
-        // again, not a nested source.
-        // Only inside the content of a speaker named before its cue: in
-        // `“…,” said X, a lawyer, who called it …` the later cue is X again.
+        // A nested source lies inside the content of a speaker named before
+        // its cue (in `“…,” said X, a lawyer, who called it …` the later cue
+        // is X again), and is not a pronoun (`X said he …` is X again).
         let f_cue = tok_at(f.cue.0);
         let nested = here
             .iter()

@@ -1,17 +1,18 @@
-//! A learned cue detector: logistic regression over a word and its context,
-//! trained on PolNeAR's train split, that finds the attribution cues the
-//! verb lists miss (`Polls in Iowa *show* …`, `Supporters *are optimistic*
-//! that …`, `52 percent of voters *say* …`).
+//! Two small learned models of attribution, logistic regressions over
+//! named features, trained on PolNeAR's train split and built into the
+//! binary as text files (a header line, then `feature<TAB>weight` lines):
 //!
-//! It scores every word outside quotation marks of a sentence the rules
-//! left unattributed; the best word at or above the model's threshold is
-//! the cue, and the phrase before it (or, inverted, after it) is the
-//! speaker. A sentence whose cue has no phrase that can be a speaker stays
-//! in the narrator's voice: an attribution needs a source.
-//!
-//! The model is a plain text file, `models/attribution/cues.tsv`, built
-//! into the binary: a header line, then one `feature<TAB>weight` line per
-//! feature. `cargo run --release --example train_cue_model` rebuilds it.
+//! - the **cue model** (`models/attribution/cues.tsv`, [`Model::cues`])
+//!   scores every word outside quotation marks of a sentence, finding the
+//!   cues the verb lists miss (`Polls in Iowa *show* …`, `Supporters *are
+//!   optimistic* that …`); a word at or above its threshold is a candidate
+//!   cue when a phrase that can be a source stands by it
+//!   (`cues::learned_cue_np`); `cargo run --release --example
+//!   train_cue_model` rebuilds it;
+//! - the **speaker ranker** (`models/attribution/speakers.tsv`,
+//!   [`Model::speakers`]) scores each candidate (a cue with its speaker
+//!   phrase) for the clause finder to choose among (`clauses`); `cargo run
+//!   --release --example train_speaker_ranker` rebuilds it.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

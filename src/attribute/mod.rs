@@ -18,9 +18,10 @@
 //!
 //! Bylines, photo captions, credits and trailers are kind `skip`.
 //!
-//! Where the verb lists find no cue, a learned cue model ([`learned`])
-//! may; a sentence that holds several sources splits into clauses, one
-//! attribution each (`clauses`).
+//! A learned cue model ([`learned`]) adds the cues the verb lists miss, a
+//! learned ranker picks among a sentence's candidates, and a sentence that
+//! holds several sources splits into clauses, one attribution each
+//! (`clauses`).
 
 mod boilerplate;
 pub mod clauses;
@@ -137,9 +138,9 @@ impl Attribution {
 /// Choices of the attributor.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
-    /// Where the verb lists find no cue, ask the learned cue model
-    /// ([`learned`]). On by default; off gives the rules alone, for
-    /// comparison.
+    /// Besides the verb lists' and patterns' cues, take the learned cue
+    /// model's ([`learned`]) as candidates. On by default; off gives the
+    /// rules alone, for comparison.
     pub learned_cues: bool,
     /// Candidate attributions (a cue and its speaker phrase) are ranked by
     /// the learned speaker ranker ([`learned::Model::speakers`]); those it
@@ -170,8 +171,8 @@ pub fn attribute_with(doc: &str, seg: &Segmented, opts: &Options) -> Vec<Attribu
 }
 
 /// Training rows for the speaker ranker: every candidate attribution the
-/// attributor weighs, with its features and the byte spans of its speaker
-/// phrase and cue (labelled by the caller against gold spans).
+/// attributor weighs, with its features and the byte spans of its mention
+/// and cue (labelled by the caller against gold spans).
 pub fn ranker_training_rows(doc: &str, seg: &Segmented) -> Vec<clauses::RankerRow> {
     let mut rows = Vec::new();
     let opts = Options::default();
