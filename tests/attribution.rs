@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "ba1ac47e40fb11f995e23dc908d90c224e3746206fef65319e6461db5b6301c7";
+    "577e38530b6beca7059be778f58a9da48011ce6f595a60237ec6be28686268f2";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

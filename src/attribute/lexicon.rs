@@ -58,7 +58,34 @@ pub fn is_be_verb(word: &str) -> bool {
 /// “Putin *himself* acknowledged”, “the ministry *promptly* retweeted”.
 pub fn is_verb_adjunct(word: &str) -> bool {
     let w = word.to_lowercase();
-    (w.len() > 3 && w.ends_with("ly") && !matches!(w.as_str(), "italy" | "family" | "rally"))
+    (w.len() > 3
+        && w.ends_with("ly")
+        && !matches!(
+            w.as_str(),
+            // Nouns and adjectives that end in -ly.
+            "italy"
+                | "family"
+                | "rally"
+                | "ally"
+                | "assembly"
+                | "supply"
+                | "reply"
+                | "july"
+                | "anomaly"
+                | "monopoly"
+                | "early"
+                | "likely"
+                | "daily"
+                | "weekly"
+                | "monthly"
+                | "quarterly"
+                | "yearly"
+                | "elderly"
+                | "costly"
+                | "deadly"
+                | "friendly"
+                | "holy"
+        ))
         || matches!(
             w.as_str(),
             "also"

@@ -336,11 +336,13 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
     if b == start {
         return None;
     }
-    // `a person familiar with the talks`, `people close to the mayor`.
+    // `a person familiar with the talks`, `people close to the mayor`,
+    // `early results of exit polls`.
     let adjective = frame_word(toks, b - 1)
         .is_some_and(|t| matches!(t.text.to_lowercase().as_str(), "familiar" | "close"));
     let linked = frame_word(toks, b).is_some_and(|t| matches!(t.text, "with" | "to"));
-    if adjective && linked {
+    let of = !seen_name && frame_word(toks, b).is_some_and(|t| t.text == "of");
+    if (adjective && linked) || of {
         if let Some(rest) = right_np(toks, b + 1) {
             return Some(Np {
                 first: k,

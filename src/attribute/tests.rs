@@ -502,3 +502,9 @@ fn a_relative_who_is_the_mention_and_its_antecedent_the_speaker() {
     let (x, y) = a.mention.unwrap();
     assert_eq!(&text[x..y], "who");
 }
+
+#[test]
+fn according_to_a_phrase_led_by_an_adjective_in_ly() {
+    let r = run("According to early results of exit polls, most voters backed the plan.");
+    assert_eq!(r[0].1, "early results of exit polls", "{r:?}");
+}
