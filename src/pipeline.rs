@@ -180,7 +180,7 @@ fn analyse_inner(mut doc: Document, opts: &attribute::Options) -> (Analysed, Ana
     }
     let t1 = std::time::Instant::now();
     let mut attributions = attribute::attribute_with(&doc.text, &seg, opts);
-    if title_len.is_some() {
+    if title_len.is_some() && !attributions.is_empty() {
         // The title is one unit, whatever clauses it has.
         let n = attributions.iter().take_while(|a| a.sentence == 0).count();
         attributions.drain(1..n.max(1));
