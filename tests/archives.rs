@@ -1270,3 +1270,63 @@ fn speakers_fold_across_documents_only_by_the_same_name() {
         .collect();
     assert_eq!(got, [("Rosa Diaz", "3", "2"), ("Diaz", "1", "1")]);
 }
+
+/// A disk that fills mid-run (simulated with a file-size limit: writes
+/// past it fail with "File too large", as they would with "No space left
+/// on device") is a clear error naming the file; the last finished run's
+/// tables stay as they were, the checkpoint stays, and the same command,
+/// with room again, goes on to the same tables as an uninterrupted run.
+#[test]
+fn a_full_disk_mid_run_is_a_clear_error_and_the_same_command_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("news.jsonl");
+    let mut lines = String::new();
+    for i in 0..300 {
+        lines.push_str(&format!(
+            "{{\"id\": \"n{i}\", \"text\": \"Engineer Rosa Diaz said dam {i} was safe. Officials said the river was rising.\"}}\n"
+        ));
+    }
+    std::fs::write(&input, lines).unwrap();
+    let out = dir.path().join("out");
+    // A small finished run first.
+    let small = dir.path().join("small.txt");
+    std::fs::write(
+        &small,
+        "The minister said tariffs would not raise prices.\n",
+    )
+    .unwrap();
+    run_ok(&[&small], &out, &[]);
+    let before = tree(&out);
+    // Then a run whose tables outgrow a 32 KB limit on any one file.
+    let args = ["--chunk-docs", "16"];
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
+        .arg(BIN)
+        .env("STANCE_BACKEND", "candle")
+        .arg("run")
+        .arg(&input)
+        .args(["--model", &tiny(), "--out"])
+        .arg(&out)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(!e.contains("panicked"), "{e}");
+    assert!(
+        e.contains(".stance-partial/sentences.csv: cannot write: File too large"),
+        "{e}"
+    );
+    assert!(out.join(".stance-partial/checkpoint.json").is_file());
+    let mut kept = tree(&out);
+    kept.retain(|(name, _)| !name.starts_with(".stance-partial"));
+    assert_eq!(kept, before);
+    // With room again, the same command goes on and ends where an
+    // uninterrupted run does.
+    let said = run_ok(&[&input], &out, &args);
+    assert!(said.contains("going on with the unfinished run"), "{said}");
+    let whole = dir.path().join("whole");
+    run_ok(&[&input], &whole, &args);
+    assert_eq!(tree(&out), tree(&whole));
+}
