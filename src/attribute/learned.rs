@@ -190,6 +190,83 @@ pub struct Fit {
     pub min_count: usize,
 }
 
+impl Fit {
+    /// These settings, each replaced by the environment variable of its
+    /// name when it is set and parses: `EPOCHS`, `L2`, `PRUNE`, `MIN_COUNT`.
+    pub fn from_env(self) -> Fit {
+        fn env<T: std::str::FromStr>(k: &str, d: T) -> T {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        }
+        Fit {
+            epochs: env("EPOCHS", self.epochs),
+            l2: env("L2", self.l2),
+            prune: env("PRUNE", self.prune),
+            min_count: env("MIN_COUNT", self.min_count),
+        }
+    }
+}
+
+/// Held-out precision, recall and F1 at one threshold, from
+/// [`cross_fit`].
+#[derive(Debug, Clone, Copy)]
+pub struct HeldOut {
+    pub threshold: f32,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Fit a model on the rows of every group (an article's rows are one
+/// group), with its threshold chosen by two-fold cross-fitting: a model fit
+/// on every other group scores the rest, and of the thresholds 0.05, 0.10,
+/// … 0.95 the one with the best F1 over both held-out halves is kept.
+/// Returns the model and the held-out figures at every threshold.
+pub fn cross_fit(groups: &[Vec<(Vec<String>, bool)>], fit: &Fit) -> (Model, Vec<HeldOut>) {
+    let fold = |k: usize, held: bool| -> Vec<(Vec<String>, bool)> {
+        groups
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (i % 2 == k) == held)
+            .flat_map(|(_, r)| r.iter().cloned())
+            .collect()
+    };
+    let mut scored: Vec<(f32, bool)> = Vec::new();
+    for k in 0..2 {
+        let m = Model::fit(&fold(k, false), fit);
+        scored.extend(fold(k, true).iter().map(|(f, y)| (m.probability(f), *y)));
+    }
+    let positives = scored.iter().filter(|s| s.1).count();
+    let sweep: Vec<HeldOut> = (1..20)
+        .map(|step| {
+            let threshold = step as f32 * 0.05;
+            let tp = scored.iter().filter(|s| s.1 && s.0 >= threshold).count();
+            let pp = scored.iter().filter(|s| s.0 >= threshold).count();
+            let precision = tp as f64 / pp.max(1) as f64;
+            let recall = tp as f64 / positives.max(1) as f64;
+            HeldOut {
+                threshold,
+                precision,
+                recall,
+                f1: 2.0 * precision * recall / (precision + recall).max(1e-9),
+            }
+        })
+        .collect();
+    let all: Vec<(Vec<String>, bool)> = groups.iter().flatten().cloned().collect();
+    let mut model = Model::fit(&all, fit);
+    // The first threshold with the best F1 (0.5 if none scores above 0).
+    let mut best = 0.0;
+    for h in &sweep {
+        if h.f1 > best {
+            best = h.f1;
+            model.threshold = h.threshold;
+        }
+    }
+    (model, sweep)
+}
+
 /// Words that may be cues: outside quotation marks, not punctuation.
 pub(super) fn candidate_words<'a>(toks: &'a [Tok]) -> impl Iterator<Item = usize> + 'a {
     (0..toks.len()).filter(|&i| toks[i].is_frame_word())

@@ -109,11 +109,34 @@ impl CharOffsets {
             Ok(i) | Err(i) => i,
         }
     }
+
+    /// Byte offset of a character offset (the text's length at or past its
+    /// end).
+    pub fn to_byte(&self, char: usize) -> usize {
+        self.starts.get(char).copied().unwrap_or(self.len)
+    }
+
+    /// [`CharOffsets::to_byte`] of both ends of a span.
+    pub fn span_to_bytes(&self, (start, end): (usize, usize)) -> (usize, usize) {
+        (self.to_byte(start), self.to_byte(end))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_and_byte_offsets_convert_both_ways() {
+        let text = "Aé“b”";
+        let o = CharOffsets::new(text);
+        for (c, b) in [(0, 0), (1, 1), (2, 3), (3, 6), (4, 7), (5, 10)] {
+            assert_eq!(o.to_byte(c), b, "char {c}");
+            assert_eq!(o.to_char(b), c, "byte {b}");
+        }
+        assert_eq!(o.to_byte(99), text.len());
+        assert_eq!(o.span_to_bytes((1, 4)), (1, 7));
+    }
 
     fn sents(text: &str) -> Vec<&str> {
         segment(text)
