@@ -67,11 +67,7 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
         }
     }
     let near_end = |i: usize| toks.len().saturating_sub(i) <= 10;
-    let after_break = |k: usize| {
-        k.checked_sub(1).is_some_and(|p| {
-            toks[p].is_punct(',') || toks[p].kind == TokKind::CloseQuote || toks[p].quoted
-        })
-    };
+    let after_break = |k: usize| k.checked_sub(1).is_some_and(|p| ends_content(&toks[p]));
     for (i, t) in toks.iter().enumerate() {
         if !t.is_frame_word() {
             continue;
@@ -322,17 +318,11 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         }
         return None;
     }
-    // Inversion after a quotation or clause: `“…,” said Trump`,
-    // `The plan is dead, said Smith`.
-    let prev = i.checked_sub(1).map(|p| &toks[p]);
-    let inverted = !participle
-        && prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
-    if inverted {
-        if let Some(np) = speaker::right_np(toks, i + 1).filter(|np| !starts_a_clause(toks, *np)) {
-            return Some(np);
-        }
+    if let Some(np) = inverted_np(toks, i).filter(|_| !participle) {
+        return Some(np);
     }
     // A second verb of the subject: `Clinton shook her head and said …`.
+    let prev = i.checked_sub(1).map(|p| &toks[p]);
     let coordinated = prev.is_some_and(|p| p.is_frame_word() && p.text == "and");
     if participle || coordinated {
         return speaker::subject_np(toks);
@@ -369,15 +359,7 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
         at -= 1;
     }
     let left = speaker::left_np(toks, at).filter(|np| !after_preposition(toks, *np));
-    let np = left.or_else(|| {
-        let prev = i.checked_sub(1).map(|p| &toks[p]);
-        let inverted =
-            prev.is_none_or(|p| p.is_punct(',') || p.kind == TokKind::CloseQuote || p.quoted);
-        inverted
-            .then(|| speaker::right_np(toks, i + 1))
-            .flatten()
-            .filter(|np| !starts_a_clause(toks, *np))
-    })?;
+    let np = left.or_else(|| inverted_np(toks, i))?;
     plausible_source(toks, np).then_some(np)
 }
 
@@ -406,6 +388,23 @@ fn plausible_source(toks: &[Tok], np: Np) -> bool {
             || speaker::is_quantifier(words[0].text)
             || words[0].text.chars().all(|c| c.is_ascii_digit()));
     (determined || plural) && !h.ends_with("ing")
+}
+
+/// Does this token end content that a verb and its speaker may follow
+/// (`“…,” said Smith`, `The plan is dead, said Smith`)?
+fn ends_content(t: &Tok) -> bool {
+    t.is_punct(',') || t.kind == TokKind::CloseQuote || t.quoted
+}
+
+/// The speaker after the verb at `i`, inverted after a quotation or clause
+/// (or at the sentence's start), unless the phrase there is the subject of
+/// a clause of its own (`said the fees were …`).
+fn inverted_np(toks: &[Tok], i: usize) -> Option<Np> {
+    let after_content = i.checked_sub(1).is_none_or(|p| ends_content(&toks[p]));
+    after_content
+        .then(|| speaker::right_np(toks, i + 1))
+        .flatten()
+        .filter(|np| !starts_a_clause(toks, *np))
 }
 
 /// Is the phrase after a verb the subject of a clause it opens (`said the
