@@ -45,6 +45,8 @@ struct Found {
     anchor: usize,
     /// From the verb lists (not the learned model).
     listed: bool,
+    /// The cue model's probability that the cue word is a cue.
+    cue_p: f32,
     /// The speaker ranker's probability that this is a true attribution.
     rank: f32,
     /// `according to`, or a headline `Name:`: the source is named outright.
@@ -62,13 +64,12 @@ pub type RankerRow = (Vec<String>, (usize, usize), (usize, usize));
 fn ranker_features(
     toks: &[Tok],
     q: learned::QuotedWords,
-    np: Np,
+    f: &Found,
     cue_tok: usize,
-    listed: bool,
     order: usize,
 ) -> Vec<String> {
+    let (np, listed, cue_p) = (f.np, f.listed, f.cue_p);
     let low = |i: usize| toks[i].text.to_lowercase();
-    let cue_p = Model::cues().probability(&learned::features(toks, cue_tok, q));
     let head = &toks[np.last];
     let first = &toks[np.first];
     let shape = |t: &Tok| {
@@ -201,22 +202,24 @@ pub(super) fn sentence_attributions(
     // Prefer verbs of saying over positions, then a trailing attribution
     // (`…, she noted.`), then the earliest.
     candidates.sort_by_key(|c| (std::cmp::Reverse((c.speech, c.trailing)), c.cue.0));
+    let cues = Model::cues();
     for c in candidates {
         if let Some(entity) = resolve(toks, c.np, s.doc, names, salience) {
+            let cue_tok = tok_at(c.cue.0);
             found.push(Found {
-                anchor: c.np.first.min(tok_at(c.cue.0)),
+                cue_p: cues.probability(&learned::features(toks, cue_tok, q)),
+                anchor: c.np.first.min(cue_tok),
                 entity,
                 np: c.np,
                 cue: c.cue,
                 listed: true,
                 rank: 0.0,
-                according: c.np.first > tok_at(c.cue.0)
-                    && toks[tok_at(c.cue.0)].text.eq_ignore_ascii_case("according"),
+                according: c.np.first > cue_tok
+                    && toks[cue_tok].text.eq_ignore_ascii_case("according"),
             });
         }
     }
     if opts.learned_cues {
-        let model = Model::cues();
         let mut listed: Vec<(usize, usize)> = found.iter().map(|f| f.cue).collect();
         listed.sort_unstable();
         let in_listed_cue = |t: &Tok| {
@@ -225,16 +228,17 @@ pub(super) fn sentence_attributions(
         };
         let mut scored: Vec<(usize, f32)> = learned::candidate_words(toks)
             .filter(|&i| !in_listed_cue(&toks[i]))
-            .map(|i| (i, model.probability(&learned::features(toks, i, q))))
-            .filter(|&(_, p)| p >= model.threshold)
+            .map(|i| (i, cues.probability(&learned::features(toks, i, q))))
+            .filter(|&(_, p)| p >= cues.threshold)
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-        for (i, _) in scored {
+        for (i, cue_p) in scored {
             let Some(np) = learned_cue_np(toks, i) else {
                 continue;
             };
             if let Some(entity) = resolve(toks, np, s.doc, names, salience) {
                 found.push(Found {
+                    cue_p,
                     anchor: np.first.min(i),
                     entity,
                     np,
@@ -251,7 +255,7 @@ pub(super) fn sentence_attributions(
     }
     let ranker = Model::speakers();
     for (order, f) in found.iter_mut().enumerate() {
-        let feats = ranker_features(toks, q, f.np, tok_at(f.cue.0), f.listed, order);
+        let feats = ranker_features(toks, q, f, tok_at(f.cue.0), order);
         f.rank = ranker.probability(&feats);
         if let Some(rows) = collect.as_deref_mut() {
             rows.push((feats, mention_of(toks, f.np, tok_at(f.cue.0)), f.cue));
