@@ -19,21 +19,6 @@ fn zstd(bytes: &[u8]) -> Vec<u8> {
     zstd::encode_all(bytes, 3).unwrap()
 }
 
-/// `stance run INPUTS --model tiny --out OUT EXTRA`; panics unless it
-/// succeeds, and returns stderr.
-fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
-    let o = stance_cmd()
-        .arg("run")
-        .args(inputs)
-        .args(["--model", &tiny(), "--out"])
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    stderr(&o)
-}
-
 /// `stance run` that must fail; returns stderr, and checks nothing was
 /// written.
 fn run_err(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {

@@ -134,7 +134,7 @@ mod browser {
     use std::path::{Path, PathBuf};
     use std::process::Command;
 
-    use crate::common::{article, read_csv, stance, stderr, tiny};
+    use crate::common::{article, read_csv, run_ok};
 
     fn chromium() -> Option<PathBuf> {
         if let Some(p) = std::env::var_os("STANCE_CHROMIUM") {
@@ -237,16 +237,7 @@ mod browser {
     pub fn founding_article_report_renders_every_speaker() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let o = stance(&[
-            "run",
-            &article(),
-            "--model",
-            &tiny(),
-            "--out",
-            out.to_str().unwrap(),
-            "--html",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        run_ok(&[Path::new(&article())], &out, &["--html"]);
         let (dom, log) = load(&out.join("report.html"));
         check_scripts_ran(&dom, &log);
         // It paints: a PNG of the page, far from blank (a white page of
@@ -278,24 +269,21 @@ mod browser {
         }
         std::fs::write(&input, lines).unwrap();
         let out = dir.path().join("out");
-        let o = stance(&[
-            "run",
-            input.to_str().unwrap(),
-            "--model",
-            &tiny(),
-            "--out",
-            out.to_str().unwrap(),
-            "--keep",
-            "date",
-            "--group-by",
-            "date:month",
-            "--target",
-            "Tariffs raise prices",
-            "--target",
-            "Trade deals help workers",
-            "--html",
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        run_ok(
+            &[&input],
+            &out,
+            &[
+                "--keep",
+                "date",
+                "--group-by",
+                "date:month",
+                "--target",
+                "Tariffs raise prices",
+                "--target",
+                "Trade deals help workers",
+                "--html",
+            ],
+        );
         let (dom, log) = load(&out.join("report.html"));
         check_scripts_ran(&dom, &log);
         // One section, chart and table per claim; a line per top speaker

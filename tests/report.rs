@@ -24,17 +24,8 @@ fn esc(s: &str) -> String {
 fn the_founding_articles_page_shows_every_speakers_counts_and_rebuilds_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = stance(&[
-        "run",
-        &article(),
-        "--model",
-        &tiny(),
-        "--out",
-        out.to_str().unwrap(),
-        "--html",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("report.html"));
+    let said = run_ok(&[Path::new(&article())], &out, &["--html"]);
+    assert!(said.contains("report.html"));
     let html = html_of(&out);
     let (_, summary) = read_csv(&out.join("summary.csv"));
     assert!(summary.len() >= 3);
@@ -74,15 +65,7 @@ fn the_founding_articles_page_shows_every_speakers_counts_and_rebuilds_the_same(
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(html_of(&out), html);
     // A later run without --html leaves no page describing other rows.
-    let o = stance(&[
-        "run",
-        &article(),
-        "--model",
-        &tiny(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    run_ok(&[Path::new(&article())], &out, &[]);
     assert!(!out.join("report.html").exists());
 }
 
@@ -98,18 +81,7 @@ fn hostile_text_is_escaped_and_isolated() {
     .unwrap();
     let out = dir.path().join("out");
     let claim = "<img src=x onerror=alert(1)> works";
-    let o = stance(&[
-        "run",
-        input.to_str().unwrap(),
-        "--model",
-        &tiny(),
-        "--out",
-        out.to_str().unwrap(),
-        "--target",
-        claim,
-        "--html",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    run_ok(&[&input], &out, &["--target", claim, "--html"]);
     let html = html_of(&out);
     assert_eq!(
         html.matches("<script").count(),

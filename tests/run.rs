@@ -398,17 +398,7 @@ fn a_sentence_with_two_sources_gives_two_rows() {
                 insisted that the dam was unsafe.";
     std::fs::write(&input, text).unwrap();
     let out = dir.path().join("out");
-    let o = stance(&[
-        "run",
-        input.to_str().unwrap(),
-        "--model",
-        &tiny(),
-        "--target",
-        "The dam is safe",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    run_ok(&[&input], &out, &["--target", "The dam is safe"]);
     let (_, rows) = read_csv(&out.join("sentences.csv"));
     let second: Vec<_> = rows.iter().filter(|r| r["sentence_id"] == "1").collect();
     assert_eq!(second.len(), 2, "{rows:?}");
@@ -445,17 +435,11 @@ fn min_speaker_confidence_leaves_doubtful_sentences_to_the_narrator() {
     let dir = tempfile::tempdir().unwrap();
     let narrated = |p: &str| -> usize {
         let out = dir.path().join(format!("out-{p}"));
-        let o = stance(&[
-            "run",
-            &article(),
-            "--model",
-            &tiny(),
-            "--min-speaker-confidence",
-            p,
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        run_ok(
+            &[Path::new(&article())],
+            &out,
+            &["--min-speaker-confidence", p],
+        );
         let m: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
                 .unwrap();

@@ -24,6 +24,21 @@ pub fn stance(args: &[&str]) -> Output {
     stance_cmd().args(args).output().unwrap()
 }
 
+/// `stance run INPUTS --model tiny --out OUT EXTRA`; panics unless it
+/// succeeds, and returns stderr.
+pub fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
+    let o = stance_cmd()
+        .arg("run")
+        .args(inputs)
+        .args(["--model", &tiny(), "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
 /// A `stance` command to add arguments and environment to. It runs on
 /// candle unless a test asks otherwise: `--backend auto` would pick ONNX
 /// Runtime wherever its library is installed (as in CI), and the golden
