@@ -8,9 +8,9 @@
 use anyhow::{bail, Context, Result};
 use candle_core::{DType, Device, Tensor, D};
 use candle_nn::{Linear, Module, VarBuilder};
-use candle_transformers::models::bert::{BertModel, Config as BertConfig};
 
 use super::backend::{Backend, Batch, ModelType, Pool};
+use super::bert::{Bert, Config as BertConfig};
 use super::model::{ModelConfig, ModelFiles, Weights};
 
 enum Head {
@@ -23,7 +23,7 @@ enum Head {
 }
 
 pub struct CandleBackend {
-    bert: BertModel,
+    bert: Bert,
     head: Head,
     pad_id: u32,
     device: Device,
@@ -63,7 +63,7 @@ impl CandleBackend {
                 p.display()
             ),
         };
-        let bert = BertModel::load(vb.clone(), &config)
+        let bert = Bert::load(vb.clone(), &config, model_config.model_type.as_deref())
             .with_context(|| format!("{}: the weights do not fit a BERT encoder", files.name))?;
         let head = match model_type {
             ModelType::Classifier => {
@@ -95,7 +95,7 @@ impl CandleBackend {
         let ids = Tensor::from_vec(ids, (n, m), &self.device)?;
         let types = Tensor::from_vec(types, (n, m), &self.device)?;
         let mask = Tensor::from_vec(mask, (n, m), &self.device)?;
-        let hidden = self.bert.forward(&ids, &types, Some(&mask))?;
+        let hidden = self.bert.forward(&ids, &types, &mask)?;
         Ok((hidden, mask))
     }
 }

@@ -21,6 +21,7 @@
 
 pub mod backend;
 pub mod batching;
+pub mod bert;
 pub mod candle;
 pub mod cascade;
 pub mod folder;
