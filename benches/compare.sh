@@ -6,7 +6,11 @@
 # PyTorch runs the way a practitioner runs it on N cores: N single-threaded
 # processes (OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1) sharing the pairs
 # in even slices, started together; their rate is all pairs over the
-# slowest one's time. On 1 core, one such process. (Earlier versions ran one
+# slowest one's time. On 1 core, one such process. ONNX Runtime's own
+# Python API (benches/baseline_ort.py, the same model.onnx) runs the same
+# way, and also as one process with N intra-op threads: the other baseline
+# a user might pick. Ratios are against PyTorch's best and against the
+# best baseline of all. (Earlier versions ran one
 # process with torch threads set, leaving OpenBLAS's own pool free, which
 # is neither how it is deployed nor a fair 1-thread figure.)
 #
@@ -30,17 +34,28 @@ trap 'rm -rf "$work"' EXIT
 
 "$STANCE" bench --model "$MODEL" --sentences "$N" --write-pairs "$work/pairs.jsonl"
 results="$work/results.jsonl"
+# N processes of a Python baseline, one thread each, on even slices of the
+# pairs, started together; their rate is all pairs over the slowest one's time.
+procs() { # engine script processes
+    : > "$work/part.jsonl"
+    for k in $(seq 1 "$3"); do
+        OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$PY" "$2" "$MODEL" \
+            "$work/pairs.jsonl" --threads 1 --batch-size "$BATCH" --part "$k/$3" \
+            >> "$work/part.jsonl" &
+    done
+    wait
+    python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(json.dumps({"engine": sys.argv[2], "threads": len(r), "batch_size": r[0]["batch_size"], "pairs": sum(x["pairs"] for x in r), "pairs_per_sec": sum(x["pairs"] for x in r) / max(x["secs"] for x in r)}))' "$work/part.jsonl" "$1" >> "$results"
+}
 for round in $(seq 1 "$ROUNDS"); do
     for threads in 1 2; do
         echo "round $round, $threads thread(s)" >&2
-        : > "$work/torch.jsonl"
-        for k in $(seq 1 "$threads"); do
-            OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$PY" benches/baseline_torch.py "$MODEL" \
-                "$work/pairs.jsonl" --threads 1 --batch-size "$BATCH" --part "$k/$threads" \
-                >> "$work/torch.jsonl" &
-        done
-        wait
-        python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; print(json.dumps({"engine": "pytorch", "threads": len(r), "batch_size": r[0]["batch_size"], "pairs": sum(x["pairs"] for x in r), "pairs_per_sec": sum(x["pairs"] for x in r) / max(x["secs"] for x in r)}))' "$work/torch.jsonl" >> "$results"
+        procs pytorch benches/baseline_torch.py "$threads"
+        procs onnxruntime-python benches/baseline_ort.py "$threads"
+        if [ "$threads" -gt 1 ]; then
+            # ONNX Runtime's other way to use N cores: one process, N intra-op threads.
+            "$PY" benches/baseline_ort.py "$MODEL" "$work/pairs.jsonl" --threads "$threads" \
+                --batch-size "$BATCH" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); r["engine"]="onnxruntime-python-1proc"; print(json.dumps(r))' >> "$results"
+        fi
         engines="candle ort"
         [ -f "$MODEL/model_int8.onnx" ] && engines="$engines ort-int8"
         for engine in $engines; do
@@ -62,9 +77,11 @@ by = {}
 for r in rows:
     by.setdefault((r["engine"], r["threads"]), []).append(r["pairs_per_sec"])
 torch_best = max(statistics.median(v) for (e, t), v in by.items() if e == "pytorch")
-print(f"{'engine':<14} {'threads':>7} {'pairs/s (median)':>17} {'x PyTorch best':>15}")
-print("(pytorch at N threads: N single-threaded processes on even slices of the pairs)")
+base_best = max(statistics.median(v) for (e, t), v in by.items() if not e.startswith("stance"))
+print(f"{'engine':<26} {'threads':>7} {'pairs/s (median)':>17} {'x PyTorch best':>15} {'x best baseline':>16}")
+print("(pytorch and onnxruntime-python at N threads: N single-threaded processes on even slices")
+print(" of the pairs; onnxruntime-python-1proc: one process with N intra-op threads)")
 for (e, t), v in sorted(by.items()):
     m = statistics.median(v)
-    print(f"{e:<14} {t:>7} {m:>17.1f} {m / torch_best:>15.2f}")
+    print(f"{e:<26} {t:>7} {m:>17.1f} {m / torch_best:>15.2f} {m / base_best:>16.2f}")
 PYEOF
