@@ -359,7 +359,13 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
         at -= 1;
     }
     let left = speaker::left_np(toks, at).filter(|np| !after_preposition(toks, *np));
-    let np = left.or_else(|| inverted_np(toks, i))?;
+    // A learned cue takes its speaker after it only after a quotation
+    // (`“…,” argued Smith`): after a plain comma the phrase is its object
+    // (`…, recited her policy ideas`).
+    let after_quote = i
+        .checked_sub(1)
+        .is_some_and(|p| toks[p].kind == TokKind::CloseQuote || toks[p].quoted);
+    let np = left.or_else(|| inverted_np(toks, i).filter(|_| after_quote))?;
     plausible_source(toks, np).then_some(np)
 }
 

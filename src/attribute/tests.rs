@@ -517,3 +517,34 @@ fn according_to_a_phrase_led_by_an_adjective_in_ly() {
     let r = run("According to early results of exit polls, most voters backed the plan.");
     assert_eq!(r[0].1, "early results of exit polls", "{r:?}");
 }
+
+#[test]
+fn a_learned_cue_takes_a_speaker_after_it_only_after_a_quotation() {
+    use super::cues::learned_cue_np;
+    let phrase = |text: &str, cue: &str| {
+        let spans = super::quotes::paragraph_spans(text, 0, text.len(), 0, false, &mut 0);
+        let toks = super::tokens::tokenize(text, 0, text.len(), &spans);
+        let i = toks.iter().position(|t| t.text == cue).unwrap();
+        learned_cue_np(&toks, i).map(|np| {
+            let (a, b) = (toks[np.first].start, toks[np.last].end);
+            text[a..b].to_string()
+        })
+    };
+    // After a plain comma the phrase is the cue's object, not its speaker.
+    assert_eq!(
+        phrase(
+            "The mayor toured the depot, recited her budget figures and left.",
+            "recited"
+        ),
+        None
+    );
+    // After a quotation it is the inverted speaker.
+    assert_eq!(
+        phrase(
+            "“The depot will close,” argued the union leaders.",
+            "argued"
+        )
+        .as_deref(),
+        Some("the union leaders")
+    );
+}
