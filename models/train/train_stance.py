@@ -28,7 +28,12 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 - the project's written sentences (datasets/stance-train.csv);
 - --snli SNLI pairs (entailment→favor, contradiction→against, neutral→none);
 - --random-none pairs of a favor/against text with the claim of another
-  cluster, as `none` (several sets have no `none`).
+  cluster, as `none` (several sets have no `none`);
+- --reported pairs of reported speech (see `reported`): a short train text
+  put in a generic frame of saying or denying ("critics denied that T."),
+  its label kept under a frame that asserts T and swapped (favor for
+  against) under one that denies it; `none` stays `none`. News reports
+  positions this way, and the real sets rarely do.
 """
 import argparse
 import collections
@@ -59,7 +64,54 @@ def hyp(target):
     return t if t.endswith((".", "?", "!")) else t + "."
 
 
-def mixture(split_dir, n_snli, n_random, seed):
+# Generic frames of reported speech. No speaker name: role nouns and
+# pronouns, so that the model learns the frame, not who uses it.
+SPEAKERS = ["the minister", "a spokeswoman", "critics", "the senator", "the company", "officials",
+            "the president", "she", "he", "they", "the group", "analysts", "the mayor", "his lawyer",
+            "the governor", "researchers", "the ambassador", "opponents", "supporters", "the chairman"]
+ASSERT = ["{S} said that {T}.", "{S} argued that {T}.", "{S} insisted that {T}.",
+          "{S} believed that {T}.", "{S} told reporters that {T}.", "According to {S}, {T}.",
+          "{S} acknowledged that {T}.", "{S} has long maintained that {T}.", "{S} said {P} felt sure that {T}.",
+          "{S} said {P} had no doubt that {T}.", "{S} confirmed that {T}.", "\u201c{T},\u201d {S} said."]
+DENY = ["{S} denied that {T}.", "{S} said it is not true that {T}.", "{S} said {P} didn't believe that {T}.",
+        "{S} rejected claims that {T}.", "{S} dismissed the idea that {T}.", "{S} disputed that {T}.",
+        "{S} said there is no evidence that {T}.", "{S} did not think that {T}.",
+        "{S} called the claim that {T} false.", "{S} doubted that {T}.",
+        "{S} said {P} did not accept that {T}.", "{S} refuted the suggestion that {T}."]
+PRONOUN = {"she": "she", "a spokeswoman": "she", "he": "he", "his lawyer": "he"}
+FLIP = {"favor": "against", "against": "favor", "none": "none"}
+# Declarative sentences only: arguments and evidence, not headlines or comments.
+REPORT_SOURCES = {"perspectrum", "argkp", "ibm-claim-stance", "climate-fever", "check-covid"}
+OPENERS = ("i ", "i'm", "my ", "in my", "we ", "instead", "but ", "and ", "however", "yes", "no ", "so ",
+           "an ", "this ", "that ", "it ", "they ", "he ", "she ")
+
+
+def reported(rows, n, rng):
+    """`n` pairs of reported speech from short train texts: half asserting
+    frames (label kept), half denying ones (favor and against swapped)."""
+    pool = [r for r in rows if r["source"] in REPORT_SOURCES and 4 <= len(r["text"].split()) <= 30
+            and r["text"].count(".") <= 1 and "\u201c" not in r["text"] and '"' not in r["text"]
+            and not r["text"].lower().startswith(OPENERS)]
+    polar = [r for r in pool if r["label"] != "none"]
+    neutral = [r for r in pool if r["label"] == "none"]
+    out = []
+    for i in range(n):
+        # Three in four from favor/against texts: the polarity swap is the lesson.
+        r = rng.choice(polar if i % 4 else neutral)
+        deny = i % 2 == 0
+        s = rng.choice(SPEAKERS)
+        t = r["text"].strip().rstrip(".!")
+        frame = rng.choice(DENY if deny else ASSERT)
+        text = frame.format(S=s, T=t, P=PRONOUN.get(s, "they"))
+        text = text[0].upper() + text[1:]
+        out.append({"text": text, "target": r["target"], "source": "reported",
+                    "frame": "deny" if deny else "assert",
+                    "label": FLIP[r["label"]] if deny else r["label"]})
+    return out
+
+
+def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None):
+    caps = {**CAPS, **(caps or {})}
     rng = random.Random(seed)
     rows = common.read_stance(split_dir / "train.csv")
     by = collections.defaultdict(list)
@@ -69,7 +121,7 @@ def mixture(split_dir, n_snli, n_random, seed):
     for key in sorted(by):
         group = by[key]
         rng.shuffle(group)
-        out += group[: CAPS.get(key, len(group))]
+        out += group[: caps.get(key, len(group))]
     counts = collections.Counter((r["source"], r["label"]) for r in out)
     written = common.read_stance(common.REPO / "datasets" / "stance-train.csv")
     out += [dict(r, source="written") for r in written]
@@ -81,13 +133,15 @@ def mixture(split_dir, n_snli, n_random, seed):
         while c == r["cluster"]:
             t, c = rng.choice(targets)
         out.append({"text": r["text"], "target": t, "label": "none", "source": "random-claim"})
+    out += reported(rows, n_reported, rng)
     if n_snli:
         snli = common.read_snli("train")
         rng.shuffle(snli)
         out += [{"text": p, "target": h, "label": LABELS[l], "source": "snli"} for p, h, l in snli[:n_snli]]
     info = {"pairs": len(out), "by_source_label": {f"{s}/{l}": n for (s, l), n in sorted(
         collections.Counter((r["source"], r["label"]) for r in out).items())},
-        "caps": {f"{s}/{raw}": n for (s, raw), n in CAPS.items()}, "snli": n_snli, "random_none": n_random}
+        "caps": {f"{s}/{raw}": n for (s, raw), n in caps.items()}, "snli": n_snli, "random_none": n_random,
+        "reported": n_reported}
     del counts
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
@@ -239,6 +293,11 @@ def main():
                     help="learning rate of the bi-encoder's new head (the encoder uses --lr)")
     ap.add_argument("--snli", type=int, default=8000)
     ap.add_argument("--random-none", type=int, default=4000)
+    ap.add_argument("--cap", action="append", default=[], metavar="SOURCE/RAW=N",
+                    help="per-epoch cap of a source's raw label, replacing the default "
+                         "(e.g. fnc1/discuss=6000); repeat for several")
+    ap.add_argument("--reported", type=int, default=0,
+                    help="pairs of reported speech, asserting and denying frames (see `reported`)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ckpt-minutes", type=float, default=10)
     ap.add_argument("--eval-cap", type=int, default=EVAL_CAP,
@@ -262,7 +321,14 @@ def main():
         info = {"pairs": len(data), "train": args.train,
                 "by_label": dict(collections.Counter(r["label"] for r in own))}
     else:
-        data, info = mixture(split_dir, args.snli, args.random_none, args.seed)
+        caps = {}
+        for c in args.cap:
+            key, _, n = c.partition("=")
+            source, _, raw = key.partition("/")
+            if not (source and raw and n.isdigit()):
+                ap.error(f"--cap {c!r}: expected SOURCE/RAW=N, e.g. fnc1/discuss=6000")
+            caps[(source, raw)] = int(n)
+        data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
