@@ -13,7 +13,6 @@ distinct text once and only pairs whose cosine reaches the threshold go
 to the cross-encoder. --part K/N scores the K-th of N even slices, so
 that N single-threaded processes can share the pairs. One JSON line out.
 """
-import argparse
 import json
 import os
 import time
@@ -22,6 +21,8 @@ import numpy as np
 import onnxruntime as ort
 from transformers import AutoTokenizer
 from transformers.utils import logging as hf_logging
+
+from baseline_args import args_and_pairs, distinct_texts
 
 
 def session(path, threads):
@@ -41,18 +42,8 @@ def feed(tok, encs):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("model")
-    ap.add_argument("pairs")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--part", default="1/1", help="K/N: score the K-th of N slices of the pairs")
-    args = ap.parse_args()
-    k, n = (int(x) for x in args.part.split("/"))
+    args, pairs = args_and_pairs()
     hf_logging.set_verbosity_error()
-    with open(args.pairs, encoding="utf-8") as f:
-        pairs = [json.loads(line) for line in f if line.strip()]
-    pairs = pairs[(k - 1) * len(pairs) // n: k * len(pairs) // n]
     tok = AutoTokenizer.from_pretrained(args.model)
     model = session(os.path.join(args.model, "model.onnx"), args.threads)
     gate = None
@@ -66,9 +57,7 @@ def main():
 
     def gate_pairs(ps):
         gsess, gtok, threshold = gate
-        texts = sorted({t for p in ps for t in (p["premise"], p["hypothesis"])})
-        genc = [gtok(t, truncation=True, max_length=512) for t in texts]
-        order = sorted(range(len(genc)), key=lambda i: len(genc[i]["input_ids"]))
+        texts, genc, order = distinct_texts(ps, gtok)
         emb = {}
         for j in range(0, len(order), bs):
             b = order[j:j + bs]

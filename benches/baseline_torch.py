@@ -22,35 +22,23 @@ that N single-threaded processes can share them as a practitioner would
 run PyTorch on N cores (benches/compare.sh starts them together, with
 OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1).
 """
-import argparse
 import json
-import time
-
-from transformers.utils import logging as hf_logging
-
 import os
+import time
 
 import torch
 from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
+from transformers.utils import logging as hf_logging
+
+from baseline_args import args_and_pairs, distinct_texts
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("model")
-    ap.add_argument("pairs")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--part", default="1/1", help="K/N: score the K-th of N slices of the pairs")
-    args = ap.parse_args()
-    k, n = (int(x) for x in args.part.split("/"))
-
+    args, pairs = args_and_pairs()
     hf_logging.set_verbosity_error()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     tok = AutoTokenizer.from_pretrained(args.model)
-    with open(args.pairs, encoding="utf-8") as f:
-        pairs = [json.loads(line) for line in f if line.strip()]
-    pairs = pairs[(k - 1) * len(pairs) // n: k * len(pairs) // n]
     bi_encoder = os.path.exists(os.path.join(args.model, "stance_head.json"))
     cascade_file = os.path.join(args.model, "cascade.json")
     gate = None
@@ -75,9 +63,7 @@ def main():
     def gate_pairs(ps):
         """The pairs the cascade's gate lets through (distinct texts embedded once)."""
         gmodel, gtok, threshold = gate
-        texts = sorted({t for p in ps for t in (p["premise"], p["hypothesis"])})
-        genc = [gtok(t, truncation=True, max_length=512) for t in texts]
-        gorder = sorted(range(len(genc)), key=lambda i: len(genc[i]["input_ids"]))
+        texts, genc, gorder = distinct_texts(ps, gtok)
         emb = {}
         with torch.inference_mode():
             for j in range(0, len(gorder), args.batch_size):
