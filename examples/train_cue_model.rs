@@ -11,8 +11,10 @@
 //! on one half of the articles scores the other half, and the threshold
 //! that maximises word-level F1 over both held-out halves is kept.
 
+mod common;
+
 use stance::attribute::cue_training_rows;
-use stance::attribute::learned::{cross_fit, Fit};
+use stance::attribute::learned::Fit;
 use stance::eval::attribution::load_split;
 use stance::segment::CharOffsets;
 
@@ -42,29 +44,11 @@ fn main() -> anyhow::Result<()> {
             cue_training_rows(&a.text, &stance::segment::segment(&a.text), &cues)
         })
         .collect();
-    let (model, sweep) = cross_fit(&per_article, &fit);
-    for h in &sweep {
-        eprintln!(
-            "threshold {:.2}: P {:.1} R {:.1} F1 {:.1}",
-            h.threshold,
-            h.precision * 100.0,
-            h.recall * 100.0,
-            h.f1 * 100.0
-        );
-    }
-    let rows = per_article.iter().map(Vec::len).sum::<usize>();
-    let positives = per_article.iter().flatten().filter(|r| r.1).count();
-    let note = format!(
-        "PolNeAR train, {} articles, {rows} words, {positives} cue words; {fit:?}",
-        articles.len(),
-    );
-    std::fs::write(out, model.to_text(&note))?;
-    let best = sweep.iter().map(|h| h.f1).fold(0.0, f64::max);
-    eprintln!(
-        "{out}: {} features, threshold {:.2} (held-out word F1 {:.1})",
-        model.len(),
-        model.threshold,
-        best * 100.0
-    );
-    Ok(())
+    common::fit_and_write(
+        &per_article,
+        &fit,
+        out,
+        |rows, positives| format!("{rows} words, {positives} cue words"),
+        "held-out word F1",
+    )
 }

@@ -9,7 +9,9 @@
 //! overlaps its cue. The threshold below which a candidate is dropped is
 //! chosen by two-fold cross-fitting on train, maximising F1 over candidates.
 
-use stance::attribute::learned::{cross_fit, Fit};
+mod common;
+
+use stance::attribute::learned::Fit;
 use stance::attribute::ranker_training_rows;
 use stance::eval::attribution::load_split;
 use stance::segment::CharOffsets;
@@ -49,29 +51,11 @@ fn main() -> anyhow::Result<()> {
                 .collect()
         })
         .collect();
-    let (model, sweep) = cross_fit(&per_article, &fit);
-    for h in &sweep {
-        eprintln!(
-            "threshold {:.2}: P {:.1} R {:.1} F1 {:.1}",
-            h.threshold,
-            h.precision * 100.0,
-            h.recall * 100.0,
-            h.f1 * 100.0
-        );
-    }
-    let rows = per_article.iter().map(Vec::len).sum::<usize>();
-    let positives = per_article.iter().flatten().filter(|r| r.1).count();
-    let note = format!(
-        "PolNeAR train, {} articles, {rows} candidates, {positives} right; {fit:?}",
-        articles.len(),
-    );
-    std::fs::write(out, model.to_text(&note))?;
-    let best = sweep.iter().map(|h| h.f1).fold(0.0, f64::max);
-    eprintln!(
-        "{out}: {} features, threshold {:.2} (held-out F1 {:.1})",
-        model.len(),
-        model.threshold,
-        best * 100.0
-    );
-    Ok(())
+    common::fit_and_write(
+        &per_article,
+        &fit,
+        out,
+        |rows, positives| format!("{rows} candidates, {positives} right"),
+        "held-out F1",
+    )
 }

@@ -22,14 +22,7 @@ fn zstd(bytes: &[u8]) -> Vec<u8> {
 /// `stance run` that must fail; returns stderr, and checks nothing was
 /// written.
 fn run_err(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
-    let o = stance_cmd()
-        .arg("run")
-        .args(inputs)
-        .args(["--model", &tiny(), "--out"])
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
+    let o = run_tiny(inputs, out, extra);
     assert!(!o.status.success());
     assert!(!out.join("sentences.csv").exists());
     let e = stderr(&o);
@@ -950,28 +943,22 @@ fn a_run_killed_at_random_points_goes_on_and_ends_as_if_never_killed() {
     child.kill().unwrap();
     child.wait().unwrap();
     if other.join(".stance-partial/checkpoint.json").exists() {
-        let o = stance_cmd()
-            .arg("run")
-            .arg(&input)
-            .args(["--model", &tiny(), "--out"])
-            .arg(&other)
-            .args(["--skip-bad", "--target", "Something else"])
-            .output()
-            .unwrap();
+        let o = run_tiny(
+            &[&input],
+            &other,
+            &["--skip-bad", "--target", "Something else"],
+        );
         assert!(!o.status.success());
         assert!(
             stderr(&o).contains("unfinished run of other inputs or settings"),
             "{}",
             stderr(&o)
         );
-        let o = stance_cmd()
-            .arg("run")
-            .arg(&input)
-            .args(["--model", &tiny(), "--out"])
-            .arg(&other)
-            .args(["--skip-bad", "--target", "Something else", "--overwrite"])
-            .output()
-            .unwrap();
+        let o = run_tiny(
+            &[&input],
+            &other,
+            &["--skip-bad", "--target", "Something else", "--overwrite"],
+        );
         assert!(o.status.success(), "{}", stderr(&o));
     }
 }
@@ -1143,13 +1130,7 @@ fn an_unwritable_out_is_a_clear_error_and_keeps_the_last_output() {
     run_ok(&[&input], &out, &[]);
     let before = tree(&out);
     std::fs::write(out.join(".stance-partial"), "in the way").unwrap();
-    let o = stance_cmd()
-        .arg("run")
-        .arg(&input)
-        .args(["--model", &tiny(), "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = run_tiny(&[&input], &out, &[]);
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains(".stance-partial: cannot clear it"), "{e}");

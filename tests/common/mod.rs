@@ -24,17 +24,21 @@ pub fn stance(args: &[&str]) -> Output {
     stance_cmd().args(args).output().unwrap()
 }
 
-/// `stance run INPUTS --model tiny --out OUT EXTRA`; panics unless it
-/// succeeds, and returns stderr.
-pub fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
-    let o = stance_cmd()
+/// `stance run INPUTS --model tiny --out OUT EXTRA`, its output captured.
+pub fn run_tiny(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    stance_cmd()
         .arg("run")
         .args(inputs)
         .args(["--model", &tiny(), "--out"])
         .arg(out)
         .args(extra)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// [`run_tiny`]; panics unless it succeeds, and returns stderr.
+pub fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
+    let o = run_tiny(inputs, out, extra);
     assert!(o.status.success(), "{}", stderr(&o));
     stderr(&o)
 }
