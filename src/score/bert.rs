@@ -10,10 +10,10 @@
 //!   whole model (BENCHMARKS.md, "Where the time goes").
 
 use anyhow::{bail, Context, Result};
-use candle_core::{CpuStorage, CustomOp1, Layout, Module, Shape, Tensor, D};
+use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Module, Shape, Tensor, D};
 use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder};
 use serde::Deserialize;
-use stance_kernels::gelu_erf;
+use stance_kernels::{affine, gelu_erf};
 
 /// The fields of a BERT `config.json` the encoder needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -58,12 +58,143 @@ enum Act {
     Relu,
 }
 
+/// A linear layer (weight `out × in`, row-major), run by [`stance_kernels::affine`] with the bias (and, where given, the
+/// residual) added inside the matrix product.
+struct Dense {
+    w: Vec<f32>,
+    bias: Vec<f32>,
+    out: usize,
+}
+
+impl Dense {
+    fn new(l: &Linear) -> candle_core::Result<Self> {
+        let bias = l.bias().expect("loaded with a bias");
+        Ok(Dense {
+            w: l.weight().flatten_all()?.to_vec1::<f32>()?,
+            bias: bias.to_vec1::<f32>()?,
+            out: bias.dim(0)?,
+        })
+    }
+
+    /// `x · wᵀ + b` for `x` of `(rows, in)`.
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        x.apply_op1_no_bwd(&Affine {
+            dense: self,
+            gelu: false,
+        })
+    }
+
+    /// `gelu(x · wᵀ + b)`, the activation applied in place.
+    fn forward_gelu(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        x.apply_op1_no_bwd(&Affine {
+            dense: self,
+            gelu: true,
+        })
+    }
+
+    /// `x · wᵀ + b + residual`.
+    fn forward_residual(&self, x: &Tensor, residual: &Tensor) -> candle_core::Result<Tensor> {
+        x.apply_op2_no_bwd(
+            residual,
+            &Affine {
+                dense: self,
+                gelu: false,
+            },
+        )
+    }
+}
+
+/// The f32 contents of a contiguous tensor.
+fn f32_slice<'a>(
+    storage: &'a CpuStorage,
+    layout: &Layout,
+    what: &str,
+) -> candle_core::Result<&'a [f32]> {
+    let CpuStorage::F32(data) = storage else {
+        candle_core::bail!("{what}: f32 tensors only");
+    };
+    let Some((start, end)) = layout.contiguous_offsets() else {
+        candle_core::bail!("{what}: the input must be contiguous");
+    };
+    Ok(&data[start..end])
+}
+
+struct Affine<'a> {
+    dense: &'a Dense,
+    gelu: bool,
+}
+
+impl Affine<'_> {
+    fn run(&self, x: &[f32], residual: Option<&[f32]>) -> (CpuStorage, Shape) {
+        let d = self.dense;
+        let mut out = affine(
+            x,
+            &d.w,
+            &d.bias,
+            residual,
+            candle_core::utils::get_num_threads(),
+        );
+        if self.gelu {
+            gelu_erf(&mut out);
+        }
+        let rows = out.len() / d.out;
+        (CpuStorage::F32(out), Shape::from((rows, d.out)))
+    }
+
+    fn check(&self, layout: &Layout) -> candle_core::Result<()> {
+        let inp = self.dense.w.len() / self.dense.out;
+        match layout.dims() {
+            [_, k] if *k == inp => Ok(()),
+            dims => candle_core::bail!("dense: input of shape {dims:?}, expected (rows, {inp})"),
+        }
+    }
+}
+
+impl CustomOp1 for Affine<'_> {
+    fn name(&self) -> &'static str {
+        "dense-affine"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        self.check(l)?;
+        Ok(self.run(f32_slice(s, l, "dense")?, None))
+    }
+}
+
+impl CustomOp2 for Affine<'_> {
+    fn name(&self) -> &'static str {
+        "dense-affine-residual"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        self.check(l1)?;
+        if l2.dims() != [l1.dims()[0], self.dense.out] {
+            candle_core::bail!(
+                "dense: residual of shape {:?}, expected ({}, {})",
+                l2.dims(),
+                l1.dims()[0],
+                self.dense.out
+            );
+        }
+        Ok(self.run(
+            f32_slice(s1, l1, "dense")?,
+            Some(f32_slice(s2, l2, "dense")?),
+        ))
+    }
+}
+
 struct Layer {
-    qkv: Linear,
-    attn_out: Linear,
+    qkv: Dense,
+    attn_out: Dense,
     attn_norm: LayerNorm,
-    up: Linear,
-    down: Linear,
+    up: Dense,
+    down: Dense,
     out_norm: LayerNorm,
 }
 
@@ -161,11 +292,15 @@ impl Bert {
             )?;
             let b = Tensor::cat(&[(bias(&q) * scale)?, bias(&k), bias(&v)], 0)?;
             layers.push(Layer {
-                qkv: Linear::new(w, Some(b)),
-                attn_out: linear(&a.pp("output.dense"), h, h)?,
+                qkv: Dense::new(&Linear::new(w, Some(b)))?,
+                attn_out: Dense::new(&linear(&a.pp("output.dense"), h, h)?)?,
                 attn_norm: layer_norm(&a.pp("output.LayerNorm"), h, config.layer_norm_eps)?,
-                up: linear(&l.pp("intermediate.dense"), h, config.intermediate_size)?,
-                down: linear(&l.pp("output.dense"), config.intermediate_size, h)?,
+                up: Dense::new(&linear(
+                    &l.pp("intermediate.dense"),
+                    h,
+                    config.intermediate_size,
+                )?)?,
+                down: Dense::new(&linear(&l.pp("output.dense"), config.intermediate_size, h)?)?,
                 out_norm: layer_norm(&l.pp("output.LayerNorm"), h, config.layer_norm_eps)?,
             });
         }
@@ -184,6 +319,21 @@ impl Bert {
     /// `mask` (1 for a token, 0 for padding), all `(batch, length)` u32.
     pub fn forward(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let (n, m) = ids.dims2()?;
+        let h = self.run(ids, types, mask, false)?;
+        Ok(h.reshape((n, m, h.dim(D::Minus1)?))?)
+    }
+
+    /// The first token's hidden state `(batch, hidden)`, as `forward`
+    /// gives it, for a classifier that reads only that token. The last
+    /// layer's attention output and feed-forward run on that token alone
+    /// (its keys and values still come from every token), which saves
+    /// about three quarters of the last layer's work.
+    pub fn forward_first(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
+        self.run(ids, types, mask, true)
+    }
+
+    fn run(&self, ids: &Tensor, types: &Tensor, mask: &Tensor, first_only: bool) -> Result<Tensor> {
+        let (n, m) = ids.dims2()?;
         let positions = Tensor::arange(0u32, m as u32, ids.device())?;
         let x = self
             .word
@@ -197,7 +347,8 @@ impl Bert {
         let bias = ((mask.to_dtype(candle_core::DType::F32)? - 1.0)? * f64::from(f32::MAX))?
             .reshape((n, 1, 1, m))?;
         let d = h / self.heads;
-        for l in &self.layers {
+        let last = self.layers.len().saturating_sub(1);
+        for (i, l) in self.layers.iter().enumerate() {
             let qkv = l
                 .qkv
                 .forward(&x)?
@@ -207,45 +358,34 @@ impl Bert {
             let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
             let scores = q.matmul(&k.t()?)?.broadcast_add(&bias)?;
             let probs = candle_nn::ops::softmax_last_dim(&scores)?;
-            let ctx = probs
-                .matmul(&v)?
-                .transpose(1, 2)?
-                .contiguous()?
-                .reshape((n * m, h))?;
-            x = l.attn_norm.forward(&(l.attn_out.forward(&ctx)? + &x)?)?;
-            let up = l.up.forward(&x)?;
-            let up = match self.act {
-                Act::GeluErf => up.apply_op1_no_bwd(&GeluErf)?,
-                Act::GeluTanh => up.gelu()?,
-                Act::Relu => up.relu()?,
+            let mut ctx = probs.matmul(&v)?.transpose(1, 2)?;
+            // Attention runs for every query token even where only the
+            // first one's output is needed: it is a small share of the
+            // work, and one query row would go through matrix-vector code
+            // whose rounding depends on the padded length, so a pair's
+            // scores would depend on which batch it fell in.
+            let rows = if first_only && i == last {
+                ctx = ctx.narrow(1, 0, 1)?;
+                x = x.reshape((n, m, h))?.narrow(1, 0, 1)?.reshape((n, h))?;
+                1
+            } else {
+                m
             };
-            x = l.out_norm.forward(&(l.down.forward(&up)? + &x)?)?;
+            let ctx = ctx.contiguous()?.reshape((n * rows, h))?;
+            x = l
+                .attn_norm
+                .forward(&l.attn_out.forward_residual(&ctx, &x)?)?;
+            let up = match self.act {
+                Act::GeluErf => l.up.forward_gelu(&x)?,
+                Act::GeluTanh => l.up.forward(&x)?.gelu()?,
+                Act::Relu => l.up.forward(&x)?.relu()?,
+            };
+            x = l.out_norm.forward(&l.down.forward_residual(&up, &x)?)?;
         }
-        Ok(x.reshape((n, m, h))?)
-    }
-}
-
-struct GeluErf;
-
-impl CustomOp1 for GeluErf {
-    fn name(&self) -> &'static str {
-        "gelu-erf-rational"
-    }
-
-    fn cpu_fwd(
-        &self,
-        storage: &CpuStorage,
-        layout: &Layout,
-    ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let CpuStorage::F32(data) = storage else {
-            candle_core::bail!("gelu: f32 tensors only");
-        };
-        let Some((start, end)) = layout.contiguous_offsets() else {
-            candle_core::bail!("gelu: the input must be contiguous");
-        };
-        let mut out = data[start..end].to_vec();
-        gelu_erf(&mut out);
-        Ok((CpuStorage::F32(out), layout.shape().clone()))
+        if first_only && self.layers.is_empty() {
+            x = x.reshape((n, m, h))?.narrow(1, 0, 1)?.reshape((n, h))?;
+        }
+        Ok(x)
     }
 }
 
@@ -296,7 +436,76 @@ mod tests {
         for ((x, a), b) in xs.iter().zip(&ours).zip(&candle) {
             assert!((a - b).abs() < 2e-6, "gelu({x}): {a} vs candle {b}");
         }
-        let op: Vec<f32> = t.apply_op1_no_bwd(&GeluErf).unwrap().to_vec1().unwrap();
-        assert_eq!(op, ours);
+    }
+
+    #[test]
+    fn dense_fuses_bias_residual_and_gelu_as_candle_computes_them() {
+        let dev = candle_core::Device::Cpu;
+        let (rows, inp, out) = (9, 24, 40);
+        let fill = |n: usize, seed: usize| -> Vec<f32> {
+            (0..n)
+                .map(|i| ((i * 7919 + seed * 104_729) % 997) as f32 / 498.5 - 1.0)
+                .collect()
+        };
+        let w = Tensor::from_vec(fill(out * inp, 1), (out, inp), &dev).unwrap();
+        let b = Tensor::from_vec(fill(out, 2), out, &dev).unwrap();
+        let x = Tensor::from_vec(fill(rows * inp, 3), (rows, inp), &dev).unwrap();
+        let r = Tensor::from_vec(fill(rows * out, 4), (rows, out), &dev).unwrap();
+        let linear = Linear::new(w, Some(b));
+        let dense = Dense::new(&linear).unwrap();
+        let plain = linear.forward(&x).unwrap();
+        let close = |a: &Tensor, b: &Tensor| {
+            let d = (a - b).unwrap().abs().unwrap().max_all().unwrap();
+            let d = d.to_scalar::<f32>().unwrap();
+            assert!(d < 1e-5, "max difference {d}");
+        };
+        close(&dense.forward(&x).unwrap(), &plain);
+        close(&dense.forward_gelu(&x).unwrap(), &plain.gelu_erf().unwrap());
+        close(
+            &dense.forward_residual(&x, &r).unwrap(),
+            &(&plain + &r).unwrap(),
+        );
+        assert!(
+            dense.forward(&x.t().unwrap()).is_err(),
+            "a wrongly shaped input is an error"
+        );
+    }
+
+    #[test]
+    fn forward_first_is_the_first_row_of_forward() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny-bert");
+        let config: Config =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap())
+                .unwrap();
+        let dev = candle_core::Device::Cpu;
+        // SAFETY: a test fixture nobody writes to while the test runs.
+        let vb = unsafe {
+            VarBuilder::from_mmaped_safetensors(
+                &[dir.join("model.safetensors")],
+                candle_core::DType::F32,
+                &dev,
+            )
+        }
+        .unwrap();
+        let bert = Bert::load(vb, &config, Some("bert")).unwrap();
+        // Three pairs of different lengths, padded to the longest.
+        let ids: Vec<u32> = vec![
+            101, 7, 8, 9, 102, 10, 11, 102, //
+            101, 12, 102, 13, 102, 0, 0, 0, //
+            101, 14, 15, 102, 16, 17, 18, 102,
+        ];
+        let types: Vec<u32> = vec![
+            0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+        ];
+        let mask: Vec<u32> = ids.iter().map(|&t| u32::from(t != 0)).collect();
+        let t = |v: Vec<u32>| Tensor::from_vec(v, (3, 8), &dev).unwrap();
+        let (ids, types, mask) = (t(ids), t(types), t(mask));
+        let all = bert.forward(&ids, &types, &mask).unwrap();
+        let first = bert.forward_first(&ids, &types, &mask).unwrap();
+        assert_eq!(first.dims(), [3, config.hidden_size]);
+        let want = all.narrow(1, 0, 1).unwrap().squeeze(1).unwrap();
+        let d = (first - want).unwrap().abs().unwrap().max_all().unwrap();
+        let d = d.to_scalar::<f32>().unwrap();
+        assert!(d < 1e-6, "max difference {d}");
     }
 }

@@ -89,14 +89,15 @@ impl CandleBackend {
         })
     }
 
-    fn encode(&self, batch: &Batch) -> Result<(Tensor, Tensor)> {
+    /// The batch as `(ids, types, mask)` tensors, each `(batch, length)`.
+    fn inputs(&self, batch: &Batch) -> Result<(Tensor, Tensor, Tensor)> {
         let (n, m) = (batch.len(), batch.max_length as usize);
         let (ids, types, mask) = batch.padded(self.pad_id);
-        let ids = Tensor::from_vec(ids, (n, m), &self.device)?;
-        let types = Tensor::from_vec(types, (n, m), &self.device)?;
-        let mask = Tensor::from_vec(mask, (n, m), &self.device)?;
-        let hidden = self.bert.forward(&ids, &types, &mask)?;
-        Ok((hidden, mask))
+        Ok((
+            Tensor::from_vec(ids, (n, m), &self.device)?,
+            Tensor::from_vec(types, (n, m), &self.device)?,
+            Tensor::from_vec(mask, (n, m), &self.device)?,
+        ))
     }
 }
 
@@ -119,8 +120,8 @@ impl Backend for CandleBackend {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let (hidden, _) = self.encode(batch)?;
-        let cls = hidden.narrow(1, 0, 1)?.squeeze(1)?;
+        let (ids, types, mask) = self.inputs(batch)?;
+        let cls = self.bert.forward_first(&ids, &types, &mask)?;
         let pooled = pooler.forward(&cls)?.tanh()?;
         rows(&classifier.forward(&pooled)?)
     }
@@ -129,14 +130,15 @@ impl Backend for CandleBackend {
         if batch.is_empty() {
             return Ok(Vec::new());
         }
-        let (hidden, mask) = self.encode(batch)?;
+        let (ids, types, mask) = self.inputs(batch)?;
         let pool = match self.head {
             Head::Embedding(p) => p,
             Head::Classifier { .. } => Pool::Cls,
         };
         let pooled = match pool {
-            Pool::Cls => hidden.narrow(1, 0, 1)?.squeeze(1)?,
+            Pool::Cls => self.bert.forward_first(&ids, &types, &mask)?,
             Pool::Mean => {
+                let hidden = self.bert.forward(&ids, &types, &mask)?;
                 let mask = mask.to_dtype(DType::F32)?.unsqueeze(D::Minus1)?;
                 let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
                 let counts = mask.sum(1)?.clamp(1e-9, f32::MAX as f64)?;

@@ -1,5 +1,5 @@
-//! Element-wise kernels for stance's candle BERT encoder
-//! (`src/score/bert.rs`). They live in their own crate so that the
+//! Fused dense-layer and element-wise kernels for stance's candle BERT
+//! encoder (`src/score/bert.rs`). They live in their own crate so that the
 //! project's debug and test builds compile them optimised, as they do
 //! candle's own kernels (see `[profile.dev.package.stance-kernels]`): an
 //! unoptimised GELU loop made the tests' model runs several times slower.
@@ -36,3 +36,142 @@ pub fn gelu_erf(xs: &mut [f32]) {
     }
 }
 
+/// The fewest rows [`affine`] hands to gemm.
+pub const AFFINE_MIN_ROWS: usize = 3;
+
+/// A dense layer with its additions fused into the matrix product:
+/// `x · wᵀ + bias (+ residual)`, for `x` of `rows × k` and `w` of `n × k`
+/// (PyTorch's layout of a linear layer's weight), both row-major. The destination starts as the bias (plus the residual)
+/// and the product accumulates into it, so neither addition takes a pass
+/// of its own. `threads` > 1 splits the product over rayon's pool.
+///
+/// # Panics
+/// When the slices do not have the sizes above.
+pub fn affine(
+    x: &[f32],
+    w: &[f32],
+    bias: &[f32],
+    residual: Option<&[f32]>,
+    threads: usize,
+) -> Vec<f32> {
+    let n = bias.len();
+    assert!(
+        n > 0 && w.len().is_multiple_of(n),
+        "affine: weight is not {n} × k"
+    );
+    let k = w.len() / n;
+    assert!(
+        k > 0 && x.len().is_multiple_of(k),
+        "affine: input is not rows × {k}"
+    );
+    let rows = x.len() / k;
+    if rows > 0 && rows < AFFINE_MIN_ROWS {
+        let mut padded = x.to_vec();
+        padded.resize(AFFINE_MIN_ROWS * k, 0.0);
+        let res = residual.map(|r| {
+            let mut r = r.to_vec();
+            r.resize(AFFINE_MIN_ROWS * n, 0.0);
+            r
+        });
+        let mut out = affine(&padded, w, bias, res.as_deref(), threads);
+        out.truncate(rows * n);
+        return out;
+    }
+    let mut dst = Vec::with_capacity(rows * n);
+    match residual {
+        Some(r) => {
+            assert_eq!(r.len(), rows * n, "affine: residual is not {rows} × {n}");
+            for row in r.chunks_exact(n) {
+                dst.extend(row.iter().zip(bias).map(|(a, b)| a + b));
+            }
+        }
+        None => (0..rows).for_each(|_| dst.extend_from_slice(bias)),
+    }
+    let parallelism = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    // SAFETY: the sizes are checked above; dst is rows × n and x rows × k,
+    // row-major (column stride 1, row stride its width); the right-hand
+    // factor wᵀ is k × n with row stride 1 and column stride k.
+    unsafe {
+        gemm::gemm(
+            rows,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            true,
+            x.as_ptr(),
+            1,
+            k as isize,
+            w.as_ptr(),
+            k as isize,
+            1,
+            1.0,
+            1.0,
+            false,
+            false,
+            false,
+            parallelism,
+        );
+    }
+    dst
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affine_matches_the_naive_product() {
+        let (rows, k, n) = (5, 7, 3);
+        let x: Vec<f32> = (0..rows * k)
+            .map(|i| ((i * 37 % 11) as f32 - 5.0) / 4.0)
+            .collect();
+        let w: Vec<f32> = (0..n * k)
+            .map(|i| ((i * 13 % 7) as f32 - 3.0) / 2.0)
+            .collect();
+        let bias = [0.5, -1.0, 2.0];
+        let res: Vec<f32> = (0..rows * n).map(|i| i as f32 / 10.0).collect();
+        for residual in [None, Some(res.as_slice())] {
+            let got = affine(&x, &w, &bias, residual, 1);
+            assert_eq!(got.len(), rows * n);
+            for r in 0..rows {
+                for c in 0..n {
+                    let mut want = bias[c] + residual.map_or(0.0, |v| v[r * n + c]);
+                    for i in 0..k {
+                        want += x[r * k + i] * w[c * k + i];
+                    }
+                    assert!(
+                        (got[r * n + c] - want).abs() < 1e-5,
+                        "({r}, {c}): {} vs {want}",
+                        got[r * n + c]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_comes_out_the_same_in_any_batch() {
+        // The shapes of MiniLM's layers: in 384 or 1536, out 384 to 1536.
+        for (k, n) in [(384, 96), (384, 1536), (1536, 384)] {
+            let x: Vec<f32> = (0..40 * k)
+                .map(|i| (i * 7919 % 1009) as f32 / 504.5 - 1.0)
+                .collect();
+            let w: Vec<f32> = (0..n * k)
+                .map(|i| ((i * 104_729 % 997) as f32 / 498.5 - 1.0) / 20.0)
+                .collect();
+            let bias = vec![0.25; n];
+            let res: Vec<f32> = (0..40 * n).map(|i| (i % 13) as f32 / 7.0).collect();
+            let all = affine(&x, &w, &bias, Some(&res), 1);
+            for rows in 1..40 {
+                let part = affine(&x[..rows * k], &w, &bias, Some(&res[..rows * n]), 1);
+                assert_eq!(part, all[..rows * n], "{rows} rows, in {k}, out {n}");
+            }
+        }
+    }
+}
