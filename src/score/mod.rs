@@ -147,8 +147,15 @@ impl Scorer {
             let (cfg, gate_dir) = cascade::CascadeConfig::load(files.dir())?;
             let gate_opts = ScorerOptions {
                 model: gate_dir.display().to_string(),
+                quantized: options::gate_quantized(&gate_dir, opts.quantized),
                 ..opts.clone()
             };
+            if opts.quantized && !gate_opts.quantized {
+                tracing::info!(
+                    "gate {}: no model_int8.onnx, so the gate runs model.onnx (fp32)",
+                    gate_dir.display()
+                );
+            }
             gate = Some(Box::new(
                 Self::load_embedder(&gate_opts)
                     .with_context(|| format!("{}: cannot load its gate", files.name))?,
