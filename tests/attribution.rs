@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "81be40b3cd40e178dba5a391559e0a0bc403b6f1d9e635e9c7d092bf18e867b5";
+    "02f7fa6f4fda64bba9f249ed9676b7c4c6e1d617a8dcb7b0e3b37fa71270e6e6";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {
@@ -357,12 +357,12 @@ fn polnear_dev_figures_and_attributions() {
             "attribution on PolNeAR dev changed; if that is intended, rerun with STANCE_BLESS=1 and update the constant"
         );
     }
-    // README figures (dev): F1 83.8 at 0.3, 83.0 at 0.8, speaker 83.0,
+    // README figures (dev): F1 83.8 at 0.3, 83.0 at 0.8, speaker 83.2,
     // precision 90.9.
     assert!(ev.at_30.f1() > 0.835, "F1@0.3 {}", ev.at_30.f1());
     assert!(ev.at_80.f1() > 0.825, "F1@0.8 {}", ev.at_80.f1());
     assert!(
-        ev.speaker_accuracy() > 0.825,
+        ev.speaker_accuracy() > 0.828,
         "speaker {}",
         ev.speaker_accuracy()
     );

@@ -23,7 +23,7 @@ use super::learned::{self, Model};
 use super::lexicon;
 use super::quotes::QuoteSpan;
 use super::speaker::{Entity, NameBook, Np, Salience};
-use super::tokens::Tok;
+use super::tokens::{Tok, TokKind};
 use super::{resolve, Attribution, Kind, Options, UNKNOWN};
 
 /// A sentence as the clause finder sees it.
@@ -164,6 +164,35 @@ fn token_shape(t: &Tok) -> String {
     }
 }
 
+/// `…, they say, the world could …` and `…, Gilbert said.`: a listed
+/// speech verb whose speaker follows a comma and which is followed (after
+/// adverbs and a time phrase) by a comma or the sentence's end. Such an
+/// aside attributes everything around it, whatever other cue words the
+/// sentence holds.
+fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
+    let speech = matches!(
+        lexicon::cue_strength(&toks[cue].text.to_lowercase()),
+        Some(lexicon::CueStrength::Speech)
+    );
+    if !listed || !speech || np.last >= cue || np.first == 0 || !toks[np.first - 1].is_punct(',') {
+        return false;
+    }
+    let mut k = cue + 1;
+    while toks.get(k).is_some_and(|t| {
+        t.kind == TokKind::Word
+            && (lexicon::is_verb_adjunct(t.text)
+                || lexicon::is_calendar_word(t.text)
+                || matches!(
+                    t.text.to_lowercase().as_str(),
+                    "last" | "this" | "on" | "in" | "a" | "statement" | "interview"
+                ))
+    }) {
+        k += 1;
+    }
+    toks.get(k)
+        .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')))
+}
+
 /// Conjunctions that, after a comma, may start a clause with a new source.
 fn starts_clause(word: &str) -> bool {
     matches!(
@@ -277,8 +306,9 @@ pub(super) fn sentence_attributions(
     for (k, here) in buckets.into_iter().enumerate() {
         // A cue inside the content of a listed cue whose speaker comes
         // first (`X said that … he wants`) is nested, never the clause's
-        // own; `according to` comes first; among the rest, the ranker's
-        // most probable (a stable sort: ties keep the lists' order).
+        // own; `according to` and a speech verb set off by commas come
+        // first; among the rest, the ranker's most probable (a stable
+        // sort: ties keep the lists' order).
         let earliest = here
             .iter()
             .filter(|g| g.listed && g.np.last < tok_at(g.cue.0))
@@ -287,7 +317,10 @@ pub(super) fn sentence_attributions(
         let governed = |f: &Found| earliest.is_some_and(|c| c < f.anchor);
         let keys: Vec<(bool, bool, f32)> = here
             .iter()
-            .map(|f| (governed(f), !f.according, f.rank))
+            .map(|f| {
+                let set_off = set_off_speech(toks, f.np, tok_at(f.cue.0), f.listed);
+                (governed(f) && !set_off, !(f.according || set_off), f.rank)
+            })
             .collect();
         let mut order: Vec<usize> = (0..here.len()).collect();
         order.sort_by(|&a, &b| {

@@ -75,7 +75,16 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
                 let t = &toks[k];
                 t.is_punct(',')
                     || !(t.is_frame_word() || matches!(t.kind, TokKind::Punct(_)) && !t.quoted)
-            })?;
+            });
+            // A parenthetical the one-appositive scan cannot cross (commas
+            // of its own, or words it stops at) after the phrase that
+            // opens the sentence.
+            if let Some((np, first_comma)) = parenthetical_subject(toks, j) {
+                if c != Some(first_comma) {
+                    return Some(np);
+                }
+            }
+            let c = c?;
             if !toks[c].is_punct(',') {
                 return None;
             }
@@ -105,6 +114,87 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         return left_np_plain(toks, before);
     }
     left_np_plain(toks, j + 1)
+}
+
+/// Sentence adverbs that open a sentence before its subject, capitalised
+/// there like a name: `Moreover, Sachs, director of …, noted`.
+fn is_discourse_adverb(word: &str) -> bool {
+    matches!(
+        word,
+        "meanwhile"
+            | "however"
+            | "moreover"
+            | "furthermore"
+            | "overall"
+            | "instead"
+            | "still"
+            | "now"
+            | "then"
+            | "earlier"
+            | "later"
+            | "yesterday"
+            | "today"
+            | "here"
+            | "there"
+            | "indeed"
+            | "besides"
+            | "also"
+            | "again"
+            | "thus"
+            | "therefore"
+            | "nevertheless"
+            | "nonetheless"
+            | "finally"
+            | "first"
+            | "second"
+            | "third"
+            | "otherwise"
+            | "similarly"
+            | "likewise"
+            | "separately"
+            | "elsewhere"
+            | "afterward"
+            | "afterwards"
+            | "ultimately"
+            | "anyway"
+            | "regardless"
+    )
+}
+
+/// `Sandy Phillips, who lost her daughter in Aurora, Colorado, in July
+/// 2012, said`: the phrase that opens the sentence (after `But`, `And`)
+/// and ends at its first comma, when everything from there to the comma at
+/// `comma` (right before the cue) is a parenthetical: unquoted, with no
+/// `;`, `:` or quotation mark. Returns the phrase and its comma.
+fn parenthetical_subject(toks: &[Tok], comma: usize) -> Option<(Np, usize)> {
+    let start = usize::from(
+        toks.first()
+            .is_some_and(|t| matches!(t.text, "But" | "And" | "Yet" | "So")),
+    );
+    let first_comma = (start..comma).find(|&k| toks[k].is_punct(','))?;
+    let clean = toks[start..comma].iter().all(|t| {
+        !t.quoted
+            && !matches!(
+                t.kind,
+                TokKind::Punct(';' | ':' | '"' | '(' | ')')
+                    | TokKind::OpenQuote
+                    | TokKind::CloseQuote
+            )
+    });
+    if !clean || first_comma <= start || first_comma + 1 >= comma {
+        return None;
+    }
+    let np = left_np_plain(toks, first_comma).filter(|np| np.first == start)?;
+    // Not a fronted adverb or time: `Meanwhile, …`, `Last week, …`.
+    let adverbial = toks[np.first..=np.last].iter().any(|t| {
+        let l = t.text.to_lowercase();
+        lexicon::is_verb_adjunct(&l)
+            || lexicon::is_calendar_word(&l)
+            || lexicon::is_function_word(&l) && !lexicon::is_determiner(&l)
+            || l.ends_with("ly") && np.first == np.last
+            || is_discourse_adverb(&l)
+    });
+    (!adverbial).then_some((np, first_comma))
 }
 
 /// `Mark Ellison, the president of the union, which …, said`: a
@@ -311,7 +401,12 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
     if lexicon::pronoun_kind(first.text).is_some() {
         return Some(Np { first: b, last: b });
     }
-    if lexicon::is_determiner(first.text) {
+    // `said the spokesman`, `said one New Hampshire Democrat`, `said two
+    // Republican aides`.
+    let determined = lexicon::is_determiner(first.text)
+        || is_quantifier(first.text)
+        || first.text.eq_ignore_ascii_case("one");
+    if determined {
         b += 1;
     }
     let start = b;
@@ -320,9 +415,17 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
         if b - start >= 8 {
             break;
         }
+        // After a determiner, names can be the modifiers of a common noun
+        // that heads the phrase: `the White House spokesman`.
+        let noun_after_names = determined
+            && seen_name
+            && !t.is_capitalised()
+            && !t.text.ends_with("ly")
+            && !t.text.ends_with("ing")
+            && !lexicon::is_calendar_word(t.text);
         if is_name_word(t) {
             seen_name = true;
-        } else if seen_name
+        } else if (seen_name && !noun_after_names)
             || lexicon::is_function_word(t.text)
             || lexicon::is_preposition(t.text)
             || lexicon::is_be_verb(t.text)
@@ -476,6 +579,23 @@ impl NameBook {
         }
         let span_text = &doc[rest[0].start..head.end];
         let head_lower = head.bare().to_lowercase();
+        // `one New Hampshire Democrat`, `two Republican aides`: counted
+        // people described, not named.
+        if det.is_none()
+            && rest.len() > 1
+            && (is_quantifier(rest[0].text) || rest[0].text.eq_ignore_ascii_case("one"))
+        {
+            let plural = head_lower.ends_with('s') && !head_lower.ends_with("ss");
+            return Some(Entity {
+                name: span_text.to_string(),
+                kind: if plural {
+                    EntityKind::Group
+                } else {
+                    EntityKind::Person
+                },
+                gender: None,
+            });
+        }
         if !head.is_capitalised() {
             let kind = if PERSON_ROLES.contains(&head_lower.as_str()) {
                 EntityKind::Person

@@ -442,6 +442,53 @@ fn a_title_and_a_relative_clause_before_the_verb() {
 }
 
 #[test]
+fn a_parenthetical_with_commas_of_its_own_keeps_the_opening_name() {
+    // The places and dates inside the parenthetical are not speakers.
+    let r = run("Rosa Kellerman, who lost her brother in the flood in Dayton, Ohio, in May 2019, said the levee had been neglected for years.");
+    assert_eq!(r[0].1, "Rosa Kellerman", "{r:?}");
+    let r = run("Sen. Pia Lindgren, facing a hard race in Maine, a swing state, said she would back the bill.");
+    assert_eq!(r[0].1, "Pia Lindgren", "{r:?}");
+    let r = run(
+        "The mayor, meanwhile, who has held office since 2015, argued that the budget was sound.",
+    );
+    assert_eq!(r[0].1, "the mayor", "{r:?}");
+}
+
+#[test]
+fn a_parenthetical_after_a_fronted_adverb_is_not_its_speaker() {
+    let r = run(
+        "Meanwhile, across the river in Camden, New Jersey, officials said the water was safe.",
+    );
+    assert_eq!(r[0].1, "officials", "{r:?}");
+}
+
+#[test]
+fn a_complement_clause_is_not_an_inverted_speaker() {
+    // `argued that democracies …`: the subject of the reported clause.
+    let r = run("Henrik Dahl, chairman of Norway's small Green Party, argued that democracies must tolerate dissent.");
+    assert_eq!(r[0].1, "Henrik Dahl", "{r:?}");
+}
+
+#[test]
+fn counted_people_after_an_inverted_verb() {
+    let r = run("“The levee will hold through the spring,” said one Missouri engineer.");
+    assert_eq!(r[0].1, "one Missouri engineer", "{r:?}");
+    let r = run("“We have the votes,” said two Democratic aides.");
+    assert_eq!(r[0].1, "two Democratic aides", "{r:?}");
+}
+
+#[test]
+fn a_verb_of_saying_set_off_as_an_aside_attributes_the_sentence() {
+    // Other cue words in the sentence (`plans`, `began`) do not win over
+    // the aside.
+    let t = "Marta Ruiz leads the coalition.\n\nUnless cities adopt stricter plans, she says, the river will flood again.";
+    assert_eq!(speakers(t), vec![NARRATOR, "Marta Ruiz"]);
+    let r =
+        run("“The market is calmer now,” and orders began to pick up again last week, Lenz said.");
+    assert_eq!(r[0].1, "Lenz", "{r:?}");
+}
+
+#[test]
 fn a_name_before_two_appositives_is_the_speaker() {
     let r = run("Mark Ellison, the president of the Riverside Tenants Union, which represents 4,000 renters, said the fees were illegal.");
     assert_eq!(r[0].1, "Mark Ellison", "{r:?}");
