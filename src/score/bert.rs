@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Module, Shape, Tensor, D};
 use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder};
 use serde::Deserialize;
-use stance_kernels::{affine, gelu_erf};
+use stance_kernels::{affine, gelu_erf, softmax_with_bias};
 
 /// The fields of a BERT `config.json` the encoder needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -117,6 +117,48 @@ fn f32_slice<'a>(
         candle_core::bail!("{what}: the input must be contiguous");
     };
     Ok(&data[start..end])
+}
+
+/// Softmax over the last axis of attention scores `(batch, heads, queries,
+/// keys)` after adding the padding bias `(batch, keys)`, in one pass per
+/// row ([`softmax_with_bias`]).
+struct MaskedSoftmax;
+
+impl CustomOp2 for MaskedSoftmax {
+    fn name(&self) -> &'static str {
+        "masked-softmax"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (&[n, heads, queries, keys], &[bn, bk]) = (l1.dims(), l2.dims()) else {
+            candle_core::bail!(
+                "masked softmax: scores {:?}, bias {:?}",
+                l1.dims(),
+                l2.dims()
+            );
+        };
+        if (bn, bk) != (n, keys) {
+            candle_core::bail!(
+                "masked softmax: bias {:?} for scores {:?}",
+                l2.dims(),
+                l1.dims()
+            );
+        }
+        let mut out = f32_slice(s1, l1, "softmax")?.to_vec();
+        softmax_with_bias(
+            &mut out,
+            f32_slice(s2, l2, "softmax")?,
+            keys,
+            heads * queries,
+        );
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
+    }
 }
 
 struct Affine<'a> {
@@ -343,9 +385,8 @@ impl Bert {
         let h = x.dim(D::Minus1)?;
         let mut x = self.embed_norm.forward(&x.reshape((n * m, h))?)?;
         // 0 where a token is, the most negative float at padding (as
-        // transformers does), broadcast over heads and query positions.
-        let bias = ((mask.to_dtype(candle_core::DType::F32)? - 1.0)? * f64::from(f32::MAX))?
-            .reshape((n, 1, 1, m))?;
+        // transformers does), added to every head's and query's scores.
+        let bias = ((mask.to_dtype(candle_core::DType::F32)? - 1.0)? * f64::from(f32::MAX))?;
         let d = h / self.heads;
         let last = self.layers.len().saturating_sub(1);
         for (i, l) in self.layers.iter().enumerate() {
@@ -356,8 +397,7 @@ impl Bert {
                 .permute((2, 0, 3, 1, 4))?
                 .contiguous()?;
             let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
-            let scores = q.matmul(&k.t()?)?.broadcast_add(&bias)?;
-            let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+            let probs = q.matmul(&k.t()?)?.apply_op2_no_bwd(&bias, &MaskedSoftmax)?;
             let mut ctx = probs.matmul(&v)?.transpose(1, 2)?;
             // Attention runs for every query token even where only the
             // first one's output is needed: it is a small share of the
