@@ -164,6 +164,18 @@ fn token_shape(t: &Tok) -> String {
     }
 }
 
+/// A source set off from the content it attributes: a speech verb as an
+/// aside ([`set_off_speech`]) or `…, according to Y` after a comma (or a
+/// comma and a closing quote). It attributes the whole sentence.
+fn is_aside(toks: &[Tok], f: &Found, cue: usize) -> bool {
+    let after_comma = cue >= 1
+        && (toks[cue - 1].is_punct(',')
+            || cue >= 2
+                && toks[cue - 1].kind == TokKind::CloseQuote
+                && toks[cue - 2].is_punct(','));
+    set_off_speech(toks, f.np, cue, f.listed) || f.according && after_comma
+}
+
 /// `…, they say, the world could …` and `…, Gilbert said.`: a listed
 /// speech verb whose speaker follows a comma and which is followed (after
 /// adverbs and a time phrase) by a comma or the sentence's end. Such an
@@ -318,7 +330,7 @@ pub(super) fn sentence_attributions(
         let keys: Vec<(bool, bool, f32)> = here
             .iter()
             .map(|f| {
-                let set_off = set_off_speech(toks, f.np, tok_at(f.cue.0), f.listed);
+                let set_off = is_aside(toks, f, tok_at(f.cue.0));
                 (governed(f) && !set_off, !(f.according || set_off), f.rank)
             })
             .collect();
@@ -389,14 +401,19 @@ pub(super) fn sentence_attributions(
         // A nested source lies inside the content of a speaker named before
         // its cue (in `“…,” said X, a lawyer, who called it …` the later cue
         // is X again), and is not a pronoun (`X said he …` is X again).
+        // `Y wrote …, according to Z`: Z's, with Y nested.
         let f_cue = tok_at(f.cue.0);
+        let aside = f.according && is_aside(toks, f, f_cue);
         let nested = here
             .iter()
             .skip(1)
-            .filter(|_| f.np.last < f_cue)
+            .filter(|_| aside || f.np.last < f_cue)
             .find(|g| {
-                g.anchor > f_cue
-                    && g.listed
+                (if aside {
+                    g.anchor < f.anchor
+                } else {
+                    g.anchor > f_cue
+                }) && g.listed
                     && !is_pronoun(g)
                     && g.entity.name != entity.name
                     && g.entity.name != UNKNOWN

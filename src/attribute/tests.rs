@@ -489,6 +489,19 @@ fn a_verb_of_saying_set_off_as_an_aside_attributes_the_sentence() {
 }
 
 #[test]
+fn according_to_at_the_end_is_the_source_of_the_whole_sentence() {
+    let text = "Lena Voss wrote to the board, threatening “a major lawsuit,” according to a copy of the letter seen by the Tribune.";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    assert_eq!(atts[0].speaker, "the copy of the letter seen", "{atts:?}");
+    assert_eq!(
+        atts[0].nested_speaker.as_deref(),
+        Some("Lena Voss"),
+        "{atts:?}"
+    );
+}
+
+#[test]
 fn a_name_before_two_appositives_is_the_speaker() {
     let r = run("Mark Ellison, the president of the Riverside Tenants Union, which represents 4,000 renters, said the fees were illegal.");
     assert_eq!(r[0].1, "Mark Ellison", "{r:?}");
