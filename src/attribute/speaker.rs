@@ -341,7 +341,10 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
         let Some(p) = frame_word(toks, a - 1) else {
             break;
         };
-        if lexicon::is_determiner(p.text) || is_quantifier(p.text) {
+        if lexicon::is_determiner(p.text)
+            || is_quantifier(p.text)
+            || p.text.eq_ignore_ascii_case("one")
+        {
             a -= 1;
             // “the head of the agency”
             if !extended_of

@@ -475,6 +475,9 @@ fn counted_people_after_an_inverted_verb() {
     assert_eq!(r[0].1, "one Missouri engineer", "{r:?}");
     let r = run("“We have the votes,” said two Democratic aides.");
     assert_eq!(r[0].1, "two Democratic aides", "{r:?}");
+    // And before the verb: `one person tweeted`.
+    let r = run("“Blink twice if you are in trouble!” one person tweeted.");
+    assert_eq!(r[0].1, "one person", "{r:?}");
 }
 
 #[test]

@@ -4,10 +4,19 @@
 //! hold it to PyTorch to 1e-4), with less work per token:
 //! - the query, key and value projections are one matrix multiply (their
 //!   weights stacked at load, the query's pre-scaled by 1/sqrt(head size));
-//! - softmax and layer norm are candle's fused kernels;
+//! - dense layers add their bias and the residual inside the matrix
+//!   product ([`affine`]), and GELU runs in place on its output;
+//! - attention's softmax adds the padding bias and normalises in one pass
+//!   per row with a vectorised exp ([`softmax_with_bias`]); layer norm is
+//!   candle's fused kernel;
 //! - GELU's erf is a rational approximation the compiler vectorises
 //!   ([`gelu_erf`]); libm's scalar `erff` was 15% of a profile of the
-//!   whole model (BENCHMARKS.md, "Where the time goes").
+//!   whole model (BENCHMARKS.md, "Where the time goes");
+//! - for a classifier, [`Bert::forward_first`] runs the last layer's
+//!   attention output and feed-forward on the first token only.
+//!
+//! A pair's outputs do not depend on the batch it came in, to the bit
+//! (the kernels' tests and the resumed-archive test hold this).
 
 use anyhow::{bail, Context, Result};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Module, Shape, Tensor, D};
