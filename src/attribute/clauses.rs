@@ -164,6 +164,21 @@ fn token_shape(t: &Tok) -> String {
     }
 }
 
+/// The end (its comma) of a fronted question clause: `Asked whether …,`,
+/// `Pressed on …,`, `Questioned about …,`.
+fn question_opener(toks: &[Tok]) -> Option<usize> {
+    let first = toks.first()?;
+    if first.quoted
+        || !matches!(
+            first.text,
+            "Asked" | "Pressed" | "Questioned" | "Challenged"
+        )
+    {
+        return None;
+    }
+    toks.iter().position(|t| t.is_punct(',') && !t.quoted)
+}
+
 /// A source set off from the content it attributes: a speech verb as an
 /// aside ([`set_off_speech`]) or `…, according to Y` after a comma (or a
 /// comma and a closing quote). It attributes the whole sentence.
@@ -314,6 +329,9 @@ pub(super) fn sentence_attributions(
     for f in &found {
         buckets[starts.partition_point(|&b| b <= f.anchor)].push(f);
     }
+    // `Asked whether she believed …, Clinton said …`: cues inside a fronted
+    // question clause belong to the question, not to the sentence.
+    let opener = question_opener(toks);
     let mut clauses: Vec<(usize, Vec<&Found>)> = Vec::new();
     for (k, here) in buckets.into_iter().enumerate() {
         // A cue inside the content of a listed cue whose speaker comes
@@ -326,7 +344,9 @@ pub(super) fn sentence_attributions(
             .filter(|g| g.listed && g.np.last < tok_at(g.cue.0))
             .map(|g| tok_at(g.cue.0))
             .min();
-        let governed = |f: &Found| earliest.is_some_and(|c| c < f.anchor);
+        let governed = |f: &Found| {
+            earliest.is_some_and(|c| c < f.anchor) || opener.is_some_and(|e| tok_at(f.cue.0) < e)
+        };
         let keys: Vec<(bool, bool, f32)> = here
             .iter()
             .map(|f| {

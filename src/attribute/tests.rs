@@ -505,6 +505,13 @@ fn according_to_at_the_end_is_the_source_of_the_whole_sentence() {
 }
 
 #[test]
+fn a_fronted_question_clause_is_not_the_sentence_source() {
+    // `she believed` belongs to the question put to Okafor.
+    let r = run("Asked if she believed the council wanted the mayor to resign, Okafor said she would not speculate.");
+    assert_eq!(r[0].1, "Okafor", "{r:?}");
+}
+
+#[test]
 fn a_name_before_two_appositives_is_the_speaker() {
     let r = run("Mark Ellison, the president of the Riverside Tenants Union, which represents 4,000 renters, said the fees were illegal.");
     assert_eq!(r[0].1, "Mark Ellison", "{r:?}");
