@@ -20,7 +20,7 @@
 
 use anyhow::{bail, Context, Result};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Module, Shape, Tensor, D};
-use candle_nn::{Embedding, LayerNorm, Linear, VarBuilder};
+use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
 use stance_kernels::{affine, gelu_erf, softmax_with_bias};
 
@@ -67,7 +67,8 @@ enum Act {
     Relu,
 }
 
-/// A linear layer (weight `out × in`, row-major), run by [`stance_kernels::affine`] with the bias (and, where given, the
+/// A linear layer (weight `out × in`, row-major), run by
+/// [`stance_kernels::affine`] with the bias (and, where given, the
 /// residual) added inside the matrix product.
 struct Dense {
     w: Vec<f32>,
@@ -76,10 +77,10 @@ struct Dense {
 }
 
 impl Dense {
-    fn new(l: &Linear) -> candle_core::Result<Self> {
-        let bias = l.bias().expect("loaded with a bias");
+    /// From a weight `(out, in)` and a bias `(out)`.
+    fn new(weight: &Tensor, bias: &Tensor) -> candle_core::Result<Self> {
         Ok(Dense {
-            w: l.weight().flatten_all()?.to_vec1::<f32>()?,
+            w: weight.flatten_all()?.to_vec1::<f32>()?,
             bias: bias.to_vec1::<f32>()?,
             out: bias.dim(0)?,
         })
@@ -260,11 +261,14 @@ pub struct Bert {
     act: Act,
 }
 
-fn linear(vb: &VarBuilder, inp: usize, out: usize) -> candle_core::Result<Linear> {
-    Ok(Linear::new(
-        vb.get((out, inp), "weight")?,
-        Some(vb.get(out, "bias")?),
-    ))
+/// A linear layer's weight `(out, inp)` and bias `(out)`.
+fn weight_bias(vb: &VarBuilder, inp: usize, out: usize) -> candle_core::Result<(Tensor, Tensor)> {
+    Ok((vb.get((out, inp), "weight")?, vb.get(out, "bias")?))
+}
+
+fn dense(vb: &VarBuilder, inp: usize, out: usize) -> candle_core::Result<Dense> {
+    let (w, b) = weight_bias(vb, inp, out)?;
+    Dense::new(&w, &b)
 }
 
 fn layer_norm(vb: &VarBuilder, size: usize, eps: f64) -> candle_core::Result<LayerNorm> {
@@ -329,29 +333,17 @@ impl Bert {
             let l = vb.pp(format!("encoder.layer.{i}"));
             let a = l.pp("attention");
             let s = a.pp("self");
-            let q = linear(&s.pp("query"), h, h)?;
-            let k = linear(&s.pp("key"), h, h)?;
-            let v = linear(&s.pp("value"), h, h)?;
-            let bias = |x: &Linear| x.bias().expect("loaded with a bias").clone();
-            let w = Tensor::cat(
-                &[
-                    (q.weight() * scale)?,
-                    k.weight().clone(),
-                    v.weight().clone(),
-                ],
-                0,
-            )?;
-            let b = Tensor::cat(&[(bias(&q) * scale)?, bias(&k), bias(&v)], 0)?;
+            let (qw, qb) = weight_bias(&s.pp("query"), h, h)?;
+            let (kw, kb) = weight_bias(&s.pp("key"), h, h)?;
+            let (vw, v_bias) = weight_bias(&s.pp("value"), h, h)?;
+            let w = Tensor::cat(&[(qw * scale)?, kw, vw], 0)?;
+            let b = Tensor::cat(&[(qb * scale)?, kb, v_bias], 0)?;
             layers.push(Layer {
-                qkv: Dense::new(&Linear::new(w, Some(b)))?,
-                attn_out: Dense::new(&linear(&a.pp("output.dense"), h, h)?)?,
+                qkv: Dense::new(&w, &b)?,
+                attn_out: dense(&a.pp("output.dense"), h, h)?,
                 attn_norm: layer_norm(&a.pp("output.LayerNorm"), h, config.layer_norm_eps)?,
-                up: Dense::new(&linear(
-                    &l.pp("intermediate.dense"),
-                    h,
-                    config.intermediate_size,
-                )?)?,
-                down: Dense::new(&linear(&l.pp("output.dense"), config.intermediate_size, h)?)?,
+                up: dense(&l.pp("intermediate.dense"), h, config.intermediate_size)?,
+                down: dense(&l.pp("output.dense"), config.intermediate_size, h)?,
                 out_norm: layer_norm(&l.pp("output.LayerNorm"), h, config.layer_norm_eps)?,
             });
         }
@@ -500,8 +492,8 @@ mod tests {
         let b = Tensor::from_vec(fill(out, 2), out, &dev).unwrap();
         let x = Tensor::from_vec(fill(rows * inp, 3), (rows, inp), &dev).unwrap();
         let r = Tensor::from_vec(fill(rows * out, 4), (rows, out), &dev).unwrap();
-        let linear = Linear::new(w, Some(b));
-        let dense = Dense::new(&linear).unwrap();
+        let dense = Dense::new(&w, &b).unwrap();
+        let linear = candle_nn::Linear::new(w, Some(b));
         let plain = linear.forward(&x).unwrap();
         let close = |a: &Tensor, b: &Tensor| {
             let d = (a - b).unwrap().abs().unwrap().max_all().unwrap();

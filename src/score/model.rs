@@ -80,11 +80,7 @@ impl ModelFiles {
     /// The ONNX export in the model's folder: `model.onnx`, or
     /// `model_int8.onnx` when `quantized` (also looked for under `onnx/`).
     pub fn onnx(&self, quantized: bool) -> Result<PathBuf> {
-        let name = if quantized {
-            "model_int8.onnx"
-        } else {
-            "model.onnx"
-        };
+        let name = onnx_file_name(quantized);
         let dir = self.dir();
         if let Some(p) = [dir.join(name), dir.join("onnx").join(name)]
             .into_iter()
@@ -114,6 +110,16 @@ impl ModelFiles {
 
     pub fn dir(&self) -> &Path {
         self.config.parent().unwrap_or(Path::new("."))
+    }
+}
+
+/// The ONNX file a run reads: `model_int8.onnx` when `quantized`, else
+/// `model.onnx`.
+pub fn onnx_file_name(quantized: bool) -> &'static str {
+    if quantized {
+        "model_int8.onnx"
+    } else {
+        "model.onnx"
     }
 }
 

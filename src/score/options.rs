@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::model::onnx_file_name;
+
 /// Which inference backend runs the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
@@ -26,11 +28,7 @@ pub fn auto_backend(
     ort_lib: Option<&Path>,
     quantized: bool,
 ) -> (BackendKind, Option<PathBuf>, String) {
-    let onnx = if quantized {
-        "model_int8.onnx"
-    } else {
-        "model.onnx"
-    };
+    let onnx = onnx_file_name(quantized);
     let dir = Path::new(model);
     if !dir.is_dir() {
         return (
@@ -47,11 +45,7 @@ pub fn auto_backend(
             .and_then(|v| v["gate"].as_str().map(|g| dir.join(g)))
         {
             // A quantised cascade's gate may run fp32 (gate_quantized).
-            let name = if gate_quantized(&gate, quantized) {
-                "model_int8.onnx"
-            } else {
-                "model.onnx"
-            };
+            let name = onnx_file_name(gate_quantized(&gate, quantized));
             if missing.is_none() && !gate.join(name).is_file() {
                 missing = Some((gate, name));
             }
@@ -96,12 +90,9 @@ pub fn auto_backend(
 /// (BENCHMARKS.md), so a gate without an int8 file runs `model.onnx`.
 pub fn gate_quantized(gate_dir: &Path, quantized: bool) -> bool {
     quantized
-        && [
-            gate_dir.join("model_int8.onnx"),
-            gate_dir.join("onnx/model_int8.onnx"),
-        ]
-        .iter()
-        .any(|p| p.is_file())
+        && [gate_dir.to_path_buf(), gate_dir.join("onnx")]
+            .iter()
+            .any(|d| d.join(onnx_file_name(true)).is_file())
 }
 
 /// Every core this process may use: the default thread count everywhere.
