@@ -6,14 +6,17 @@
 //!   weights stacked at load, the query's pre-scaled by 1/sqrt(head size));
 //! - dense layers add their bias and the residual inside the matrix
 //!   product ([`affine`]), and GELU runs in place on its output;
-//! - attention's softmax adds the padding bias and normalises in one pass
-//!   per row with a vectorised exp ([`softmax_with_bias`]); layer norm is
-//!   candle's fused kernel;
+//! - attention reads each head's queries, keys and values from the fused
+//!   projection in place and writes its context into the merged output
+//!   ([`attention`]), with no split or merge copies; its softmax adds the
+//!   padding bias and normalises in one pass per row with a vectorised
+//!   exp; layer norm is candle's fused kernel;
 //! - GELU's erf is a rational approximation the compiler vectorises
 //!   ([`gelu_erf`]); libm's scalar `erff` was 15% of a profile of the
 //!   whole model (BENCHMARKS.md, "Where the time goes");
 //! - for a classifier, [`Bert::forward_first`] runs the last layer's
-//!   attention output and feed-forward on the first token only.
+//!   attention for the first query, its attention output and its
+//!   feed-forward on the first token only.
 //!
 //! A pair's outputs do not depend on the batch it came in, to the bit
 //! (the kernels' tests and the resumed-archive test hold this).
@@ -22,7 +25,7 @@ use anyhow::{bail, Context, Result};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Module, Shape, Tensor, D};
 use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
-use stance_kernels::{affine, gelu_erf, softmax_with_bias};
+use stance_kernels::{affine, attention, gelu_erf};
 
 /// The fields of a BERT `config.json` the encoder needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -129,14 +132,17 @@ fn f32_slice<'a>(
     Ok(&data[start..end])
 }
 
-/// Softmax over the last axis of attention scores `(batch, heads, queries,
-/// keys)` after adding the padding bias `(batch, keys)`, in one pass per
-/// row ([`softmax_with_bias`]).
-struct MaskedSoftmax;
+/// Multi-head attention from the fused projection `(n × m, 3 × hidden)`
+/// and the padding bias `(n, m)` to the context of the first `queries`
+/// positions, `(n × queries, hidden)` ([`attention`]).
+struct Attention {
+    heads: usize,
+    queries: usize,
+}
 
-impl CustomOp2 for MaskedSoftmax {
+impl CustomOp2 for Attention {
     fn name(&self) -> &'static str {
-        "masked-softmax"
+        "attention"
     }
 
     fn cpu_fwd(
@@ -146,28 +152,30 @@ impl CustomOp2 for MaskedSoftmax {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (&[n, heads, queries, keys], &[bn, bk]) = (l1.dims(), l2.dims()) else {
-            candle_core::bail!(
-                "masked softmax: scores {:?}, bias {:?}",
-                l1.dims(),
-                l2.dims()
-            );
+        let (&[tokens, width], &[n, m]) = (l1.dims(), l2.dims()) else {
+            candle_core::bail!("attention: qkv {:?}, bias {:?}", l1.dims(), l2.dims());
         };
-        if (bn, bk) != (n, keys) {
+        if tokens != n * m || width % (3 * self.heads) != 0 || self.queries > m {
             candle_core::bail!(
-                "masked softmax: bias {:?} for scores {:?}",
+                "attention: qkv {:?} for bias {:?}, {} heads, {} queries",
+                l1.dims(),
                 l2.dims(),
-                l1.dims()
+                self.heads,
+                self.queries
             );
         }
-        let mut out = f32_slice(s1, l1, "softmax")?.to_vec();
-        softmax_with_bias(
-            &mut out,
-            f32_slice(s2, l2, "softmax")?,
-            keys,
-            heads * queries,
+        let out = attention(
+            f32_slice(s1, l1, "attention")?,
+            f32_slice(s2, l2, "attention")?,
+            n,
+            self.heads,
+            self.queries,
+            candle_core::utils::get_num_threads(),
         );
-        Ok((CpuStorage::F32(out), l1.shape().clone()))
+        Ok((
+            CpuStorage::F32(out),
+            Shape::from((n * self.queries, width / 3)),
+        ))
     }
 }
 
@@ -368,9 +376,9 @@ impl Bert {
 
     /// The first token's hidden state `(batch, hidden)`, as `forward`
     /// gives it, for a classifier that reads only that token. The last
-    /// layer's attention output and feed-forward run on that token alone
-    /// (its keys and values still come from every token), which saves
-    /// about three quarters of the last layer's work.
+    /// layer's attention, attention output and feed-forward run for that
+    /// token alone (its keys and values still come from every token),
+    /// which saves about three quarters of the last layer's work.
     pub fn forward_first(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
         self.run(ids, types, mask, true)
     }
@@ -388,31 +396,21 @@ impl Bert {
         // 0 where a token is, the most negative float at padding (as
         // transformers does), added to every head's and query's scores.
         let bias = ((mask.to_dtype(candle_core::DType::F32)? - 1.0)? * f64::from(f32::MAX))?;
-        let d = h / self.heads;
         let last = self.layers.len().saturating_sub(1);
         for (i, l) in self.layers.iter().enumerate() {
-            let qkv = l
-                .qkv
-                .forward(&x)?
-                .reshape((n, m, 3, self.heads, d))?
-                .permute((2, 0, 3, 1, 4))?
-                .contiguous()?;
-            let (q, k, v) = (qkv.get(0)?, qkv.get(1)?, qkv.get(2)?);
-            let probs = q.matmul(&k.t()?)?.apply_op2_no_bwd(&bias, &MaskedSoftmax)?;
-            let mut ctx = probs.matmul(&v)?.transpose(1, 2)?;
-            // Attention runs for every query token even where only the
-            // first one's output is needed: it is a small share of the
-            // work, and one query row would go through matrix-vector code
-            // whose rounding depends on the padded length, so a pair's
-            // scores would depend on which batch it fell in.
-            let rows = if first_only && i == last {
-                ctx = ctx.narrow(1, 0, 1)?;
+            // Heads are read from the fused projection in place; the
+            // last layer of a classifier needs the first query only.
+            let queries = if first_only && i == last { 1 } else { m };
+            let ctx = l.qkv.forward(&x)?.apply_op2_no_bwd(
+                &bias,
+                &Attention {
+                    heads: self.heads,
+                    queries,
+                },
+            )?;
+            if queries == 1 {
                 x = x.reshape((n, m, h))?.narrow(1, 0, 1)?.reshape((n, h))?;
-                1
-            } else {
-                m
-            };
-            let ctx = ctx.contiguous()?.reshape((n * rows, h))?;
+            }
             x = l
                 .attn_norm
                 .forward(&l.attn_out.forward_residual(&ctx, &x)?)?;

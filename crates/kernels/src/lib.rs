@@ -199,6 +199,150 @@ pub fn affine(
     dst
 }
 
+/// The fewest query rows [`attention`] hands to gemm (see [`AFFINE_MIN_ROWS`]).
+const ATTENTION_MIN_ROWS: usize = 3;
+
+/// Multi-head self-attention read straight out of the fused projection.
+/// `qkv` is `n × m` tokens by `3 × hidden` (each token's query, key and
+/// value, each `heads × d`, the query already scaled by 1/sqrt(d)); `bias`
+/// is `n × m` (0 at a token, a huge negative number at padding). Returns
+/// the context of the first `queries` positions of every batch element,
+/// `n × queries × hidden`, heads side by side as BERT concatenates them.
+///
+/// Each head's two products are gemm calls on strided views of `qkv` and
+/// of the output, so neither the split into heads nor their merge is a
+/// copy. Fewer than three query rows go through gemm as three (its
+/// rounding differs otherwise), so `queries = 1` gives the first row of
+/// `queries = m` to the bit. `threads` > 1 splits the batch over rayon's
+/// pool.
+///
+/// # Panics
+/// When the sizes do not fit.
+pub fn attention(
+    qkv: &[f32],
+    bias: &[f32],
+    n: usize,
+    heads: usize,
+    queries: usize,
+    threads: usize,
+) -> Vec<f32> {
+    assert!(n > 0 && heads > 0, "attention: empty batch");
+    assert!(
+        bias.len().is_multiple_of(n),
+        "attention: bias is not {n} × m"
+    );
+    let m = bias.len() / n;
+    assert!(
+        m > 0 && queries > 0 && queries <= m,
+        "attention: {queries} of {m} queries"
+    );
+    assert!(
+        qkv.len().is_multiple_of(n * m) && (qkv.len() / (n * m)).is_multiple_of(3 * heads),
+        "attention: qkv is not {n} × {m} × 3 × {heads} × d"
+    );
+    let width = qkv.len() / (n * m);
+    let hidden = width / 3;
+    let d = hidden / heads;
+    let rows = queries.max(ATTENTION_MIN_ROWS).min(m);
+    let mut out = vec![0.0f32; n * queries * hidden];
+    let one = |b: usize, out: &mut [f32]| {
+        let x = &qkv[b * m * width..(b + 1) * m * width];
+        let bias = &bias[b * m..(b + 1) * m];
+        let mut scores = vec![0.0f32; rows * m];
+        let mut keys = vec![0.0f32; d * m];
+        let mut ctx = vec![0.0f32; if rows > queries { rows * d } else { 0 }];
+        for h in 0..heads {
+            let (q, k, v) = (h * d, hidden + h * d, 2 * hidden + h * d);
+            // Keysᵀ, d × m, copied out: gemm reading them transposed in
+            // place rounds differently as m changes, so a pair's scores
+            // would depend on its batch's padded length.
+            for (j, t) in x.chunks_exact(width).enumerate() {
+                for (c, &val) in t[k..k + d].iter().enumerate() {
+                    keys[c * m + j] = val;
+                }
+            }
+            // SAFETY: scores is rows × m, row-major. The query rows are
+            // x[i * width + q + c] (i < rows ≤ m, c < d), so row stride
+            // width; keys is d × m, row-major.
+            unsafe {
+                gemm::gemm(
+                    rows,
+                    m,
+                    d,
+                    scores.as_mut_ptr(),
+                    1,
+                    m as isize,
+                    false,
+                    x.as_ptr().add(q),
+                    1,
+                    width as isize,
+                    keys.as_ptr(),
+                    1,
+                    m as isize,
+                    0.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    gemm::Parallelism::None,
+                );
+            }
+            softmax_with_bias(&mut scores, bias, m, rows);
+            // The context goes straight to this head's columns of the
+            // output (row stride hidden), or through `ctx` when gemm ran
+            // more rows than were asked for.
+            let (dst, dst_rs) = if ctx.is_empty() {
+                (out[h * d..].as_mut_ptr(), hidden as isize)
+            } else {
+                (ctx.as_mut_ptr(), d as isize)
+            };
+            // SAFETY: the weights are rows × m, row-major; the values are
+            // m × d at x[j * width + v + c]; dst has rows rows of d
+            // columns at stride dst_rs inside its buffer.
+            unsafe {
+                gemm::gemm(
+                    rows,
+                    d,
+                    m,
+                    dst,
+                    1,
+                    dst_rs,
+                    false,
+                    scores.as_ptr(),
+                    1,
+                    m as isize,
+                    x.as_ptr().add(v),
+                    1,
+                    width as isize,
+                    0.0,
+                    1.0,
+                    false,
+                    false,
+                    false,
+                    gemm::Parallelism::None,
+                );
+            }
+            if !ctx.is_empty() {
+                for (i, row) in ctx.chunks_exact(d).take(queries).enumerate() {
+                    out[i * hidden + h * d..i * hidden + (h + 1) * d].copy_from_slice(row);
+                }
+            }
+        }
+    };
+    let chunk = queries * hidden;
+    if threads > 1 {
+        use rayon::prelude::*;
+        out.par_chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(b, o)| one(b, o));
+    } else {
+        out.chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(b, o)| one(b, o));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +452,99 @@ mod tests {
                 let part = affine(&x[..rows * k], &w, &bias, Some(&res[..rows * n]), 1);
                 assert_eq!(part, all[..rows * n], "{rows} rows, in {k}, out {n}");
             }
+        }
+    }
+
+    /// Attention as BERT writes it, in f64, for `n` elements of `m` tokens.
+    fn attention_ref(qkv: &[f32], bias: &[f32], n: usize, heads: usize) -> Vec<f32> {
+        let m = bias.len() / n;
+        let width = qkv.len() / (n * m);
+        let (hidden, d) = (width / 3, width / 3 / heads);
+        let mut out = vec![0.0f32; n * m * hidden];
+        for b in 0..n {
+            let at = |j: usize, c: usize| f64::from(qkv[(b * m + j) * width + c]);
+            for h in 0..heads {
+                for i in 0..m {
+                    let s: Vec<f64> = (0..m)
+                        .map(|j| {
+                            (0..d)
+                                .map(|c| at(i, h * d + c) * at(j, hidden + h * d + c))
+                                .sum::<f64>()
+                                + f64::from(bias[b * m + j])
+                        })
+                        .collect();
+                    let max = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                    let e: Vec<f64> = s.iter().map(|v| (v - max).exp()).collect();
+                    let z: f64 = e.iter().sum();
+                    for c in 0..d {
+                        let v: f64 = (0..m)
+                            .map(|j| e[j] / z * at(j, 2 * hidden + h * d + c))
+                            .sum();
+                        out[(b * m + i) * hidden + h * d + c] = v as f32;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn qkv_for(n: usize, m: usize, width: usize, salt: usize) -> Vec<f32> {
+        (0..n * m * width)
+            .map(|i| ((i * 7919 + salt) % 1013) as f32 / 506.5 - 1.0)
+            .collect()
+    }
+
+    #[test]
+    fn attention_matches_its_definition() {
+        let (n, m, heads, d) = (3, 7, 4, 8);
+        let qkv = qkv_for(n, m, 3 * heads * d, 1);
+        // The second element is padded after 4 tokens.
+        let mut bias = vec![0.0f32; n * m];
+        bias[m + 4..2 * m].fill(-f32::MAX);
+        let want = attention_ref(&qkv, &bias, n, heads);
+        for threads in [1, 2] {
+            let got = attention(&qkv, &bias, n, heads, m, threads);
+            for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (a - b).abs() < 1e-5,
+                    "{threads} threads, at {i}: {a} against {b}"
+                );
+            }
+        }
+        // The first query alone is the first row, to the bit.
+        let all = attention(&qkv, &bias, n, heads, m, 1);
+        let first = attention(&qkv, &bias, n, heads, 1, 1);
+        let hidden = heads * d;
+        for b in 0..n {
+            assert_eq!(
+                first[b * hidden..(b + 1) * hidden],
+                all[b * m * hidden..][..hidden]
+            );
+        }
+    }
+
+    #[test]
+    fn attention_is_the_same_whatever_the_padding() {
+        // MiniLM's shape: 12 heads of 32. One element of 9 tokens, then
+        // padded to longer batches' lengths.
+        let (heads, d, m) = (12, 32, 9);
+        let width = 3 * heads * d;
+        let hidden = heads * d;
+        let qkv = qkv_for(1, m, width, 5);
+        let alone = attention(&qkv, &[0.0; 9], 1, heads, m, 1);
+        for padded in 10..=80 {
+            let mut long = qkv.clone();
+            long.extend(qkv_for(1, padded - m, width, 11));
+            let mut bias = vec![0.0f32; m];
+            bias.resize(padded, -f32::MAX);
+            let got = attention(&long, &bias, 1, heads, padded, 1);
+            assert_eq!(got[..m * hidden], alone[..], "padded to {padded}");
+            let first = attention(&long, &bias, 1, heads, 1, 1);
+            assert_eq!(
+                first[..],
+                alone[..hidden],
+                "first query, padded to {padded}"
+            );
         }
     }
 }
