@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "67de62d7d06f9a1dcad3224ff882e89c3ff393cae09587603e439645e82ab1f3";
+    "d6be1f00a3351f5770631d44e48bc00401bf853e33b0ccb74ac8e26c7553464c";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -306,9 +306,14 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         {
             if let Some(head) = speaker::left_np_plain(toks, prep) {
                 if !after_preposition(toks, head) {
+                    // After a participle (`nurses interviewed at the
+                    // clinic said`) the phrase is the noun alone.
+                    let participle = toks.get(head.last + 1).is_some_and(|v| {
+                        v.is_frame_word() && v.text.ends_with("ed") && head.last + 1 < np.first
+                    });
                     return Some(Np {
                         first: head.first,
-                        last: np.last,
+                        last: if participle { head.last } else { np.last },
                     });
                 }
             }

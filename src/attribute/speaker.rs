@@ -171,16 +171,17 @@ fn parenthetical_subject(toks: &[Tok], comma: usize) -> Option<(Np, usize)> {
         toks.first()
             .is_some_and(|t| matches!(t.text, "But" | "And" | "Yet" | "So")),
     );
-    let first_comma = (start..comma).find(|&k| toks[k].is_punct(','))?;
-    let clean = toks[start..comma].iter().all(|t| {
-        !t.quoted
-            && !matches!(
-                t.kind,
-                TokKind::Punct(';' | ':' | '"' | '(' | ')')
-                    | TokKind::OpenQuote
-                    | TokKind::CloseQuote
-            )
-    });
+    let first_comma = (start..comma).find(|&k| toks[k].is_punct(',') && !toks[k].quoted)?;
+    // A short title in quotation marks may stand in it (`the co-author of
+    // "Going Viral," about …`); a longer quotation is speech.
+    let quoted_words = toks[start..comma]
+        .iter()
+        .filter(|t| t.quoted && t.is_word())
+        .count();
+    let clean = quoted_words <= 5
+        && toks[start..comma]
+            .iter()
+            .all(|t| t.quoted || !matches!(t.kind, TokKind::Punct(';' | ':' | '"' | '(' | ')')));
     if !clean || first_comma <= start || first_comma + 1 >= comma {
         return None;
     }
@@ -287,7 +288,7 @@ fn is_share(word: &str) -> bool {
 fn is_approximately(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
-        "nearly" | "about" | "almost" | "roughly" | "around" | "over" | "just" | "only"
+        "nearly" | "about" | "almost" | "roughly" | "around" | "over" | "just" | "only" | "some"
     )
 }
 
@@ -297,6 +298,9 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     let t = frame_word(toks, j)?;
     if lexicon::pronoun_kind(t.text).is_some() {
         return Some(Np { first: j, last: j });
+    }
+    if t.text.starts_with(|c: char| c.is_ascii_digit()) {
+        return counted_subject(toks, j, j);
     }
     if lexicon::is_function_word(t.text)
         || lexicon::is_be_verb(t.text)
@@ -309,7 +313,7 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     // modifies it: the phrase ends at the noun.
     if t.text.ends_with("ed") && !t.is_capitalised() && j >= 2 {
         if let Some(np) = left_np_plain(toks, j).filter(|np| np.last + 1 == j) {
-            if lexicon::is_determiner(toks[np.first].text) {
+            if lexicon::is_determiner(toks[np.first].text) || is_quantifier(toks[np.first].text) {
                 return Some(np);
             }
         }
@@ -370,6 +374,16 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
         a -= 1;
         steps += 1;
     }
+    // A count of a group: `Six in 10 Democratic voters`.
+    if is_count(toks[a].text)
+        && a >= 2
+        && frame_word(toks, a - 1).is_some_and(|p| p.text == "in")
+        && is_count(toks[a - 2].text)
+    {
+        if let Some(np) = counted_subject(toks, a, j) {
+            return Some(np);
+        }
+    }
     // A share of a group: `nearly half of respondents`, `most of the
     // voters`, `two-thirds of Republicans`.
     if a >= 2
@@ -378,22 +392,109 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     {
         a -= 2;
         extended_of = true;
-        if a >= 1 && frame_word(toks, a - 1).is_some_and(|d| is_approximately(d.text)) {
+        // `20 percent of voters`, `3 million of them`.
+        if a >= 1
+            && matches!(
+                toks[a].text.to_lowercase().as_str(),
+                "percent" | "hundred" | "thousand" | "million" | "dozen"
+            )
+            && frame_word(toks, a - 1)
+                .is_some_and(|n| n.text.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        {
             a -= 1;
+        }
+        // `a third of`, `the majority of`.
+        if a >= 1
+            && frame_word(toks, a - 1).is_some_and(|d| matches!(d.text, "a" | "A" | "the" | "The"))
+        {
+            a -= 1;
+        }
+        a = before_approximation(toks, a);
+    }
+    // A participle with its complement after the noun (`veterans
+    // interviewed at rallies this week said`): the phrase ends at the noun.
+    if a >= 3
+        && frame_word(toks, a - 1).is_some_and(|p| lexicon::is_preposition(p.text))
+        && frame_word(toks, a - 2).is_some_and(|v| {
+            v.text.ends_with("ed")
+                && !v.is_capitalised()
+                && lexicon::cue_strength(v.text).is_none()
+                && !lexicon::is_function_word(v.text)
+        })
+    {
+        if let Some(np) = left_np_plain(toks, a - 2) {
+            if lexicon::is_determiner(toks[np.first].text) || is_quantifier(toks[np.first].text) {
+                return Some(np);
+            }
         }
     }
     // A bare plural or name-headed phrase at the start of a clause: “Officials said”.
-    let at_clause_start = a == 0
+    // (`Critics of the measure said`: the head, `of`, and a determined
+    // complement.)
+    (at_clause_start(toks, a) && (j - a <= 2 || extended_of)).then_some(Np { first: a, last: j })
+}
+
+/// Does a clause start at token `a` (the sentence's start, after a comma,
+/// semicolon or colon, or after a conjunction)?
+fn at_clause_start(toks: &[Tok], a: usize) -> bool {
+    a == 0
         || toks[a - 1].is_punct(',')
         || toks[a - 1].is_punct(';')
         || toks[a - 1].is_punct(':')
         || matches!(
             toks[a - 1].text.to_lowercase().as_str(),
             "but" | "and" | "yet" | "so" | "while" | "because" | "although" | "though" | "that"
-        );
-    // (`Critics of the measure said`: the head, `of`, and a determined
-    // complement.)
-    (at_clause_start && (j - a <= 2 || extended_of)).then_some(Np { first: a, last: j })
+        )
+}
+
+/// A number, as a figure or a word up to ten: the counts of `6 in 10`,
+/// `one in five`.
+fn is_count(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        || matches!(
+            word.to_lowercase().as_str(),
+            "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten"
+        )
+}
+
+/// The first token of an approximation before `a` (`more than`, `at
+/// least`, `as many as`, `nearly`), or `a` when there is none.
+fn before_approximation(toks: &[Tok], a: usize) -> usize {
+    let low = |k: usize| frame_word(toks, k).map(|t| t.text.to_lowercase());
+    let is =
+        |k: Option<usize>, w: &[&str]| k.and_then(low).is_some_and(|t| w.contains(&t.as_str()));
+    let two_words = is(a.checked_sub(1), &["than"])
+        && is(a.checked_sub(2), &["more", "fewer", "less"])
+        || is(a.checked_sub(1), &["least"]) && is(a.checked_sub(2), &["at"]);
+    if two_words {
+        a - 2
+    } else if is(a.checked_sub(1), &["as"])
+        && is(a.checked_sub(2), &["many", "much"])
+        && is(a.checked_sub(3), &["as"])
+    {
+        a - 3
+    } else if a >= 1 && frame_word(toks, a - 1).is_some_and(|d| is_approximately(d.text)) {
+        a - 1
+    } else {
+        a
+    }
+}
+
+/// A counted group as a subject, the count at `count` and the phrase
+/// ending at `last`: `6 in 10 voters`, `more than 4 in 10`, `at least
+/// 21,000`. A bare number needs an approximation or a ratio, and the
+/// phrase must open its clause, so that a year or a figure is not taken
+/// for a source.
+fn counted_subject(toks: &[Tok], count: usize, last: usize) -> Option<Np> {
+    let mut a = count;
+    let ratio = a >= 2
+        && frame_word(toks, a - 1).is_some_and(|p| p.text == "in")
+        && is_count(toks[a - 2].text);
+    if ratio {
+        a -= 2;
+    }
+    let b = before_approximation(toks, a);
+    ((ratio || b < a) && at_clause_start(toks, b)).then_some(Np { first: b, last })
 }
 
 /// The phrase that starts at token `k`, after an inverted verb:
@@ -574,6 +675,17 @@ impl NameBook {
             _ => (None, &words[..]),
         };
         let head = *rest.last()?;
+        // A counted group: `more than 4 in 10`, `at least 21,000`, `a
+        // third of independents` (the phrase as written).
+        let counted = head.text.starts_with(|c: char| c.is_ascii_digit()) && words.len() > 1
+            || det.is_some() && rest.len() > 1 && is_share(rest[0].text);
+        if counted {
+            return Some(Entity {
+                name: doc[words[0].start..head.end].to_string(),
+                kind: EntityKind::Group,
+                gender: None,
+            });
+        }
         if lexicon::is_calendar_word(head.text)
             || lexicon::is_function_word(head.text)
             || !head.text.chars().any(|c| c.is_alphabetic())

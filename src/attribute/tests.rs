@@ -618,3 +618,58 @@ fn a_learned_cue_takes_a_speaker_after_it_only_after_a_quotation() {
         Some("the union leaders")
     );
 }
+
+#[test]
+fn a_name_ending_in_jr_is_the_speaker() {
+    // `Jr.` keeps its period as an initial does, so the name runs on to
+    // the verb.
+    let r = run("“The bridge is safe,” Walter P. Brennan Jr. said at a hearing on Monday.");
+    assert_eq!(r[0].1, "Walter Brennan", "{r:?}");
+    let r = run("Walter Brennan Jr., who chairs the transit board, said the fares would rise.");
+    assert_eq!(r[0].1, "Walter Brennan", "{r:?}");
+}
+
+#[test]
+fn a_participle_with_its_complement_after_the_speaker() {
+    let r =
+        run("Several nurses interviewed at the clinic last month said the shifts were too long.");
+    assert_eq!(r[0].1, "Several nurses", "{r:?}");
+}
+
+#[test]
+fn counted_groups_from_polls_are_sources() {
+    for (text, want) in [
+        (
+            "Seven in 10 Ohio independents said the tax was unfair.",
+            "Seven in 10 Ohio independents",
+        ),
+        (
+            "Even so, more than 4 in 10 said the levy would pass.",
+            "more than 4 in 10",
+        ),
+        (
+            "Since March, at least 3,500 said they would volunteer.",
+            "at least 3,500",
+        ),
+        (
+            "In the survey, 58 percent of renters said rents were too high.",
+            "58 percent of renters",
+        ),
+        (
+            "A third of farmers, 34%, say the subsidy helps.",
+            "A third of farmers",
+        ),
+    ] {
+        let r = run(text);
+        assert_eq!(r[0].1, want, "{text}: {r:?}");
+    }
+    // A bare figure or a year is not a source.
+    let r = run("In 2019, 4,000 said nothing would change, the paper reported.");
+    assert_ne!(r[0].1, "4,000", "{r:?}");
+}
+
+#[test]
+fn a_short_quoted_title_inside_a_parenthetical() {
+    let r = run("Dana Whitfield, the author of \"Paper Towns,\" a history of mill towns, said the plants will not reopen.");
+    assert_eq!(r[0].1, "Dana Whitfield", "{r:?}");
+}

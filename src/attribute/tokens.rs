@@ -117,7 +117,8 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
             };
             let abbreviation = text[b..e].contains('.')
                 || crate::segment::abbreviations::is_title_abbreviation(&text[b..e])
-                || (e - b == 1 && c.is_uppercase());
+                || (e - b == 1 && c.is_uppercase())
+                || matches!(&text[b..e], "Jr" | "Sr");
             if j < chars.len() && chars[j].1 == '.' && abbreviation {
                 e += 1;
                 j += 1;
