@@ -110,8 +110,12 @@ def reported(rows, n, rng):
     return out
 
 
-def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None):
+def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None):
+    """The training pool. `repeat` maps a source to how many times its
+    (capped) rows enter the pool: `stance eval`'s mean weighs every source
+    alike, however few pairs it has."""
     caps = {**CAPS, **(caps or {})}
+    repeat = repeat or {}
     rng = random.Random(seed)
     rows = common.read_stance(split_dir / "train.csv")
     by = collections.defaultdict(list)
@@ -121,7 +125,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None):
     for key in sorted(by):
         group = by[key]
         rng.shuffle(group)
-        out += group[: caps.get(key, len(group))]
+        out += group[: caps.get(key, len(group))] * repeat.get(key[0], 1)
     counts = collections.Counter((r["source"], r["label"]) for r in out)
     written = common.read_stance(common.REPO / "datasets" / "stance-train.csv")
     out += [dict(r, source="written") for r in written]
@@ -141,7 +145,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None):
     info = {"pairs": len(out), "by_source_label": {f"{s}/{l}": n for (s, l), n in sorted(
         collections.Counter((r["source"], r["label"]) for r in out).items())},
         "caps": {f"{s}/{raw}": n for (s, raw), n in caps.items()}, "snli": n_snli, "random_none": n_random,
-        "reported": n_reported}
+        "reported": n_reported, "repeat": repeat}
     del counts
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
@@ -296,6 +300,8 @@ def main():
     ap.add_argument("--cap", action="append", default=[], metavar="SOURCE/RAW=N",
                     help="per-epoch cap of a source's raw label, replacing the default "
                          "(e.g. fnc1/discuss=6000); repeat for several")
+    ap.add_argument("--repeat", action="append", default=[], metavar="SOURCE=K",
+                    help="put a source's rows into the pool K times (e.g. check-covid=3); repeat for several")
     ap.add_argument("--reported", type=int, default=0,
                     help="pairs of reported speech, asserting and denying frames (see `reported`)")
     ap.add_argument("--seed", type=int, default=0)
@@ -328,7 +334,13 @@ def main():
             if not (source and raw and n.isdigit()):
                 ap.error(f"--cap {c!r}: expected SOURCE/RAW=N, e.g. fnc1/discuss=6000")
             caps[(source, raw)] = int(n)
-        data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps)
+        repeat = {}
+        for c in args.repeat:
+            source, _, k = c.partition("=")
+            if not (source and k.isdigit() and int(k) >= 1):
+                ap.error(f"--repeat {c!r}: expected SOURCE=K, e.g. check-covid=3")
+            repeat[source] = int(k)
+        data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
