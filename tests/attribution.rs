@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "d6be1f00a3351f5770631d44e48bc00401bf853e33b0ccb74ac8e26c7553464c";
+    "4584117eb3d04e13c9aee18c83ea235efd73e08196afc7e6b7aa64cd37cb8266";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

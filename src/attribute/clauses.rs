@@ -3,8 +3,9 @@
 //!
 //! - The cues come from the verb lists and patterns (`cues`) and,
 //!   when enabled, from the learned cue model ([`super::learned`]).
-//! - A sentence splits into clauses at `;` and at `, while`, `, but`,
-//!   `, whereas`, `, although`, `, and` (outside quotation marks). A clause
+//! - A sentence splits into clauses at `;`, at `, while`, `, but`,
+//!   `, whereas`, `, although`, `, and`, and at a conjunction followed by a
+//!   subject pronoun (`… as he urged …`), outside quotation marks. A clause
 //!   with no cue of its own joins the one before it, so a sentence splits
 //!   only where another attribution starts: `X said A, while Y insisted B`
 //!   gives two, and so does `X said A, and she added B` (two attributions
@@ -201,7 +202,18 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
         lexicon::cue_strength(&toks[cue].text.to_lowercase()),
         Some(lexicon::CueStrength::Speech)
     );
-    if !listed || !speech || np.last >= cue || np.first == 0 || !toks[np.first - 1].is_punct(',') {
+    // The phrase may follow the comma after words that describe it:
+    // `…, Democratic vice presidential candidate Tim Kaine insisted`.
+    let mut b = np.first;
+    while b > 0
+        && np.first - b < 6
+        && toks[b - 1].is_frame_word()
+        && !lexicon::is_function_word(toks[b - 1].text)
+        && lexicon::cue_strength(&toks[b - 1].text.to_lowercase()).is_none()
+    {
+        b -= 1;
+    }
+    if !listed || !speech || np.last >= cue || b == 0 || !toks[b - 1].is_punct(',') {
         return false;
     }
     let mut k = cue + 1;
@@ -211,13 +223,39 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
                 || lexicon::is_calendar_word(t.text)
                 || matches!(
                     t.text.to_lowercase().as_str(),
-                    "last" | "this" | "on" | "in" | "a" | "statement" | "interview"
+                    "last" | "this" | "on" | "in" | "a" | "an" | "statement" | "interview"
                 ))
     }) {
         k += 1;
     }
-    toks.get(k)
-        .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')))
+    // A closing phrase of circumstance, to the sentence's end: `…, Kaine
+    // insisted Thursday during a tour of morning news shows.` It holds no
+    // verb of saying, no `that` and no quotation, so nothing is reported
+    // in it (`shows` there is a noun, so only verbs of saying count).
+    let named = toks[np.first..=np.last]
+        .iter()
+        .any(|t| t.is_capitalised() || lexicon::pronoun_kind(t.text).is_some());
+    let circumstance = named
+        && toks.get(k).is_some_and(|t| {
+            t.is_frame_word()
+                && matches!(
+                    t.text,
+                    "during" | "at" | "in" | "on" | "after" | "before" | "from" | "following"
+                )
+        })
+        && toks[k..].iter().all(|t| {
+            t.is_frame_word()
+                && !t.text.eq_ignore_ascii_case("that")
+                && !matches!(
+                    lexicon::cue_strength(&t.text.to_lowercase()),
+                    Some(lexicon::CueStrength::Speech)
+                )
+                || matches!(t.kind, TokKind::Punct('-' | '\'' | '’' | '.' | '!' | '?'))
+        });
+    circumstance
+        || toks
+            .get(k)
+            .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')))
 }
 
 /// Conjunctions that, after a comma, may start a clause with a new source.
@@ -228,14 +266,32 @@ fn starts_clause(word: &str) -> bool {
     )
 }
 
-/// Token indices where a new clause may start.
+/// A subject pronoun, alone or contracted with its verb (`he’s`).
+fn is_subject_pronoun(word: &str) -> bool {
+    let w = word.to_lowercase().replace('’', "'");
+    let base = w.split('\'').next().unwrap_or("");
+    matches!(base, "he" | "she" | "they" | "we" | "i")
+}
+
+/// Token indices where a new clause may start: at `;`, at a conjunction
+/// after a comma, and at a conjunction whose clause opens with a subject
+/// pronoun (`… as he urges …`, `… — and he’s hoping …`), comma or not,
+/// unless it follows `that`.
 fn clause_starts(toks: &[Tok]) -> Vec<usize> {
     (1..toks.len())
         .filter(|&b| {
             let (p, t) = (&toks[b - 1], &toks[b]);
+            let pronoun_clause = matches!(
+                t.text.to_lowercase().as_str(),
+                "as" | "because" | "and" | "but" | "while" | "since" | "although" | "though"
+            ) && toks
+                .get(b + 1)
+                .is_some_and(|n| n.is_frame_word() && is_subject_pronoun(n.text))
+                // `said that while he …` opens the reported clause.
+                && !p.text.eq_ignore_ascii_case("that");
             t.is_frame_word()
                 && !p.quoted
-                && (p.is_punct(';') || (p.is_punct(',') && starts_clause(t.text)))
+                && (p.is_punct(';') || (p.is_punct(',') && starts_clause(t.text)) || pronoun_clause)
         })
         .collect()
 }

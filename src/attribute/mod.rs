@@ -377,10 +377,16 @@ pub(super) fn resolve(
     if np.first == np.last {
         if let Some(pk) = lexicon::pronoun_kind(toks[np.first].text) {
             let gender = lexicon::pronoun_gender(toks[np.first].text);
+            // A later clause's pronoun stands first for the sentence's
+            // own subject when it agrees: `Marta Ruiz campaigned in Ohio
+            // as she argued …`.
+            let subject = speaker::subject_np(toks)
+                .filter(|subj| subj.last < np.first && subj.first != np.first)
+                .and_then(|subj| names.canonical(toks, subj, doc))
+                .filter(|e| Salience::fits(pk, gender, e));
             return Some(
-                salience
-                    .resolve(pk, gender)
-                    .cloned()
+                subject
+                    .or_else(|| salience.resolve(pk, gender).cloned())
                     .unwrap_or_else(|| Entity {
                         name: UNKNOWN.to_string(),
                         kind: speaker::EntityKind::Person,

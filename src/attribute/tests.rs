@@ -673,3 +673,47 @@ fn a_short_quoted_title_inside_a_parenthetical() {
     let r = run("Dana Whitfield, the author of \"Paper Towns,\" a history of mill towns, said the plants will not reopen.");
     assert_eq!(r[0].1, "Dana Whitfield", "{r:?}");
 }
+
+#[test]
+fn a_closing_speech_verb_with_a_phrase_of_circumstance() {
+    // `know` in the opening clause is not the sentence's cue: the closing
+    // `…, NAME insisted Thursday during …` is.
+    let r = run("Whether voters know it or not, the levy is popular, state treasurer Ana Ruiz insisted Thursday during a tour of county fairs.");
+    assert_eq!(r[0].1, "Ana Ruiz", "{r:?}");
+}
+
+#[test]
+fn a_subordinating_conjunction_is_not_part_of_a_speaker() {
+    // `Whether voters know` once gave the speaker `Whether voters`.
+    let r = run("Whether voters know it or not, the levy is popular, Ana Ruiz said on Thursday that the vote would be close.");
+    assert_eq!(r[0].1, "Ana Ruiz", "{r:?}");
+    let r = run("Although critics say the levy is too high, the council passed it.");
+    assert!(
+        r.iter().all(|(_, s, _)| !s.starts_with("Although")),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_conjunction_and_a_pronoun_open_a_clause_of_their_own() {
+    let r =
+        run("Senator Ted Marsh praised the new budget as he urged colleagues to back the tax cut.");
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert!(r[1].0.starts_with("as he urged"), "{r:?}");
+    assert!(r.iter().all(|(_, s, _)| s == "Ted Marsh"), "{r:?}");
+    // Not inside a reported clause: `said that while she …`.
+    let r = run("Marta Ruiz said that while she trusts the auditors, she wants to see the books.");
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].1, "Marta Ruiz", "{r:?}");
+}
+
+#[test]
+fn a_pronoun_stands_for_its_own_sentence_subject_first() {
+    // Ana Holt is the more recent woman before the sentence; the sentence's
+    // own subject comes first.
+    let t = "Anna Holt spoke first.\n\nMaria Ruiz campaigned in Ohio on Monday as she argued that the tax must go.";
+    assert_eq!(speakers(t).last().unwrap(), "Maria Ruiz");
+    // Unless it does not agree: `he` skips her.
+    let t = "Paul Grant spoke first.\n\nMaria Ruiz campaigned in Ohio on Monday as he argued that the tax must go.";
+    assert_eq!(speakers(t).last().unwrap(), "Paul Grant");
+}
