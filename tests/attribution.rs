@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "4584117eb3d04e13c9aee18c83ea235efd73e08196afc7e6b7aa64cd37cb8266";
+    "3e0942516deee9da04ac92f7aa49f93bf90590818bbbf5affd915486f24806e7";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -223,7 +223,14 @@ fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
     let namelike = names
         .iter()
         .all(|t| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text));
-    if all_caps || label || !namelike {
+    // A capitalised section label (`BREAKING:`, `WASHINGTON:`) is one word;
+    // a transcript's speaker (`JAKE TAPPER:`) is a name of two or three.
+    let transcript = all_caps
+        && (2..=3).contains(&names.len())
+        && names
+            .iter()
+            .all(|t| t.text.chars().all(|c| c.is_alphabetic() || c == '.'));
+    if all_caps && !transcript || label || !namelike {
         return None;
     }
     Some(Candidate {
@@ -271,7 +278,16 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     // A participle takes the phrase right before it (“a report concluding”)
     // or else the sentence's subject; nothing is skipped.
     let left = if participle {
-        speaker::left_np_plain(toks, i)
+        // Adverbs may stand between: `with Cruz recently promising`.
+        let mut at = i;
+        while at > 1
+            && toks[at - 1].is_frame_word()
+            && toks[at - 1].text.ends_with("ly")
+            && lexicon::is_verb_adjunct(toks[at - 1].text)
+        {
+            at -= 1;
+        }
+        speaker::left_np_plain(toks, at)
     } else {
         speaker::left_np(toks, i)
     };
@@ -281,7 +297,10 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         let via_who = toks[np.last + 1..i]
             .iter()
             .any(|t| t.is_frame_word() && t.text.eq_ignore_ascii_case("who"));
-        if via_who || !after_preposition(toks, np) {
+        // `with Cruz recently promising …`: after `with`, the phrase is
+        // the participle's own subject.
+        let with_subject = participle && np.first >= 1 && toks[np.first - 1].text == "with";
+        if via_who || with_subject || !after_preposition(toks, np) {
             return Some(np);
         }
         // “A spokeswoman for YouTube said”: the phrase before the

@@ -717,3 +717,23 @@ fn a_pronoun_stands_for_its_own_sentence_subject_first() {
     let t = "Paul Grant spoke first.\n\nMaria Ruiz campaigned in Ohio on Monday as he argued that the tax must go.";
     assert_eq!(speakers(t).last().unwrap(), "Paul Grant");
 }
+
+#[test]
+fn a_transcript_speaker_in_capitals() {
+    let r = run("MARIA LOPEZ: We will win this district in November.");
+    assert_eq!(r[0].1, "MARIA LOPEZ", "{r:?}");
+    // A one-word label in capitals is no speaker.
+    let r = run("BREAKING: A fire closed the plant on Monday.");
+    assert_eq!(r[0].1, NARRATOR, "{r:?}");
+}
+
+#[test]
+fn a_participle_after_with_takes_the_phrase_before_it() {
+    for text in [
+        "The council met on Monday, with Mayor Ana Ortiz insisting that the fees must fall.",
+        "The council met on Monday, with Mayor Ana Ortiz repeatedly insisting that the fees must fall.",
+    ] {
+        let r = run(text);
+        assert_eq!(r[0].1, "Ana Ortiz", "{text}: {r:?}");
+    }
+}
