@@ -110,7 +110,42 @@ def reported(rows, n, rng):
     return out
 
 
-def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None):
+# Frames that leave open whether the claim holds (label none).
+OPEN = ["{S} asked whether {T}.", "{S} said it was too early to say whether {T}.",
+        "{S} would not say whether {T}.", "Reporters asked {S} whether {T}.",
+        "{S} said an inquiry would look at whether {T}."]
+# Sources whose targets are declarative claims (not motions or questions).
+CLAIM_SOURCES = {"climate-fever", "check-covid", "emergent"}
+
+
+def claim_frames(rows, n, rng):
+    """`n` pairs that put the target claim itself inside a frame of saying:
+    asserted (favor), denied (against) or left open (none), a third each.
+    A news sentence reports a position on the claim more often than it
+    argues it: `X denied that <claim>`, `X said he doesn't believe that
+    <claim>`. Claims come from the train split only."""
+    claims = sorted({r["target"].strip().rstrip(".!") for r in rows if r["source"] in CLAIM_SOURCES
+                     and 4 <= len(r["target"].split()) <= 25
+                     and not any(c in r["target"] for c in "?\"“”[]")})
+    # Not headlines in title case (`Mob Strips Adulterous Woman`).
+    claims = [t for t in claims if sum(w[:1].isupper() for w in t.split()) <= 0.5 * len(t.split())]
+    lower_first = {"the", "a", "an", "this", "these", "those", "there", "it", "its", "some", "most",
+                   "many", "all", "no", "more", "less", "global", "human", "climate", "by", "with",
+                   "in", "on", "at", "after", "since", "during", "for", "over", "far"}
+    out = []
+    for i in range(n if claims else 0):
+        t = rng.choice(claims)
+        kind = ("assert", "deny", "open")[i % 3]
+        frame = rng.choice({"assert": ASSERT, "deny": DENY, "open": OPEN}[kind])
+        s = rng.choice(SPEAKERS)
+        body = t[0].lower() + t[1:] if t.split()[0].lower() in lower_first else t
+        text = frame.format(S=s, T=body, P=PRONOUN.get(s, "they"))
+        out.append({"text": text[0].upper() + text[1:], "target": t, "source": "claim-frame",
+                    "frame": kind, "label": {"assert": "favor", "deny": "against", "open": "none"}[kind]})
+    return out
+
+
+def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None, n_claim_frames=0):
     """The training pool. `repeat` maps a source to how many times its
     (capped) rows enter the pool: `stance eval`'s mean weighs every source
     alike, however few pairs it has."""
@@ -138,6 +173,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
             t, c = rng.choice(targets)
         out.append({"text": r["text"], "target": t, "label": "none", "source": "random-claim"})
     out += reported(rows, n_reported, rng)
+    out += claim_frames(rows, n_claim_frames, rng)
     if n_snli:
         snli = common.read_snli("train")
         rng.shuffle(snli)
@@ -145,7 +181,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     info = {"pairs": len(out), "by_source_label": {f"{s}/{l}": n for (s, l), n in sorted(
         collections.Counter((r["source"], r["label"]) for r in out).items())},
         "caps": {f"{s}/{raw}": n for (s, raw), n in caps.items()}, "snli": n_snli, "random_none": n_random,
-        "reported": n_reported, "repeat": repeat}
+        "reported": n_reported, "repeat": repeat, "claim_frames": n_claim_frames}
     del counts
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
@@ -300,6 +336,8 @@ def main():
     ap.add_argument("--cap", action="append", default=[], metavar="SOURCE/RAW=N",
                     help="per-epoch cap of a source's raw label, replacing the default "
                          "(e.g. fnc1/discuss=6000); repeat for several")
+    ap.add_argument("--claim-frames", type=int, default=0,
+                    help="pairs with the target claim itself asserted, denied or left open (see `claim_frames`)")
     ap.add_argument("--repeat", action="append", default=[], metavar="SOURCE=K",
                     help="put a source's rows into the pool K times (e.g. check-covid=3); repeat for several")
     ap.add_argument("--reported", type=int, default=0,
@@ -340,7 +378,8 @@ def main():
             if not (source and k.isdigit() and int(k) >= 1):
                 ap.error(f"--repeat {c!r}: expected SOURCE=K, e.g. check-covid=3")
             repeat[source] = int(k)
-        data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat)
+        data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat,
+                             args.claim_frames)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
