@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "3e0942516deee9da04ac92f7aa49f93bf90590818bbbf5affd915486f24806e7";
+    "0c2cf5cf0fb9e6b33d593bd594485360bba1d7df3f9ac750ee90d3ea0368c53d";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -56,10 +56,13 @@ pub fn is_be_verb(word: &str) -> bool {
 
 /// Words that may stand between a speaker and its verb:
 /// “Putin *himself* acknowledged”, “the ministry *promptly* retweeted”.
+/// A capitalised word in -ly is a name (`Megyn Kelly asked`), not an
+/// adverb.
 pub fn is_verb_adjunct(word: &str) -> bool {
     let w = word.to_lowercase();
     (w.len() > 3
         && w.ends_with("ly")
+        && !word.starts_with(char::is_uppercase)
         && !matches!(
             w.as_str(),
             // Nouns and adjectives that end in -ly.
@@ -134,6 +137,11 @@ pub fn pronoun_kind(word: &str) -> Option<PronounKind> {
         "it" => Some(PronounKind::Thing),
         _ => None,
     }
+}
+
+/// `I` and `we` outside quotation marks: the writer speaking.
+pub fn is_first_person(word: &str) -> bool {
+    matches!(word, "I" | "we" | "We")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -375,6 +375,14 @@ pub(super) fn resolve(
     salience: &Salience,
 ) -> Option<Entity> {
     if np.first == np.last {
+        // `I believe …`, `We asked …` outside quotation marks: the writer.
+        if lexicon::is_first_person(toks[np.first].text) && toks[np.first].is_frame_word() {
+            return Some(Entity {
+                name: NARRATOR.to_string(),
+                kind: speaker::EntityKind::Person,
+                gender: None,
+            });
+        }
         if let Some(pk) = lexicon::pronoun_kind(toks[np.first].text) {
             let gender = lexicon::pronoun_gender(toks[np.first].text);
             // A later clause's pronoun stands first for the sentence's

@@ -105,7 +105,7 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         break;
     }
     let t = frame_word(toks, j)?;
-    if lexicon::pronoun_kind(t.text).is_some() {
+    if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text) {
         return Some(Np { first: j, last: j });
     }
     // “Smith, who said …”: the relative pronoun stands for the phrase before it.
@@ -296,7 +296,7 @@ fn is_approximately(word: &str) -> bool {
 pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     let j = end.checked_sub(1)?;
     let t = frame_word(toks, j)?;
-    if lexicon::pronoun_kind(t.text).is_some() {
+    if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text) {
         return Some(Np { first: j, last: j });
     }
     if t.text.starts_with(|c: char| c.is_ascii_digit()) {
@@ -803,6 +803,9 @@ impl Salience {
     /// Can a pronoun of this kind and gender stand for `e`? A person of
     /// unknown gender agrees with either.
     pub fn fits(p: PronounKind, gender: Option<Gender>, e: &Entity) -> bool {
+        if e.name == super::NARRATOR {
+            return false;
+        }
         match p {
             PronounKind::Person => {
                 e.kind == EntityKind::Person

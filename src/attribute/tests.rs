@@ -737,3 +737,27 @@ fn a_participle_after_with_takes_the_phrase_before_it() {
         assert_eq!(r[0].1, "Ana Ortiz", "{text}: {r:?}");
     }
 }
+
+#[test]
+fn the_writer_speaks_as_i_or_we_outside_quotes() {
+    let t = "Governor Ray Lindqvist spoke on Monday.\n\nI believe that the governor understands this moment.\n\nWe asked our readers what they thought of the plan.";
+    let r = run(t);
+    assert_eq!(r[1].1, NARRATOR, "{r:?}");
+    assert_eq!(r[1].2, Kind::Indirect, "{r:?}");
+    assert_eq!(r[2].1, NARRATOR, "{r:?}");
+    // And the writer is no antecedent: `he` still finds the governor.
+    let t = "Governor Ray Lindqvist spoke on Monday.\n\nI believe the plan is sound.\n\nLater, he said the plan was dead.";
+    assert_eq!(speakers(t).last().unwrap(), "Ray Lindqvist");
+    // Inside quotation marks `I` is the quoted speaker's.
+    let r = run("“I believe the plan is sound,” Lindqvist said.");
+    assert_eq!(r[0].1, "Lindqvist", "{r:?}");
+}
+
+#[test]
+fn a_capitalised_word_in_ly_is_a_name_not_an_adverb() {
+    let r = run("Megyn Kelly asked the candidates about the race.");
+    assert_eq!(r[0].1, "Megyn Kelly", "{r:?}");
+    // A lower-case adverb still stands between speaker and verb.
+    let r = run("Anna Holt quickly said the race was over.");
+    assert_eq!(r[0].1, "Anna Holt", "{r:?}");
+}
