@@ -294,6 +294,14 @@ fn is_approximately(word: &str) -> bool {
 
 /// The phrase that ends right before token `end`, with nothing skipped.
 pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
+    left_np_within(toks, end, 0)
+}
+
+/// How deep [`left_np_within`] looks past participles: two rules recurse,
+/// and unbounded they would branch on `… met in … interviewed in …`.
+const PARTICIPLE_DEPTH: u8 = 2;
+
+fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     let j = end.checked_sub(1)?;
     let t = frame_word(toks, j)?;
     if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text) {
@@ -311,8 +319,8 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     }
     // A participle after its noun (`a new poll released this week found`)
     // modifies it: the phrase ends at the noun.
-    if t.text.ends_with("ed") && !t.is_capitalised() && j >= 2 {
-        if let Some(np) = left_np_plain(toks, j).filter(|np| np.last + 1 == j) {
+    if t.text.ends_with("ed") && !t.is_capitalised() && j >= 2 && depth < PARTICIPLE_DEPTH {
+        if let Some(np) = left_np_within(toks, j, depth + 1).filter(|np| np.last + 1 == j) {
             if lexicon::is_determiner(toks[np.first].text) || is_quantifier(toks[np.first].text) {
                 return Some(np);
             }
@@ -414,6 +422,7 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
     // A participle with its complement after the noun (`veterans
     // interviewed at rallies this week said`): the phrase ends at the noun.
     if a >= 3
+        && depth < PARTICIPLE_DEPTH
         && frame_word(toks, a - 1).is_some_and(|p| lexicon::is_preposition(p.text))
         && frame_word(toks, a - 2).is_some_and(|v| {
             v.text.ends_with("ed")
@@ -422,7 +431,7 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
                 && !lexicon::is_function_word(v.text)
         })
     {
-        if let Some(np) = left_np_plain(toks, a - 2) {
+        if let Some(np) = left_np_within(toks, a - 2, depth + 1) {
             if lexicon::is_determiner(toks[np.first].text) || is_quantifier(toks[np.first].text) {
                 return Some(np);
             }
