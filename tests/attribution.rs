@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "0c2cf5cf0fb9e6b33d593bd594485360bba1d7df3f9ac750ee90d3ea0368c53d";
+    "6f860bbcc9bee9290be79ae14c9126f224a8342e32a611f2bc41b6a0438df810";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -536,6 +536,13 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
             && !t.text.ends_with("ly")
             && !t.text.ends_with("ing")
             && !lexicon::is_calendar_word(t.text);
+        // A day or month ends the phrase (`according to a report Tuesday
+        // from …`), and so does a participle after its noun (`a poll
+        // released Friday`).
+        let participle = b > start && t.text.ends_with("ed") && !t.is_capitalised();
+        if lexicon::is_calendar_word(t.text) || participle {
+            break;
+        }
         if is_name_word(t) {
             seen_name = true;
         } else if (seen_name && !noun_after_names)

@@ -773,3 +773,13 @@ fn chains_of_participles_stay_linear() {
     assert_eq!(r.len(), 1);
     assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
 }
+
+#[test]
+fn according_to_a_report_on_a_day() {
+    // A day or a participle after the noun ends the source phrase, so the
+    // source is found (it was dropped, and another speaker took the row).
+    let r = run("Governor Ana Ruiz will speak at the convention later this month, according to a report Tuesday from WKOW.");
+    assert_eq!(r[0].1, "the report", "{r:?}");
+    let r = run("Most voters say they prefer lower prices, according to a poll released Friday.");
+    assert_eq!(r[0].1, "the poll", "{r:?}");
+}
