@@ -114,6 +114,48 @@ fn lanes(xs: &[f32], init: f32, f: impl Fn(f32, f32) -> f32) -> f32 {
     acc.into_iter().fold(init, f)
 }
 
+/// A row-major `dst (rows × n) = lhs (rows × k) · rhs (k × n)`, or `+=`
+/// when `accumulate`: the one way this crate calls gemm. `dst` and `lhs`
+/// have column stride 1 and the given row strides; `rhs` has the given row
+/// and column strides (so a transposed matrix needs no copy).
+///
+/// # Safety
+/// Every element the strides reach, `rows × n` of `dst`, `rows × k` of
+/// `lhs` and `k × n` of `rhs`, must lie inside its allocation, and `dst`
+/// must not overlap the factors.
+unsafe fn matmul(
+    (rows, n, k): (usize, usize, usize),
+    (dst, dst_rs): (*mut f32, usize),
+    accumulate: bool,
+    (lhs, lhs_rs): (*const f32, usize),
+    (rhs, rhs_rs, rhs_cs): (*const f32, usize, usize),
+    parallelism: gemm::Parallelism,
+) {
+    // gemm computes dst = alpha·dst + beta·lhs·rhs, reading dst only when
+    // asked to.
+    gemm::gemm(
+        rows,
+        n,
+        k,
+        dst,
+        1,
+        dst_rs as isize,
+        accumulate,
+        lhs,
+        1,
+        lhs_rs as isize,
+        rhs,
+        rhs_cs as isize,
+        rhs_rs as isize,
+        if accumulate { 1.0 } else { 0.0 },
+        1.0,
+        false,
+        false,
+        false,
+        parallelism,
+    );
+}
+
 /// The fewest rows [`affine`] hands to gemm.
 pub const AFFINE_MIN_ROWS: usize = 3;
 
@@ -171,28 +213,15 @@ pub fn affine(
         gemm::Parallelism::None
     };
     // SAFETY: the sizes are checked above; dst is rows × n and x rows × k,
-    // row-major (column stride 1, row stride its width); the right-hand
-    // factor wᵀ is k × n with row stride 1 and column stride k.
+    // row-major; the right-hand factor wᵀ is k × n with row stride 1 and
+    // column stride k.
     unsafe {
-        gemm::gemm(
-            rows,
-            n,
-            k,
-            dst.as_mut_ptr(),
-            1,
-            n as isize,
+        matmul(
+            (rows, n, k),
+            (dst.as_mut_ptr(), n),
             true,
-            x.as_ptr(),
-            1,
-            k as isize,
-            w.as_ptr(),
-            k as isize,
-            1,
-            1.0,
-            1.0,
-            false,
-            false,
-            false,
+            (x.as_ptr(), k),
+            (w.as_ptr(), 1, k),
             parallelism,
         );
     }
@@ -265,25 +294,12 @@ pub fn attention(
             // x[i * width + q + c] (i < rows ≤ m, c < d), so row stride
             // width; keys is d × m, row-major.
             unsafe {
-                gemm::gemm(
-                    rows,
-                    m,
-                    d,
-                    scores.as_mut_ptr(),
-                    1,
-                    m as isize,
+                matmul(
+                    (rows, m, d),
+                    (scores.as_mut_ptr(), m),
                     false,
-                    x.as_ptr().add(q),
-                    1,
-                    width as isize,
-                    keys.as_ptr(),
-                    1,
-                    m as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
+                    (x.as_ptr().add(q), width),
+                    (keys.as_ptr(), m, 1),
                     gemm::Parallelism::None,
                 );
             }
@@ -292,33 +308,20 @@ pub fn attention(
             // output (row stride hidden), or through `ctx` when gemm ran
             // more rows than were asked for.
             let (dst, dst_rs) = if ctx.is_empty() {
-                (out[h * d..].as_mut_ptr(), hidden as isize)
+                (out[h * d..].as_mut_ptr(), hidden)
             } else {
-                (ctx.as_mut_ptr(), d as isize)
+                (ctx.as_mut_ptr(), d)
             };
             // SAFETY: the weights are rows × m, row-major; the values are
             // m × d at x[j * width + v + c]; dst has rows rows of d
             // columns at stride dst_rs inside its buffer.
             unsafe {
-                gemm::gemm(
-                    rows,
-                    d,
-                    m,
-                    dst,
-                    1,
-                    dst_rs,
+                matmul(
+                    (rows, d, m),
+                    (dst, dst_rs),
                     false,
-                    scores.as_ptr(),
-                    1,
-                    m as isize,
-                    x.as_ptr().add(v),
-                    1,
-                    width as isize,
-                    0.0,
-                    1.0,
-                    false,
-                    false,
-                    false,
+                    (scores.as_ptr(), m),
+                    (x.as_ptr().add(v), width, 1),
                     gemm::Parallelism::None,
                 );
             }
