@@ -198,10 +198,8 @@ fn is_aside(toks: &[Tok], f: &Found, cue: usize) -> bool {
 /// aside attributes everything around it, whatever other cue words the
 /// sentence holds.
 fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
-    let speech = matches!(
-        lexicon::cue_strength(&toks[cue].text.to_lowercase()),
-        Some(lexicon::CueStrength::Speech)
-    );
+    let is_speech = |t: &Tok| lexicon::cue_strength(t.text) == Some(lexicon::CueStrength::Speech);
+    let speech = is_speech(&toks[cue]);
     // The phrase may follow the comma after words that describe it:
     // `…, Democratic vice presidential candidate Tim Kaine insisted`.
     let mut b = np.first;
@@ -209,7 +207,7 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
         && np.first - b < 6
         && toks[b - 1].is_frame_word()
         && !lexicon::is_function_word(toks[b - 1].text)
-        && lexicon::cue_strength(&toks[b - 1].text.to_lowercase()).is_none()
+        && lexicon::cue_strength(toks[b - 1].text).is_none()
     {
         b -= 1;
     }
@@ -244,12 +242,7 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
                 )
         })
         && toks[k..].iter().all(|t| {
-            t.is_frame_word()
-                && !t.text.eq_ignore_ascii_case("that")
-                && !matches!(
-                    lexicon::cue_strength(&t.text.to_lowercase()),
-                    Some(lexicon::CueStrength::Speech)
-                )
+            t.is_frame_word() && !t.text.eq_ignore_ascii_case("that") && !is_speech(t)
                 || matches!(t.kind, TokKind::Punct('-' | '\'' | '’' | '.' | '!' | '?'))
         });
     circumstance
