@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side throughput: PyTorch (benches/baseline_torch.py) against
-# `stance bench` with candle and with ONNX Runtime, alternating in one run so
+# `stance bench` with candle (fp32, and bf16 where the CPU has it) and with
+# ONNX Runtime, alternating in one run so
 # that machine noise hits all engines alike. Prints pairs/s and ratios.
 #
 # PyTorch runs the way a practitioner runs it on N cores: N single-threaded
@@ -57,10 +58,14 @@ for round in $(seq 1 "$ROUNDS"); do
                 --batch-size "$BATCH" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); r["engine"]="onnxruntime-python-1proc"; print(json.dumps(r))' >> "$results"
         fi
         engines="candle ort"
+        # candle in bf16 where the CPU has AVX-512 BF16 (the default there).
+        grep -qw avx512_bf16 /proc/cpuinfo && engines="$engines candle-bf16"
         [ -f "$MODEL/model_int8.onnx" ] && engines="$engines ort-int8"
         for engine in $engines; do
             case $engine in
                 ort-int8) flags=(--backend ort --quantized) ;;
+                candle) flags=(--backend candle --precision fp32) ;;
+                candle-bf16) flags=(--backend candle --precision bf16) ;;
                 *) flags=(--backend "$engine") ;;
             esac
             "$STANCE" bench --model "$MODEL" "${flags[@]}" --sentences "$N" \

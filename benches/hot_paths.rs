@@ -1,5 +1,6 @@
 //! criterion benches for the hot functions: segmentation, attribution,
-//! tokenisation plus batching, and one forward pass.
+//! tokenisation plus batching, one forward pass (fp32, and bf16 where the
+//! CPU has it) and one dense layer in each precision.
 //!
 //!     cargo bench --features bench --bench hot_paths
 //!
@@ -10,7 +11,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
-use stance::score::{Batch, Scorer, ScorerOptions};
+use stance::score::{Batch, Precision, Scorer, ScorerOptions};
 
 fn article() -> String {
     std::fs::read_to_string(concat!(
@@ -72,6 +73,36 @@ fn stages(c: &mut Criterion) {
     c.bench_function("forward pass, batch of 8 pairs", |b| {
         b.iter(|| scorer.logits(black_box(&pairs)).unwrap())
     });
+    if stance::score::bf16_available() {
+        let bf16 = Scorer::load(&ScorerOptions {
+            threads: 1,
+            precision: Precision::Bf16,
+            ..ScorerOptions::new(model())
+        })
+        .unwrap();
+        c.bench_function("forward pass, batch of 8 pairs, bf16", |b| {
+            b.iter(|| bf16.logits(black_box(&pairs)).unwrap())
+        });
+    }
+
+    // One dense layer of MiniLM's feed-forward (280 rows: 8 pairs of 35
+    // tokens), fp32 (gemm) and, where the CPU has it, bf16.
+    let (rows, k, n) = (280, 384, 1536);
+    let x: Vec<f32> = (0..rows * k)
+        .map(|i| (i % 13) as f32 / 13.0 - 0.5)
+        .collect();
+    let w: Vec<f32> = (0..n * k).map(|i| (i % 11) as f32 / 11.0 - 0.5).collect();
+    let bias = vec![0.1f32; n];
+    let mut precisions = vec![Precision::Fp32];
+    if stance::score::bf16_available() {
+        precisions.push(Precision::Bf16);
+    }
+    for p in precisions {
+        let weight = stance_kernels::Weight::new(&w, n, k, p);
+        c.bench_function(&format!("dense 280×384 · 384×1536, {p:?}"), |b| {
+            b.iter(|| weight.affine(black_box(&x), &bias, None, 1))
+        });
+    }
 }
 
 criterion_group! {

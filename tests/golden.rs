@@ -59,3 +59,68 @@ fn founding_article_output_is_unchanged() {
         }
     }
 }
+
+/// `--precision auto` on a CPU with AVX-512 BF16 runs bf16: the founding
+/// article must keep fp32's labels (every sentence's stance, every
+/// speaker's counts and position), with probabilities near fp32's. The
+/// golden files are fp32's.
+#[test]
+fn founding_article_in_bf16_keeps_the_fp32_labels() {
+    if !stance::score::bf16_available() {
+        eprintln!("skipped: this CPU has no AVX-512 BF16");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = stance_cmd()
+        .env_remove("STANCE_PRECISION")
+        .args(["run", &article(), "--out", out.to_str().unwrap()])
+        .env_remove("STANCE_MODEL_DIR")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("scoring with candle-bf16)"),
+        "{}",
+        stderr(&o)
+    );
+    let golden = root().join("tests/fixtures/golden/helsinki-summit");
+    let same = |file: &str, labels: &[&str], numbers: &[&str]| {
+        let (_, got) = read_csv(&out.join(file));
+        let (_, want) = read_csv(&golden.join(file));
+        assert_eq!(got.len(), want.len(), "{file}: rows");
+        let mut worst = 0f64;
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            for c in labels {
+                assert_eq!(g[*c], w[*c], "{file} row {}: {c}", i + 1);
+            }
+            for c in numbers {
+                if let (Ok(a), Ok(b)) = (g[*c].parse::<f64>(), w[*c].parse::<f64>()) {
+                    worst = worst.max((a - b).abs());
+                }
+            }
+        }
+        assert!(worst < 0.06, "{file}: bf16 moved a number by {worst}");
+        worst
+    };
+    let s = same(
+        "sentences.csv",
+        &["sentence_id", "speaker", "target", "stance"],
+        &["favor", "against", "none", "score"],
+    );
+    let t = same(
+        "summary.csv",
+        &[
+            "speaker",
+            "target",
+            "sentences",
+            "favor",
+            "against",
+            "none",
+            "stance",
+            "on_topic",
+        ],
+        &["mean_score", "on_topic_mean_score"],
+    );
+    eprintln!("bf16 against fp32: sentences {s:.4}, summary {t:.4}");
+}

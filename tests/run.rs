@@ -356,6 +356,8 @@ fn failed_run_keeps_earlier_results_intact() {
 fn backend_auto_without_onnx_runtime_runs_candle_and_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
+    // fp32 (stance_cmd's): in bf16, auto takes candle before looking for
+    // ONNX Runtime (the next test).
     let o = stance_cmd()
         .env_remove("STANCE_BACKEND")
         .env("ORT_DYLIB_PATH", "/no/such/libonnxruntime.so")
@@ -385,6 +387,88 @@ fn backend_auto_without_onnx_runtime_runs_candle_and_says_why() {
         .unwrap();
     assert!(!o.status.success());
     assert!(stderr(&o).contains("nonsense"), "{}", stderr(&o));
+}
+
+/// The defaults, `--backend auto --precision auto`, on a CPU with AVX-512
+/// BF16: candle in bf16 (faster than ONNX Runtime in fp32), said in the
+/// log, the closing line and the manifest; elsewhere fp32. An explicit
+/// bf16 that cannot run is an error that says what to do.
+#[test]
+fn precision_auto_takes_bf16_where_the_cpu_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = stance_cmd()
+        .env_remove("STANCE_BACKEND")
+        .env_remove("STANCE_PRECISION")
+        .args(["-v", "run", &article(), "--model", &tiny(), "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    let backend = json(&out.join("manifest.json"))["backend"].clone();
+    if stance::score::bf16_available() {
+        assert!(
+            e.contains("--backend auto chose Candle: this CPU has AVX-512 BF16"),
+            "{e}"
+        );
+        assert!(e.contains("--precision auto chose bf16"), "{e}");
+        assert!(e.contains("pairs/s scoring with candle-bf16)"), "{e}");
+        assert_eq!(backend, "candle-bf16");
+    } else {
+        assert!(!e.contains("bf16"), "{e}");
+        assert_ne!(backend, "candle-bf16");
+    }
+    // bf16 is candle's: with ONNX Runtime asked for, it is refused.
+    let o = stance_cmd()
+        .args([
+            "run",
+            &article(),
+            "--model",
+            &tiny(),
+            "--backend",
+            "ort",
+            "--precision",
+            "bf16",
+        ])
+        .arg("--out")
+        .arg(dir.path().join("out2"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("--precision bf16 is for the candle backend"),
+        "{}",
+        stderr(&o)
+    );
+    // Asked for explicitly, it runs where it can and says why not elsewhere.
+    let o = stance_cmd()
+        .args([
+            "run",
+            &article(),
+            "--model",
+            &tiny(),
+            "--precision",
+            "bf16",
+            "--out",
+        ])
+        .arg(dir.path().join("out3"))
+        .output()
+        .unwrap();
+    if stance::score::bf16_available() {
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            json(&dir.path().join("out3/manifest.json"))["backend"],
+            "candle-bf16"
+        );
+    } else {
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("use --precision fp32"),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 /// A sentence with two sources gives two rows, each with its own speaker,

@@ -1,7 +1,8 @@
 //! `stance bench`: measure throughput of the real pipeline.
 //!
 //! ```text
-//! stance bench [--model DIR] [--backend auto|candle|ort] [--threads 1,2] [--intra-threads 1]
+//! stance bench [--model DIR] [--backend auto|candle|ort] [--precision auto|fp32|bf16]
+//!              [--threads 1,2] [--intra-threads 1]
 //!              [--batch-size 1,8,32] [--sentences N] [--target TEXT]... [--polnear DIR]
 //!              [--json FILE]
 //! ```
@@ -33,7 +34,7 @@ use serde::Serialize;
 
 use stance::ingest::Document;
 use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::score::{self, ModelConfig, ModelFiles, Scorer, ScorerOptions};
+use stance::score::{self, ModelConfig, ModelFiles, Precision, Scorer, ScorerOptions};
 
 use super::args::ModelArgs;
 
@@ -203,11 +204,25 @@ fn peak_rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-/// Single-thread f32 matrix-multiply rate, in GFLOP/s, at the shape of a
-/// MiniLM feed-forward layer.
-fn gemm_gflops() -> Result<f64> {
+/// Single-thread matrix-multiply rate, in GFLOP/s, at the shape of a
+/// MiniLM feed-forward layer: candle's fp32 product, or the bf16 dense
+/// kernel where the model runs in bf16.
+fn gemm_gflops(precision: Precision) -> Result<f64> {
     use candle_core::{Device, Tensor};
     let (m, k, n) = (256usize, 384usize, 1536usize);
+    if precision == Precision::Bf16 {
+        let x: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 - 3.0).collect();
+        let w: Vec<f32> = (0..n * k).map(|i| (i % 5) as f32 - 2.0).collect();
+        let w = stance_kernels::Weight::new(&w, n, k, precision);
+        let bias = vec![0.0f32; n];
+        let reps = 40;
+        w.affine(&x, &bias, None, 1);
+        let t = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(w.affine(&x, &bias, None, 1));
+        }
+        return Ok(2.0 * (m * k * n * reps) as f64 / t.elapsed().as_secs_f64() / 1e9);
+    }
     let a = Tensor::randn(0f32, 1.0, (m, k), &Device::Cpu)?;
     let b = Tensor::randn(0f32, 1.0, (k, n), &Device::Cpu)?;
     a.matmul(&b)?;
@@ -234,7 +249,7 @@ fn measure(
     let mut lat = st.batch_secs.clone();
     lat.sort_by(f64::total_cmp);
     let setting = Setting {
-        backend: format!("{:?}", opts.backend).to_lowercase(),
+        backend: scorer.backend_label(),
         threads: opts.threads,
         intra_threads: opts.intra_threads,
         batch_size: opts.batch_size,
@@ -433,7 +448,7 @@ pub fn main(args: BenchArgs) -> Result<()> {
             .max_by(|a, b| a.pairs_per_sec.total_cmp(&b.pairs_per_sec)),
     ) {
         (Some(flops), Some(best)) if mean_tokens > 0.0 => {
-            let gemm = gemm_gflops()?;
+            let gemm = gemm_gflops(base.precision)?;
             let l = Limit {
                 gemm_gflops_per_thread: gemm,
                 mean_tokens,
@@ -444,8 +459,8 @@ pub fn main(args: BenchArgs) -> Result<()> {
                 bound_pairs_per_sec: gemm * 1e9 * best.threads as f64 / flops,
             };
             println!(
-                "limit: {:.3} GFLOP per pair at {:.1} tokens; GEMM {:.1} GFLOP/s per thread; best {:.1} pairs/s on {} threads = {:.1} GFLOP/s, {:.0}% of the {:.0} pairs/s bound",
-                l.gflop_per_pair, l.mean_tokens, l.gemm_gflops_per_thread, l.best_pairs_per_sec,
+                "limit: {:.3} GFLOP per pair at {:.1} tokens; GEMM ({}) {:.1} GFLOP/s per thread; best {:.1} pairs/s on {} threads = {:.1} GFLOP/s, {:.0}% of the {:.0} pairs/s bound",
+                l.gflop_per_pair, l.mean_tokens, format!("{:?}", base.precision).to_lowercase(), l.gemm_gflops_per_thread, l.best_pairs_per_sec,
                 l.best_threads, l.achieved_gflops, 100.0 * l.best_pairs_per_sec / l.bound_pairs_per_sec,
                 l.bound_pairs_per_sec
             );

@@ -11,6 +11,7 @@
 //!            [--format csv|parquet] [--html]
 //!            [--model DIR_OR_HUB_ID] [--backend auto|candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
+//!            [--precision auto|fp32|bf16]
 //! ```
 //!
 //! Each INPUT is a plain-text article (paragraphs separated by newlines),
@@ -215,7 +216,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         }),
         describe_inputs(&sources)?,
         describe_model(&scorer.model_dirs())?,
-        &format!("{:?}", scorer.backend_kind()).to_lowercase(),
+        &scorer.backend_label(),
         opts.shard.map(|s| s.to_string()),
     );
     // A killed run of the same inputs, settings and shard goes on from its
@@ -294,7 +295,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         written.speakers.len(),
         secs,
         stats.score.pairs as f64 / stats.score.forward_secs.max(1e-9),
-        format!("{:?}", scorer.backend_kind()).to_lowercase(),
+        scorer.backend_label(),
     );
     if let Some(s) = opts.shard {
         eprintln!(

@@ -25,7 +25,7 @@ use anyhow::{bail, Context, Result};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Module, Shape, Tensor, D};
 use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
-use stance_kernels::{affine, attention, gelu_erf};
+use stance_kernels::{attention, gelu_erf, Precision, Weight};
 
 /// The fields of a BERT `config.json` the encoder needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -70,22 +70,35 @@ enum Act {
     Relu,
 }
 
-/// A linear layer (weight `out × in`, row-major), run by
-/// [`stance_kernels::affine`] with the bias (and, where given, the
+/// A linear layer, its weight (`out × in`) packed once at load
+/// ([`stance_kernels::Weight`]), with the bias (and, where given, the
 /// residual) added inside the matrix product.
 struct Dense {
-    w: Vec<f32>,
+    w: Weight,
     bias: Vec<f32>,
     out: usize,
 }
 
 impl Dense {
-    /// From a weight `(out, in)` and a bias `(out)`.
-    fn new(weight: &Tensor, bias: &Tensor) -> candle_core::Result<Self> {
+    /// From a weight `(out, in)` and a bias `(out)`, for products in
+    /// `precision`.
+    fn new(weight: &Tensor, bias: &Tensor, precision: Precision) -> candle_core::Result<Self> {
+        let (out, inp) = weight.dims2()?;
+        if bias.dims() != [out] {
+            candle_core::bail!(
+                "dense: bias of shape {:?} for a weight of ({out}, {inp})",
+                bias.dims()
+            );
+        }
         Ok(Dense {
-            w: weight.flatten_all()?.to_vec1::<f32>()?,
+            w: Weight::new(
+                &weight.flatten_all()?.to_vec1::<f32>()?,
+                out,
+                inp,
+                precision,
+            ),
             bias: bias.to_vec1::<f32>()?,
-            out: bias.dim(0)?,
+            out,
         })
     }
 
@@ -187,13 +200,8 @@ struct Affine<'a> {
 impl Affine<'_> {
     fn run(&self, x: &[f32], residual: Option<&[f32]>) -> (CpuStorage, Shape) {
         let d = self.dense;
-        let mut out = affine(
-            x,
-            &d.w,
-            &d.bias,
-            residual,
-            candle_core::utils::get_num_threads(),
-        );
+        let mut out =
+            d.w.affine(x, &d.bias, residual, candle_core::utils::get_num_threads());
         if self.gelu {
             gelu_erf(&mut out);
         }
@@ -202,7 +210,7 @@ impl Affine<'_> {
     }
 
     fn check(&self, layout: &Layout) -> candle_core::Result<()> {
-        let inp = self.dense.w.len() / self.dense.out;
+        let inp = self.dense.w.k();
         match layout.dims() {
             [_, k] if *k == inp => Ok(()),
             dims => candle_core::bail!("dense: input of shape {dims:?}, expected (rows, {inp})"),
@@ -274,9 +282,14 @@ fn weight_bias(vb: &VarBuilder, inp: usize, out: usize) -> candle_core::Result<(
     Ok((vb.get((out, inp), "weight")?, vb.get(out, "bias")?))
 }
 
-fn dense(vb: &VarBuilder, inp: usize, out: usize) -> candle_core::Result<Dense> {
+fn dense(
+    vb: &VarBuilder,
+    inp: usize,
+    out: usize,
+    precision: Precision,
+) -> candle_core::Result<Dense> {
     let (w, b) = weight_bias(vb, inp, out)?;
-    Dense::new(&w, &b)
+    Dense::new(&w, &b, precision)
 }
 
 fn layer_norm(vb: &VarBuilder, size: usize, eps: f64) -> candle_core::Result<LayerNorm> {
@@ -290,8 +303,18 @@ fn layer_norm(vb: &VarBuilder, size: usize, eps: f64) -> candle_core::Result<Lay
 
 impl Bert {
     /// Load from a checkpoint whose encoder sits at the root, under `bert.`,
-    /// or under the config's `model_type`.
-    pub fn load(vb: VarBuilder, config: &Config, model_type: Option<&str>) -> Result<Self> {
+    /// or under the config's `model_type`, its dense layers to run in
+    /// `precision` (bf16 fails on a CPU without it:
+    /// [`stance_kernels::bf16_available`]).
+    pub fn load(
+        vb: VarBuilder,
+        config: &Config,
+        model_type: Option<&str>,
+        precision: Precision,
+    ) -> Result<Self> {
+        if precision == Precision::Bf16 && !stance_kernels::bf16_available() {
+            bail!("bf16 needs a CPU with AVX-512 BF16, which this one lacks; use fp32");
+        }
         let h = config.hidden_size;
         if config.num_attention_heads == 0 || !h.is_multiple_of(config.num_attention_heads) {
             bail!(
@@ -347,11 +370,21 @@ impl Bert {
             let w = Tensor::cat(&[(qw * scale)?, kw, vw], 0)?;
             let b = Tensor::cat(&[(qb * scale)?, kb, v_bias], 0)?;
             layers.push(Layer {
-                qkv: Dense::new(&w, &b)?,
-                attn_out: dense(&a.pp("output.dense"), h, h)?,
+                qkv: Dense::new(&w, &b, precision)?,
+                attn_out: dense(&a.pp("output.dense"), h, h, precision)?,
                 attn_norm: layer_norm(&a.pp("output.LayerNorm"), h, config.layer_norm_eps)?,
-                up: dense(&l.pp("intermediate.dense"), h, config.intermediate_size)?,
-                down: dense(&l.pp("output.dense"), config.intermediate_size, h)?,
+                up: dense(
+                    &l.pp("intermediate.dense"),
+                    h,
+                    config.intermediate_size,
+                    precision,
+                )?,
+                down: dense(
+                    &l.pp("output.dense"),
+                    config.intermediate_size,
+                    h,
+                    precision,
+                )?,
                 out_norm: layer_norm(&l.pp("output.LayerNorm"), h, config.layer_norm_eps)?,
             });
         }
@@ -490,7 +523,7 @@ mod tests {
         let b = Tensor::from_vec(fill(out, 2), out, &dev).unwrap();
         let x = Tensor::from_vec(fill(rows * inp, 3), (rows, inp), &dev).unwrap();
         let r = Tensor::from_vec(fill(rows * out, 4), (rows, out), &dev).unwrap();
-        let dense = Dense::new(&w, &b).unwrap();
+        let dense = Dense::new(&w, &b, Precision::Fp32).unwrap();
         let linear = candle_nn::Linear::new(w, Some(b));
         let plain = linear.forward(&x).unwrap();
         let close = |a: &Tensor, b: &Tensor| {
@@ -526,25 +559,31 @@ mod tests {
             )
         }
         .unwrap();
-        let bert = Bert::load(vb, &config, Some("bert")).unwrap();
-        // Three pairs of different lengths, padded to the longest.
-        let ids: Vec<u32> = vec![
-            101, 7, 8, 9, 102, 10, 11, 102, //
-            101, 12, 102, 13, 102, 0, 0, 0, //
-            101, 14, 15, 102, 16, 17, 18, 102,
-        ];
-        let types: Vec<u32> = vec![
-            0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
-        ];
-        let mask: Vec<u32> = ids.iter().map(|&t| u32::from(t != 0)).collect();
-        let t = |v: Vec<u32>| Tensor::from_vec(v, (3, 8), &dev).unwrap();
-        let (ids, types, mask) = (t(ids), t(types), t(mask));
-        let all = bert.forward(&ids, &types, &mask).unwrap();
-        let first = bert.forward_first(&ids, &types, &mask).unwrap();
-        assert_eq!(first.dims(), [3, config.hidden_size]);
-        let want = all.narrow(1, 0, 1).unwrap().squeeze(1).unwrap();
-        let d = (first - want).unwrap().abs().unwrap().max_all().unwrap();
-        let d = d.to_scalar::<f32>().unwrap();
-        assert!(d < 1e-6, "max difference {d}");
+        let mut precisions = vec![Precision::Fp32];
+        if stance_kernels::bf16_available() {
+            precisions.push(Precision::Bf16);
+        }
+        for precision in precisions {
+            let bert = Bert::load(vb.clone(), &config, Some("bert"), precision).unwrap();
+            // Three pairs of different lengths, padded to the longest.
+            let ids: Vec<u32> = vec![
+                101, 7, 8, 9, 102, 10, 11, 102, //
+                101, 12, 102, 13, 102, 0, 0, 0, //
+                101, 14, 15, 102, 16, 17, 18, 102,
+            ];
+            let types: Vec<u32> = vec![
+                0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+            ];
+            let mask: Vec<u32> = ids.iter().map(|&t| u32::from(t != 0)).collect();
+            let t = |v: Vec<u32>| Tensor::from_vec(v, (3, 8), &dev).unwrap();
+            let (ids, types, mask) = (t(ids), t(types), t(mask));
+            let all = bert.forward(&ids, &types, &mask).unwrap();
+            let first = bert.forward_first(&ids, &types, &mask).unwrap();
+            assert_eq!(first.dims(), [3, config.hidden_size]);
+            let want = all.narrow(1, 0, 1).unwrap().squeeze(1).unwrap();
+            let d = (first - want).unwrap().abs().unwrap().max_all().unwrap();
+            let d = d.to_scalar::<f32>().unwrap();
+            assert!(d < 1e-6, "{precision:?}: max difference {d}");
+        }
     }
 }

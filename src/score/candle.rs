@@ -12,6 +12,7 @@ use candle_nn::{Linear, Module, VarBuilder};
 use super::backend::{Backend, Batch, ModelType, Pool};
 use super::bert::{Bert, Config as BertConfig};
 use super::model::{ModelConfig, ModelFiles, Weights};
+use super::Precision;
 
 enum Head {
     /// `bert.pooler.dense` + tanh, then `classifier`.
@@ -35,6 +36,7 @@ impl CandleBackend {
         files: &ModelFiles,
         model_config: &ModelConfig,
         model_type: ModelType,
+        precision: Precision,
     ) -> Result<Self> {
         match model_config.model_type.as_deref().unwrap_or("bert") {
             "bert" => {}
@@ -63,8 +65,13 @@ impl CandleBackend {
                 p.display()
             ),
         };
-        let bert = Bert::load(vb.clone(), &config, model_config.model_type.as_deref())
-            .with_context(|| format!("{}: the weights do not fit a BERT encoder", files.name))?;
+        let bert = Bert::load(
+            vb.clone(),
+            &config,
+            model_config.model_type.as_deref(),
+            precision,
+        )
+        .with_context(|| format!("{}: the weights do not fit a BERT encoder", files.name))?;
         let head = match model_type {
             ModelType::Classifier => {
                 let labels = model_config.id2label.len();

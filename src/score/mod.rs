@@ -46,7 +46,9 @@ pub use backend::{Backend, ModelType, Pool};
 pub use batching::Batch;
 pub use head::StanceHead;
 pub use model::{LabelMap, ModelConfig, ModelFiles};
-pub use options::{auto_backend, default_threads, BackendKind, ScorerOptions};
+pub use options::{
+    auto_backend, bf16_available, default_threads, BackendKind, Precision, ScorerOptions,
+};
 pub use probs::{softmax, Probs, Stance};
 pub use tokenize::{hypothesis, load_tokenizer};
 
@@ -121,6 +123,7 @@ pub struct Scorer {
     /// The folder it was loaded from (none when assembled from parts).
     dir: Option<std::path::PathBuf>,
     backend_kind: BackendKind,
+    precision: Precision,
 }
 
 impl Scorer {
@@ -174,9 +177,17 @@ impl Scorer {
             Mode::BiEncoder(_) | Mode::Embedder => ModelType::Embedding(Pool::Mean),
         };
         let backend: Arc<dyn Backend> = match opts.backend {
-            BackendKind::Candle => {
-                Arc::new(candle::CandleBackend::load(&files, &config, model_type)?)
-            }
+            BackendKind::Candle => Arc::new(candle::CandleBackend::load(
+                &files,
+                &config,
+                model_type,
+                opts.precision,
+            )?),
+            #[cfg(feature = "ort")]
+            BackendKind::Ort if opts.precision != Precision::Fp32 => bail!(
+                "ONNX Runtime runs the model's ONNX file in fp32 (or int8 with --quantized); \
+                 bf16 is a precision of the candle backend"
+            ),
             #[cfg(feature = "ort")]
             BackendKind::Ort => Arc::new(onnx::OrtBackend::load(
                 &files.onnx(opts.quantized)?,
@@ -199,6 +210,7 @@ impl Scorer {
         scorer.gate = gate;
         scorer.dir = Some(dir);
         scorer.backend_kind = opts.backend;
+        scorer.precision = opts.precision;
         Ok(scorer)
     }
 
@@ -241,6 +253,7 @@ impl Scorer {
             progress: None,
             dir: None,
             backend_kind: BackendKind::Candle,
+            precision: Precision::Fp32,
         })
     }
 
@@ -257,6 +270,22 @@ impl Scorer {
     /// The engine it runs on.
     pub fn backend_kind(&self) -> BackendKind {
         self.backend_kind
+    }
+
+    /// The arithmetic of its dense layers.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// The engine and its arithmetic, as runs record them: `candle`,
+    /// `candle-bf16` or `ort` (`--quantized` is a setting of its own).
+    /// fp32 adds nothing, so the records of earlier runs still match.
+    pub fn backend_label(&self) -> String {
+        let kind = format!("{:?}", self.backend_kind).to_lowercase();
+        match self.precision {
+            Precision::Fp32 => kind,
+            Precision::Bf16 => format!("{kind}-bf16"),
+        }
     }
 
     /// Count every sequence (a pair, or a text to embed) into `counter` as

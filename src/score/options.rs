@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use super::model::onnx_file_name;
 
 /// Which inference backend runs the model.
+pub use stance_kernels::{bf16_available, Precision};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum BackendKind {
@@ -20,7 +22,10 @@ pub enum BackendKind {
 /// `ORT_DYLIB_PATH`, the onnxruntime Python package, the usual system
 /// places) and the model folder (and a cascade's gate folder) has the ONNX
 /// file it would run; candle otherwise. Measured on the shipped default
-/// (BENCHMARKS.md), ONNX Runtime scores pairs about 1.6× as fast. Returns
+/// (BENCHMARKS.md), ONNX Runtime scores pairs about 1.2× as fast as candle
+/// in fp32, but candle in bf16 beats both, so the command line takes that
+/// first where the CPU has it (`--precision`) and asks this only
+/// otherwise. Returns
 /// the choice, the library found (so that loading need not search again),
 /// and why, for the log.
 pub fn auto_backend(
@@ -117,6 +122,9 @@ pub struct ScorerOptions {
     pub ort_lib: Option<PathBuf>,
     /// Use `model_int8.onnx` instead of `model.onnx`.
     pub quantized: bool,
+    /// The candle backend's dense-layer arithmetic (ONNX Runtime: fp32,
+    /// or int8 with `quantized`).
+    pub precision: Precision,
 }
 
 impl ScorerOptions {
@@ -131,6 +139,7 @@ impl ScorerOptions {
             batch_size: 8,
             ort_lib: None,
             quantized: false,
+            precision: Precision::Fp32,
         }
     }
 

@@ -44,13 +44,15 @@ pub fn run_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> String {
 }
 
 /// A `stance` command to add arguments and environment to. It runs on
-/// candle unless a test asks otherwise: `--backend auto` would pick ONNX
-/// Runtime wherever its library is installed (as in CI), and the golden
-/// outputs and most checks are candle's. `--backend auto` itself is tested
-/// with `STANCE_BACKEND` removed.
+/// candle in fp32 unless a test asks otherwise: `--backend auto` would pick
+/// ONNX Runtime wherever its library is installed (as in CI), `--precision
+/// auto` bf16 wherever the CPU has it, and the golden outputs and most
+/// checks are fp32 candle's, the same on every CPU. The automatic choices
+/// are tested with `STANCE_BACKEND` and `STANCE_PRECISION` removed.
 pub fn stance_cmd() -> Command {
     let mut c = Command::new(BIN);
     c.env("STANCE_BACKEND", "candle");
+    c.env("STANCE_PRECISION", "fp32");
     c
 }
 

@@ -1,8 +1,12 @@
-//! Fused dense-layer and element-wise kernels for stance's candle BERT
+//! Fused dense-layer (fp32, and bf16 where the CPU has AVX-512 BF16:
+//! [`Weight`]), attention and element-wise kernels for stance's candle BERT
 //! encoder (`src/score/bert.rs`). They live in their own crate so that the
 //! project's debug and test builds compile them optimised, as they do
 //! candle's own kernels (see `[profile.dev.package.stance-kernels]`): an
 //! unoptimised GELU loop made the tests' model runs several times slower.
+
+mod packed;
+pub use packed::{bf16_available, to_bf16, Precision, Weight};
 
 /// `erf(x)` for f32 to within 5e-7: the odd/even rational approximation on
 /// [-4, 4] that Eigen and XLA use for float erf (beyond ±4, erf is ±1 in
@@ -156,6 +160,26 @@ unsafe fn matmul(
     );
 }
 
+/// `rows` copies of `bias`, plus `residual` (`rows × n`) where given: the
+/// destination a dense layer's product accumulates into.
+///
+/// # Panics
+/// When the residual is not `rows × n`.
+fn bias_rows(rows: usize, bias: &[f32], residual: Option<&[f32]>) -> Vec<f32> {
+    let n = bias.len();
+    let mut dst = Vec::with_capacity(rows * n);
+    match residual {
+        Some(r) => {
+            assert_eq!(r.len(), rows * n, "affine: residual is not {rows} × {n}");
+            for row in r.chunks_exact(n) {
+                dst.extend(row.iter().zip(bias).map(|(a, b)| a + b));
+            }
+        }
+        None => (0..rows).for_each(|_| dst.extend_from_slice(bias)),
+    }
+    dst
+}
+
 /// The fewest rows [`affine`] hands to gemm.
 pub const AFFINE_MIN_ROWS: usize = 3;
 
@@ -197,16 +221,7 @@ pub fn affine(
         out.truncate(rows * n);
         return out;
     }
-    let mut dst = Vec::with_capacity(rows * n);
-    match residual {
-        Some(r) => {
-            assert_eq!(r.len(), rows * n, "affine: residual is not {rows} × {n}");
-            for row in r.chunks_exact(n) {
-                dst.extend(row.iter().zip(bias).map(|(a, b)| a + b));
-            }
-        }
-        None => (0..rows).for_each(|_| dst.extend_from_slice(bias)),
-    }
+    let mut dst = bias_rows(rows, bias, residual);
     let parallelism = if threads > 1 {
         gemm::Parallelism::Rayon(threads)
     } else {

@@ -1,0 +1,418 @@
+//! Dense-layer weights prepared once, at load: as they came (fp32, for
+//! gemm), or rounded to bfloat16 and packed for the AVX-512 BF16 dot
+//! product (`vdpbf16ps`), which multiplies twice as many pairs per cycle
+//! as an fp32 FMA on the CPUs that have it.
+//!
+//! The bf16 product rounds both factors to bfloat16 (8 significant bits,
+//! round to nearest even) and sums in fp32: a dense layer's outputs move
+//! by about 1% of their size. Whether a model's labels hold under that is
+//! for `stance eval` to say; stance offers it as a precision of its own.
+//!
+//! Layout: panels of [`NR`] output columns; within a panel, for each pair
+//! of inputs `(2q, 2q+1)`, the 32 columns' two weights side by side as one
+//! 32-bit word each (the low half the even input), zero-padded at the
+//! right and bottom. The activations are rounded into the same pairs on
+//! each call. The kernel keeps an 8 × 32 tile of sums in sixteen 512-bit
+//! registers and broadcasts one activation pair per row per step.
+//!
+//! Every output element is summed in the same order (over the input pairs
+//! in blocks of [`KQ`], each from the first up) whatever the number of rows
+//! and wherever its row sits in a tile, so a row's result does not depend
+//! on the batch around it, to the bit.
+
+/// Output columns per panel: two registers of 16 fp32 sums.
+pub const NR: usize = 32;
+/// Rows per kernel call.
+const MR: usize = 8;
+/// Input pairs per block: a panel's block (`KQ × NR` words, 24 KiB) stays
+/// in the level-1 cache while the row tiles of a block of rows pass over
+/// it.
+pub const KQ: usize = 192;
+/// Rows per block: a block's activations stay in the level-2 cache while
+/// every panel passes over them.
+const MC: usize = 128;
+
+/// The arithmetic of a model's dense layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// fp32 throughout (gemm).
+    Fp32,
+    /// Weights and activations rounded to bfloat16, sums in fp32
+    /// (AVX-512 BF16; see [`bf16_available`]).
+    Bf16,
+}
+
+/// A linear layer's weight, `n × k` in PyTorch's layout (`out × in`),
+/// ready for [`Weight::affine`].
+pub struct Weight {
+    n: usize,
+    k: usize,
+    data: Layout,
+}
+
+enum Layout {
+    /// The weight as given, for gemm.
+    Fp32(Vec<f32>),
+    /// `ceil(n / NR)` panels of `ceil(k / 2) × NR` bf16 pairs.
+    Bf16(Vec<u32>),
+}
+
+/// Whether this CPU runs the bf16 kernel (x86-64 with AVX-512F and
+/// AVX-512 BF16: AMD Zen 4 and later, Intel Cooper Lake and Sapphire
+/// Rapids and later).
+pub fn bf16_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512bf16")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// `x` rounded to bfloat16 (to nearest, ties to even; NaN stays NaN), as
+/// its 16 bits.
+#[inline]
+pub fn to_bf16(x: f32) -> u16 {
+    let b = x.to_bits();
+    if x.is_nan() {
+        return ((b >> 16) | 0x40) as u16;
+    }
+    ((b + 0x7fff + ((b >> 16) & 1)) >> 16) as u16
+}
+
+/// Two values as one word of bf16: `lo` in the low half.
+#[inline]
+fn pair(lo: f32, hi: f32) -> u32 {
+    to_bf16(lo) as u32 | (to_bf16(hi) as u32) << 16
+}
+
+impl Weight {
+    /// `w` (`n × k`, row-major) for products in `precision`.
+    ///
+    /// # Panics
+    /// When `w` is not `n × k`, either is zero, or `precision` is bf16 on
+    /// a CPU without it ([`bf16_available`]).
+    pub fn new(w: &[f32], n: usize, k: usize, precision: Precision) -> Self {
+        assert!(
+            n > 0 && k > 0 && w.len() == n * k,
+            "weight: {} values for {n} × {k}",
+            w.len()
+        );
+        let data = match precision {
+            Precision::Fp32 => Layout::Fp32(w.to_vec()),
+            Precision::Bf16 => {
+                assert!(bf16_available(), "weight: this CPU has no AVX-512 BF16");
+                let kp = k.div_ceil(2);
+                let panels = n.div_ceil(NR);
+                let mut buf = vec![0u32; panels * kp * NR];
+                for (col, row) in w.chunks_exact(k).enumerate() {
+                    let panel = &mut buf[col / NR * kp * NR..];
+                    for (q, two) in row.chunks(2).enumerate() {
+                        panel[q * NR + col % NR] = pair(two[0], two.get(1).copied().unwrap_or(0.0));
+                    }
+                }
+                Layout::Bf16(buf)
+            }
+        };
+        Weight { n, k, data }
+    }
+
+    /// Output width (`out`).
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Input width (`in`).
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// The precision of [`Weight::affine`].
+    pub fn precision(&self) -> Precision {
+        match self.data {
+            Layout::Fp32(_) => Precision::Fp32,
+            Layout::Bf16(_) => Precision::Bf16,
+        }
+    }
+
+    /// `x · wᵀ + bias (+ residual)` for `x` of `rows × k`, row-major, as
+    /// [`crate::affine`] computes it (in this weight's precision).
+    /// `threads` > 1 splits the product over rayon's pool.
+    ///
+    /// # Panics
+    /// When the slices do not fit the weight.
+    pub fn affine(
+        &self,
+        x: &[f32],
+        bias: &[f32],
+        residual: Option<&[f32]>,
+        threads: usize,
+    ) -> Vec<f32> {
+        let (n, k) = (self.n, self.k);
+        assert_eq!(bias.len(), n, "affine: bias is not {n} long");
+        assert!(x.len().is_multiple_of(k), "affine: input is not rows × {k}");
+        let packed = match &self.data {
+            Layout::Fp32(w) => return crate::affine(x, w, bias, residual, threads),
+            Layout::Bf16(buf) => buf,
+        };
+        let rows = x.len() / k;
+        let mut dst = crate::bias_rows(rows, bias, residual);
+        if rows == 0 {
+            return dst;
+        }
+        // The activations as bf16 pairs, rows padded with zeros to a
+        // whole tile so that every tile runs the same kernel.
+        let kp = k.div_ceil(2);
+        let mut a = vec![0u32; rows.div_ceil(MR) * MR * kp];
+        for (row, out) in x.chunks_exact(k).zip(a.chunks_exact_mut(kp)) {
+            for (two, o) in row.chunks(2).zip(out) {
+                *o = pair(two[0], two.get(1).copied().unwrap_or(0.0));
+            }
+        }
+        let panels = n.div_ceil(NR);
+        let threads = threads.clamp(1, panels);
+        let per = panels.div_ceil(threads);
+        let out = SendPtr(dst.as_mut_ptr());
+        let run = |t: usize| {
+            let range = t * per..((t + 1) * per).min(panels);
+            // SAFETY: the weight was packed, so the CPU has AVX-512 BF16;
+            // packed is panels × kp × NR, a (rows rounded up to MR) × kp,
+            // dst rows × n; each task writes only its own panels' columns.
+            unsafe {
+                let dst = std::slice::from_raw_parts_mut(out.get(), rows * n);
+                bf16_panels(packed, &a, dst, (rows, n, kp), range);
+            }
+        };
+        if threads == 1 {
+            run(0);
+        } else {
+            use rayon::prelude::*;
+            (0..threads).into_par_iter().for_each(run);
+        }
+        dst
+    }
+}
+
+struct SendPtr(*mut f32);
+impl SendPtr {
+    fn get(&self) -> *mut f32 {
+        self.0
+    }
+}
+// SAFETY: shared only with tasks that write disjoint columns.
+unsafe impl Sync for SendPtr {}
+
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn bf16_panels(
+    _: &[u32],
+    _: &[u32],
+    _: &mut [f32],
+    _: (usize, usize, usize),
+    _: std::ops::Range<usize>,
+) {
+    unreachable!("bf16 weights are only packed on x86-64")
+}
+
+/// `dst[rows × n] += a[rows × kp] · panels`, for the panels in `range`.
+///
+/// # Safety
+/// The CPU must have AVX-512F and BF16; `packed` holds `ceil(n / NR)`
+/// panels of `kp × NR`; `a` is `ceil(rows / MR) × MR × kp` and `dst`
+/// `rows × n`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bf16")]
+unsafe fn bf16_panels(
+    packed: &[u32],
+    a: &[u32],
+    dst: &mut [f32],
+    (rows, n, kp): (usize, usize, usize),
+    range: std::ops::Range<usize>,
+) {
+    // A tile of fewer than MR rows, or a panel wider than what is left of
+    // n, goes through this buffer, so that the kernel is always the same.
+    let mut tile = [0.0f32; MR * NR];
+    for ic in (0..rows).step_by(MC) {
+        let block = ic..(ic + MC).min(rows);
+        for qc in (0..kp).step_by(KQ) {
+            let kq = KQ.min(kp - qc);
+            for j in range.clone() {
+                let b = packed.as_ptr().add(j * kp * NR + qc * NR);
+                let (c0, cols) = (j * NR, NR.min(n - j * NR));
+                for i in block.clone().step_by(MR) {
+                    let h = MR.min(rows - i);
+                    let ai = a.as_ptr().add(i * kp + qc);
+                    if h == MR && cols == NR {
+                        bf16_kernel(kq, ai, kp, b, dst.as_mut_ptr().add(i * n + c0), n);
+                    } else {
+                        for r in 0..h {
+                            tile[r * NR..r * NR + cols]
+                                .copy_from_slice(&dst[(i + r) * n + c0..][..cols]);
+                        }
+                        bf16_kernel(kq, ai, kp, b, tile.as_mut_ptr(), NR);
+                        for r in 0..h {
+                            dst[(i + r) * n + c0..][..cols]
+                                .copy_from_slice(&tile[r * NR..r * NR + cols]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `c[MR × 32] += a[MR × kq] · b[kq × 32]` in bf16 pairs: `a` with row
+/// stride `lda` words, `b` packed (32 words per pair), `c` fp32 with row
+/// stride `ldc`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bf16")]
+#[inline]
+unsafe fn bf16_kernel(
+    kq: usize,
+    a: *const u32,
+    lda: usize,
+    b: *const u32,
+    c: *mut f32,
+    ldc: usize,
+) {
+    use std::arch::x86_64::*;
+    let mut acc = [[_mm512_setzero_ps(); 2]; MR];
+    for (r, acc) in acc.iter_mut().enumerate() {
+        acc[0] = _mm512_loadu_ps(c.add(r * ldc));
+        acc[1] = _mm512_loadu_ps(c.add(r * ldc + 16));
+    }
+    for q in 0..kq {
+        // SAFETY (transmutes): __m512i and __m512bh are both 64 bytes of
+        // plain bits.
+        let b0: __m512bh = std::mem::transmute(_mm512_loadu_si512(b.add(q * NR).cast()));
+        let b1: __m512bh = std::mem::transmute(_mm512_loadu_si512(b.add(q * NR + 16).cast()));
+        for (r, acc) in acc.iter_mut().enumerate() {
+            let x: __m512bh = std::mem::transmute(_mm512_set1_epi32(*a.add(r * lda + q) as i32));
+            acc[0] = _mm512_dpbf16_ps(acc[0], x, b0);
+            acc[1] = _mm512_dpbf16_ps(acc[1], x, b1);
+        }
+    }
+    for (r, acc) in acc.iter().enumerate() {
+        _mm512_storeu_ps(c.add(r * ldc), acc[0]);
+        _mm512_storeu_ps(c.add(r * ldc + 16), acc[1]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(len: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed;
+        (0..len)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0
+            })
+            .collect()
+    }
+
+    fn bf16_value(x: f32) -> f32 {
+        f32::from_bits((to_bf16(x) as u32) << 16)
+    }
+
+    #[test]
+    fn bf16_rounds_to_nearest_even() {
+        assert_eq!(to_bf16(1.0), 0x3f80);
+        assert_eq!(to_bf16(-2.0), 0xc000);
+        // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties go to even (1).
+        assert_eq!(to_bf16(1.0 + 1.0 / 256.0), 0x3f80);
+        // 1 + 3·2^-8 lies halfway between 1 + 2^-7 and 1 + 2^-6: even is up.
+        assert_eq!(to_bf16(1.0 + 3.0 / 256.0), 0x3f82);
+        assert_eq!(to_bf16(1.0 + 1.0 / 256.0 + 1e-6), 0x3f81);
+        assert_eq!(to_bf16(f32::INFINITY), 0x7f80);
+        assert!(f32::from_bits((to_bf16(f32::NAN) as u32) << 16).is_nan());
+        // Within half a unit of the 8th significant bit everywhere.
+        for x in values(10_000, 3) {
+            let x = x * 1e3;
+            assert!((bf16_value(x) - x).abs() <= x.abs() / 256.0, "{x}");
+        }
+    }
+
+    #[test]
+    fn fp32_weight_is_the_gemm_product() {
+        let (rows, n, k) = (7, 40, 33);
+        let (x, w, bias) = (values(rows * k, 1), values(n * k, 2), values(n, 3));
+        let weight = Weight::new(&w, n, k, Precision::Fp32);
+        assert_eq!(weight.precision(), Precision::Fp32);
+        assert_eq!(
+            weight.affine(&x, &bias, None, 1),
+            crate::affine(&x, &w, &bias, None, 1)
+        );
+    }
+
+    /// The bf16 product is the exact product of the rounded factors, up to
+    /// fp32 summation: it checks the packing (odd k, n not a multiple of
+    /// the panel width, rows not a multiple of the tile, k longer than a
+    /// block) and the kernel.
+    #[test]
+    fn bf16_weight_multiplies_the_rounded_factors() {
+        if !bf16_available() {
+            eprintln!("skipped: this CPU has no AVX-512 BF16");
+            return;
+        }
+        for (rows, n, k) in [
+            (1, 1, 1),
+            (13, 45, 31),
+            (9, 64, 2 * KQ * 2 + 7),
+            (17, 33, 384),
+        ] {
+            let (x, w, bias) = (values(rows * k, 4), values(n * k, 5), values(n, 6));
+            let residual = values(rows * n, 7);
+            let weight = Weight::new(&w, n, k, Precision::Bf16);
+            assert_eq!(weight.precision(), Precision::Bf16);
+            for res in [None, Some(residual.as_slice())] {
+                let got = weight.affine(&x, &bias, res, 1);
+                assert_eq!(got.len(), rows * n);
+                for r in 0..rows {
+                    for c in 0..n {
+                        let mut want = bias[c] as f64 + res.map_or(0.0, |v| v[r * n + c] as f64);
+                        for i in 0..k {
+                            want +=
+                                bf16_value(x[r * k + i]) as f64 * bf16_value(w[c * k + i]) as f64;
+                        }
+                        let tol = 1e-5 * (1.0 + k as f64).sqrt() * 4.0;
+                        assert!(
+                            (got[r * n + c] as f64 - want).abs() < tol,
+                            "{rows}×{k}·{k}×{n} at ({r}, {c}): {} vs {want}",
+                            got[r * n + c]
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bf16_rows_come_out_the_same_in_any_batch_and_thread_count() {
+        if !bf16_available() {
+            eprintln!("skipped: this CPU has no AVX-512 BF16");
+            return;
+        }
+        let (n, k) = (70, 400);
+        let (w, bias) = (values(n * k, 8), values(n, 9));
+        let weight = Weight::new(&w, n, k, Precision::Bf16);
+        let x = values(300 * k, 10);
+        let all = weight.affine(&x, &bias, None, 1);
+        // Any number of rows, starting anywhere: the same bits per row.
+        for rows in 1..=40 {
+            for start in [0, 3, 131] {
+                let got = weight.affine(&x[start * k..(start + rows) * k], &bias, None, 1);
+                assert_eq!(
+                    got,
+                    all[start * n..(start + rows) * n],
+                    "{rows} rows from {start}"
+                );
+            }
+        }
+        assert_eq!(weight.affine(&x, &bias, None, 3), all);
+    }
+}
