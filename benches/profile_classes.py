@@ -9,7 +9,10 @@ import re
 import sys
 
 CLASSES = [
-    ("matrix multiply", r"gemm|matmul|sgemm|MlasGemm|MlasSgemm|Gemm|mlas.*Kernel"),
+    ("matrix multiply", r"gemm|matmul|sgemm|MlasGemm|MlasSgemm|Gemm|mlas.*Kernel|bf16_kernel|bf16_panels"),
+    # bf16: rounding each layer's input to bfloat16 pairs, and filling the
+    # output with the bias (stance_kernels::Weight::affine itself).
+    ("bf16 input rounding and bias fill", r"packed::Weight.*affine|bias_rows|round_rows"),
     ("GELU (erf)", r"Gelu|gelu|erf"),
     ("softmax (exp)", r"softmax|Softmax|expf|exp_|Exp"),
     ("layer norm", r"layer_norm|LayerNorm|layernorm"),

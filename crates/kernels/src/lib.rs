@@ -5,6 +5,36 @@
 //! candle's own kernels (see `[profile.dev.package.stance-kernels]`): an
 //! unoptimised GELU loop made the tests' model runs several times slower.
 
+/// Runs an `#[inline(always)]` element-wise loop compiled for the widest
+/// vectors this CPU has (AVX-512, else AVX2), found at run time; the
+/// crate's baseline build is SSE2 only. Only plain IEEE adds, multiplies
+/// and divides are in these loops (Rust never fuses them into FMAs), so
+/// every width gives the same bits.
+macro_rules! wide {
+    ($body:ident($($arg:ident: $ty:ty),*)) => {{
+        #[cfg(target_arch = "x86_64")]
+        {
+            #[target_feature(enable = "avx512f")]
+            unsafe fn avx512($($arg: $ty),*) {
+                $body($($arg),*)
+            }
+            #[target_feature(enable = "avx2")]
+            unsafe fn avx2($($arg: $ty),*) {
+                $body($($arg),*)
+            }
+            if std::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has AVX-512F.
+                return unsafe { avx512($($arg),*) };
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2.
+                return unsafe { avx2($($arg),*) };
+            }
+        }
+        $body($($arg),*)
+    }};
+}
+
 mod packed;
 pub use packed::{bf16_available, to_bf16, Precision, Weight};
 
@@ -35,6 +65,11 @@ pub fn erf(x: f32) -> f32 {
 
 /// Exact GELU, `x/2 (1 + erf(x/sqrt 2))`, over a slice.
 pub fn gelu_erf(xs: &mut [f32]) {
+    wide!(gelu_erf_body(xs: &mut [f32]))
+}
+
+#[inline(always)]
+fn gelu_erf_body(xs: &mut [f32]) {
     for v in xs {
         *v = 0.5 * *v * (1.0 + erf(*v * std::f32::consts::FRAC_1_SQRT_2));
     }
@@ -79,6 +114,11 @@ pub fn softmax_with_bias(scores: &mut [f32], bias: &[f32], m: usize, per_bias: u
         scores.len(),
         bias.len() / m
     );
+    wide!(softmax_with_bias_body(scores: &mut [f32], bias: &[f32], m: usize, per_bias: usize))
+}
+
+#[inline(always)]
+fn softmax_with_bias_body(scores: &mut [f32], bias: &[f32], m: usize, per_bias: usize) {
     for (group, b) in scores
         .chunks_exact_mut(per_bias * m)
         .zip(bias.chunks_exact(m))

@@ -162,15 +162,20 @@ impl Weight {
         if rows == 0 {
             return dst;
         }
-        // The activations as bf16 pairs, rows padded with zeros to a
-        // whole tile so that every tile runs the same kernel.
+        // The activations as bf16 pairs, in rows padded to a whole tile so
+        // that every tile runs the same kernel (the padding rows' results
+        // are never read, so what they hold does not matter). The buffer
+        // is the thread's own, kept between calls; a nested call (rayon
+        // may run one while this waits) finds it taken and makes its own.
         let kp = k.div_ceil(2);
-        let mut a = vec![0u32; rows.div_ceil(MR) * MR * kp];
-        for (row, out) in x.chunks_exact(k).zip(a.chunks_exact_mut(kp)) {
-            for (two, o) in row.chunks(2).zip(out) {
-                *o = pair(two[0], two.get(1).copied().unwrap_or(0.0));
-            }
+        let mut a = SCRATCH.take();
+        let len = rows.div_ceil(MR) * MR * kp;
+        if a.len() < len {
+            a.resize(len, 0);
         }
+        // SAFETY: the weight was packed, so the CPU has AVX-512 BF16; x is
+        // rows × k and a at least rows × kp.
+        unsafe { round_rows(x, k, &mut a) };
         let panels = n.div_ceil(NR);
         let threads = threads.clamp(1, panels);
         let per = panels.div_ceil(threads);
@@ -191,7 +196,45 @@ impl Weight {
             use rayon::prelude::*;
             (0..threads).into_par_iter().for_each(run);
         }
+        SCRATCH.set(a);
         dst
+    }
+}
+
+thread_local! {
+    /// Each thread's buffer for a layer's input in bf16 pairs.
+    static SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn round_rows(_: &[f32], _: usize, _: &mut [u32]) {
+    unreachable!("bf16 weights are only packed on x86-64")
+}
+
+/// Each row of `x` (`k` wide) into `a` as `ceil(k / 2)` bf16 pairs, 32
+/// values per instruction (`vcvtne2ps2bf16`: to nearest, ties to even, as
+/// [`to_bf16`]), the tail one pair at a time.
+///
+/// # Safety
+/// The CPU must have AVX-512F and BF16; `a` holds at least
+/// `x.len() / k × ceil(k / 2)` words.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bf16")]
+unsafe fn round_rows(x: &[f32], k: usize, a: &mut [u32]) {
+    use std::arch::x86_64::*;
+    let kp = k.div_ceil(2);
+    let full = k / 32 * 32;
+    for (row, out) in x.chunks_exact(k).zip(a.chunks_exact_mut(kp)) {
+        for i in (0..full).step_by(32) {
+            let lo = _mm512_loadu_ps(row.as_ptr().add(i));
+            let hi = _mm512_loadu_ps(row.as_ptr().add(i + 16));
+            // SAFETY (transmute): __m512bh and __m512i are 64 bytes of bits.
+            let v: __m512i = std::mem::transmute(_mm512_cvtne2ps_pbh(hi, lo));
+            _mm512_storeu_si512(out.as_mut_ptr().add(i / 2).cast(), v);
+        }
+        for (two, o) in row[full..].chunks(2).zip(&mut out[full / 2..]) {
+            *o = pair(two[0], two.get(1).copied().unwrap_or(0.0));
+        }
     }
 }
 
@@ -334,6 +377,30 @@ mod tests {
         for x in values(10_000, 3) {
             let x = x * 1e3;
             assert!((bf16_value(x) - x).abs() <= x.abs() / 256.0, "{x}");
+        }
+    }
+
+    #[test]
+    fn rows_round_to_bf16_pairs_as_to_bf16_does() {
+        if !bf16_available() {
+            eprintln!("skipped: this CPU has no AVX-512 BF16");
+            return;
+        }
+        for k in [1, 31, 32, 33, 64, 77, 384] {
+            let x: Vec<f32> = values(3 * k, k as u64).iter().map(|v| v * 1e3).collect();
+            let kp = k.div_ceil(2);
+            let mut got = vec![7u32; 3 * kp];
+            unsafe { round_rows(&x, k, &mut got) };
+            for (r, row) in x.chunks(k).enumerate() {
+                for q in 0..kp {
+                    let hi = row.get(2 * q + 1).copied().unwrap_or(0.0);
+                    assert_eq!(
+                        got[r * kp + q],
+                        pair(row[2 * q], hi),
+                        "k {k}, row {r}, pair {q}"
+                    );
+                }
+            }
         }
     }
 
