@@ -101,8 +101,7 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
             // Positions and findings: only a phrase right before the verb.
             CueStrength::Attitude => speaker::left_np(toks, i)
                 .filter(|np| !after_preposition(toks, *np) && !t.text.ends_with("ing")),
-            CueStrength::Finding => speaker::left_np(toks, i)
-                .filter(|np| lexicon::is_finding_source(toks[np.last].text)),
+            CueStrength::Finding => finding_source(toks, i),
         };
         let Some(np) = np else { continue };
         let np = if np.first < i {
@@ -459,4 +458,47 @@ fn starts_a_clause(toks: &[Tok], np: Np) -> bool {
                         | "have"
                 ))
     })
+}
+
+/// The source of a finding verb at `i` (`show`, `found`, `suggested`): the
+/// phrase right before it when its head is a report, poll or the like;
+/// else such a head whose phrase the verb's subject opens with, across
+/// an `of` complement (`a poll of shoppers showed`) or a participle and its
+/// complement (`the report published Tuesday showed`, `records compiled by
+/// the watchdog show`). Nothing else: `the senator found` is no finding.
+fn finding_source(toks: &[Tok], i: usize) -> Option<Np> {
+    let is_source = |np: &Np| lexicon::is_finding_source(toks[np.last].text);
+    let np = speaker::left_np(toks, i)?;
+    if is_source(&np) {
+        return Some(np);
+    }
+    // `A poll of shoppers showed`: the whole phrase, headed by `poll`.
+    if np.first >= 2 && toks[np.first - 1].is_frame_word() && toks[np.first - 1].text == "of" {
+        if let Some(head) = speaker::left_np_plain(toks, np.first - 1).filter(is_source) {
+            return Some(Np {
+                first: head.first,
+                last: np.last,
+            });
+        }
+    }
+    // `The report published Tuesday showed`: back over a short participle
+    // phrase, not past punctuation or a word that opens another clause.
+    for k in (i.saturating_sub(8)..i).rev() {
+        let t = &toks[k];
+        if !t.is_frame_word()
+            || lexicon::cue_strength(t.text).is_some_and(|_| k + 1 < i)
+            || matches!(
+                t.text.to_lowercase().as_str(),
+                "that" | "which" | "who" | "as" | "while" | "and" | "but" | "because" | "when"
+            )
+        {
+            return None;
+        }
+        let participle = t.text.chars().next().is_some_and(char::is_lowercase)
+            && (t.text.ends_with("ed") || t.text.ends_with("en"));
+        if participle && k >= 1 && lexicon::is_finding_source(toks[k - 1].text) {
+            return speaker::left_np_plain(toks, k).filter(is_source);
+        }
+    }
+    None
 }

@@ -370,6 +370,17 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
             }
             return Some(Np { first: a, last: j });
         }
+        // `the April survey`, `Tuesday's report`: a date that modifies the
+        // noun, with its determiner before it.
+        if lexicon::is_calendar_word(p.text)
+            && p.is_capitalised()
+            && a >= 2
+            && frame_word(toks, a - 2).is_some_and(|d| lexicon::is_determiner(d.text))
+        {
+            a -= 1;
+            steps += 1;
+            continue;
+        }
         if lexicon::is_function_word(p.text)
             || lexicon::pronoun_kind(p.text).is_some()
             || lexicon::is_calendar_word(p.text)

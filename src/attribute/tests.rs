@@ -557,6 +557,31 @@ fn a_participle_after_the_source_is_not_its_head() {
     assert_eq!(r[0].1, "the new poll", "{r:?}");
 }
 
+/// A finding's source may carry a participle phrase (`published Tuesday`,
+/// `compiled by the watchdog`) or a date (`the April survey`) before its
+/// verb.
+#[test]
+fn findings_reach_their_source_past_participles_and_dates() {
+    let r = run("The audit published Tuesday showed that the fund lost money.");
+    assert_eq!(
+        (r[0].1.as_str(), r[0].2),
+        ("the audit", Kind::Indirect),
+        "{r:?}"
+    );
+    let r = run("Tax records compiled by the watchdog show the charity paid no rent.");
+    assert_eq!(
+        (r[0].1.as_str(), r[0].2),
+        ("Tax records", Kind::Indirect),
+        "{r:?}"
+    );
+    let r = run("The March survey found the mayor leading by nine points.");
+    assert_eq!(
+        (r[0].1.as_str(), r[0].2),
+        ("March survey", Kind::Indirect),
+        "{r:?}"
+    );
+}
+
 #[test]
 fn people_close_to_and_familiar_with() {
     let r = run("People close to the governor said she would not run again.");
