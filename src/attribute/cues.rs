@@ -468,16 +468,27 @@ fn starts_a_clause(toks: &[Tok], np: Np) -> bool {
 /// the watchdog show`). Nothing else: `the senator found` is no finding.
 fn finding_source(toks: &[Tok], i: usize) -> Option<Np> {
     let is_source = |np: &Np| lexicon::is_finding_source(toks[np.last].text);
-    let np = speaker::left_np(toks, i)?;
-    if is_source(&np) {
+    if let Some(np) = speaker::left_np(toks, i).filter(is_source) {
         return Some(np);
     }
-    // `A poll of shoppers showed`: the whole phrase, headed by `poll`.
-    if np.first >= 2 && toks[np.first - 1].is_frame_word() && toks[np.first - 1].text == "of" {
-        if let Some(head) = speaker::left_np_plain(toks, np.first - 1).filter(is_source) {
+    // `A poll of shoppers showed`: the whole phrase, headed by `poll`, when
+    // a few plain words stand between `of` and the verb.
+    let of = (i.saturating_sub(5)..i)
+        .rev()
+        .find(|&k| toks[k].is_frame_word() && toks[k].text == "of");
+    if let Some(of) = of.filter(|&of| {
+        of + 1 < i
+            && toks[of + 1..i].iter().all(|t| {
+                t.is_frame_word()
+                    && !lexicon::is_be_verb(t.text)
+                    && lexicon::cue_strength(t.text).is_none()
+                    && !matches!(t.text, "that" | "which" | "who")
+            })
+    }) {
+        if let Some(head) = speaker::left_np_plain(toks, of).filter(is_source) {
             return Some(Np {
                 first: head.first,
-                last: np.last,
+                last: i - 1,
             });
         }
     }

@@ -558,8 +558,8 @@ fn a_participle_after_the_source_is_not_its_head() {
 }
 
 /// A finding's source may carry a participle phrase (`published Tuesday`,
-/// `compiled by the watchdog`) or a date (`the April survey`) before its
-/// verb.
+/// `compiled by the watchdog`), an `of` complement or a date (`the April
+/// survey`) before its verb.
 #[test]
 fn findings_reach_their_source_past_participles_and_dates() {
     let r = run("The audit published Tuesday showed that the fund lost money.");
