@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "fa58af84282734a07b9ff3f1ca2c9d0e7bc79b37248783bb968f65d5d8734cc9";
+    "1e8bd4a2d37607cdf986497b1d587c25792131233bd7fd67947e923d678d8ed7";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

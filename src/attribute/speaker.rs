@@ -451,7 +451,25 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     // A bare plural or name-headed phrase at the start of a clause: “Officials said”.
     // (`Critics of the measure said`: the head, `of`, and a determined
     // complement.)
-    (at_clause_start(toks, a) && (j - a <= 2 || extended_of)).then_some(Np { first: a, last: j })
+    (at_clause_start(toks, a) && (j - a <= 2 || extended_of || possessive_name_head(toks, a, j)))
+        .then_some(Np { first: a, last: j })
+}
+
+/// `Donald Trump’s campaign manager`, `Sen. Ann Lee's press secretary`: a
+/// name in the possessive, then at most three plain lower-case words, the
+/// last the head. Such a phrase may be longer than a bare phrase.
+fn possessive_name_head(toks: &[Tok], a: usize, j: usize) -> bool {
+    let Some(p) = (a..j).find(|&k| toks[k].text.ends_with("’s") || toks[k].text.ends_with("'s"))
+    else {
+        return false;
+    };
+    toks[a..=p].iter().all(is_name_word)
+        && (1..=3).contains(&(j - p))
+        && toks[p + 1..=j].iter().all(|t| {
+            t.is_frame_word()
+                && t.text.chars().all(|c| c.is_lowercase() || c == '-')
+                && !lexicon::is_function_word(t.text)
+        })
 }
 
 /// Does a clause start at token `a` (the sentence's start, after a comma,
