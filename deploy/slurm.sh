@@ -23,6 +23,10 @@ OUT=${2:?give the output folder}
 # The binary and models/ as installed on the cluster (the model folder is
 # found beside the binary, or set STANCE_MODEL_DIR).
 STANCE=${STANCE:-stance}
+# Nodes may differ in CPU: bf16 runs only where it has AVX-512 BF16, and
+# merge refuses shards scored differently. fp32 is the same everywhere;
+# export STANCE_PRECISION=bf16 where every node has it (about 1.7x faster).
+export STANCE_PRECISION=${STANCE_PRECISION:-fp32}
 mkdir -p "$OUT"
 "$STANCE" run "$ARCHIVE" --out "$OUT/shard-${SLURM_ARRAY_TASK_ID}" \
     --threads "${SLURM_CPUS_PER_TASK:-1}" \

@@ -783,6 +783,19 @@ fn three_shards_merged_give_the_single_runs_output() {
     run_ok(&[&a, &b], &other, &f);
     let e = merge_err(&[&shard_dirs[0], &shard_dirs[1], &other]);
     assert!(e.contains("manifest keys differ"), "{e}");
+    // A shard scored in bf16 (a node whose CPU has it) among fp32 ones:
+    // refused, saying which engines and what to do.
+    if stance::score::bf16_available() {
+        let bf16 = dir.path().join("bf16");
+        let mut f = flags.to_vec();
+        f.extend(["--shard", "2/3", "--precision", "bf16"]);
+        run_ok(&[&a, &b], &bf16, &f);
+        let e = merge_err(&[&shard_dirs[0], &shard_dirs[1], &bf16]);
+        assert!(
+            e.contains("on candle-bf16") && e.contains("--precision"),
+            "{e}"
+        );
+    }
     let e = merge_err(&[&whole]);
     assert!(e.contains("not a shard"), "{e}");
     assert!(!dir.path().join("bad").join("sentences.csv").exists());

@@ -122,6 +122,17 @@ pub fn main(args: MergeArgs) -> Result<()> {
     let (first_dir, first, first_shard) = &shards[0];
     let n = first_shard.n;
     for (dir, m, s) in &shards[1..] {
+        if m.key != first.key && m.backend != first.backend {
+            bail!(
+                "{} ran on {} but {} on {}: the shards of one run must score alike. On a cluster \
+                 whose CPUs differ (bf16 on some), give every shard the same --backend and \
+                 --precision (for example --precision fp32) and rerun the odd ones",
+                first_dir.display(),
+                first.backend,
+                dir.display(),
+                m.backend
+            );
+        }
         if m.key != first.key {
             bail!(
                 "{} and {} come from different inputs, settings or models (their manifest keys \
