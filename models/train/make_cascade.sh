@@ -19,7 +19,7 @@
 # train_stance.py and choose_gate.py.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-CE=${1:-target/train/ce5/final}
+CE=${1:-target/train/ce9/final}
 VENV=${VENV:-.venv-train}
 PY="env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread $VENV/bin/python"
 OUT=models/minilm-stance-ce
