@@ -25,7 +25,7 @@ OUT=${2:?give the output folder}
 STANCE=${STANCE:-stance}
 # Nodes may differ in CPU: bf16 runs only where it has AVX-512 BF16, and
 # merge refuses shards scored differently. fp32 is the same everywhere;
-# export STANCE_PRECISION=bf16 where every node has it (about 1.7x faster).
+# export STANCE_PRECISION=bf16 where every node has it (about 1.8x faster).
 export STANCE_PRECISION=${STANCE_PRECISION:-fp32}
 mkdir -p "$OUT"
 "$STANCE" run "$ARCHIVE" --out "$OUT/shard-${SLURM_ARRAY_TASK_ID}" \

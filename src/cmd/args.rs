@@ -58,7 +58,7 @@ pub struct ModelArgs {
     #[arg(long)]
     pub quantized: bool,
     /// Arithmetic of the candle backend's dense layers: `auto` is bf16
-    /// where the CPU has AVX-512 BF16 (1.6× as fast, the same dev-set
+    /// where the CPU has AVX-512 BF16 (about 1.8× as fast, the same dev-set
     /// figures; README: "Precision"), else fp32. ONNX Runtime runs fp32.
     /// Also from $STANCE_PRECISION.
     #[arg(long, value_enum, default_value = "auto", env = "STANCE_PRECISION")]
@@ -105,7 +105,7 @@ impl ModelArgs {
         let (backend, ort_lib) = match self.backend {
             BackendChoice::Candle => (BackendKind::Candle, self.ort_lib.clone()),
             BackendChoice::Ort => (BackendKind::Ort, self.ort_lib.clone()),
-            // candle in bf16 beats ONNX Runtime's fp32 (2.0× against 1.4×
+            // candle in bf16 beats ONNX Runtime's fp32 (2.2× against 1.3×
             // PyTorch's best in BENCHMARKS.md), so auto takes it first.
             BackendChoice::Auto
                 if self.precision != PrecisionChoice::Fp32
