@@ -70,9 +70,10 @@ enum Act {
     Relu,
 }
 
-/// A linear layer, its weight (`out × in`) packed once at load
-/// ([`stance_kernels::Weight`]), with the bias (and, where given, the
-/// residual) added inside the matrix product.
+/// A linear layer, its weight (`out × in`) prepared once at load for its
+/// precision ([`stance_kernels::Weight`]: kept for gemm in fp32, rounded
+/// and packed in bf16), with the bias (and, where given, the residual)
+/// added inside the matrix product.
 struct Dense {
     w: Weight,
     bias: Vec<f32>,

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::model::onnx_file_name;
 
-/// Which inference backend runs the model.
 pub use stance_kernels::{bf16_available, Precision};
 
+/// Which inference backend runs the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum BackendKind {
@@ -25,9 +25,8 @@ pub enum BackendKind {
 /// (BENCHMARKS.md), ONNX Runtime scores pairs about 1.2× as fast as candle
 /// in fp32, but candle in bf16 beats both, so the command line takes that
 /// first where the CPU has it (`--precision`) and asks this only
-/// otherwise. Returns
-/// the choice, the library found (so that loading need not search again),
-/// and why, for the log.
+/// otherwise. Returns the choice, the library found (so that loading need
+/// not search again), and why, for the log.
 pub fn auto_backend(
     model: &str,
     ort_lib: Option<&Path>,
