@@ -93,12 +93,21 @@ pub fn paragraph_spans(
         let width = if doubled { 2 } else { 1 };
         let next = chars.get(i + width).map(|x| x.1);
         let straight = c == '"' || doubled;
+        // A curly mark turned the wrong way is read by where it stands:
+        // `“It's unusual,“ said Noble` closes (it hangs on the word before
+        // it, with a space or the end after), and `he said ”Yes.”` opens.
+        let attached_before = prev.is_some_and(|p| !p.is_whitespace());
+        let spaced_after = next.is_none_or(char::is_whitespace);
         let is_open = match c {
-            '“' | '«' => true,
+            '“' => !(open.is_some() && attached_before && spaced_after),
+            '«' => true,
+            '”' => open.is_none() && !attached_before && next.is_some_and(char::is_alphanumeric),
             _ if straight => open.is_none() && opens_straight(prev, next),
             _ => false,
         };
-        let is_close = matches!(c, '”' | '»') || straight;
+        let is_close = matches!(c, '”' | '»')
+            || straight
+            || c == '“' && open.is_some() && attached_before && spaced_after;
         let at = i;
         i += width;
         if open.is_none() && is_open {
@@ -154,6 +163,20 @@ mod tests {
         assert_eq!(p1[0].end, nl);
         let p2 = paragraph_spans(t, nl + 1, t.len(), 1, true, &mut chain);
         assert_eq!(p2[0].chain, p1[0].chain);
+    }
+
+    #[test]
+    fn curly_marks_turned_the_wrong_way_still_pair() {
+        let t = "“It's unusual,“ said Ana Ruiz, a lawyer. “It's hard to do.”";
+        let mut chain = 0;
+        let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        assert_eq!(&t[spans[0].start..spans[0].end], "It's unusual,");
+        assert_eq!(&t[spans[1].start..spans[1].end], "It's hard to do.");
+        let t = "The mayor said ”We will rebuild.” Then she left.";
+        let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!(&t[spans[0].start..spans[0].end], "We will rebuild.");
     }
 
     #[test]
