@@ -66,8 +66,7 @@ fn founding_article_output_is_unchanged() {
 /// golden files are fp32's.
 #[test]
 fn founding_article_in_bf16_keeps_the_fp32_labels() {
-    if !stance::score::bf16_available() {
-        eprintln!("skipped: this CPU has no AVX-512 BF16");
+    if !crate::common::bf16_or_skip() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -173,8 +173,7 @@ fn cascade_scores_kept_pairs_like_the_cross_encoder_and_gates_the_rest() {
 /// thousandths; a wrong kernel moves them by whole units.
 #[test]
 fn bf16_stays_near_pytorch() {
-    if !stance::score::bf16_available() {
-        eprintln!("skipped: this CPU has no AVX-512 BF16");
+    if !crate::common::bf16_or_skip() {
         return;
     }
     let g = golden();
