@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "bbea46c042ae12e0e62abbc9766a929a119d28a37abc7d2653d76a99206d5e3e";
+    "d012213c30835e40232dbcf8d9c6e6cad53a239d6f5934b1830e7a0edfee5acd";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -370,6 +370,19 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
             }
             return Some(Np { first: a, last: j });
         }
+        // `the mayor's chief of staff`: a person's role with an `of`
+        // complement that has no determiner of its own.
+        if !extended_of
+            && p.text == "of"
+            && a >= 2
+            && frame_word(toks, a - 2)
+                .is_some_and(|r| PERSON_ROLES.contains(&r.text.to_lowercase().as_str()))
+        {
+            a -= 2;
+            steps += 2;
+            extended_of = true;
+            continue;
+        }
         // `the April survey`, `Tuesday's report`: a date that modifies the
         // noun, with its determiner before it.
         if lexicon::is_calendar_word(p.text)

@@ -810,11 +810,14 @@ fn according_to_a_report_on_a_day() {
 }
 
 /// A possessive name before a role (`Ana Ruiz’s campaign manager`) makes a
-/// speaker phrase of four or five words, longer than a bare phrase may be.
+/// speaker phrase of four or five words, longer than a bare phrase may be;
+/// a role keeps its `of` complement (`chief of staff`).
 #[test]
 fn a_possessive_name_and_its_role_speak() {
     let r = run("Ana Ruiz’s campaign manager says she is confident.");
     assert_eq!(r[0].1, "Ana Ruiz’s campaign manager", "{r:?}");
+    let r = run("The governor’s chief of staff says the budget is ready.");
+    assert_eq!(r[0].1, "the governor’s chief of staff", "{r:?}");
     let r = run("Senator Tom Okafor's deputy press secretary said the vote would wait.");
     assert_eq!(r[0].2, Kind::Indirect, "{r:?}");
     assert!(r[0].1.contains("press secretary"), "{r:?}");
