@@ -98,7 +98,7 @@ fn stages(c: &mut Criterion) {
         precisions.push(Precision::Bf16);
     }
     for p in precisions {
-        let weight = stance_kernels::Weight::new(&w, n, k, p);
+        let weight = stance_kernels::Weight::new(w.clone(), n, k, p);
         c.bench_function(&format!("dense 280×384 · 384×1536, {p:?}"), |b| {
             b.iter(|| weight.affine(black_box(&x), &bias, None, 1))
         });

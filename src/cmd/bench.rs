@@ -213,7 +213,7 @@ fn gemm_gflops(precision: Precision) -> Result<f64> {
     if precision == Precision::Bf16 {
         let x: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 - 3.0).collect();
         let w: Vec<f32> = (0..n * k).map(|i| (i % 5) as f32 - 2.0).collect();
-        let w = stance_kernels::Weight::new(&w, n, k, precision);
+        let w = stance_kernels::Weight::new(w, n, k, precision);
         let bias = vec![0.0f32; n];
         let reps = 40;
         w.affine(&x, &bias, None, 1);

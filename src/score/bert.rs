@@ -92,12 +92,7 @@ impl Dense {
             );
         }
         Ok(Dense {
-            w: Weight::new(
-                &weight.flatten_all()?.to_vec1::<f32>()?,
-                out,
-                inp,
-                precision,
-            ),
+            w: Weight::new(weight.flatten_all()?.to_vec1::<f32>()?, out, inp, precision),
             bias: bias.to_vec1::<f32>()?,
             out,
         })

@@ -34,7 +34,7 @@ fn main() {
         let bias: Vec<f32> = (0..n).map(|_| rand()).collect();
         let packed: Vec<Weight> = ws
             .iter()
-            .map(|w| Weight::new(w, n, k, Precision::Bf16))
+            .map(|w| Weight::new(w.clone(), n, k, Precision::Bf16))
             .collect();
         let err = affine(&x, &ws[0], &bias, None, 1)
             .iter()

@@ -89,19 +89,20 @@ fn pair(lo: f32, hi: f32) -> u32 {
 }
 
 impl Weight {
-    /// `w` (`n × k`, row-major) for products in `precision`.
+    /// `w` (`n × k`, row-major) for products in `precision`: kept as it
+    /// is for fp32 (no copy), packed for bf16.
     ///
     /// # Panics
     /// When `w` is not `n × k`, either is zero, or `precision` is bf16 on
     /// a CPU without it ([`bf16_available`]).
-    pub fn new(w: &[f32], n: usize, k: usize, precision: Precision) -> Self {
+    pub fn new(w: Vec<f32>, n: usize, k: usize, precision: Precision) -> Self {
         assert!(
             n > 0 && k > 0 && w.len() == n * k,
             "weight: {} values for {n} × {k}",
             w.len()
         );
         let data = match precision {
-            Precision::Fp32 => Layout::Fp32(w.to_vec()),
+            Precision::Fp32 => Layout::Fp32(w),
             Precision::Bf16 => {
                 assert!(bf16_available(), "weight: this CPU has no AVX-512 BF16");
                 let kp = k.div_ceil(2);
@@ -422,7 +423,7 @@ mod tests {
     fn fp32_weight_is_the_gemm_product() {
         let (rows, n, k) = (7, 40, 33);
         let (x, w, bias) = (values(rows * k, 1), values(n * k, 2), values(n, 3));
-        let weight = Weight::new(&w, n, k, Precision::Fp32);
+        let weight = Weight::new(w.clone(), n, k, Precision::Fp32);
         assert_eq!(weight.precision(), Precision::Fp32);
         assert_eq!(
             weight.affine(&x, &bias, None, 1),
@@ -447,7 +448,7 @@ mod tests {
         ] {
             let (x, w, bias) = (values(rows * k, 4), values(n * k, 5), values(n, 6));
             let residual = values(rows * n, 7);
-            let weight = Weight::new(&w, n, k, Precision::Bf16);
+            let weight = Weight::new(w.clone(), n, k, Precision::Bf16);
             assert_eq!(weight.precision(), Precision::Bf16);
             for res in [None, Some(residual.as_slice())] {
                 let got = weight.affine(&x, &bias, res, 1);
@@ -478,7 +479,7 @@ mod tests {
         }
         let (n, k) = (70, 400);
         let (w, bias) = (values(n * k, 8), values(n, 9));
-        let weight = Weight::new(&w, n, k, Precision::Bf16);
+        let weight = Weight::new(w, n, k, Precision::Bf16);
         let x = values(300 * k, 10);
         let all = weight.affine(&x, &bias, None, 1);
         // Any number of rows, starting anywhere: the same bits per row.
