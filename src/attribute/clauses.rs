@@ -4,8 +4,9 @@
 //! - The cues come from the verb lists and patterns (`cues`) and,
 //!   when enabled, from the learned cue model ([`super::learned`]).
 //! - A sentence splits into clauses at `;`, at `, while`, `, but`,
-//!   `, whereas`, `, although`, `, and`, and at a conjunction followed by a
-//!   subject pronoun (`… as he urged …`), outside quotation marks. A clause
+//!   `, whereas`, `, although`, `, and`, at a conjunction followed by a
+//!   subject pronoun (`… as he urged …`), and after a fronted subordinate
+//!   clause (`While X said A, he said B`), outside quotation marks. A clause
 //!   with no cue of its own joins the one before it, so a sentence splits
 //!   only where another attribution starts: `X said A, while Y insisted B`
 //!   gives two, and so does `X said A, and she added B` (two attributions
@@ -271,8 +272,18 @@ fn is_subject_pronoun(word: &str) -> bool {
 /// pronoun (`… as he urges …`, `… — and he’s hoping …`), comma or not,
 /// unless it follows `that`.
 fn clause_starts(toks: &[Tok]) -> Vec<usize> {
+    let main = fronted_main_clause(toks);
     (1..toks.len())
         .filter(|&b| {
+            if Some(b) == main {
+                return true;
+            }
+            if toks[b - 1].is_punct(',')
+                && !toks[b].quoted
+                && matches!(toks[b].text.to_lowercase().as_str(), "who" | "which")
+            {
+                return true;
+            }
             let (p, t) = (&toks[b - 1], &toks[b]);
             let pronoun_clause = matches!(
                 t.text.to_lowercase().as_str(),
@@ -287,6 +298,40 @@ fn clause_starts(toks: &[Tok]) -> Vec<usize> {
                 && (p.is_punct(';') || (p.is_punct(',') && starts_clause(t.text)) || pronoun_clause)
         })
         .collect()
+}
+
+/// Subordinators that open a fronted clause: `While X said A, he …`.
+fn fronted_subordinator(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "while"
+            | "whereas"
+            | "although"
+            | "though"
+            | "as"
+            | "because"
+            | "since"
+            | "when"
+            | "after"
+            | "before"
+            | "if"
+            | "unless"
+            | "once"
+    )
+}
+
+/// In a sentence that opens with a subordinate clause, the first word
+/// after its first comma outside quotes: in `While the mayor said A, she
+/// said B` (or `Although the union said A, the company argued B`) the main
+/// clause starts there, and splits off only if both parts hold a cue.
+fn fronted_main_clause(toks: &[Tok]) -> Option<usize> {
+    let first = toks.first()?;
+    if first.quoted || !first.is_frame_word() || !fronted_subordinator(first.text) {
+        return None;
+    }
+    let comma = toks.iter().position(|t| t.is_punct(',') && !t.quoted)?;
+    let next = toks.get(comma + 1)?;
+    (next.is_frame_word() && !next.quoted).then_some(comma + 1)
 }
 
 /// Every attribution of the sentence, in clause order; empty when it has
@@ -313,7 +358,7 @@ pub(super) fn sentence_attributions(
             let cue_tok = tok_at(c.cue.0);
             found.push(Found {
                 cue_p: cues.probability(&learned::features(toks, cue_tok, q)),
-                anchor: c.np.first.min(cue_tok),
+                anchor: relative_anchor(toks, c.np, cue_tok).unwrap_or(c.np.first.min(cue_tok)),
                 entity,
                 np: c.np,
                 cue: c.cue,
@@ -341,13 +386,19 @@ pub(super) fn sentence_attributions(
             let Some(np) = learned_cue_np(toks, i) else {
                 continue;
             };
+            // `X appeared to …`: the cue is `appeared to`, from the verb.
+            let from = if toks[i].text.eq_ignore_ascii_case("to") && np.last + 2 == i {
+                np.last + 1
+            } else {
+                i
+            };
             if let Some(entity) = resolve(toks, np, s.doc, names, salience) {
                 found.push(Found {
                     cue_p,
-                    anchor: np.first.min(i),
+                    anchor: relative_anchor(toks, np, i).unwrap_or(np.first.min(i)),
                     entity,
                     np,
-                    cue: (toks[i].start, toks[i].end),
+                    cue: (toks[from].start, toks[i].end),
                     listed: false,
                     rank: 0.0,
                     according: false,
@@ -502,6 +553,18 @@ pub(super) fn sentence_attributions(
         ));
     }
     out
+}
+
+/// `X, who said …`: the relative pronoun's token, where the clause it opens
+/// starts.
+fn relative_anchor(toks: &[Tok], np: Np, cue: usize) -> Option<usize> {
+    let mut k = np.last + 1;
+    if toks.get(k).is_some_and(|t| t.is_punct(',')) {
+        k += 1;
+    }
+    let t = toks.get(k)?;
+    (k < cue && t.is_frame_word() && matches!(t.text.to_lowercase().as_str(), "who" | "which"))
+        .then_some(k)
 }
 
 /// The words that name a speaker at its cue: the phrase itself, or, in

@@ -373,6 +373,15 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
     if toks[i].text.ends_with("ing") {
         return speaker::subject_np(toks).filter(|np| np.last < i);
     }
+    // `X appeared to …`, `X wants to …`: an infinitive's `to` takes the
+    // subject of the verb before it, never a phrase ending in that verb.
+    if toks[i].text.eq_ignore_ascii_case("to")
+        && at > 0
+        && toks[at - 1].is_frame_word()
+        && !toks[at - 1].is_capitalised()
+    {
+        at -= 1;
+    }
     let passive = verb_form(&toks[i]);
     while !passive
         && at > 0

@@ -638,7 +638,12 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
         let l = t.text.to_lowercase();
         // A participial opener: “Recognizing this, Rubio …”.
         let participle_opener = i == 0 && l.ends_with("ing") && l.len() > 4;
+        // A word capitalised only because it opens the sentence, before a
+        // comma: `Asked whether …, X said`, `Ever since she …, X`, `Last
+        // month, X`, `Burdened by mistrust, X`.
+        let opener = i == 0 && common_opener(t.text);
         let fronted = participle_opener
+            || opener
             || lexicon::is_preposition(&l)
             || (lexicon::is_function_word(&l) && !lexicon::is_determiner(&l))
             || (l.ends_with("ly") && !t.is_capitalised())
@@ -668,6 +673,64 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
     // A subject is followed by its verb (or an adverb before it).
     let next = frame_word(toks, b + 1)?;
     (!next.is_capitalised()).then_some(Np { first: a, last: b })
+}
+
+/// A common word that opens sentences capitalised: a past participle
+/// (`Asked`, `Pressed`), or an adverb, quantifier or adjective of time.
+fn common_opener(word: &str) -> bool {
+    let w = word.to_lowercase();
+    (w.ends_with("ed") && w.len() > 4)
+        || matches!(
+            w.as_str(),
+            "ever"
+                | "last"
+                | "next"
+                | "even"
+                | "only"
+                | "just"
+                | "now"
+                | "then"
+                | "still"
+                | "also"
+                | "meanwhile"
+                | "however"
+                | "here"
+                | "there"
+                | "today"
+                | "yesterday"
+                | "earlier"
+                | "later"
+                | "instead"
+                | "indeed"
+                | "perhaps"
+                | "once"
+                | "again"
+                | "already"
+                | "soon"
+                | "finally"
+                | "first"
+                | "many"
+                | "most"
+                | "some"
+                | "few"
+                | "several"
+                | "both"
+                | "each"
+                | "every"
+                | "all"
+                | "such"
+                | "other"
+                | "another"
+                | "more"
+                | "much"
+                | "never"
+                | "always"
+                | "often"
+                | "sometimes"
+                | "outside"
+                | "inside"
+                | "despite"
+        )
 }
 
 /// Per-document memory of names, so that every surface form of one person

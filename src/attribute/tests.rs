@@ -822,3 +822,62 @@ fn a_possessive_name_and_its_role_speak() {
     assert_eq!(r[0].2, Kind::Indirect, "{r:?}");
     assert!(r[0].1.contains("press secretary"), "{r:?}");
 }
+
+#[test]
+fn a_fronted_clause_and_the_main_clause_are_two_attributions() {
+    // Two cues of one speaker: the pronoun of the main clause is the
+    // fronted clause's speaker, and each clause is scored on its own.
+    let r = run(
+        "While Mayor Lena Ortiz said the audit was thorough, she said the fees must still fall.",
+    );
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert!(r[0].0.starts_with("While Mayor Lena Ortiz said"), "{r:?}");
+    assert!(r[1].0.starts_with("she said the fees"), "{r:?}");
+    assert!(r.iter().all(|(_, s, _)| s == "Lena Ortiz"), "{r:?}");
+    // Two speakers.
+    let r = run(
+        "Although the union said the offer was fair, the company argued that it could not pay.",
+    );
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert_eq!(r[1].1, "the company", "{r:?}");
+    // A fronted clause with no cue of its own stays with the main clause.
+    let r = run("When the vote was over, Senator Paul Grant said the bill had failed.");
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].1, "Paul Grant", "{r:?}");
+}
+
+#[test]
+fn a_capitalised_sentence_opener_is_no_antecedent() {
+    // `Ever`, `Last` and `Asked` are capitalised only because they open
+    // the sentence; the pronoun stands for the subject after the comma,
+    // or for the last person named.
+    let t = "Ever since she left the council, Mayor Ana Ortiz has said the fees must fall.";
+    assert_eq!(speakers(t), ["Ana Ortiz"]);
+    let t = "Paul Grant spoke first.\n\nLast month, he said the bridge would reopen.";
+    assert_eq!(speakers(t).last().unwrap(), "Paul Grant");
+    let t = "Ana Ortiz spoke first.\n\nAsked whether she would run again, she said the decision could wait.";
+    assert_eq!(speakers(t).last().unwrap(), "Ana Ortiz");
+}
+
+#[test]
+fn a_relative_clause_with_its_own_cue_is_its_own_attribution() {
+    let r = run("The mayor praised the engineer Maria Lopez, who said the bridge was unsafe.");
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert_eq!(r[1].0, "who said the bridge was unsafe.", "{r:?}");
+    assert_eq!(r[1].1, "Maria Lopez", "{r:?}");
+    // A relative clause inside the speaker phrase stays with its cue.
+    let r = run("Maria Lopez, who chairs the board, said the bridge was unsafe.");
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].1, "Maria Lopez", "{r:?}");
+}
+
+#[test]
+fn an_infinitive_cue_takes_the_subject_of_its_verb() {
+    // `attempted to`: the speaker is the subject, never `Grant attempted`.
+    let text = "On Tuesday, Paul Grant attempted to clarify his remarks amid the backlash.";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    assert_eq!(atts.len(), 1, "{atts:?}");
+    assert_eq!(atts[0].speaker, "Paul Grant", "{atts:?}");
+    assert_eq!(atts[0].kind, Kind::Indirect, "{atts:?}");
+}
