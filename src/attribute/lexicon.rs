@@ -131,12 +131,25 @@ pub fn is_verb_adjunct(word: &str) -> bool {
 
 /// Personal pronouns that can stand for a speaker.
 pub fn pronoun_kind(word: &str) -> Option<PronounKind> {
-    match word.to_lowercase().as_str() {
+    match without_contraction(&word.to_lowercase()) {
         "he" | "she" => Some(PronounKind::Person),
         "they" => Some(PronounKind::Group),
         "it" => Some(PronounKind::Thing),
         _ => None,
     }
+}
+
+/// A word without a contracted auxiliary: `he’s` (`he has said`),
+/// `she'd`, `they’ll`, `they're` → the pronoun.
+fn without_contraction(word: &str) -> &str {
+    for tail in [
+        "'s", "’s", "'d", "’d", "'ll", "’ll", "'ve", "’ve", "'re", "’re",
+    ] {
+        if let Some(base) = word.strip_suffix(tail) {
+            return base;
+        }
+    }
+    word
 }
 
 /// `I` and `we` outside quotation marks: the writer speaking.
@@ -407,7 +420,7 @@ pub enum Gender {
 
 /// The gender of a third-person pronoun (`he`, `she`).
 pub fn pronoun_gender(word: &str) -> Option<Gender> {
-    match word.to_lowercase().as_str() {
+    match without_contraction(&word.to_lowercase()) {
         "he" => Some(Gender::Male),
         "she" => Some(Gender::Female),
         _ => None,

@@ -345,6 +345,13 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
         }
         return Some(Np { first: a, last: j });
     }
+    // A past-tense verb or a modal is no phrase's head: in `Cruz made an
+    // unprompted call` the phrase before the cue `call` is the verb's
+    // subject, `Cruz`; `This cannot be …` has none.
+    if !t.is_capitalised() && (is_past_tense_like(t.text) || is_modal(t.text)) {
+        return left_np_within(toks, j, PARTICIPLE_DEPTH)
+            .filter(|np| np.last + 1 == j && is_name_word(&toks[np.last]));
+    }
     // A common-noun phrase, up to its determiner: “the Russian foreign ministry”.
     let mut a = j;
     let mut steps = 0;
@@ -673,6 +680,48 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
     // A subject is followed by its verb (or an adverb before it).
     let next = frame_word(toks, b + 1)?;
     (!next.is_capitalised()).then_some(Np { first: a, last: b })
+}
+
+/// A word that reads as a past tense or participle (`made` is listed;
+/// `attempted`, `released`), not a noun in -ed (`bed`, `seed`, `hundred`).
+fn is_past_tense_like(word: &str) -> bool {
+    let w = word.to_lowercase();
+    (w.len() > 4 && w.ends_with("ed") && !w.ends_with("eed") && w != "hundred")
+        || matches!(
+            w.as_str(),
+            "made" | "took" | "gave" | "got" | "went" | "came" | "saw" | "held" | "won" | "ran"
+        )
+}
+
+/// Modal and auxiliary verbs (`cannot`, `would`, `has`).
+fn is_modal(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().replace('’', "'").as_str(),
+        "can"
+            | "cannot"
+            | "can't"
+            | "could"
+            | "couldn't"
+            | "will"
+            | "won't"
+            | "would"
+            | "wouldn't"
+            | "should"
+            | "shouldn't"
+            | "may"
+            | "might"
+            | "must"
+            | "has"
+            | "have"
+            | "had"
+            | "hasn't"
+            | "haven't"
+            | "hadn't"
+            | "does"
+            | "did"
+            | "doesn't"
+            | "didn't"
+    )
 }
 
 /// A common word that opens sentences capitalised: a past participle

@@ -881,3 +881,20 @@ fn an_infinitive_cue_takes_the_subject_of_its_verb() {
     assert_eq!(atts[0].speaker, "Paul Grant", "{atts:?}");
     assert_eq!(atts[0].kind, Kind::Indirect, "{atts:?}");
 }
+
+#[test]
+fn a_pronoun_with_a_contracted_auxiliary_resolves() {
+    // `he’s said` is `he has said`: the pronoun stands for Paul Grant.
+    let t = "Paul Grant spoke first.\n\nSince the vote, he’s said the council was wrong.";
+    assert_eq!(speakers(t).last().unwrap(), "Paul Grant");
+    let t = "Ana Ortiz spoke first.\n\nSince the vote, she's argued that the fees must fall.";
+    assert_eq!(speakers(t).last().unwrap(), "Ana Ortiz");
+}
+
+#[test]
+fn a_phrase_ending_in_a_past_tense_verb_is_its_subject() {
+    // The cue model finds a cue after `made`; the speaker is `Ana Ortiz`,
+    // never `Ana Ortiz made`.
+    let t = "During the debate, Ana Ortiz made an unprompted call for an end to the subsidies.";
+    assert_eq!(speakers(t), ["Ana Ortiz"]);
+}
