@@ -5,8 +5,9 @@
 //!   when enabled, from the learned cue model ([`super::learned`]).
 //! - A sentence splits into clauses at `;`, at `, while`, `, but`,
 //!   `, whereas`, `, although`, `, and`, at a conjunction followed by a
-//!   subject pronoun (`… as he urged …`), and after a fronted subordinate
-//!   clause (`While X said A, he said B`), outside quotation marks. A clause
+//!   subject pronoun (`… as he urged …`), at `, who` and `, which`
+//!   (`…, Lopez, who said …`), and after a fronted subordinate clause
+//!   (`While X said A, he said B`), outside quotation marks. A clause
 //!   with no cue of its own joins the one before it, so a sentence splits
 //!   only where another attribution starts: `X said A, while Y insisted B`
 //!   gives two, and so does `X said A, and she added B` (two attributions
@@ -270,7 +271,8 @@ fn is_subject_pronoun(word: &str) -> bool {
 /// Token indices where a new clause may start: at `;`, at a conjunction
 /// after a comma, and at a conjunction whose clause opens with a subject
 /// pronoun (`… as he urges …`, `… — and he’s hoping …`), comma or not,
-/// unless it follows `that`.
+/// unless it follows `that`; at `, who` and `, which`; and where the main
+/// clause starts after a fronted subordinate clause.
 fn clause_starts(toks: &[Tok]) -> Vec<usize> {
     let main = fronted_main_clause(toks);
     (1..toks.len())
