@@ -2,7 +2,7 @@
 //! (sentence, claim) pairs through the same cross-encoder, every engine in
 //! turn, rounds alternating, in one process.
 //!
-//!     benches/tract/run.sh [MODEL_DIR] [PAIRS] [ROUNDS] [THREADS]
+//!     benches/tract/run.sh [MODEL_DIR] [SENTENCES] [ROUNDS] [THREADS]
 //!
 //! Engines: tract (the folder's `model.onnx`, fp32, optimised for a
 //! symbolic batch and length), candle fp32 and bf16 (stance's default
@@ -22,7 +22,7 @@ use stance::score::batching::{plan, Batch};
 use stance::score::candle::CandleBackend;
 use stance::score::onnx::{OrtBackend, OrtLayout};
 use stance::score::tokenize::{encode_all, load_tokenizer};
-use stance::score::{bf16_available, hypothesis, ModelConfig, ModelFiles, Precision};
+use stance::score::{bf16_available, ModelConfig, ModelFiles, Precision};
 use tract_onnx::prelude::*;
 
 type Plan = TypedRunnableModel;
@@ -123,13 +123,19 @@ fn main() -> Result<()> {
     let files = ModelFiles::from_dir(&dir)?;
     let config = ModelConfig::read(&files.config)?;
     let tokenizer = load_tokenizer(&files.tokenizer, config.max_tokens())?;
-    // The sentences of the bundled written dev set, each with its claim.
-    let mut rdr = csv::Reader::from_path("datasets/stance-dev.csv")
-        .context("run from the repository root")?;
+    // The pairs `stance bench --write-pairs` writes (the founding
+    // article's sentences, repeated, against the default claim): the same
+    // pairs as benches/compare.sh.
+    let file = std::env::var("PAIRS_FILE").context("PAIRS_FILE: run benches/tract/run.sh")?;
     let mut items: Vec<(String, String)> = Vec::new();
-    for r in rdr.records() {
-        let r = r?;
-        items.push((r[0].to_string(), hypothesis("{}.", &r[1])?));
+    for line in std::fs::read_to_string(&file)?.lines() {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        let field = |k: &str| {
+            v[k].as_str()
+                .map(str::to_string)
+                .context("a pair lacks a field")
+        };
+        items.push((field("premise")?, field("hypothesis")?));
     }
     items.truncate(pairs);
     let pool = rayon::ThreadPoolBuilder::new()
