@@ -192,6 +192,25 @@ mod tests {
     }
 
     #[test]
+    fn exclamation_in_quotes_with_an_appositive_attribution_is_one_sentence() {
+        assert_eq!(
+            sents("“We cannot argue with that!” Mike Ortiz, the head of the group, wrote on Friday with a picture of the banner. “Nobody can.”"),
+            vec![
+                "“We cannot argue with that!” Mike Ortiz, the head of the group, wrote on Friday with a picture of the banner.",
+                "“Nobody can.”"
+            ]
+        );
+        // A new sentence with an appositive but no verb of saying after it.
+        assert_eq!(
+            sents("“We won!” Mike Ortiz, the head of the group, went home early."),
+            vec![
+                "“We won!”",
+                "Mike Ortiz, the head of the group, went home early."
+            ]
+        );
+    }
+
+    #[test]
     fn question_in_quotes_with_attribution_is_one_sentence() {
         assert_eq!(
             sents("“Where is the server?” Trump asked. “What is it saying?”"),

@@ -163,7 +163,11 @@ pub fn is_reporting_tail(rest: &str) -> bool {
                 })
         })
         .map_or(rest.len(), |(i, _)| i);
-    let words: Vec<&str> = rest[..clause_end]
+    let clause = &rest[..clause_end];
+    if is_appositive_tail(clause) {
+        return true;
+    }
+    let words: Vec<&str> = clause
         .split(|c: char| is_space(c) || c == ',')
         .filter(|w| !w.is_empty())
         .collect();
@@ -174,4 +178,28 @@ pub fn is_reporting_tail(rest: &str) -> bool {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         cue_strength(w).is_some()
     }) && !words.iter().any(|w| w.eq_ignore_ascii_case("that"))
+}
+
+/// `Mike Ortiz, the head of the group, wrote on Friday …`: a name of up to
+/// four capitalised words, an appositive of up to eight words between
+/// commas, then a verb of saying (after at most one adverb), however long
+/// the clause runs after it.
+fn is_appositive_tail(clause: &str) -> bool {
+    let parts: Vec<&str> = clause.splitn(3, ',').collect();
+    let [name, appositive, after] = parts[..] else {
+        return false;
+    };
+    let words = |s: &str| -> Vec<String> {
+        s.split(is_space)
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (name, appositive, after) = (words(name), words(appositive), words(after));
+    (1..=4).contains(&name.len())
+        && name
+            .iter()
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+        && (1..=8).contains(&appositive.len())
+        && after.iter().take(2).any(|w| cue_strength(w).is_some())
 }
