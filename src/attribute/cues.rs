@@ -364,9 +364,30 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
         let w = t.text.to_lowercase();
         w.ends_with("ed") || w.ends_with("en") || lexicon::cue_strength(&w).is_some()
     };
-    // `was told`: the subject of a passive is not its source.
-    if lexicon::is_be_verb(toks[i].text) && toks.get(i + 1).is_some_and(verb_form) {
-        return None;
+    // `X has been criticized by some of his rivals`, `was told`: the
+    // subject of a passive is not its source; its agent after `by` is, and
+    // without one there is none here. The cue may be the participle or the
+    // auxiliary before it (`has` in `has been criticized`).
+    let participle = if verb_form(&toks[i])
+        && !toks[i].text.ends_with("ing")
+        && is_passive_or_infinitive(toks, i)
+    {
+        Some(i)
+    } else {
+        let mut p = i;
+        if matches!(toks[p].text.to_lowercase().as_str(), "has" | "have" | "had")
+            && toks.get(p + 1).is_some_and(|t| t.text == "been")
+        {
+            p += 1;
+        }
+        (lexicon::is_be_verb(toks[p].text) && toks.get(p + 1).is_some_and(verb_form))
+            .then_some(p + 1)
+    };
+    if let Some(v) = participle {
+        let by = (v + 1..toks.len().min(v + 4))
+            .take_while(|&k| toks[k].is_frame_word())
+            .find(|&k| toks[k].text == "by")?;
+        return speaker::right_np(toks, by + 1).filter(|np| plausible_source(toks, *np));
     }
     // A participle (`… issued a statement undercutting …`) belongs to the
     // clause's subject, not to the object before it.

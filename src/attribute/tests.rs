@@ -598,13 +598,16 @@ fn a_share_of_a_group_is_a_source() {
 
 #[test]
 fn a_relative_who_is_the_mention_and_its_antecedent_the_speaker() {
+    // Two attributions of one speaker: the passive's agent (`backed by Ana
+    // Whitlow`), and the relative clause, whose mention is `who`.
     let text = "The plan was backed by Ana Whitlow, who said it would cut costs.";
     let seg = segment(text);
     let atts = attribute(text, &seg);
-    let a = &atts[0];
-    assert_eq!(a.speaker, "Ana Whitlow", "{atts:?}");
-    let (x, y) = a.mention.unwrap();
+    assert_eq!(atts.len(), 2, "{atts:?}");
+    assert!(atts.iter().all(|a| a.speaker == "Ana Whitlow"), "{atts:?}");
+    let (x, y) = atts[1].mention.unwrap();
     assert_eq!(&text[x..y], "who");
+    assert_eq!(&text[atts[1].clause.0..atts[1].clause.1], "who said it would cut costs.");
 }
 
 #[test]
@@ -897,4 +900,16 @@ fn a_phrase_ending_in_a_past_tense_verb_is_its_subject() {
     // never `Ana Ortiz made`.
     let t = "During the debate, Ana Ortiz made an unprompted call for an end to the subsidies.";
     assert_eq!(speakers(t), ["Ana Ortiz"]);
+}
+
+#[test]
+fn a_passive_cue_takes_its_agent_not_its_subject() {
+    // The subject of a passive is not its source; the `by` agent is.
+    let r = run("Mayor Ana Ortiz has been criticized by the teachers union for the cuts.");
+    assert_eq!(r[0].1, "the teachers union", "{r:?}");
+    let r = run("The plan was praised by Senator Paul Grant as a model for other states.");
+    assert_eq!(r[0].1, "Paul Grant", "{r:?}");
+    // Without an agent, nobody speaks.
+    let r = run("The plan was criticized last week.");
+    assert_eq!(r[0].1, NARRATOR, "{r:?}");
 }
