@@ -10,9 +10,12 @@ It runs the default attributor, `--no-learned-cues`, and
 the table rows it knows by their first cells. Rows it cannot find are an
 error, so a renamed table is noticed.
 """
+import csv
 import re
 import subprocess
 import sys
+import tempfile
+from collections import Counter
 
 POLNEAR = sys.argv[1] if len(sys.argv) > 1 else "../shared/data/polnear"
 STANCE = "target/release/stance"
@@ -35,6 +38,12 @@ def figures(*flags):
         m = re.match(r"\s+speaker accuracy: ([\d.]+)", line)
         if m and split:
             res[split]["speaker"] = m.group(1)
+        m = re.match(r"\s+R\s+((?:[\d.]+\s*){10})$", line)
+        if m and split:
+            res[split]["curve_r"] = m.group(1).split()
+        m = re.match(r"\s{4}(\S.*?)\s+(\d+) gold\s+R\s+([\d.]+)\s+speaker\s+([\d.]+)", line)
+        if m and split:
+            res[split].setdefault("category", {})[m.group(1)] = m.group(2, 3, 4)
     return res
 
 
@@ -75,6 +84,41 @@ for c, f in conf.items():
     rows[f"| {c} |"] = f"| {c} | {prf(f['dev']['3'])} | {f['dev']['speaker']} | {prf(f['train']['3'])} | {f['train']['speaker']} |"
 for prefix, row in rows.items():
     s = replace_row(s, prefix, row, path)
+# Recall and speaker accuracy per category of gold attribution.
+CATEGORIES = {
+    "other cue": "| other cue (a reporting verb",
+    "pronoun or relative source": "| pronoun or relative Source",
+    "appositive source": "| appositive Source",
+    "no source": "| no Source |",
+    "belief or position": "| belief or position cue",
+    "according to": "| `according to` |",
+    "noun-phrase cue": "| noun-phrase cue (",
+    "passive or impersonal": "| passive or impersonal cue",
+}
+for cat, prefix in CATEGORIES.items():
+    lines = s.split("\n")
+    hits = [l for l in lines if l.startswith(prefix)]
+    if len(hits) != 1:
+        sys.exit(f"{path}: {len(hits)} rows start with {prefix!r}")
+    label = hits[0].split(" | ")[0]
+    cells = []
+    for split in ("train", "dev"):
+        gold, r, sp = default[split]["category"][cat]
+        cells += [f"{int(gold):,}", r, "" if cat == "no source" else sp]
+    s = replace_row(s, prefix, f"{label} | " + " | ".join(cells) + " |", path)
+# The overlap curve sentence and the error counts of train.
+curve = d["curve_r"]
+low, high = curve[0], curve[5]
+s = re.sub(r"\(dev recall stays at [\d.]+ from\n0\.1 to 0\.6 and is [\d.]+ at 1\.0:",
+           (f"(dev recall stays at {low} from\n0.1 to 0.6 and is {curve[9]} at 1.0:" if low == high
+            else f"(dev recall is {low} at 0.1, {high} at\n0.6 and {curve[9]} at 1.0:"), s)
+with tempfile.NamedTemporaryFile(suffix=".csv") as f:
+    subprocess.run([STANCE, "eval-attribution", "--polnear", POLNEAR, "--split", "train",
+                    "--errors", f.name], check=True, capture_output=True)
+    kinds = Counter(r["error"] for r in csv.DictReader(open(f.name)))
+s = re.sub(r"\(train: [\d,]+ misses, [\d,]+ wrong speakers, [\d,]+\nunmatched\)",
+           f"(train: {kinds['missed']:,} misses, {kinds['wrong speaker']:,} wrong speakers, "
+           f"{kinds['no gold']:,}\nunmatched)", s)
 s = re.sub(r"\*\*Speaker accuracy \([\d.]+ by default, [\d.]+ at `--min-speaker-confidence",
            f"**Speaker accuracy ({d['speaker']} by default, {conf['0.3']['dev']['speaker']} at `--min-speaker-confidence", s)
 open(path, "w").write(s)
