@@ -607,7 +607,10 @@ fn a_relative_who_is_the_mention_and_its_antecedent_the_speaker() {
     assert!(atts.iter().all(|a| a.speaker == "Ana Whitlow"), "{atts:?}");
     let (x, y) = atts[1].mention.unwrap();
     assert_eq!(&text[x..y], "who");
-    assert_eq!(&text[atts[1].clause.0..atts[1].clause.1], "who said it would cut costs.");
+    assert_eq!(
+        &text[atts[1].clause.0..atts[1].clause.1],
+        "who said it would cut costs."
+    );
 }
 
 #[test]

@@ -148,6 +148,7 @@ pub fn main(args: EvalAttributionArgs) -> Result<()> {
             "gold_content",
             "predicted_speaker",
             "predicted_sentence",
+            "predicted_mention",
         ])?;
         for (split, e) in &errors {
             w.write_record([
@@ -160,6 +161,7 @@ pub fn main(args: EvalAttributionArgs) -> Result<()> {
                 &e.gold_content,
                 &e.predicted_speaker,
                 &e.predicted_sentence,
+                &e.predicted_mention,
             ])?;
         }
         let bytes = w.into_inner().context("writing the errors")?;

@@ -291,6 +291,8 @@ pub struct ErrorRow {
     pub gold_content: String,
     pub predicted_speaker: String,
     pub predicted_sentence: String,
+    /// The words that name the predicted speaker (empty for the narrator).
+    pub predicted_mention: String,
 }
 
 /// What kind of attribution a gold one is, from its annotation alone (the
@@ -470,6 +472,7 @@ pub fn evaluate_named(
             gold_content: cut(g.content),
             predicted_speaker: p.map(|p| p.speaker.clone()).unwrap_or_default(),
             predicted_sentence: p.map(|p| cut(p.span)).unwrap_or_default(),
+            predicted_mention: p.and_then(|p| p.mention).map(cut).unwrap_or_default(),
         };
         let Some((_, p)) = best else {
             ev.errors.push(row("missed", None));
@@ -502,6 +505,7 @@ pub fn evaluate_named(
                 gold_content: String::new(),
                 predicted_speaker: p.speaker.clone(),
                 predicted_sentence: cut(p.span),
+                predicted_mention: p.mention.map(cut).unwrap_or_default(),
             });
         }
     }
@@ -604,6 +608,25 @@ mod tests {
             ]
         );
         assert_eq!(ev.errors[1].predicted_sentence, "The sky is blue.");
+        // The narrator has no mention.
+        assert_eq!(ev.errors[1].predicted_mention, "");
+        // A wrong speaker names the words it took for the speaker.
+        let wrong = vec![Predicted {
+            span: (0, 31),
+            speaker: "Jones".into(),
+            mention: Some((20, 25)),
+        }];
+        let mut ev = Evaluation::default();
+        evaluate_article(text, &wrong, &gold, &mut ev);
+        let e = ev
+            .errors
+            .iter()
+            .find(|e| e.error == "wrong speaker")
+            .unwrap();
+        assert_eq!(
+            (e.predicted_speaker.as_str(), e.predicted_mention.as_str()),
+            ("Jones", &text[20..25])
+        );
         assert_eq!(ev.by_category["no cue"].gold, 2);
         assert_eq!(ev.by_category["no cue"].matched, 1);
     }
