@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "992fc704c131a2ebb309e76835808a7f74c0c253d4ab0d5c97d2e92e54fa63bb";
+    "f798a82ec042d82931e80ae8c3dbbcb4ad2c01343c8de53963344505bbf78762";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

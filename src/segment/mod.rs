@@ -200,6 +200,11 @@ mod tests {
                 "“Nobody can.”"
             ]
         );
+        // After a period inside the quotation, a new sentence.
+        assert_eq!(
+            sents("He called it “arbitrary.” Josh Ortiz, a party official, warned that it would hurt."),
+            vec!["He called it “arbitrary.”", "Josh Ortiz, a party official, warned that it would hurt."]
+        );
         // A new sentence with an appositive but no verb of saying after it.
         assert_eq!(
             sents("“We won!” Mike Ortiz, the head of the group, went home early."),

@@ -101,8 +101,11 @@ impl Boundary<'_> {
         }
         let next_word = first_word(self.rest);
         if self.closed_quote {
-            // “Where is it?” Trump asked.  /  “Done.” said Smith.
-            return !is_reporting_tail(self.rest);
+            // “Where is it?” Trump asked.  /  “Done.” said Smith.  /  “We
+            // won!” Ana Ruiz, the mayor, said. (After a period inside the
+            // quotation, `Name, appositive, verb` starts a new sentence.)
+            return !(is_reporting_tail(self.rest)
+                || self.terminator != '.' && is_appositive_tail(reporting_clause(self.rest)));
         }
         if self.terminator == '.' && self.terminators == 1 {
             let w = self.word;
@@ -145,6 +148,22 @@ fn first_word(s: &str) -> &str {
 /// Does `rest` (text right after a closing quote) begin with a short
 /// attribution such as `Trump asked.`, `he said.` or `said Sen. Lopez.`?
 pub fn is_reporting_tail(rest: &str) -> bool {
+    let words: Vec<&str> = reporting_clause(rest)
+        .split(|c: char| is_space(c) || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > 10 {
+        return false;
+    }
+    words.iter().take(5).any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        cue_strength(w).is_some()
+    }) && !words.iter().any(|w| w.eq_ignore_ascii_case("that"))
+}
+
+/// `rest` up to the end of its first clause (`?`, `!`, or a period that
+/// does not end an abbreviation or an initial).
+fn reporting_clause(rest: &str) -> &str {
     let clause_end = rest
         .char_indices()
         .find(|&(i, c)| {
@@ -163,21 +182,7 @@ pub fn is_reporting_tail(rest: &str) -> bool {
                 })
         })
         .map_or(rest.len(), |(i, _)| i);
-    let clause = &rest[..clause_end];
-    if is_appositive_tail(clause) {
-        return true;
-    }
-    let words: Vec<&str> = clause
-        .split(|c: char| is_space(c) || c == ',')
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.is_empty() || words.len() > 10 {
-        return false;
-    }
-    words.iter().take(5).any(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-        cue_strength(w).is_some()
-    }) && !words.iter().any(|w| w.eq_ignore_ascii_case("that"))
+    &rest[..clause_end]
 }
 
 /// `Mike Ortiz, the head of the group, wrote on Friday …`: a name of up to
