@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "f798a82ec042d82931e80ae8c3dbbcb4ad2c01343c8de53963344505bbf78762";
+    "cd3ba30d9cbb6f171e6322848e097eefc832597700a2bb28204167c6ba2739da";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -648,7 +648,7 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
         // A word capitalised only because it opens the sentence, before a
         // comma: `Asked whether …, X said`, `Ever since she …, X`, `Last
         // month, X`, `Burdened by mistrust, X`.
-        let opener = i == 0 && common_opener(t.text);
+        let opener = i == 0 && common_opener(toks, i);
         let fronted = participle_opener
             || opener
             || lexicon::is_preposition(&l)
@@ -725,10 +725,19 @@ fn is_modal(word: &str) -> bool {
 }
 
 /// A common word that opens sentences capitalised: a past participle
-/// (`Asked`, `Pressed`), or an adverb, quantifier or adjective of time.
-fn common_opener(word: &str) -> bool {
-    let w = word.to_lowercase();
-    (w.ends_with("ed") && w.len() > 4)
+/// before a preposition or question word (`Asked whether`, `Pressed on`,
+/// `Burdened by`; not a name such as `Jared` or `Ahmed`), or an adverb,
+/// quantifier or adjective of time.
+fn common_opener(toks: &[Tok], i: usize) -> bool {
+    let w = toks[i].text.to_lowercase();
+    let participle = w.ends_with("ed")
+        && w.len() > 4
+        && frame_word(toks, i + 1).is_some_and(|n| {
+            !n.is_capitalised()
+                && (lexicon::is_preposition(n.text)
+                    || matches!(n.text, "whether" | "if" | "what" | "why" | "how" | "when"))
+        });
+    participle
         || matches!(
             w.as_str(),
             "ever"

@@ -916,3 +916,11 @@ fn a_passive_cue_takes_its_agent_not_its_subject() {
     let r = run("The plan was criticized last week.");
     assert_eq!(r[0].1, NARRATOR, "{r:?}");
 }
+
+#[test]
+fn a_name_in_ed_that_opens_the_sentence_is_still_a_name() {
+    // `Ahmed` ends like `Asked`, but no preposition follows it.
+    let t =
+        "Paul Grant spoke first.\n\nAhmed campaigned in Ohio as he argued that the tax must go.";
+    assert_eq!(speakers(t).last().unwrap(), "Ahmed");
+}
