@@ -263,9 +263,10 @@ fn starts_clause(word: &str) -> bool {
 
 /// A subject pronoun, alone or contracted with its verb (`he’s`).
 fn is_subject_pronoun(word: &str) -> bool {
-    let w = word.to_lowercase().replace('’', "'");
-    let base = w.split('\'').next().unwrap_or("");
-    matches!(base, "he" | "she" | "they" | "we" | "i")
+    matches!(
+        lexicon::without_contraction(&word.to_lowercase()),
+        "he" | "she" | "they" | "we" | "i"
+    )
 }
 
 /// Token indices where a new clause may start: at `;`, at a conjunction
@@ -280,10 +281,7 @@ fn clause_starts(toks: &[Tok]) -> Vec<usize> {
             if Some(b) == main {
                 return true;
             }
-            if toks[b - 1].is_punct(',')
-                && !toks[b].quoted
-                && matches!(toks[b].text.to_lowercase().as_str(), "who" | "which")
-            {
+            if toks[b - 1].is_punct(',') && !toks[b].quoted && is_relative_pronoun(toks[b].text) {
                 return true;
             }
             let (p, t) = (&toks[b - 1], &toks[b]);
@@ -557,30 +555,34 @@ pub(super) fn sentence_attributions(
     out
 }
 
-/// `X, who said …`: the relative pronoun's token, where the clause it opens
-/// starts.
-fn relative_anchor(toks: &[Tok], np: Np, cue: usize) -> Option<usize> {
+/// The word right after a speaker phrase (past one comma), when it comes
+/// before the cue: the `who` of `Smith, who said …`.
+fn word_after_phrase(toks: &[Tok], np: Np, cue: usize) -> Option<usize> {
     let mut k = np.last + 1;
     if toks.get(k).is_some_and(|t| t.is_punct(',')) {
         k += 1;
     }
-    let t = toks.get(k)?;
-    (k < cue && t.is_frame_word() && matches!(t.text.to_lowercase().as_str(), "who" | "which"))
+    toks.get(k)
+        .is_some_and(|t| k < cue && t.is_frame_word())
         .then_some(k)
+}
+
+fn is_relative_pronoun(word: &str) -> bool {
+    word.eq_ignore_ascii_case("who") || word.eq_ignore_ascii_case("which")
+}
+
+/// `X, who said …`: the relative pronoun's token, where the clause it opens
+/// starts.
+fn relative_anchor(toks: &[Tok], np: Np, cue: usize) -> Option<usize> {
+    word_after_phrase(toks, np, cue).filter(|&k| is_relative_pronoun(toks[k].text))
 }
 
 /// The words that name a speaker at its cue: the phrase itself, or, in
 /// `Smith, who said …`, the relative pronoun that stands for it there (as
 /// `he` does in `he said`; the speaker is still Smith).
 fn mention_of(toks: &[Tok], np: Np, cue: usize) -> (usize, usize) {
-    let mut k = np.last + 1;
-    if toks.get(k).is_some_and(|t| t.is_punct(',')) {
-        k += 1;
-    }
-    match toks.get(k) {
-        Some(t) if k < cue && t.is_frame_word() && t.text.eq_ignore_ascii_case("who") => {
-            (t.start, t.end)
-        }
+    match word_after_phrase(toks, np, cue).map(|k| &toks[k]) {
+        Some(t) if t.text.eq_ignore_ascii_case("who") => (t.start, t.end),
         _ => (toks[np.first].start, toks[np.last].end),
     }
 }

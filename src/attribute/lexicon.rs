@@ -140,16 +140,10 @@ pub fn pronoun_kind(word: &str) -> Option<PronounKind> {
 }
 
 /// A word without a contracted auxiliary: `he’s` (`he has said`),
-/// `she'd`, `they’ll`, `they're` → the pronoun.
-fn without_contraction(word: &str) -> &str {
-    for tail in [
-        "'s", "’s", "'d", "’d", "'ll", "’ll", "'ve", "’ve", "'re", "’re",
-    ] {
-        if let Some(base) = word.strip_suffix(tail) {
-            return base;
-        }
-    }
-    word
+/// `she'd`, `they’ll`, `I'm` → the pronoun (everything before the first
+/// apostrophe, straight or curly).
+pub fn without_contraction(word: &str) -> &str {
+    word.split(['\'', '’']).next().unwrap_or(word)
 }
 
 /// `I` and `we` outside quotation marks: the writer speaking.

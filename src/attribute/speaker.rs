@@ -479,8 +479,7 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
 /// name in the possessive, then at most three plain lower-case words, the
 /// last the head. Such a phrase may be longer than a bare phrase.
 fn possessive_name_head(toks: &[Tok], a: usize, j: usize) -> bool {
-    let Some(p) = (a..j).find(|&k| toks[k].text.ends_with("’s") || toks[k].text.ends_with("'s"))
-    else {
+    let Some(p) = (a..j).find(|&k| toks[k].is_possessive()) else {
         return false;
     };
     toks[a..=p].iter().all(is_name_word)

@@ -40,6 +40,11 @@ impl Tok<'_> {
         self.kind == TokKind::Punct(c)
     }
 
+    /// Does the word end in a possessive `'s` (`Trump’s`)?
+    pub fn is_possessive(&self) -> bool {
+        self.bare().len() < self.text.len()
+    }
+
     /// The word without a possessive ending.
     pub fn bare(&self) -> &str {
         self.text
