@@ -146,9 +146,10 @@ pub fn without_contraction(word: &str) -> &str {
     word.split(['\'', '’']).next().unwrap_or(word)
 }
 
-/// `I` and `we` outside quotation marks: the writer speaking.
+/// `I` and `we` (also contracted: `I'm`, `we’ve`) outside quotation marks:
+/// the writer speaking.
 pub fn is_first_person(word: &str) -> bool {
-    matches!(word, "I" | "we" | "We")
+    matches!(without_contraction(word), "I" | "we" | "We")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -681,6 +681,25 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
     (!next.is_capitalised()).then_some(Np { first: a, last: b })
 }
 
+/// A one-word phrase that is a contraction and no pronoun, so no speaker:
+/// a negation (`don’t`, `Can't`), an auxiliary after anything but a
+/// pronoun (`You’ll`, `who’d`), or `’s` after a function word (`There's`,
+/// `That’s`, `Let's`). Names with an apostrophe (`O'Reilly`, `D’Amato`)
+/// and possessives (`Trump’s`) are not contractions.
+pub(super) fn is_bare_contraction(toks: &[Tok], np: Np) -> bool {
+    if np.first != np.last {
+        return false;
+    }
+    let low = toks[np.first].text.to_lowercase().replace('’', "'");
+    let Some((base, tail)) = low.split_once('\'') else {
+        return false;
+    };
+    matches!(tail, "t" | "ll" | "ve" | "re" | "m" | "d")
+        || (tail == "s"
+            && (lexicon::is_function_word(base)
+                || matches!(base, "there" | "here" | "let" | "what" | "who")))
+}
+
 /// A word that reads as a past tense or participle (`made` is listed;
 /// `attempted`, `released`), not a noun in -ed (`bed`, `seed`, `hundred`).
 fn is_past_tense_like(word: &str) -> bool {

@@ -924,3 +924,21 @@ fn a_name_in_ed_that_opens_the_sentence_is_still_a_name() {
         "Paul Grant spoke first.\n\nAhmed campaigned in Ohio as he argued that the tax must go.";
     assert_eq!(speakers(t).last().unwrap(), "Ahmed");
 }
+
+#[test]
+fn a_contraction_is_no_speaker_and_i_m_is_the_writer() {
+    // `There's`, `Let's` and `don’t` once came out as speakers of their own.
+    let t = "There's no denying she has had quite a run. Let's unpack that claim.\n\nMany voters don’t want a fight, the survey found.";
+    for (_, speaker, _) in run(t) {
+        assert!(
+            !["There's", "Let's", "don’t", "There", "Let"].contains(&speaker.as_str()),
+            "{speaker}"
+        );
+    }
+    // A contracted first person is the writer, as `I` is.
+    let r = run("I'm convinced that the plan will fail.");
+    assert_eq!(r[0].1, NARRATOR);
+    // Names with an apostrophe stay names.
+    let r = run("O'Reilly said the plan would fail.");
+    assert_eq!(r[0].1, "O'Reilly");
+}
