@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "0427984b96bbf29d9944cf6fad01ad8564c3ae07769e7146bbc20fb9ceeaa213";
+    "3c3fee700c349c21e46ec788925be07431a6ade9cc1ecc3311ecd596bd95fcd0";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -208,15 +208,50 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
     while b > 0
         && np.first - b < 6
         && toks[b - 1].is_frame_word()
-        && !lexicon::is_function_word(toks[b - 1].text)
+        && (!lexicon::is_function_word(toks[b - 1].text) || toks[b - 1].text == "and")
         && lexicon::cue_strength(toks[b - 1].text).is_none()
     {
         b -= 1;
+    }
+    // `…, said Dante Scala, a professor.`: the verb after a comma (or a
+    // comma and a closing quote) with its speaker after it, which ends the
+    // sentence or is followed by a comma.
+    if listed && speech && np.first > cue && cue >= 1 {
+        let after_comma = toks[cue - 1].is_punct(',')
+            || cue >= 2 && toks[cue - 1].kind == TokKind::CloseQuote && toks[cue - 2].is_punct(',');
+        return after_comma
+            && toks
+                .get(np.last + 1)
+                .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')));
     }
     if !listed || !speech || np.last >= cue || b == 0 || !toks[b - 1].is_punct(',') {
         return false;
     }
     let mut k = cue + 1;
+    // `…, officials told POLITICO.`, `told reporters`: a verb of telling
+    // takes its listener first.
+    if matches!(
+        toks[cue].text.to_lowercase().as_str(),
+        "told" | "tells" | "tell"
+    ) {
+        let listener = |t: &Tok| {
+            t.is_frame_word()
+                && (t.is_capitalised()
+                    || matches!(
+                        t.text.to_lowercase().as_str(),
+                        "me" | "us"
+                            | "him"
+                            | "her"
+                            | "them"
+                            | "reporters"
+                            | "journalists"
+                            | "the"
+                            | "a"
+                    ))
+        };
+        let n = toks[k..].iter().take(5).take_while(|t| listener(t)).count();
+        k += n;
+    }
     while toks.get(k).is_some_and(|t| {
         t.kind == TokKind::Word
             && (lexicon::is_verb_adjunct(t.text)

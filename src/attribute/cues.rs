@@ -286,7 +286,7 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         {
             at -= 1;
         }
-        speaker::left_np_plain(toks, at)
+        with_subject(toks, at).or_else(|| speaker::left_np_plain(toks, at))
     } else {
         speaker::left_np(toks, i)
     };
@@ -298,8 +298,8 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
             .any(|t| t.is_frame_word() && t.text.eq_ignore_ascii_case("who"));
         // `with Cruz recently promising …`: after `with`, the phrase is
         // the participle's own subject.
-        let with_subject = participle && np.first >= 1 && toks[np.first - 1].text == "with";
-        if via_who || with_subject || !after_preposition(toks, np) {
+        let after_with = participle && np.first >= 1 && toks[np.first - 1].text == "with";
+        if via_who || after_with || !after_preposition(toks, np) {
             return Some(np);
         }
         // “A spokeswoman for YouTube said”: the phrase before the
@@ -329,9 +329,17 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
                     let participle = toks.get(head.last + 1).is_some_and(|v| {
                         v.is_frame_word() && v.text.ends_with("ed") && head.last + 1 < np.first
                     });
+                    // A pronoun complement leaves the head to name the
+                    // speaker: `a source close to him` is `a source`.
+                    let pronoun = np.first == np.last
+                        && matches!(toks[np.first].text, "him" | "her" | "them" | "me" | "us");
                     return Some(Np {
                         first: head.first,
-                        last: if participle { head.last } else { np.last },
+                        last: if participle || pronoun {
+                            head.last
+                        } else {
+                            np.last
+                        },
                     });
                 }
             }
@@ -351,6 +359,30 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         return speaker::subject_np(toks);
     }
     None
+}
+
+/// The subject of a participle at `at` after `with` (`with critics
+/// saying …`, `with 30 percent of voters saying …`): the words between, when
+/// they are a short phrase (no punctuation, no verb of saying, at most six).
+fn with_subject(toks: &[Tok], at: usize) -> Option<Np> {
+    let w = (at.saturating_sub(7)..at.saturating_sub(1))
+        .rev()
+        .find(|&k| !toks[k].is_frame_word() || toks[k].text == "with")?;
+    let words = &toks[w + 1..at];
+    (toks[w].text == "with"
+        && words.iter().all(|t| {
+            t.is_frame_word()
+                && lexicon::cue_strength(t.text).is_none()
+                && !lexicon::is_be_verb(t.text)
+                && (!lexicon::is_function_word(t.text)
+                    || lexicon::is_determiner(t.text)
+                    || speaker::is_quantifier(t.text)
+                    || t.text == "of")
+        }))
+    .then_some(Np {
+        first: w + 1,
+        last: at - 1,
+    })
 }
 
 /// The speaker phrase of a cue the learned model found at `i`: the phrase
@@ -392,7 +424,10 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
     // A participle (`… issued a statement undercutting …`) belongs to the
     // clause's subject, not to the object before it.
     if toks[i].text.ends_with("ing") {
-        return speaker::subject_np(toks).filter(|np| np.last < i);
+        // `with most voters saying …`: the phrase after `with` is the
+        // participle's own subject.
+        let with = with_subject(toks, i).filter(|np| plausible_source(toks, *np));
+        return with.or_else(|| speaker::subject_np(toks).filter(|np| np.last < i));
     }
     // `X appeared to …`, `X wants to …`: an infinitive's `to` takes the
     // subject of the verb before it, never a phrase ending in that verb.

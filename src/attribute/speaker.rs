@@ -105,7 +105,12 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         break;
     }
     let t = frame_word(toks, j)?;
-    if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text) {
+    // An object pronoun ends the phrase only as a complement (`a source
+    // close to him said`); the caller takes the phrase before it.
+    let complement = matches!(t.text, "him" | "her" | "them" | "me" | "us")
+        && j >= 1
+        && matches!(toks[j - 1].text, "to" | "with");
+    if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text) || complement {
         return Some(Np { first: j, last: j });
     }
     // “Smith, who said …”: the relative pronoun stands for the phrase before it.
@@ -308,6 +313,28 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
         return Some(Np { first: j, last: j });
     }
     if t.text.starts_with(|c: char| c.is_ascii_digit()) {
+        // An age group: `voters under 30 say`, `those over 65 said`.
+        let age = j >= 2
+            && frame_word(toks, j - 1).is_some_and(|p| matches!(p.text, "over" | "under"))
+            && frame_word(toks, j - 2).is_some_and(|h| {
+                h.text.eq_ignore_ascii_case("those") || lexicon::pronoun_kind(h.text).is_none()
+            });
+        if age {
+            let group = if toks[j - 2].text.eq_ignore_ascii_case("those") {
+                Some(Np {
+                    first: j - 2,
+                    last: j - 2,
+                })
+            } else {
+                left_np_within(toks, j - 1, depth)
+            };
+            if let Some(g) = group.filter(|g| g.last + 2 == j) {
+                return Some(Np {
+                    first: g.first,
+                    last: j,
+                });
+            }
+        }
         return counted_subject(toks, j, j);
     }
     if lexicon::is_function_word(t.text)
@@ -591,8 +618,26 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
         if lexicon::is_calendar_word(t.text) || participle {
             break;
         }
+        // A role between names, or a role and `and` before them: `said GOP
+        // strategist Charlie Black`, `said lobbyist and strategist Ann Roe`.
+        let plain = |t: &Tok| {
+            !t.is_capitalised()
+                && !lexicon::is_function_word(t.text)
+                && !lexicon::is_preposition(t.text)
+                && !lexicon::is_be_verb(t.text)
+                && lexicon::cue_strength(t.text).is_none()
+                && !lexicon::is_verb_adjunct(t.text)
+        };
+        let role_before_name = plain(t) && frame_word(toks, b + 1).is_some_and(is_name_word);
+        let roles_joined = !seen_name
+            && b > start
+            && t.text == "and"
+            && frame_word(toks, b + 1).is_some_and(plain)
+            && frame_word(toks, b + 2).is_some_and(is_name_word);
         if is_name_word(t) {
             seen_name = true;
+        } else if roles_joined || seen_name && role_before_name {
+            // the phrase goes on
         } else if (seen_name && !noun_after_names)
             || lexicon::is_function_word(t.text)
             || lexicon::is_preposition(t.text)

@@ -942,3 +942,54 @@ fn a_contraction_is_no_speaker_and_i_m_is_the_writer() {
     let r = run("O'Reilly said the plan would fail.");
     assert_eq!(r[0].1, "O'Reilly");
 }
+
+#[test]
+fn a_trailing_inverted_speech_verb_attributes_the_whole_sentence() {
+    // The model's cue inside the content (`backed`) is not the sentence's.
+    let r = run("The result marks an upset of a mayor backed by the unions, said Lena Ortiz, a historian at the state university.");
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].1, "Lena Ortiz");
+    // A verb of telling takes its listener before the sentence ends.
+    let r = run("Support for the levy is strongest among young parents, teachers and school officials told the Ledger.");
+    assert!(r[0].1.ends_with("officials"), "{:?}", r[0]);
+}
+
+#[test]
+fn a_source_close_to_someone_speaks() {
+    let r = run("Rita Vance met the board on Monday.\n\nVance will rethink how she deals with the unions, a source close to her said.");
+    assert_eq!(r[1].1, "the source");
+    let r = run("The deal is off, people familiar with the talks said.");
+    assert_eq!(r[0].1, "people familiar with the talks");
+}
+
+#[test]
+fn a_participle_after_with_takes_its_own_subject() {
+    let r = run("Governor Ana Pike gained ground this month, with 41 percent of residents saying they trust her budget.");
+    assert_eq!(r[0].1, "41 percent of residents");
+    let r = run("The plan stalled again, with most members arguing it was overdue.");
+    assert_eq!(r[0].1, "most members");
+}
+
+#[test]
+fn an_inverted_speaker_keeps_a_role_between_names() {
+    for (text, who) in [
+        (
+            "The plan will not pass the Senate, said GOP strategist Carl Dunne.",
+            "Carl Dunne",
+        ),
+        (
+            "The plan will not pass, said lobbyist and strategist Mae Tully, a former aide.",
+            "Mae Tully",
+        ),
+    ] {
+        assert_eq!(run(text)[0].1, who, "{text}");
+    }
+}
+
+#[test]
+fn an_age_group_speaks() {
+    let r = run("Voters under 30 say the tuition plan is unfair.");
+    assert_eq!(r[0].1, "Voters under 30");
+    let r = run("Those over 65 said the clinic closures worried them.");
+    assert_eq!(r[0].1, "Those over 65");
+}
