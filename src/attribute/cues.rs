@@ -347,7 +347,7 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         if participle {
             return speaker::subject_np(toks);
         }
-        return None;
+        return speaker::opening_subject(toks, i);
     }
     if let Some(np) = inverted_np(toks, i).filter(|_| !participle) {
         return Some(np);
@@ -358,7 +358,7 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     if participle || coordinated {
         return speaker::subject_np(toks);
     }
-    None
+    speaker::opening_subject(toks, i)
 }
 
 /// The subject of a participle at `at` after `with` (`with critics
@@ -453,7 +453,15 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
     let after_quote = i
         .checked_sub(1)
         .is_some_and(|p| toks[p].kind == TokKind::CloseQuote || toks[p].quoted);
-    let np = left.or_else(|| inverted_np(toks, i).filter(|_| after_quote))?;
+    let np = left
+        .or_else(|| inverted_np(toks, i).filter(|_| after_quote))
+        // Not for a preposition the model took for a cue (`met for a lunch`).
+        .or_else(|| {
+            let word = toks[i].text;
+            (!lexicon::is_function_word(word) && !lexicon::is_preposition(word))
+                .then(|| speaker::opening_subject(toks, at))
+                .flatten()
+        })?;
     plausible_source(toks, np).then_some(np)
 }
 

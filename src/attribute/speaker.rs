@@ -672,6 +672,67 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
     })
 }
 
+/// The subject that opens the sentence and runs up to the verb at `cue`
+/// through modifiers the phrase rules stop at: `Some delegates at the
+/// convention in Denver said`, `Most of the candidates said`, `People
+/// briefed on the talks say`. The phrase is its head part, up to the first
+/// preposition other than `of`, a participle, or `familiar`/`close`
+/// (`Some delegates`, `Most of the candidates`, `People`). None when the
+/// words before the verb hold punctuation, a conjunction, a relative or
+/// `that`, a verb of saying, or a form of `be`, or when the sentence does not
+/// open with a determiner, quantifier, number or capitalised noun.
+pub fn opening_subject(toks: &[Tok], cue: usize) -> Option<Np> {
+    if !(2..=18).contains(&cue) {
+        return None;
+    }
+    let words = &toks[..cue];
+    let first = words.first()?;
+    let opens = first.is_frame_word()
+        && (lexicon::is_determiner(first.text)
+            || is_quantifier(first.text)
+            || first.text.starts_with(|c: char| c.is_ascii_digit())
+            || first.is_capitalised()
+                && !lexicon::is_function_word(first.text)
+                && !lexicon::is_preposition(first.text)
+                && lexicon::pronoun_kind(first.text).is_none()
+                && !common_opener(toks, 0)
+                && !is_discourse_adverb(&first.text.to_lowercase()));
+    let plain = words.iter().all(|t| {
+        let l = t.text.to_lowercase();
+        t.is_frame_word()
+            && !lexicon::is_be_verb(&l)
+            && !is_modal(&l)
+            && !lexicon::is_verb_adjunct(&l)
+            && !matches!(
+                l.as_str(),
+                "met" | "made" | "took" | "gave" | "got" | "went" | "came" | "won"
+            )
+            && lexicon::cue_strength(&l).is_none()
+            && !matches!(
+                l.as_str(),
+                "and" | "or" | "but" | "that" | "who" | "which" | "whose" | "whom" | "as"
+            )
+            && lexicon::pronoun_kind(&l).is_none()
+    });
+    if !opens || !plain {
+        return None;
+    }
+    let mut last = 0;
+    while last + 1 < cue {
+        let t = &toks[last + 1];
+        let l = t.text.to_lowercase();
+        let stop = (lexicon::is_preposition(&l) && l != "of")
+            || matches!(l.as_str(), "familiar" | "close")
+            || !t.is_capitalised() && (l.ends_with("ed") || l.ends_with("ing")) && l.len() > 4;
+        if stop {
+            break;
+        }
+        last += 1;
+    }
+    // The head part must end in a word that can head a phrase.
+    (!lexicon::is_function_word(toks[last].text)).then_some(Np { first: 0, last })
+}
+
 /// The grammatical subject of a sentence when it is a capitalised name,
 /// after fronted adverbials: “In the run-up to the vote, *Smith* warned …”.
 pub fn subject_np(toks: &[Tok]) -> Option<Np> {

@@ -993,3 +993,26 @@ fn an_age_group_speaks() {
     let r = run("Those over 65 said the clinic closures worried them.");
     assert_eq!(r[0].1, "Those over 65");
 }
+
+#[test]
+fn a_subject_with_modifiers_before_its_verb_speaks() {
+    for (text, who) in [
+        ("Some delegates at the convention in Denver said they welcomed the debate.", "Some delegates"),
+        ("Most of the candidates said they support the boycott.", "Most of the candidates"),
+        ("People briefed on the talks say the mayor has revealed nothing.", "People"),
+        (
+            "Large majorities of union members in four states heading to the polls on Tuesday said they back the strike.",
+            "Large majorities of union members",
+        ),
+    ] {
+        assert_eq!(run(text)[0].1, who, "{text}");
+    }
+    // A sentence opening with a preposition has no such subject; the
+    // phrase before the verb speaks.
+    let r = run("In the debate over taxes the senator said little.");
+    assert_eq!(r[0].1, "the senator");
+    // Words before a verb are no subject phrase when they hold a verb or
+    // an adverb, and a preposition the cue model fires on takes none.
+    let r = run("The delegations then met for an expanded two-hour session with officials.");
+    assert_eq!(r[0].1, NARRATOR);
+}
