@@ -179,7 +179,16 @@ fn question_opener(toks: &[Tok]) -> Option<usize> {
     {
         return None;
     }
-    toks.iter().position(|t| t.is_punct(',') && !t.quoted)
+    // The clause ends at its first comma outside quotation marks, or at a
+    // comma that closes a quotation (`Asked whether she “has the
+    // judgment,” 71 percent said …`).
+    (0..toks.len()).find(|&k| {
+        toks[k].is_punct(',')
+            && (!toks[k].quoted
+                || toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.kind == TokKind::CloseQuote))
+    })
 }
 
 /// A source set off from the content it attributes: a speech verb as an
@@ -282,7 +291,23 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
             t.is_frame_word() && !t.text.eq_ignore_ascii_case("that") && !is_speech(t)
                 || matches!(t.kind, TokKind::Punct('-' | '\'' | '’' | '.' | '!' | '?'))
         });
+    // A phrase of circumstance up to the aside's closing comma: `…, she
+    // said in a telephone interview, that …`.
+    let p = cue + 1;
+    let to_comma = named
+        && toks.get(p).is_some_and(|t| {
+            t.is_frame_word() && matches!(t.text, "in" | "at" | "on" | "during" | "after" | "from")
+        })
+        && (p..toks.len().min(p + 8))
+            .find(|&c| !toks[c].is_frame_word())
+            .is_some_and(|c| {
+                toks[c].is_punct(',')
+                    && toks[p..c]
+                        .iter()
+                        .all(|t| !t.text.eq_ignore_ascii_case("that") && !is_speech(t))
+            });
     circumstance
+        || to_comma
         || toks
             .get(k)
             .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')))

@@ -405,7 +405,7 @@ pub(super) fn resolve(
     }
     // Pronouns, `I’m` and `we’ve` are taken above; any other contraction
     // (`There's`, `don’t`) is no speaker.
-    if speaker::is_bare_contraction(toks, np) {
+    if speaker::is_bare_contraction(toks, np) || speaker::is_participle_opener(toks, np) {
         return None;
     }
     names.canonical(toks, np, doc)

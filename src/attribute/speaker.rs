@@ -498,8 +498,18 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     // A bare plural or name-headed phrase at the start of a clause: “Officials said”.
     // (`Critics of the measure said`: the head, `of`, and a determined
     // complement.)
-    (at_clause_start(toks, a) && (j - a <= 2 || extended_of || possessive_name_head(toks, a, j)))
+    // A count may also follow a quotation closed by its comma (`… to
+    // lead,” 71 percent of residents said`); a bare phrase there is more
+    // often a name and its verb (`“…,” Okafor shot back`).
+    let counted = is_count(toks[a].text) || is_quantifier(toks[a].text);
+    let starts = at_clause_start(toks, a) || counted && after_closing_comma(toks, a);
+    (starts && (j - a <= 2 || extended_of || possessive_name_head(toks, a, j)))
         .then_some(Np { first: a, last: j })
+}
+
+/// Does token `a` follow a quotation closed by its comma (`…,” 71 percent`)?
+fn after_closing_comma(toks: &[Tok], a: usize) -> bool {
+    a >= 2 && toks[a - 1].kind == TokKind::CloseQuote && toks[a - 2].is_punct(',')
 }
 
 /// `Donald Trump’s campaign manager`, `Sen. Ann Lee's press secretary`: a
@@ -578,7 +588,8 @@ fn counted_subject(toks: &[Tok], count: usize, last: usize) -> Option<Np> {
         a -= 2;
     }
     let b = before_approximation(toks, a);
-    ((ratio || b < a) && at_clause_start(toks, b)).then_some(Np { first: b, last })
+    ((ratio || b < a) && (at_clause_start(toks, b) || after_closing_comma(toks, b)))
+        .then_some(Np { first: b, last })
 }
 
 /// The phrase that starts at token `k`, after an inverted verb:
@@ -804,6 +815,31 @@ pub(super) fn is_bare_contraction(toks: &[Tok], np: Np) -> bool {
         || (tail == "s"
             && (lexicon::is_function_word(base)
                 || matches!(base, "there" | "here" | "let" | "what" | "who")))
+}
+
+/// A phrase that starts with a participle opening the sentence, before
+/// its particle, preposition or object's determiner (`Rattling off
+/// pledges …, the mayor promised`, `Looking at the polls, …`): a fronted
+/// clause, not a speaker. Names in -ing before a noun (`Beijing officials`)
+/// are kept.
+pub(super) fn is_participle_opener(toks: &[Tok], np: Np) -> bool {
+    let t = &toks[np.first];
+    let low = t.text.to_lowercase();
+    let opens = toks[..np.first].iter().all(|t| !t.is_word());
+    opens
+        && t.is_capitalised()
+        && low.len() > 5
+        && low.ends_with("ing")
+        && frame_word(toks, np.first + 1).is_some_and(|n| {
+            let l = n.text.to_lowercase();
+            !n.is_capitalised()
+                && (lexicon::is_preposition(&l)
+                    || lexicon::is_determiner(&l)
+                    || matches!(
+                        l.as_str(),
+                        "off" | "up" | "out" | "down" | "back" | "his" | "her" | "their" | "its"
+                    ))
+        })
 }
 
 /// A word that reads as a past tense or participle (`made` is listed;

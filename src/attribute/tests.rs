@@ -1016,3 +1016,27 @@ fn a_subject_with_modifiers_before_its_verb_speaks() {
     let r = run("The delegations then met for an expanded two-hour session with officials.");
     assert_eq!(r[0].1, NARRATOR);
 }
+
+#[test]
+fn a_count_after_a_quoted_question_speaks_and_the_clauses_split() {
+    let r = run("Asked whether the mayor “has the judgment to lead,” 71 percent of residents said yes, but 48 percent of all voters say she does not.");
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert_eq!(r[0].1, "71 percent of residents");
+    assert_eq!(r[1].1, "48 percent of all voters");
+}
+
+#[test]
+fn an_aside_with_a_phrase_of_circumstance_attributes_the_sentence() {
+    let t = "Nora Blake runs the inquiry.\n\nThe records show, she said in a telephone interview, that the agency knew of the flaw.";
+    let r = run(t);
+    assert_eq!(r[1].1, "Nora Blake");
+}
+
+#[test]
+fn a_participle_that_opens_the_sentence_is_no_speaker() {
+    let r = run("Rattling off pledges to cut fares and fix the bridges, Mayor Dana Whitfield promised a city of new chances.");
+    assert_eq!(r[0].1, "Dana Whitfield");
+    // A place in -ing before a noun is still a name.
+    let r = run("Beijing officials said the talks would resume.");
+    assert_eq!(r[0].1, "Beijing officials");
+}
