@@ -57,7 +57,11 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
             j = open.checked_sub(1)?;
             continue;
         }
-        while frame_word(toks, j).is_some_and(|t| lexicon::is_verb_adjunct(t.text)) {
+        // (Not a surname: `Theresa May said`.)
+        while frame_word(toks, j).is_some_and(|t| {
+            lexicon::is_verb_adjunct(t.text)
+                && !is_month_surname(j.checked_sub(1).map(|p| &toks[p]), t, toks.get(j + 1))
+        }) {
             j = j.checked_sub(1)?;
         }
         // A time phrase between speaker and verb: “Clinton on Tuesday said”.
@@ -192,10 +196,12 @@ fn parenthetical_subject(toks: &[Tok], comma: usize) -> Option<(Np, usize)> {
     }
     let np = left_np_plain(toks, first_comma).filter(|np| np.first == start)?;
     // Not a fronted adverb or time: `Meanwhile, …`, `Last week, …`.
-    let adverbial = toks[np.first..=np.last].iter().any(|t| {
+    let adverbial = (np.first..=np.last).any(|k| {
+        let t = &toks[k];
         let l = t.text.to_lowercase();
         lexicon::is_verb_adjunct(&l)
-            || lexicon::is_calendar_word(&l)
+            && !is_month_surname(k.checked_sub(1).map(|p| &toks[p]), t, toks.get(k + 1))
+            || is_date_at(toks, k)
             || lexicon::is_function_word(&l) && !lexicon::is_determiner(&l)
             || l.ends_with("ly") && np.first == np.last
             || is_discourse_adverb(&l)
@@ -222,9 +228,7 @@ pub fn appositive_name(toks: &[Tok], np: Np) -> Np {
             .checked_sub(1)
             .and_then(|p| frame_word(toks, p))
             .is_some_and(|p| lexicon::is_preposition(p.text))
-            || toks[name.first..=name.last]
-                .iter()
-                .any(|t| lexicon::is_calendar_word(t.text))
+            || (name.first..=name.last).any(|k| is_date_at(toks, k))
     };
     match left_np_plain(toks, np.first - 1) {
         Some(name) if toks[name.first..=name.last].iter().all(is_name_word) && !fronted(name) => {
@@ -701,7 +705,7 @@ pub fn opening_subject(toks: &[Tok], cue: usize) -> Option<Np> {
     let opens = first.is_frame_word()
         && (lexicon::is_determiner(first.text)
             || is_quantifier(first.text)
-            || first.text.starts_with(|c: char| c.is_ascii_digit())
+            || is_count(first.text)
             || first.is_capitalised()
                 && !lexicon::is_function_word(first.text)
                 && !lexicon::is_preposition(first.text)
@@ -732,7 +736,11 @@ pub fn opening_subject(toks: &[Tok], cue: usize) -> Option<Np> {
     while last + 1 < cue {
         let t = &toks[last + 1];
         let l = t.text.to_lowercase();
-        let stop = (lexicon::is_preposition(&l) && l != "of")
+        // `One in four voters`: a ratio's `in` is no modifier.
+        let ratio = l == "in"
+            && is_count(toks[last].text)
+            && toks.get(last + 2).is_some_and(|n| is_count(n.text));
+        let stop = (lexicon::is_preposition(&l) && l != "of" && !ratio)
             || matches!(l.as_str(), "familiar" | "close")
             || !t.is_capitalised() && (l.ends_with("ed") || l.ends_with("ing")) && l.len() > 4;
         if stop {
@@ -840,6 +848,31 @@ pub(super) fn is_participle_opener(toks: &[Tok], np: Np) -> bool {
                         "off" | "up" | "out" | "down" | "back" | "his" | "her" | "their" | "its"
                     ))
         })
+}
+
+/// A month that is a surname after a given name (`Theresa May`, `Robert
+/// April`), not a date: capitalised, right after a capitalised name word
+/// that is not itself a date word, and not before a day's number.
+fn is_month_surname(prev: Option<&Tok>, t: &Tok, next: Option<&Tok>) -> bool {
+    matches!(t.text, "May" | "April" | "June" | "August")
+        && prev.is_some_and(|p| {
+            p.is_frame_word()
+                && p.is_capitalised()
+                && !lexicon::is_calendar_word(p.text)
+                && !lexicon::is_function_word(p.text)
+                && !lexicon::is_preposition(p.text)
+        })
+        && !next.is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// A date or time word at `k`, unless it is a surname ([`is_month_surname`]).
+fn is_date_at(toks: &[Tok], k: usize) -> bool {
+    lexicon::is_calendar_word(toks[k].text)
+        && !is_month_surname(
+            k.checked_sub(1).map(|p| &toks[p]),
+            &toks[k],
+            toks.get(k + 1),
+        )
 }
 
 /// A word that reads as a past tense or participle (`made` is listed;
@@ -1025,7 +1058,8 @@ impl NameBook {
                 gender: None,
             });
         }
-        if lexicon::is_calendar_word(head.text)
+        let surname = rest.len() > 1 && is_month_surname(Some(rest[rest.len() - 2]), head, None);
+        if lexicon::is_calendar_word(head.text) && !surname
             || lexicon::is_function_word(head.text)
             || !head.text.chars().any(|c| c.is_alphabetic())
         {

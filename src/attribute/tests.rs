@@ -1040,3 +1040,29 @@ fn a_participle_that_opens_the_sentence_is_no_speaker() {
     let r = run("Beijing officials said the talks would resume.");
     assert_eq!(r[0].1, "Beijing officials");
 }
+
+#[test]
+fn a_month_after_a_given_name_is_a_surname() {
+    for (text, who) in [
+        ("Theresa May said the deal was done.", "Theresa May"),
+        (
+            "Robert April, a lawyer, said the deal was done.",
+            "Robert April",
+        ),
+        (
+            "Lin May, 60, a doctor in the city, said she was elated.",
+            "Lin May",
+        ),
+    ] {
+        assert_eq!(run(text)[0].1, who, "{text}");
+    }
+    // A date is still a date.
+    let r = run("On May 5, the mayor said the deal was done.");
+    assert_eq!(r[0].1, "the mayor");
+}
+
+#[test]
+fn a_ratio_that_opens_the_sentence_speaks_through_its_modifiers() {
+    let r = run("One in four voters in a recent city poll said the tax should be repealed.");
+    assert_eq!(r[0].1, "One in four voters");
+}
