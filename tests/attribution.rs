@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "ab2ea0c3cce0439affcc11c99b65a907bebd048a8ebb81a4ced853491adbe901";
+    "edf03ce895cb0ca4df75231eadf7d85494c6674c2a044022161034ae0a2f236d";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -408,6 +408,17 @@ pub(super) fn resolve(
     if speaker::is_bare_contraction(toks, np) || speaker::is_participle_opener(toks, np) {
         return None;
     }
+    // An adverb is no part of the phrase before its verb: `the encounter
+    // apparently`.
+    let mut np = np;
+    while np.last > np.first
+        && toks[np.last].is_frame_word()
+        && !toks[np.last].is_capitalised()
+        && toks[np.last].text.ends_with("ly")
+        && lexicon::is_verb_adjunct(toks[np.last].text)
+    {
+        np.last -= 1;
+    }
     names.canonical(toks, np, doc)
 }
 

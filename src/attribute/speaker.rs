@@ -825,29 +825,45 @@ pub(super) fn is_bare_contraction(toks: &[Tok], np: Np) -> bool {
                 || matches!(base, "there" | "here" | "let" | "what" | "who")))
 }
 
-/// A phrase that starts with a participle opening the sentence, before
-/// its particle, preposition or object's determiner (`Rattling off
-/// pledges …, the mayor promised`, `Looking at the polls, …`): a fronted
-/// clause, not a speaker. Names in -ing before a noun (`Beijing officials`)
-/// are kept.
+/// A phrase that starts with a participle or adverb opening the sentence,
+/// before its particle, preposition, object's determiner, an -ing word or
+/// a colon (`Rattling off pledges …, the mayor promised`, `Based on …`,
+/// `Having announced …`, `Initially a Democrat, …`, `Revealed: …`): a
+/// fronted clause, not a speaker. Names in -ing, -ed or -ly before a noun
+/// or a verb (`Beijing officials`, `Ahmed said`, `Kelly wrote`) are kept.
 pub(super) fn is_participle_opener(toks: &[Tok], np: Np) -> bool {
     let t = &toks[np.first];
     let low = t.text.to_lowercase();
     let opens = toks[..np.first].iter().all(|t| !t.is_word());
+    let shape = low.ends_with("ing") || low.ends_with("ed") || low.ends_with("ly");
+    let next = toks.get(np.first + 1);
+    // `Having announced …`, `Being a Democrat, …`: auxiliaries, never names.
+    let auxiliary = matches!(low.as_str(), "having" | "being");
     opens
         && t.is_capitalised()
-        && low.len() > 5
-        && low.ends_with("ing")
-        && frame_word(toks, np.first + 1).is_some_and(|n| {
-            let l = n.text.to_lowercase();
-            !n.is_capitalised()
-                && (lexicon::is_preposition(&l)
-                    || lexicon::is_determiner(&l)
-                    || matches!(
-                        l.as_str(),
-                        "off" | "up" | "out" | "down" | "back" | "his" | "her" | "their" | "its"
-                    ))
-        })
+        && (auxiliary
+            || low.len() > 5
+                && shape
+                && (next.is_some_and(|n| n.is_punct(':'))
+                    || next.filter(|n| n.is_frame_word()).is_some_and(|n| {
+                        let l = n.text.to_lowercase();
+                        !n.is_capitalised()
+                            && (lexicon::is_preposition(&l)
+                                || lexicon::is_determiner(&l)
+                                || l.ends_with("ing") && l.len() > 4
+                                || matches!(
+                                    l.as_str(),
+                                    "off"
+                                        | "up"
+                                        | "out"
+                                        | "down"
+                                        | "back"
+                                        | "his"
+                                        | "her"
+                                        | "their"
+                                        | "its"
+                                ))
+                    })))
 }
 
 /// A month that is a surname after a given name (`Theresa May`, `Robert

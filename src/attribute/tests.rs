@@ -1039,6 +1039,17 @@ fn a_participle_that_opens_the_sentence_is_no_speaker() {
     // A place in -ing before a noun is still a name.
     let r = run("Beijing officials said the talks would resume.");
     assert_eq!(r[0].1, "Beijing officials");
+    let r = run("Having announced the cuts, Mayor Ann Cole said the budget was balanced.");
+    assert_eq!((r.len(), r[0].1.as_str()), (1, "Ann Cole"));
+    // Names in -ly and -ed before their verb stay names.
+    assert_eq!(run("Kelly wrote that the vote will fail.")[0].1, "Kelly");
+    assert_eq!(run("Ahmed said the vote will fail.")[0].1, "Ahmed");
+}
+
+#[test]
+fn an_adverb_before_the_verb_is_no_part_of_the_speaker() {
+    let r = run("The meeting apparently touched a nerve at the agency.");
+    assert_eq!(r[0].1, "the meeting");
 }
 
 #[test]
