@@ -72,6 +72,11 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
             j = (j - 1).checked_sub(1)?;
             continue;
         }
+        // An appositive that ends in a quoted title, its comma inside the
+        // quotation marks: `Joe Ross, host of “Morning Hour,” said`.
+        if j >= 1 && toks[j].kind == TokKind::CloseQuote && toks[j - 1].is_punct(',') {
+            j -= 1;
+        }
         // An appositive between commas: “Suu Kyi, 70, said”,
         // “Jack Dorsey, Twitter's chief executive, posted”.
         if toks.get(j).is_some_and(|t| t.is_punct(',')) {

@@ -1077,3 +1077,12 @@ fn a_ratio_that_opens_the_sentence_speaks_through_its_modifiers() {
     let r = run("One in four voters in a recent city poll said the tax should be repealed.");
     assert_eq!(r[0].1, "One in four voters");
 }
+
+#[test]
+fn an_appositive_ending_in_a_quoted_title_leaves_the_name_speaking() {
+    let r = run("Joe Ross, host of the radio show “Morning Hour,” suggested the mayor’s refusal could cost him the race.");
+    assert_eq!(r[0].1, "Joe Ross");
+    // An inverted verb after a quotation is unchanged.
+    let r = run("He called the plan “a disaster,” said Ann Cole.");
+    assert_eq!(r[0].1, "Ann Cole");
+}
