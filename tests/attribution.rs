@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "3e18fd80fbb5917bde8b976766c72f64392adb9b9947dfb463c1a131bafb2509";
+    "086ab0fc2d2448d17b487f860966fa912e0fe0b7cbb40316332a769384bafd81";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

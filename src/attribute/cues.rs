@@ -77,7 +77,7 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
                 .get(i + 1)
                 .is_some_and(|n| n.is_frame_word() && n.text == "to")
         {
-            if let Some(np) = speaker::right_np(toks, i + 2) {
+            if let Some(np) = speaker::right_np(toks, i + 2).map(|np| author_of(toks, np)) {
                 out.push(Candidate {
                     np,
                     cue: (t.start, toks[i + 1].end),
@@ -269,6 +269,31 @@ fn after_preposition(toks: &[Tok], np: Np) -> bool {
         .checked_sub(1)
         .and_then(|p| toks.get(p))
         .is_some_and(|p| p.is_frame_word() && lexicon::is_preposition(p.text))
+}
+
+/// `according to a post from Ana Ruiz`, `a report by the budget office`:
+/// the author of a document named after `according to` is its source.
+fn author_of(toks: &[Tok], np: Np) -> Np {
+    let document = matches!(
+        toks[np.last].text.to_lowercase().as_str(),
+        "post"
+            | "statement"
+            | "letter"
+            | "memo"
+            | "tweet"
+            | "email"
+            | "report"
+            | "column"
+            | "release"
+            | "filing"
+    );
+    let by = toks
+        .get(np.last + 1)
+        .is_some_and(|t| t.is_frame_word() && matches!(t.text, "from" | "by"));
+    if !(document && by) {
+        return np;
+    }
+    speaker::right_np(toks, np.last + 2).unwrap_or(np)
 }
 
 /// The speaker phrase of the reporting verb at `i`.

@@ -1086,3 +1086,14 @@ fn an_appositive_ending_in_a_quoted_title_leaves_the_name_speaking() {
     let r = run("He called the plan “a disaster,” said Ann Cole.");
     assert_eq!(r[0].1, "Ann Cole");
 }
+
+#[test]
+fn according_to_a_document_from_someone_is_theirs() {
+    let r = run("The news will come with a strong bias, according to a post from Arianna Ruiz.");
+    assert_eq!(r[0].1, "Arianna Ruiz");
+    let r = run("The deficit will grow, according to a report by the Congressional Budget Office.");
+    assert_eq!(r[0].1, "Congressional Budget Office");
+    // A document with no author named stays the source.
+    let r = run("The deficit will grow, according to a report released Friday.");
+    assert_eq!(r[0].1, "the report");
+}
