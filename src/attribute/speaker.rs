@@ -365,7 +365,11 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     if is_name_word(t) {
         let mut a = j;
         loop {
-            if a >= 1 && is_name_word(&toks[a - 1]) {
+            // (Not a word capitalised only because it opens the sentence:
+            // `Maybe Trump will …`, `Only Smith said`.)
+            let opener = a == 1
+                && (common_opener(toks, 0) || is_discourse_adverb(&toks[0].text.to_lowercase()));
+            if a >= 1 && is_name_word(&toks[a - 1]) && !opener {
                 a -= 1;
             } else if a >= 2
                 && frame_word(toks, a - 1).is_some_and(|p| p.text == "of")
@@ -955,6 +959,7 @@ fn common_opener(toks: &[Tok], i: usize) -> bool {
         || matches!(
             w.as_str(),
             "ever"
+                | "maybe"
                 | "last"
                 | "next"
                 | "even"

@@ -1097,3 +1097,13 @@ fn according_to_a_document_from_someone_is_theirs() {
     let r = run("The deficit will grow, according to a report released Friday.");
     assert_eq!(r[0].1, "the report");
 }
+
+#[test]
+fn a_sentence_adverb_is_no_part_of_the_name_after_it() {
+    for (text, who) in [
+        ("Maybe Rita Vance said the plan would fail.", "Rita Vance"),
+        ("Only Smith said the plan would fail.", "Smith"),
+    ] {
+        assert_eq!(run(text)[0].1, who, "{text}");
+    }
+}
