@@ -25,7 +25,7 @@ use super::cues::{cue_candidates, learned_cue_np, QuoteInfo};
 use super::learned::{self, Model};
 use super::lexicon;
 use super::quotes::QuoteSpan;
-use super::speaker::{Entity, NameBook, Np, Salience};
+use super::speaker::{self, Entity, NameBook, Np, Salience};
 use super::tokens::{Tok, TokKind};
 use super::{resolve, Attribution, Kind, Options, UNKNOWN};
 
@@ -195,12 +195,7 @@ fn question_opener(toks: &[Tok]) -> Option<usize> {
 /// aside ([`set_off_speech`]) or `…, according to Y` after a comma (or a
 /// comma and a closing quote). It attributes the whole sentence.
 fn is_aside(toks: &[Tok], f: &Found, cue: usize) -> bool {
-    let after_comma = cue >= 1
-        && (toks[cue - 1].is_punct(',')
-            || cue >= 2
-                && toks[cue - 1].kind == TokKind::CloseQuote
-                && toks[cue - 2].is_punct(','));
-    set_off_speech(toks, f.np, cue, f.listed) || f.according && after_comma
+    set_off_speech(toks, f.np, cue, f.listed) || f.according && speaker::after_comma(toks, cue)
 }
 
 /// `…, they say, the world could …` and `…, Gilbert said.`: a listed
@@ -225,10 +220,8 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
     // `…, said Dante Scala, a professor.`: the verb after a comma (or a
     // comma and a closing quote) with its speaker after it, which ends the
     // sentence or is followed by a comma.
-    if listed && speech && np.first > cue && cue >= 1 {
-        let after_comma = toks[cue - 1].is_punct(',')
-            || cue >= 2 && toks[cue - 1].kind == TokKind::CloseQuote && toks[cue - 2].is_punct(',');
-        return after_comma
+    if listed && speech && np.first > cue {
+        return speaker::after_comma(toks, cue)
             && toks
                 .get(np.last + 1)
                 .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')));
@@ -245,18 +238,11 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
     ) {
         let listener = |t: &Tok| {
             t.is_frame_word()
-                && (t.is_capitalised()
-                    || matches!(
-                        t.text.to_lowercase().as_str(),
-                        "me" | "us"
-                            | "him"
-                            | "her"
-                            | "them"
-                            | "reporters"
-                            | "journalists"
-                            | "the"
-                            | "a"
-                    ))
+                && (t.is_capitalised() || {
+                    let l = t.text.to_lowercase();
+                    lexicon::is_object_pronoun(&l)
+                        || matches!(l.as_str(), "reporters" | "journalists" | "the" | "a")
+                })
         };
         let n = toks[k..].iter().take(5).take_while(|t| listener(t)).count();
         k += n;

@@ -356,8 +356,8 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
                     });
                     // A pronoun complement leaves the head to name the
                     // speaker: `a source close to him` is `a source`.
-                    let pronoun = np.first == np.last
-                        && matches!(toks[np.first].text, "him" | "her" | "them" | "me" | "us");
+                    let pronoun =
+                        np.first == np.last && lexicon::is_object_pronoun(toks[np.first].text);
                     return Some(Np {
                         first: head.first,
                         last: if participle || pronoun {

@@ -146,6 +146,11 @@ pub fn without_contraction(word: &str) -> &str {
     word.split(['\'', '’']).next().unwrap_or(word)
 }
 
+/// An object pronoun, as written (`him`, `us`; not the country `US`).
+pub fn is_object_pronoun(word: &str) -> bool {
+    matches!(word, "him" | "her" | "them" | "me" | "us")
+}
+
 /// `I` and `we` (also contracted: `I'm`, `we’ve`) outside quotation marks:
 /// the writer speaking.
 pub fn is_first_person(word: &str) -> bool {

@@ -74,7 +74,7 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         }
         // An appositive that ends in a quoted title, its comma inside the
         // quotation marks: `Joe Ross, host of “Morning Hour,” said`.
-        if j >= 1 && toks[j].kind == TokKind::CloseQuote && toks[j - 1].is_punct(',') {
+        if after_closing_comma(toks, j + 1) {
             j -= 1;
         }
         // An appositive between commas: “Suu Kyi, 70, said”,
@@ -116,9 +116,8 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
     let t = frame_word(toks, j)?;
     // An object pronoun ends the phrase only as a complement (`a source
     // close to him said`); the caller takes the phrase before it.
-    let complement = matches!(t.text, "him" | "her" | "them" | "me" | "us")
-        && j >= 1
-        && matches!(toks[j - 1].text, "to" | "with");
+    let complement =
+        lexicon::is_object_pronoun(t.text) && j >= 1 && matches!(toks[j - 1].text, "to" | "with");
     if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text) || complement {
         return Some(Np { first: j, last: j });
     }
@@ -367,8 +366,7 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
         loop {
             // (Not a word capitalised only because it opens the sentence:
             // `Maybe Trump will …`, `Only Smith said`.)
-            let opener = a == 1
-                && (common_opener(toks, 0) || is_discourse_adverb(&toks[0].text.to_lowercase()));
+            let opener = a == 1 && opens_with_common_word(toks);
             if a >= 1 && is_name_word(&toks[a - 1]) && !opener {
                 a -= 1;
             } else if a >= 2
@@ -521,8 +519,14 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
 }
 
 /// Does token `a` follow a quotation closed by its comma (`…,” 71 percent`)?
-fn after_closing_comma(toks: &[Tok], a: usize) -> bool {
+pub(super) fn after_closing_comma(toks: &[Tok], a: usize) -> bool {
     a >= 2 && toks[a - 1].kind == TokKind::CloseQuote && toks[a - 2].is_punct(',')
+}
+
+/// Does token `a` follow a comma, or a comma and the quotation mark it
+/// closes (`…, said X`, `…,” said X`)?
+pub(super) fn after_comma(toks: &[Tok], a: usize) -> bool {
+    a >= 1 && toks[a - 1].is_punct(',') || after_closing_comma(toks, a)
 }
 
 /// `Donald Trump’s campaign manager`, `Sen. Ann Lee's press secretary`: a
@@ -719,8 +723,7 @@ pub fn opening_subject(toks: &[Tok], cue: usize) -> Option<Np> {
                 && !lexicon::is_function_word(first.text)
                 && !lexicon::is_preposition(first.text)
                 && lexicon::pronoun_kind(first.text).is_none()
-                && !common_opener(toks, 0)
-                && !is_discourse_adverb(&first.text.to_lowercase()));
+                && !opens_with_common_word(toks));
     let plain = words.iter().all(|t| {
         let l = t.text.to_lowercase();
         t.is_frame_word()
@@ -940,6 +943,12 @@ fn is_modal(word: &str) -> bool {
             | "doesn't"
             | "didn't"
     )
+}
+
+/// Is the sentence's first word capitalised only because it opens it (a
+/// [`common_opener`] or a sentence adverb: `Maybe`, `However`)?
+fn opens_with_common_word(toks: &[Tok]) -> bool {
+    common_opener(toks, 0) || is_discourse_adverb(&toks[0].text.to_lowercase())
 }
 
 /// A common word that opens sentences capitalised: a past participle
