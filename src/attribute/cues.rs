@@ -58,8 +58,13 @@ pub(super) struct Candidate {
 
 pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
     let mut out = Vec::new();
-    if let Some(c) = colon_intro(toks) {
+    if let Some(c) = colon_intro(toks).or_else(|| topic_intro(toks)) {
         out.push(c);
+    }
+    if info.colon_intro {
+        if let Some(c) = dash_name_colon(toks) {
+            out.push(c);
+        }
     }
     if info.starts_quoted {
         if let Some(c) = quote_then_name_verb(toks) {
@@ -181,47 +186,9 @@ fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
         .iter()
         .all(|t| t.text.chars().all(|c| !c.is_lowercase()));
     let label = names.len() == 1
-        && matches!(
-            names[0].text.to_lowercase().as_str(),
-            "note"
-                | "update"
-                | "updated"
-                | "editor"
-                | "related"
-                | "watch"
-                | "read"
-                | "photo"
-                | "video"
-                | "source"
-                | "sources"
-                | "credit"
-                | "image"
-                | "caption"
-                | "correction"
-                | "clarification"
-                | "warning"
-                | "breaking"
-                | "exclusive"
-                | "opinion"
-                | "analysis"
-                | "review"
-                | "q"
-                | "a"
-                | "question"
-                | "answer"
-                | "transcript"
-                | "listen"
-                | "see"
-                | "more"
-                | "also"
-                | "example"
-                | "here"
-                | "why"
-                | "what"
-        );
-    let namelike = names
-        .iter()
-        .all(|t| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text));
+        && (lexicon::is_section_label(names[0].text)
+            || lexicon::interview_tag(names[0].text).is_some());
+    let namelike = names.iter().all(is_name_word);
     // A capitalised section label (`BREAKING:`, `WASHINGTON:`) is one word;
     // a transcript's speaker (`JAKE TAPPER:`) is a name of two or three.
     let transcript = all_caps
@@ -232,15 +199,70 @@ fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
     if all_caps && !transcript || label || !namelike {
         return None;
     }
-    Some(Candidate {
-        np: Np {
-            first: 0,
-            last: k - 1,
-        },
+    Some(colon_cue(toks, 0, k - 1, k))
+}
+
+/// The speaker `toks[first..=last]` of a headline's or digest's colon at
+/// `toks[k]`.
+fn colon_cue(toks: &[Tok], first: usize, last: usize, k: usize) -> Candidate {
+    Candidate {
+        np: Np { first, last },
         cue: (toks[k].start, toks[k].end),
         speech: true,
         trailing: false,
-    })
+    }
+}
+
+/// The colon right before a sentence's first quotation mark.
+fn colon_before_quote(toks: &[Tok]) -> Option<usize> {
+    let k = toks
+        .iter()
+        .position(|t| t.kind == TokKind::OpenQuote)?
+        .checked_sub(1)?;
+    toks[k].is_punct(':').then_some(k)
+}
+
+/// A capitalised word outside quotation marks that can be part of a name.
+fn is_name_word(t: &Tok) -> bool {
+    t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text)
+}
+
+/// A headline that names its speaker and topic before the quotation:
+/// `Reyes on the Farm Bill: ‘It Will Pass.’`, `Network Chief About Debates:
+/// “We Do Not Pay.”`.
+fn topic_intro(toks: &[Tok]) -> Option<Candidate> {
+    let k = colon_before_quote(toks).filter(|&k| k <= 16)?;
+    let on = toks[..k].iter().position(|t| {
+        t.is_frame_word() && matches!(t.text.to_lowercase().as_str(), "on" | "about")
+    })?;
+    let namelike = toks[..on].iter().all(is_name_word);
+    if !(1..=4).contains(&on) || !namelike || on + 1 >= k {
+        return None;
+    }
+    Some(colon_cue(toks, 0, on - 1, k))
+}
+
+/// A digest's item: a kicker, a dash, then the source named before a colon
+/// and its quotation (`POLLS WERE EARLY - Mark Ruiz and Jon Kahn: “…”`).
+fn dash_name_colon(toks: &[Tok]) -> Option<Candidate> {
+    let k = colon_before_quote(toks)?;
+    let name_word = |t: &Tok| {
+        t.is_frame_word()
+            && (t.is_capitalised() && t.text.chars().any(char::is_lowercase)
+                || matches!(t.text, "and" | "&"))
+    };
+    let first = (0..k)
+        .rev()
+        .take_while(|&j| name_word(&toks[j]))
+        .take(6)
+        .last()?;
+    let dash = first
+        .checked_sub(1)
+        .is_some_and(|d| matches!(toks[d].kind, TokKind::Punct('-' | '—' | '–')));
+    if !dash || !toks[first].is_capitalised() || !toks[k - 1].is_capitalised() {
+        return None;
+    }
+    Some(colon_cue(toks, first, k - 1, k))
 }
 
 /// `was told`, `when asked`, `declined to say`: the subject is not the

@@ -437,6 +437,58 @@ pub fn honorific_gender(word: &str) -> Option<Gender> {
     }
 }
 
+/// A label that opens a paragraph with a colon without naming a speaker:
+/// `UPDATE:`, `Editor's note:`, `WATCH:`, `Why:`.
+pub fn is_section_label(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "note"
+            | "update"
+            | "updated"
+            | "editor"
+            | "editor's"
+            | "editor’s"
+            | "related"
+            | "watch"
+            | "read"
+            | "photo"
+            | "photos"
+            | "video"
+            | "source"
+            | "sources"
+            | "credit"
+            | "image"
+            | "caption"
+            | "correction"
+            | "clarification"
+            | "warning"
+            | "breaking"
+            | "exclusive"
+            | "opinion"
+            | "analysis"
+            | "review"
+            | "transcript"
+            | "listen"
+            | "see"
+            | "more"
+            | "also"
+            | "example"
+            | "here"
+            | "why"
+            | "what"
+    )
+}
+
+/// The two sides of an interview's tags: `Q:` and `QUESTION:` ask, `A:`
+/// and `ANSWER:` answer. `Some(true)` for the question.
+pub fn interview_tag(word: &str) -> Option<bool> {
+    match word.to_lowercase().as_str() {
+        "q" | "question" => Some(true),
+        "a" | "answer" => Some(false),
+        _ => None,
+    }
+}
+
 /// Words that stand before a name as a title or role, never as a first
 /// name: honorifics, offices and ranks (`President`, `Sen.`, `Chancellor`).
 pub fn is_title_word(word: &str) -> bool {

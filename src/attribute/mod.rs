@@ -31,6 +31,7 @@ pub mod lexicon;
 mod quotes;
 mod speaker;
 mod tokens;
+mod transcript;
 
 use std::collections::HashMap;
 
@@ -193,6 +194,13 @@ fn attribute_inner(
         .collect();
     let skip = boilerplate::skip_paragraphs(&para_texts);
     let spans_by_para = quote_spans(doc, seg, &para_texts);
+    let turns = transcript::turns(
+        &seg.paragraphs
+            .iter()
+            .map(|p| (p.start, para_texts[p.index]))
+            .collect::<Vec<_>>(),
+    );
+    let mut interviewee: Option<Entity> = None;
 
     // Pass 1: each sentence's own cues and speakers.
     let mut names = NameBook::default();
@@ -225,6 +233,33 @@ fn attribute_inner(
             if let Some(e) = names.canonical(&toks, subj, doc) {
                 salience.push(e);
             }
+        }
+        if let Some(turn) = &turns[s.paragraph] {
+            let who = match &turn.speaker {
+                transcript::Speaker::Named(tag) => {
+                    Some(canonical_in(tag, &mut names).unwrap_or(Entity {
+                        name: tag.clone(),
+                        kind: speaker::EntityKind::Person,
+                        gender: None,
+                    }))
+                }
+                transcript::Speaker::Interviewer => None,
+                transcript::Speaker::Interviewee => Some(
+                    interviewee
+                        .get_or_insert_with(|| {
+                            salience.latest_named_person().cloned().unwrap_or(Entity {
+                                name: "interviewee".to_string(),
+                                kind: speaker::EntityKind::Person,
+                                gender: None,
+                            })
+                        })
+                        .clone(),
+                ),
+            };
+            let who = who.map_or_else(|| "interviewer".to_string(), |e| e.name);
+            own.push(vec![turn_attribution(s, turn, who, found)]);
+            quoted.push(info);
+            continue;
         }
         own.push(
             found
@@ -310,6 +345,45 @@ fn attribute_inner(
         }
     }
     out
+}
+
+/// A sentence of a transcript's turn: the turn's speaker says all of it.
+/// A first-person cue of its own (`I think …`) names that speaker in the
+/// sentence, so it stays the mention; anyone else the sentence quotes
+/// (`Trump says we should …`) is the nested speaker.
+fn turn_attribution(
+    s: &Sentence,
+    turn: &transcript::Turn,
+    who: String,
+    found: Vec<(Entity, Attribution)>,
+) -> Attribution {
+    let first_person = found
+        .iter()
+        .map(|(_, a)| a)
+        .find(|a| a.speaker == NARRATOR && a.mention.is_some());
+    let nested = found
+        .iter()
+        .map(|(e, _)| &e.name)
+        .find(|n| *n != NARRATOR && *n != UNKNOWN && **n != who)
+        .cloned();
+    Attribution {
+        sentence: s.index,
+        clause: (s.start, s.end),
+        speaker: who,
+        kind: Kind::Direct,
+        mention: first_person.map_or(Some(turn.tag), |a| a.mention),
+        cue: first_person.map_or(Some(turn.colon), |a| a.cue),
+        nested_speaker: nested,
+    }
+}
+
+/// Fold a name read on its own (a transcript's tag) with the names the
+/// document has given so far.
+fn canonical_in(name: &str, names: &mut NameBook) -> Option<Entity> {
+    let toks = tokens::tokenize(name, 0, name.len(), &[]);
+    let words: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].is_word()).collect();
+    let (&first, &last) = (words.first()?, words.last()?);
+    names.canonical(&toks, Np { first, last }, name)
 }
 
 /// Quotation spans of every paragraph, chained across paragraphs.
@@ -405,7 +479,10 @@ pub(super) fn resolve(
     }
     // Pronouns, `I’m` and `we’ve` are taken above; any other contraction
     // (`There's`, `don’t`) is no speaker.
-    if speaker::is_bare_contraction(toks, np) || speaker::is_participle_opener(toks, np) {
+    if speaker::is_bare_contraction(toks, np)
+        || speaker::is_participle_opener(toks, np)
+        || speaker::is_lone_non_name(toks, np)
+    {
         return None;
     }
     // An adverb is no part of the phrase before its verb: `the encounter

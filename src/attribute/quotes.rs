@@ -135,7 +135,43 @@ pub fn paragraph_spans(
             first_span,
         ));
     }
+    if spans.is_empty() {
+        if let Some((ob, cb)) = single_quoted_tail(text) {
+            spans.push(new_span(
+                Some(start + ob),
+                Some(start + cb),
+                start + ob + mark_len(text, ob),
+                start + cb,
+                true,
+            ));
+        }
+    }
     spans
+}
+
+/// A headline's quotation in single quotes, which runs from the opening
+/// mark after a colon to the paragraph's end
+/// (`Ruiz: ‘We Will Win.’`, `Reyes on the Bill: 'It Will Pass.'`). Byte
+/// offsets of the two marks. Elsewhere single quotes are apostrophes too
+/// often to open spans.
+fn single_quoted_tail(text: &str) -> Option<(usize, usize)> {
+    let body = text.trim_end().trim_end_matches(['.', '!', '?']);
+    let close = body.char_indices().next_back()?;
+    if !matches!(close.1, '’' | '\'') {
+        return None;
+    }
+    let open = text
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '‘' | '\''))?;
+    let before = text[..open.0].trim_end();
+    let after = text[open.0 + open.1.len_utf8()..].chars().next();
+    let placed = before.ends_with(':');
+    let inner = body[..close.0].chars().next_back();
+    (placed
+        && open.0 < close.0
+        && after.is_some_and(char::is_alphanumeric)
+        && inner.is_some_and(|c| !c.is_whitespace()))
+    .then_some((open.0, close.0))
 }
 
 #[cfg(test)]
@@ -186,6 +222,31 @@ mod tests {
         let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
         assert_eq!(spans.len(), 1);
         assert_eq!(&t[spans[0].start..spans[0].end], "We will win,");
+    }
+
+    #[test]
+    fn a_headline_s_single_quoted_tail_is_a_span() {
+        let mut chain = 0;
+        for (t, quoted) in [
+            (
+                "Ana Ruiz: ‘I’m Young and I Back Lane!’",
+                "I’m Young and I Back Lane!",
+            ),
+            ("Reyes on the Bill: 'It Will Pass.'", "It Will Pass."),
+        ] {
+            let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
+            assert_eq!(spans.len(), 1, "{t}: {spans:?}");
+            assert_eq!(&t[spans[0].start..spans[0].end], quoted);
+        }
+        // Apostrophes elsewhere open nothing, nor does a paragraph all in
+        // single quotes (a pull quote or a section's title).
+        for t in [
+            "'All Bets Are Off.'",
+            "The voters’ choice was the mayors’",
+            "Ruiz said the farmers' union backs the candidates'",
+        ] {
+            assert!(paragraph_spans(t, 0, t.len(), 0, false, &mut chain).is_empty());
+        }
     }
 
     #[test]

@@ -837,6 +837,45 @@ pub(super) fn is_bare_contraction(toks: &[Tok], np: Np) -> bool {
                 || matches!(base, "there" | "here" | "let" | "what" | "who")))
 }
 
+/// A one-word phrase that names no one: a lowercase `-ing` or `-ly` word
+/// or closed-class word (`raising`, `always`, `whose`), or a capitalised
+/// preposition, conjunction or sentence adverb (`Despite`, `Amid`,
+/// `Perhaps`). Lowercase nouns (`critics`, `police`) and names stay.
+pub(super) fn is_lone_non_name(toks: &[Tok], np: Np) -> bool {
+    if np.first != np.last {
+        return false;
+    }
+    let t = &toks[np.first];
+    let low = t.bare().to_lowercase();
+    let closed = lexicon::is_function_word(&low)
+        || lexicon::is_preposition(&low)
+        || is_discourse_adverb(&low)
+        || matches!(
+            low.as_str(),
+            "very"
+                | "well"
+                | "always"
+                | "also"
+                | "even"
+                | "just"
+                | "never"
+                | "often"
+                | "perhaps"
+                | "please"
+                | "whose"
+                | "any"
+                | "given"
+                | "whatever"
+                | "nonetheless"
+                | "nevertheless"
+                | "wow"
+        );
+    if t.is_capitalised() {
+        return closed;
+    }
+    closed || low.len() > 4 && (low.ends_with("ing") || low.ends_with("ly"))
+}
+
 /// A phrase that starts with a participle or adverb opening the sentence,
 /// before its particle, preposition, object's determiner, an -ing word or
 /// a colon (`Rattling off pledges …, the mayor promised`, `Based on …`,
@@ -1160,6 +1199,14 @@ impl NameBook {
         while g > 0 && rest[g - 1].is_capitalised() && !lexicon::is_title_word(rest[g - 1].text) {
             g -= 1;
         }
+        // A capitalised role before a known given name is no name:
+        // `Actress Diane Ortiz`, `Rancher Paul Dunn`.
+        if g + 1 < p
+            && lexicon::first_name_gender(rest[g].bare()).is_none()
+            && lexicon::first_name_gender(rest[g + 1].bare()).is_some()
+        {
+            g += 1;
+        }
         let honorific = rest[..g]
             .iter()
             .find_map(|t| lexicon::honorific_gender(t.text));
@@ -1197,6 +1244,14 @@ impl Salience {
     pub fn push(&mut self, e: Entity) {
         self.recent.retain(|x| x.name != e.name);
         self.recent.push(e);
+    }
+
+    /// The most recent person named in full (given name and surname).
+    pub fn latest_named_person(&self) -> Option<&Entity> {
+        self.recent
+            .iter()
+            .rev()
+            .find(|e| e.kind == EntityKind::Person && e.name.contains(' '))
     }
 
     /// The most recent entity that a pronoun of this kind (and gender, for

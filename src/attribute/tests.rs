@@ -1107,3 +1107,90 @@ fn a_sentence_adverb_is_no_part_of_the_name_after_it() {
         assert_eq!(run(text)[0].1, who, "{text}");
     }
 }
+
+#[test]
+fn transcript_turns_are_their_tagged_speakers() {
+    let text = "Senator Ana Reyes spoke with host Maria Holt on Sunday.\n\n\
+                MARIA HOLT: Will you back the farm bill? Governor Lane says it is too costly.\n\n\
+                REYES: I will. The farmers need it.\n\n\
+                And the ports need it too.\n\n\
+                (CROSSTALK)\n\n\
+                HOLT: Thank you, senator.\n\n\
+                The interview has been edited for length.";
+    let seg = segment(text);
+    let atts = attribute(text, &seg);
+    let who: Vec<(&str, Kind)> = atts.iter().map(|a| (a.speaker.as_str(), a.kind)).collect();
+    assert_eq!(
+        who,
+        vec![
+            ("narrator", Kind::Narration),
+            ("Maria Holt", Kind::Direct),
+            ("Maria Holt", Kind::Direct),
+            ("Ana Reyes", Kind::Direct),
+            ("Ana Reyes", Kind::Direct),
+            ("Ana Reyes", Kind::Direct),
+            ("narrator", Kind::Narration),
+            ("Maria Holt", Kind::Direct),
+            ("narrator", Kind::Narration),
+        ]
+    );
+    // Whom a turn quotes is its nested speaker; its own `I` names it.
+    assert_eq!(atts[2].nested_speaker.as_deref(), Some("Lane"));
+    let mention = |a: &Attribution| a.mention.map(|(s, e)| &text[s..e]);
+    assert_eq!(mention(&atts[1]), Some("MARIA HOLT"));
+    assert_eq!(mention(&atts[4]), Some("REYES"));
+}
+
+#[test]
+fn interview_answers_are_the_interviewee_s() {
+    let text = "Actress Diane Ortiz has a new memoir out this week.\n\n\
+                Q: What did you find when you came home?\n\n\
+                A: My parents were gone. I think nobody checked on me.";
+    assert_eq!(
+        speakers(text),
+        vec!["narrator", "interviewer", "Diane Ortiz", "Diane Ortiz"]
+    );
+    // With no one named before the first answer, the tag's role stands.
+    let bare = "Q: What did you find?\n\nA: My parents were gone.";
+    assert_eq!(speakers(bare), vec!["interviewer", "interviewee"]);
+}
+
+#[test]
+fn a_lone_participle_or_preposition_is_no_speaker() {
+    for text in [
+        "The protesters plan to march past the convention hall, raising fears of clashes with police.",
+        "Since announcing his running mate, the governor has risen in the polls.",
+    ] {
+        let r = run(text);
+        assert_eq!(r[0].1, NARRATOR, "{text}: {r:?}");
+    }
+    // A one-word speaker that is a word of people stays.
+    assert_eq!(run("Another said the plan would fail.")[0].1, "Another");
+    assert_eq!(run("Critics said the plan would fail.")[0].1, "Critics");
+}
+
+#[test]
+fn headlines_quote_their_speaker_before_a_colon() {
+    for (text, who) in [
+        (
+            "Dana Scott: ‘You Call Me an Outlier Because I’m Young and I Support Lane!’",
+            "Dana Scott",
+        ),
+        (
+            "Senator Reyes on the Farm Bill: ‘I Think It Will Pass.’",
+            "Reyes",
+        ),
+        (
+            "Network Chief About Debates: “We Do Not Pay Candidates.”",
+            "Network Chief",
+        ),
+        (
+            "POLLS WERE NOT WRONG, JUST EARLY - Mark Ruiz: “They just ended too early.”",
+            "Mark Ruiz",
+        ),
+    ] {
+        let r = run(text);
+        assert_eq!(r.len(), 1, "{text}: {r:?}");
+        assert_eq!((r[0].1.as_str(), r[0].2), (who, Kind::Direct), "{text}");
+    }
+}

@@ -142,7 +142,7 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
         let kind = match c {
             '“' | '«' => TokKind::OpenQuote,
             '”' | '»' => TokKind::CloseQuote,
-            '"' | '\'' => {
+            '"' | '\'' | '‘' | '’' => {
                 let is_open = spans.iter().any(|s| s.open == Some(abs));
                 let is_close = spans.iter().any(|s| s.close == Some(abs));
                 if is_open || is_close {
