@@ -31,6 +31,10 @@ pub(super) struct Turn {
     pub(super) colon: (usize, usize),
 }
 
+/// The longest tag looked for, in characters (`LT. GEN. H.R. MCMASTER:`
+/// fits).
+const MAX_TAG_CHARS: usize = 48;
+
 /// How many untagged paragraphs may continue a turn before the next tag.
 const MAX_CONTINUATION: usize = 3;
 
@@ -79,7 +83,12 @@ pub(super) fn turns(paragraphs: &[(usize, &str)]) -> Vec<Option<Turn>> {
 fn tag_of(start: usize, text: &str) -> Option<Turn> {
     let lead = text.len() - text.trim_start_matches([' ', '"', '“', '\'']).len();
     let rest = &text[lead..];
-    let colon = rest.find(':')?;
+    // A tag is a few words: look no further than its longest form.
+    let colon = rest
+        .char_indices()
+        .take(MAX_TAG_CHARS)
+        .find(|&(_, c)| c == ':')?
+        .0;
     let tag = &rest[..colon];
     let after = &rest[colon + 1..];
     if !after.starts_with(' ') || after.trim().is_empty() {
