@@ -25,6 +25,7 @@ fn main() -> anyhow::Result<()> {
     let ranker = Model::speakers();
     let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
     let (mut wrong, mut ranked_lower, mut ruled_out) = (0usize, 0usize, 0usize);
+    let mut cue_other_phrase = 0usize;
     for article in load_split(root, split)? {
         let analysed = analyse(Document::new("", article.text.as_str()));
         let pred = predicted(&analysed);
@@ -60,6 +61,16 @@ fn main() -> anyhow::Result<()> {
                     .fold(None, |m: Option<f32>, p| Some(m.map_or(p, |m| m.max(p))))
             };
             let Some(right) = best(&|m| overlaps(m, source)) else {
+                // Not a candidate: was the gold cue found, with another
+                // phrase as its speaker, or not found at all?
+                let cue_found = g.cue.map(|c| offsets.span_to_bytes(c)).is_some_and(|c| {
+                    candidates
+                        .iter()
+                        .any(|(_, _, cue)| overlaps(*cue, c) && overlaps(*cue, row_bytes))
+                });
+                if cue_found {
+                    cue_other_phrase += 1;
+                }
                 continue;
             };
             let chosen = row
@@ -77,9 +88,11 @@ fn main() -> anyhow::Result<()> {
     println!(
         "{split}: {wrong} wrong speakers; the gold Source is a candidate of the row in {} \
          (ranked below the one taken: {ranked_lower}; ranked above it, but a rule took the other: \
-         {ruled_out}); not a candidate: {}",
+         {ruled_out}); not a candidate: {} (its gold cue is a candidate's cue, with another \
+         phrase as speaker: {cue_other_phrase}; its gold cue is no candidate's: {})",
         ranked_lower + ruled_out,
-        wrong - ranked_lower - ruled_out
+        wrong - ranked_lower - ruled_out,
+        wrong - ranked_lower - ruled_out - cue_other_phrase
     );
     Ok(())
 }

@@ -286,6 +286,31 @@ fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
 }
 
 /// Is the phrase the object of a preposition (“on Monday”, “with Putin”)?
+/// An object of the verb right before it, opened by a possessive or an
+/// indefinite article (`has stepped up his attacks on`, `sent a letter
+/// urging`, `keep virtually her entire focus on`): no source of the cue
+/// after it.
+fn verb_object(toks: &[Tok], np: Np) -> bool {
+    let opener = toks[np.first].text.to_lowercase();
+    let object_opener = matches!(
+        opener.as_str(),
+        "his" | "her" | "their" | "its" | "our" | "my" | "your" | "a" | "an"
+    );
+    // The word before, past adverbs (`keep virtually her entire focus`).
+    let before = toks[..np.first]
+        .iter()
+        .rev()
+        .find(|t| !(t.is_frame_word() && lexicon::is_verb_adjunct(t.text)));
+    object_opener
+        && before.is_some_and(|t| {
+            let w = t.text.to_lowercase();
+            t.is_frame_word()
+                && !t.is_capitalised()
+                && !lexicon::is_function_word(&w)
+                && !lexicon::is_preposition(&w)
+        })
+}
+
 fn after_preposition(toks: &[Tok], np: Np) -> bool {
     np.first
         .checked_sub(1)
@@ -493,7 +518,8 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
     {
         at -= 1;
     }
-    let left = speaker::left_np(toks, at).filter(|np| !after_preposition(toks, *np));
+    let left = speaker::left_np(toks, at)
+        .filter(|np| !after_preposition(toks, *np) && !verb_object(toks, *np));
     // A learned cue takes its speaker after it only after a quotation
     // (`“…,” argued Smith`): after a plain comma the phrase is its object
     // (`…, recited her policy ideas`).

@@ -381,6 +381,7 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
         if a >= 1 && frame_word(toks, a - 1).is_some_and(|p| p.text.eq_ignore_ascii_case("the")) {
             a -= 1;
         }
+        let a = coordinated_start(toks, a).unwrap_or(a);
         return Some(Np { first: a, last: j });
     }
     // A past-tense verb or a modal is no phrase's head: in `Cruz made an
@@ -547,6 +548,26 @@ fn possessive_name_head(toks: &[Tok], a: usize, j: usize) -> bool {
 
 /// Does a clause start at token `a` (the sentence's start, after a comma,
 /// semicolon or colon, or after a conjunction)?
+/// Two names joined by `and` that open a clause speak together:
+/// `Grassley and Leahy said`, `In a letter, Sen. Ana Ruiz and Rep. Tom
+/// Hale wrote`. The first token of the pair, given the second name's
+/// first token `a`; none after a verb (`… met Putin and Trump said`).
+fn coordinated_start(toks: &[Tok], a: usize) -> Option<usize> {
+    let and = a.checked_sub(1)?;
+    if !frame_word(toks, and).is_some_and(|t| matches!(t.text, "and" | "&")) {
+        return None;
+    }
+    let end = and.checked_sub(1)?;
+    if !is_name_word(&toks[end]) {
+        return None;
+    }
+    let mut s = end;
+    while s >= 1 && is_name_word(&toks[s - 1]) && !(s == 1 && opens_with_common_word(toks)) {
+        s -= 1;
+    }
+    at_clause_start(toks, s).then_some(s)
+}
+
 fn at_clause_start(toks: &[Tok], a: usize) -> bool {
     a == 0
         || toks[a - 1].is_punct(',')
@@ -1112,6 +1133,37 @@ impl NameBook {
     /// Fold a phrase into a speaker. `None` when it cannot be a speaker
     /// (a date, a bare function word).
     pub fn canonical(&mut self, toks: &[Tok], np: Np, doc: &str) -> Option<Entity> {
+        // `Grassley and Leahy`: each name folds on its own; together they
+        // are a group.
+        let and = (np.first + 1..np.last).find(|&k| {
+            toks[k].is_frame_word()
+                && matches!(toks[k].text, "and" | "&")
+                && is_name_word(&toks[k - 1])
+                && is_name_word(&toks[k + 1])
+        });
+        if let Some(k) = and {
+            let left = self.canonical(
+                toks,
+                Np {
+                    first: np.first,
+                    last: k - 1,
+                },
+                doc,
+            )?;
+            let right = self.canonical(
+                toks,
+                Np {
+                    first: k + 1,
+                    last: np.last,
+                },
+                doc,
+            )?;
+            return Some(Entity {
+                name: format!("{} and {}", left.name, right.name),
+                kind: EntityKind::Group,
+                gender: None,
+            });
+        }
         let words: Vec<&Tok> = toks[np.first..=np.last]
             .iter()
             .filter(|t| t.kind == TokKind::Word)

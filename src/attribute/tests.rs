@@ -1194,3 +1194,35 @@ fn headlines_quote_their_speaker_before_a_colon() {
         assert_eq!((r[0].1.as_str(), r[0].2), (who, Kind::Direct), "{text}");
     }
 }
+
+#[test]
+fn a_verb_s_object_is_no_source_of_the_cue_after_it() {
+    for text in [
+        "He has stepped up his attacks on the mayor's budget, but his tone is gentle.",
+        "She has had to keep virtually her entire focus on the primary campaign.",
+    ] {
+        let r = run(text);
+        assert_eq!(r[0].1, NARRATOR, "{text}: {r:?}");
+    }
+    // A possessive phrase that opens the sentence still speaks.
+    assert_eq!(run("His aides said the plan would fail.")[0].1, "the aides");
+}
+
+#[test]
+fn two_names_joined_by_and_speak_together() {
+    let text = "In a letter, Sen. Ana Ruiz and Rep. Tom Hale wrote that the program failed.\n\n\
+                Grassley and Leahy said the bill would pass.\n\n\
+                The president met Putin and Trump said the talks went well.\n\n\
+                Ruiz later said the vote was close.\n\n\
+                They added that the fight was not over.";
+    assert_eq!(
+        speakers(text),
+        vec![
+            "Ana Ruiz and Tom Hale",
+            "Grassley and Leahy",
+            "Trump",
+            "Ana Ruiz",
+            "Grassley and Leahy"
+        ]
+    );
+}

@@ -17,7 +17,8 @@
 //!   (at 0.3), paired with the predicted content that overlaps them most,
 //!   the share whose predicted mention overlaps the gold Source span, or
 //!   whose canonical speaker equals the canonical form of the gold Source
-//!   text (a full name and its surname alone count as equal).
+//!   text (a full name and its surname alone count as equal, name by name
+//!   for names said together: `Mark Blumenthal and Jon Cohen`).
 //! - The same counts at every threshold from 0.1 to 1.0 (the curve), and
 //!   recall and speaker accuracy per [`category`] of gold attribution,
 //!   with every miss and wrong speaker listed ([`ErrorRow`]) for study.
@@ -191,10 +192,17 @@ pub fn predicted(a: &crate::pipeline::Analysed) -> Vec<Predicted> {
 
 /// Do two canonical speaker names name one speaker? Equal names do; so do
 /// a full name and its surname alone (`Dan Coats`, `Coats`), since a gold
-/// Source read out of its document cannot know the given name.
+/// Source read out of its document cannot know the given name, and names
+/// said together that match one by one (`Mark Blumenthal and Jon Cohen`,
+/// `Blumenthal and Cohen`).
 fn same_speaker(a: &str, b: &str) -> bool {
     if a.eq_ignore_ascii_case(b) {
         return true;
+    }
+    // Names said together (`Blumenthal and Cohen`) match name by name.
+    let (pa, pb): (Vec<&str>, Vec<&str>) = (a.split(" and ").collect(), b.split(" and ").collect());
+    if pa.len() > 1 || pb.len() > 1 {
+        return pa.len() == pb.len() && pa.iter().zip(&pb).all(|(x, y)| same_speaker(x, y));
     }
     let last = |s: &str| s.rsplit(' ').next().unwrap_or("").to_lowercase();
     let single = |s: &str| !s.contains(' ');
@@ -530,6 +538,21 @@ pub fn evaluate(articles: &[Article], opts: &attribute::Options) -> Evaluation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speakers_match_by_surname_and_name_by_name() {
+        assert!(same_speaker("Dan Coats", "Coats"));
+        assert!(same_speaker(
+            "Mark Blumenthal and Jon Cohen",
+            "Blumenthal and Cohen"
+        ));
+        assert!(!same_speaker(
+            "Mark Blumenthal and Jon Cohen",
+            "Blumenthal and Ruiz"
+        ));
+        assert!(!same_speaker("Mark Blumenthal and Jon Cohen", "Cohen"));
+        assert!(!same_speaker("Dan Coats", "Mike Coats"));
+    }
 
     #[test]
     fn brat_lines_and_discontinuous_spans() {
