@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "01e919da7561516234ce814a892f5380764d64e4b804d0965a0d6e1b3afdcd67";
+    "b954d9a2842cfd522ea51e2bde2f26df04fec52fff7adcf3330798ba699b1a4f";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

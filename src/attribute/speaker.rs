@@ -1130,6 +1130,31 @@ const PERSON_ROLES: &[&str] = &[
 ];
 
 impl NameBook {
+    /// Can this capitalised word before a surname be a given name? Not a
+    /// title or role (`Sen.`, `Reporter`), a word of another class
+    /// capitalised by a headline or the sentence's start (`Since`,
+    /// `Says`, `Is`), or the surname of someone the article has
+    /// already named (`Clinton` in a headline's `Clinton Iowa`) unless it
+    /// is also a common given name.
+    fn can_be_given_name(&self, t: &Tok) -> bool {
+        let low = t.bare().to_lowercase();
+        let known_surname = self
+            .full
+            .get(t.bare())
+            .is_some_and(|full| full.ends_with(&format!(" {}", t.bare())));
+        !lexicon::is_title_word(t.text)
+            && !PERSON_ROLES.contains(&low.as_str())
+            && !lexicon::is_function_word(&low)
+            && !lexicon::is_preposition(&low)
+            && !is_discourse_adverb(&low)
+            && !lexicon::is_be_verb(&low)
+            && !matches!(
+                low.as_str(),
+                "had" | "has" | "made" | "says" | "whatever" | "without" | "alongside"
+            )
+            && !(known_surname && lexicon::first_name_gender(t.bare()).is_none())
+    }
+
     /// Fold a phrase into a speaker. `None` when it cannot be a speaker
     /// (a date, a bare function word).
     pub fn canonical(&mut self, toks: &[Tok], np: Np, doc: &str) -> Option<Entity> {
@@ -1248,8 +1273,12 @@ impl NameBook {
         let surname = rest[p].bare().to_string();
         // Given names: the name words before the surname, back to a title.
         let mut g = p;
-        while g > 0 && rest[g - 1].is_capitalised() && !lexicon::is_title_word(rest[g - 1].text) {
+        while g > 0 && rest[g - 1].is_capitalised() && self.can_be_given_name(rest[g - 1]) {
             g -= 1;
+        }
+        // The end of a title is no given name: `Secretary of State Clinton`.
+        if g < p && g > 0 && rest[g - 1].text == "of" {
+            g += 1;
         }
         // A capitalised role before a known given name is no name:
         // `Actress Diane Ortiz`, `Rancher Paul Dunn`.

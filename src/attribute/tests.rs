@@ -1226,3 +1226,23 @@ fn two_names_joined_by_and_speak_together() {
         ]
     );
 }
+
+#[test]
+fn a_word_capitalised_by_its_place_is_no_given_name() {
+    let text = "Hillary Clinton spoke in Ohio on Monday.\n\n\
+                Since Clinton said the plan was costly, aides have cut it.\n\n\
+                Clinton said the race was close.";
+    assert_eq!(
+        speakers(text),
+        vec!["narrator", "Hillary Clinton", "Hillary Clinton"]
+    );
+    // Nor is the surname of someone already named, or a title's last word.
+    let text = "Donald Trump held a rally.\n\n\
+                Trump Virginia said the crowd was large.\n\n\
+                Trump said the crowd was huge.\n\n\
+                Secretary of State Clinton said the talks would resume.";
+    assert_eq!(
+        speakers(text),
+        vec!["narrator", "Virginia", "Donald Trump", "Clinton"]
+    );
+}
