@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "b954d9a2842cfd522ea51e2bde2f26df04fec52fff7adcf3330798ba699b1a4f";
+    "f1a790fc2bb582792861442cd4868f4c52b3ce2dbe0325b2dae597fec7055d07";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

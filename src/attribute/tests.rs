@@ -1246,3 +1246,9 @@ fn a_word_capitalised_by_its_place_is_no_given_name() {
         vec!["narrator", "Virginia", "Donald Trump", "Clinton"]
     );
 }
+
+#[test]
+fn a_curly_quote_turned_the_wrong_way_still_closes_its_quotation() {
+    let text = "“It's unusual,“ said Ana Ruiz, a lawyer with the group. “It's hard to do.”";
+    assert_eq!(speakers(text), vec!["Ana Ruiz", "Ana Ruiz"]);
+}

@@ -139,7 +139,16 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
             continue;
         }
         let mut e = b + c.len_utf8();
+        // A curly mark turned the wrong way (`“It's unusual,“ said …`)
+        // is what its span makes it.
+        let marks = |open: bool| {
+            spans
+                .iter()
+                .any(|s| if open { s.open } else { s.close } == Some(abs))
+        };
         let kind = match c {
+            '“' | '”' if marks(false) => TokKind::CloseQuote,
+            '“' | '”' if marks(true) => TokKind::OpenQuote,
             '“' | '«' => TokKind::OpenQuote,
             '”' | '»' => TokKind::CloseQuote,
             '"' | '\'' | '‘' | '’' => {

@@ -235,6 +235,22 @@ mod tests {
             sents("“Why now?” he wondered aloud, and left."),
             vec!["“Why now?” he wondered aloud, and left."]
         );
+        // After `?` or `!` the attribution may run on; after a period it
+        // stays short, and a long clause after it is a sentence of its own.
+        assert_eq!(
+            sents("\"Will you change?\" Lee asked reporters rhetorically during a news conference late last month. \"No.\""),
+            vec![
+                "\"Will you change?\" Lee asked reporters rhetorically during a news conference late last month.",
+                "\"No.\""
+            ]
+        );
+        assert_eq!(
+            sents("“We are done.” Lee said on Monday that the party would regroup over the summer in Ohio."),
+            vec![
+                "“We are done.”",
+                "Lee said on Monday that the party would regroup over the summer in Ohio."
+            ]
+        );
     }
 
     #[test]

@@ -104,7 +104,11 @@ impl Boundary<'_> {
             // “Where is it?” Trump asked.  /  “Done.” said Smith.  /  “We
             // won!” Ana Ruiz, the mayor, said. (After a period inside the
             // quotation, `Name, appositive, verb` starts a new sentence.)
-            return !(is_reporting_tail(self.rest)
+            // A question or exclamation cannot end in a comma, so its
+            // attribution may run longer: `“Is that fair?” Trump asked
+            // reporters rhetorically during a news conference last month.`
+            let tail_words = if self.terminator == '.' { 10 } else { 20 };
+            return !(reporting_tail_within(self.rest, tail_words)
                 || self.terminator != '.' && is_appositive_tail(reporting_clause(self.rest)));
         }
         if self.terminator == '.' && self.terminators == 1 {
@@ -148,11 +152,16 @@ fn first_word(s: &str) -> &str {
 /// Does `rest` (text right after a closing quote) begin with a short
 /// attribution such as `Trump asked.`, `he said.` or `said Sen. Lopez.`?
 pub fn is_reporting_tail(rest: &str) -> bool {
+    reporting_tail_within(rest, 10)
+}
+
+/// [`is_reporting_tail`] for a clause of at most `max_words` words.
+fn reporting_tail_within(rest: &str, max_words: usize) -> bool {
     let words: Vec<&str> = reporting_clause(rest)
         .split(|c: char| is_space(c) || c == ',')
         .filter(|w| !w.is_empty())
         .collect();
-    if words.is_empty() || words.len() > 10 {
+    if words.is_empty() || words.len() > max_words {
         return false;
     }
     words.iter().take(5).any(|w| {
