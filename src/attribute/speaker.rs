@@ -664,7 +664,17 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
         // from …`), and so does a participle after its noun (`a poll
         // released Friday`).
         let participle = b > start && t.text.ends_with("ed") && !t.is_capitalised();
-        if lexicon::is_calendar_word(t.text) || participle {
+        // …but a day that modifies the noun after its determiner does not:
+        // `said a Wednesday editorial in The Register`.
+        let date_modifier = determined
+            && b == start
+            && frame_word(toks, b + 1).is_some_and(|n| {
+                !n.is_capitalised()
+                    && !lexicon::is_function_word(n.text)
+                    && !lexicon::is_preposition(n.text)
+                    && lexicon::cue_strength(n.text).is_none()
+            });
+        if (lexicon::is_calendar_word(t.text) && !date_modifier) || participle {
             break;
         }
         // A role between names, or a role and `and` before them: `said GOP
@@ -1243,7 +1253,9 @@ impl NameBook {
             } else {
                 EntityKind::Organisation
             };
-            let has_name = rest.iter().any(|t| t.is_capitalised());
+            let has_name = rest
+                .iter()
+                .any(|t| t.is_capitalised() && !lexicon::is_calendar_word(t.text));
             let name = match det {
                 Some(_) if !has_name => format!("the {span_text}"),
                 _ => span_text.to_string(),

@@ -577,7 +577,7 @@ fn findings_reach_their_source_past_participles_and_dates() {
     let r = run("The March survey found the mayor leading by nine points.");
     assert_eq!(
         (r[0].1.as_str(), r[0].2),
-        ("March survey", Kind::Indirect),
+        ("the March survey", Kind::Indirect),
         "{r:?}"
     );
 }
@@ -1251,4 +1251,13 @@ fn a_word_capitalised_by_its_place_is_no_given_name() {
 fn a_curly_quote_turned_the_wrong_way_still_closes_its_quotation() {
     let text = "“It's unusual,“ said Ana Ruiz, a lawyer with the group. “It's hard to do.”";
     assert_eq!(speakers(text), vec!["Ana Ruiz", "Ana Ruiz"]);
+}
+
+#[test]
+fn a_day_before_the_noun_is_part_of_an_inverted_speaker() {
+    let r = run("“The plan is dead,” said a Wednesday editorial in The Register.");
+    assert_eq!(
+        (r[0].1.as_str(), r[0].2),
+        ("the Wednesday editorial", Kind::Direct)
+    );
 }
