@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "b1ebd3f0411c525708047aab9932877fb601709a2820d92b27665884a38ffa5d";
+    "d46afdb6069dac9e6113552739ff671e30f023a9e837daedcf3b205e7f347db8";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -229,7 +229,11 @@ fn attribute_inner(
             opts,
             collect.as_deref_mut(),
         );
-        if let Some(subj) = speaker::subject_np(&toks) {
+        // The sentence's subject is a pronoun's likely antecedent, unless
+        // it names no one (`Like others …`, `Thirteen months passed`).
+        if let Some(subj) =
+            speaker::subject_np(&toks).filter(|&np| !speaker::names_no_one(&toks, np))
+        {
             if let Some(e) = names.canonical(&toks, subj, doc) {
                 salience.push(e);
             }

@@ -370,6 +370,13 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
             if a >= 1 && is_name_word(&toks[a - 1]) && !opener {
                 a -= 1;
             } else if a >= 2
+                && frame_word(toks, a - 1)
+                    .is_some_and(|p| !p.is_capitalised() && is_surname_particle(p.text))
+                && is_name_word(&toks[a - 2])
+            {
+                // `Bill de Blasio`.
+                a -= 2;
+            } else if a >= 2
                 && frame_word(toks, a - 1).is_some_and(|p| p.text == "of")
                 && is_name_word(&toks[a - 2])
             {
@@ -907,6 +914,29 @@ pub(super) fn is_lone_non_name(toks: &[Tok], np: Np) -> bool {
     closed || low.len() > 4 && (low.ends_with("ing") || low.ends_with("ly"))
 }
 
+/// A one-word phrase that can stand for no person or group a pronoun
+/// refers back to: a [`is_lone_non_name`] word, a contraction, or a
+/// number that opens the sentence (`Thirteen months passed …`).
+pub(super) fn names_no_one(toks: &[Tok], np: Np) -> bool {
+    np.first == np.last
+        && (is_lone_non_name(toks, np)
+            || is_bare_contraction(toks, np)
+            || is_count(toks[np.first].text)
+            || matches!(
+                toks[np.first].text.to_lowercase().as_str(),
+                "eleven"
+                    | "twelve"
+                    | "thirteen"
+                    | "fourteen"
+                    | "fifteen"
+                    | "twenty"
+                    | "dozens"
+                    | "hundreds"
+                    | "thousands"
+                    | "little"
+            ))
+}
+
 /// A phrase that starts with a participle or adverb opening the sentence,
 /// before its particle, preposition, object's determiner, an -ing word or
 /// a colon (`Rattling off pledges …, the mayor promised`, `Based on …`,
@@ -1096,7 +1126,8 @@ fn common_opener(toks: &[Tok], i: usize) -> bool {
 /// (`Dan`); a person named only by surname stays that surname.
 #[derive(Debug, Default)]
 pub struct NameBook {
-    /// Surname or given name → the full name most recently seen with it.
+    /// Surname or given name, lowercased (`de blasio` for `De Blasio`) →
+    /// the full name most recently seen with it.
     full: HashMap<String, String>,
     /// Full name → gender, from its given name or an honorific.
     genders: HashMap<String, Gender>,
@@ -1150,7 +1181,7 @@ impl NameBook {
         let low = t.bare().to_lowercase();
         let known_surname = self
             .full
-            .get(t.bare())
+            .get(&t.bare().to_lowercase())
             .is_some_and(|full| full.ends_with(&format!(" {}", t.bare())));
         !lexicon::is_title_word(t.text)
             && !PERSON_ROLES.contains(&low.as_str())
@@ -1282,7 +1313,19 @@ impl NameBook {
             .iter()
             .rposition(|t| !lexicon::is_name_suffix(t.text))
             .unwrap_or(rest.len() - 1);
-        let surname = rest[p].bare().to_string();
+        // A particle belongs to the surname: `Jason Van Dyke`, `Ursula von
+        // der Leyen`.
+        let last = p;
+        let mut p = p;
+        while p > 0 && is_surname_particle(rest[p - 1].text) {
+            p -= 1;
+        }
+        let surname = rest[p..last]
+            .iter()
+            .map(|t| t.text)
+            .chain([rest[last].bare()])
+            .collect::<Vec<_>>()
+            .join(" ");
         // Given names: the name words before the surname, back to a title.
         let mut g = p;
         while g > 0 && rest[g - 1].is_capitalised() && self.can_be_given_name(rest[g - 1]) {
@@ -1306,14 +1349,18 @@ impl NameBook {
         let name = if g < p {
             let given = rest[g].bare();
             let full = format!("{given} {surname}");
-            self.full.insert(surname.clone(), full.clone());
-            self.full.insert(given.to_string(), full.clone());
+            self.full.insert(surname.to_lowercase(), full.clone());
+            self.full.insert(given.to_lowercase(), full.clone());
             if let Some(gender) = lexicon::first_name_gender(given).or(honorific) {
                 self.genders.insert(full.clone(), gender);
             }
             full
         } else {
-            let name = self.full.get(&surname).cloned().unwrap_or(surname);
+            let name = self
+                .full
+                .get(&surname.to_lowercase())
+                .cloned()
+                .unwrap_or(surname);
             if let Some(gender) = honorific {
                 self.genders.entry(name.clone()).or_insert(gender);
             }
@@ -1325,6 +1372,34 @@ impl NameBook {
             kind: EntityKind::Person,
         })
     }
+}
+
+/// Words that join a surname before its last word: `Van Dyke`, `de
+/// Blasio`, `von der Leyen`.
+fn is_surname_particle(word: &str) -> bool {
+    matches!(
+        word,
+        "van"
+            | "Van"
+            | "von"
+            | "Von"
+            | "de"
+            | "De"
+            | "der"
+            | "del"
+            | "Del"
+            | "della"
+            | "di"
+            | "Di"
+            | "da"
+            | "Da"
+            | "du"
+            | "Du"
+            | "la"
+            | "La"
+            | "le"
+            | "Le"
+    )
 }
 
 /// Recently mentioned speakers and subjects, most recent last.

@@ -1261,3 +1261,28 @@ fn a_day_before_the_noun_is_part_of_an_inverted_speaker() {
         ("the Wednesday editorial", Kind::Direct)
     );
 }
+
+#[test]
+fn surname_particles_stay_with_the_surname() {
+    let text = "Mayor Bill de Blasio said the budget was balanced.\n\n\
+                De Blasio later said it was not.\n\n\
+                Jason Van Dyke said he was afraid.\n\n\
+                Van Dyke said it again.";
+    assert_eq!(
+        speakers(text),
+        vec![
+            "Bill de Blasio",
+            "Bill de Blasio",
+            "Jason Van Dyke",
+            "Jason Van Dyke"
+        ]
+    );
+}
+
+#[test]
+fn a_subject_that_names_no_one_is_no_antecedent() {
+    let text = "Officer Ana Ruiz stopped the car in October.\n\n\
+                Thirteen months passed before the video came out.\n\n\
+                Once it was out, she said she had feared for her life.";
+    assert_eq!(speakers(text)[2], "Ana Ruiz");
+}

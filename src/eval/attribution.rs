@@ -191,7 +191,8 @@ pub fn predicted(a: &crate::pipeline::Analysed) -> Vec<Predicted> {
 }
 
 /// Do two canonical speaker names name one speaker? Equal names do; so do
-/// a full name and its surname alone (`Dan Coats`, `Coats`), since a gold
+/// a full name and its surname alone (`Dan Coats`, `Coats`; `Bill de
+/// Blasio`, `de Blasio`), since a gold
 /// Source read out of its document cannot know the given name, and names
 /// said together that match one by one (`Mark Blumenthal and Jon Cohen`,
 /// `Blumenthal and Cohen`).
@@ -204,9 +205,9 @@ fn same_speaker(a: &str, b: &str) -> bool {
     if pa.len() > 1 || pb.len() > 1 {
         return pa.len() == pb.len() && pa.iter().zip(&pb).all(|(x, y)| same_speaker(x, y));
     }
-    let last = |s: &str| s.rsplit(' ').next().unwrap_or("").to_lowercase();
-    let single = |s: &str| !s.contains(' ');
-    (single(a) || single(b)) && last(a) == last(b)
+    // A surname alone (`Coats`, `de Blasio`) is the end of the full name.
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    a.ends_with(&format!(" {b}")) || b.ends_with(&format!(" {a}"))
 }
 
 fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
@@ -552,6 +553,7 @@ mod tests {
         ));
         assert!(!same_speaker("Mark Blumenthal and Jon Cohen", "Cohen"));
         assert!(!same_speaker("Dan Coats", "Mike Coats"));
+        assert!(same_speaker("Bill de Blasio", "de Blasio"));
     }
 
     #[test]
