@@ -399,7 +399,19 @@ pub fn is_preposition(word: &str) -> bool {
 pub fn is_determiner(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
-        "the" | "a" | "an" | "this" | "that" | "its" | "his" | "her" | "their" | "our" | "another"
+        "the"
+            | "a"
+            | "an"
+            | "this"
+            | "that"
+            | "its"
+            | "his"
+            | "her"
+            | "their"
+            | "our"
+            | "my"
+            | "your"
+            | "another"
     )
 }
 

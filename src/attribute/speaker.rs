@@ -521,9 +521,11 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     // lead,” 71 percent of residents said`); a bare phrase there is more
     // often a name and its verb (`“…,” Okafor shot back`).
     let counted = is_count(toks[a].text) || is_quantifier(toks[a].text);
-    let starts = at_clause_start(toks, a) || counted && after_closing_comma(toks, a);
-    (starts && (j - a <= 2 || extended_of || possessive_name_head(toks, a, j)))
-        .then_some(Np { first: a, last: j })
+    let possessive = possessive_name_head(toks, a, j);
+    // (`“…,” Obama's former campaign strategist said`.)
+    let starts =
+        at_clause_start(toks, a) || (counted || possessive) && after_closing_comma(toks, a);
+    (starts && (j - a <= 2 || extended_of || possessive)).then_some(Np { first: a, last: j })
 }
 
 /// Does token `a` follow a quotation closed by its comma (`…,” 71 percent`)?
@@ -1287,7 +1289,11 @@ impl NameBook {
             let has_name = rest
                 .iter()
                 .any(|t| t.is_capitalised() && !lexicon::is_calendar_word(t.text));
+            // The writer's own (`my father`, `our team`) stay theirs.
             let name = match det {
+                Some(d) if matches!(d.text.to_lowercase().as_str(), "my" | "our") => {
+                    format!("{} {span_text}", d.text.to_lowercase())
+                }
                 Some(_) if !has_name => format!("the {span_text}"),
                 _ => span_text.to_string(),
             };

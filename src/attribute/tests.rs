@@ -1286,3 +1286,20 @@ fn a_subject_that_names_no_one_is_no_antecedent() {
                 Once it was out, she said she had feared for her life.";
     assert_eq!(speakers(text)[2], "Ana Ruiz");
 }
+
+#[test]
+fn the_writer_s_own_people_speak_as_written() {
+    let r = run("\"We live in hard times,\" my father often said.");
+    assert_eq!((r[0].1.as_str(), r[0].2), ("my father", Kind::Direct));
+    let r = run("\"We live in hard times,\" her father said.");
+    assert_eq!(r[0].1, "the father");
+}
+
+#[test]
+fn a_possessive_role_after_a_quotation_speaks() {
+    let r = run("“That was outrageous,” Lane's former campaign strategist said in an interview.");
+    assert_eq!(
+        (r[0].1.as_str(), r[0].2),
+        ("Lane's former campaign strategist", Kind::Direct)
+    );
+}
