@@ -188,7 +188,7 @@ fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
     let label = names.len() == 1
         && (lexicon::is_section_label(names[0].text)
             || lexicon::interview_tag(names[0].text).is_some());
-    let namelike = names.iter().all(is_name_word);
+    let namelike = names.iter().all(speaker::is_name_word);
     // A capitalised section label (`BREAKING:`, `WASHINGTON:`) is one word;
     // a transcript's speaker (`JAKE TAPPER:`) is a name of two or three.
     let transcript = all_caps
@@ -222,11 +222,6 @@ fn colon_before_quote(toks: &[Tok]) -> Option<usize> {
     toks[k].is_punct(':').then_some(k)
 }
 
-/// A capitalised word outside quotation marks that can be part of a name.
-fn is_name_word(t: &Tok) -> bool {
-    t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text)
-}
-
 /// A headline that names its speaker and topic before the quotation:
 /// `Reyes on the Farm Bill: ‘It Will Pass.’`, `Network Chief About Debates:
 /// “We Do Not Pay.”`.
@@ -235,7 +230,7 @@ fn topic_intro(toks: &[Tok]) -> Option<Candidate> {
     let on = toks[..k].iter().position(|t| {
         t.is_frame_word() && matches!(t.text.to_lowercase().as_str(), "on" | "about")
     })?;
-    let namelike = toks[..on].iter().all(is_name_word);
+    let namelike = toks[..on].iter().all(speaker::is_name_word);
     if !(1..=4).contains(&on) || !namelike || on + 1 >= k {
         return None;
     }

@@ -46,6 +46,11 @@ use cues::QuoteInfo;
 pub const NARRATOR: &str = "narrator";
 /// The speaker of quotations that nothing attributes.
 pub const UNKNOWN: &str = "unknown";
+/// The speaker of an interview's questions (`Q:`).
+pub const INTERVIEWER: &str = "interviewer";
+/// The speaker of an interview's answers (`A:`) when the article names no
+/// one before them.
+pub const INTERVIEWEE: &str = "interviewee";
 
 /// How a sentence relates to its speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -252,7 +257,7 @@ fn attribute_inner(
                     interviewee
                         .get_or_insert_with(|| {
                             salience.latest_named_person().cloned().unwrap_or(Entity {
-                                name: "interviewee".to_string(),
+                                name: INTERVIEWEE.to_string(),
                                 kind: speaker::EntityKind::Person,
                                 gender: None,
                             })
@@ -260,7 +265,7 @@ fn attribute_inner(
                         .clone(),
                 ),
             };
-            let who = who.map_or_else(|| "interviewer".to_string(), |e| e.name);
+            let who = who.map_or_else(|| INTERVIEWER.to_string(), |e| e.name);
             own.push(vec![turn_attribution(s, turn, who, found)]);
             quoted.push(info);
             continue;
@@ -381,13 +386,16 @@ fn turn_attribution(
     }
 }
 
-/// Fold a name read on its own (a transcript's tag) with the names the
-/// document has given so far.
-fn canonical_in(name: &str, names: &mut NameBook) -> Option<Entity> {
-    let toks = tokens::tokenize(name, 0, name.len(), &[]);
+/// Fold a phrase read on its own (a transcript's tag) with the names the
+/// document has given so far. `None` for a lone pronoun.
+fn canonical_in(phrase: &str, names: &mut NameBook) -> Option<Entity> {
+    let toks = tokens::tokenize(phrase, 0, phrase.len(), &[]);
     let words: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].is_word()).collect();
     let (&first, &last) = (words.first()?, words.last()?);
-    names.canonical(&toks, Np { first, last }, name)
+    if first == last && lexicon::pronoun_kind(toks[first].text).is_some() {
+        return None;
+    }
+    names.canonical(&toks, Np { first, last }, phrase)
 }
 
 /// Quotation spans of every paragraph, chained across paragraphs.
@@ -508,15 +516,7 @@ pub(super) fn resolve(
 /// `The Russian foreign ministry` → `Russian foreign ministry`). `None` for
 /// pronouns and phrases that cannot be speakers.
 pub fn canonical_speaker(phrase: &str) -> Option<String> {
-    let toks = tokens::tokenize(phrase, 0, phrase.len(), &[]);
-    let words: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].is_word()).collect();
-    let (&first, &last) = (words.first()?, words.last()?);
-    if first == last && lexicon::pronoun_kind(toks[first].text).is_some() {
-        return None;
-    }
-    NameBook::default()
-        .canonical(&toks, Np { first, last }, phrase)
-        .map(|e| e.name)
+    canonical_in(phrase, &mut NameBook::default()).map(|e| e.name)
 }
 
 #[cfg(test)]

@@ -33,7 +33,9 @@ fn frame_word<'a>(toks: &'a [Tok], i: usize) -> Option<&'a Tok<'a>> {
     toks.get(i).filter(|t| t.is_frame_word())
 }
 
-fn is_name_word(t: &Tok) -> bool {
+/// A capitalised word outside quotation marks that can be part of a name:
+/// no function word or pronoun.
+pub(super) fn is_name_word(t: &Tok) -> bool {
     t.is_frame_word()
         && t.is_capitalised()
         && !lexicon::is_function_word(t.text)
@@ -1384,27 +1386,8 @@ impl NameBook {
 /// Blasio`, `von der Leyen`.
 fn is_surname_particle(word: &str) -> bool {
     matches!(
-        word,
-        "van"
-            | "Van"
-            | "von"
-            | "Von"
-            | "de"
-            | "De"
-            | "der"
-            | "del"
-            | "Del"
-            | "della"
-            | "di"
-            | "Di"
-            | "da"
-            | "Da"
-            | "du"
-            | "Du"
-            | "la"
-            | "La"
-            | "le"
-            | "Le"
+        word.to_lowercase().as_str(),
+        "van" | "von" | "de" | "der" | "del" | "della" | "di" | "da" | "du" | "la" | "le"
     )
 }
 
