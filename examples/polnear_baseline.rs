@@ -18,6 +18,7 @@ fn main() -> anyhow::Result<()> {
                 span: an.char_span(i),
                 speaker: String::new(),
                 mention: None,
+                cue: None,
             })
             .collect();
         evaluate_article(&a.text, &pred, &a.gold, &mut ev);

@@ -272,6 +272,13 @@ impl Analysed {
             .map(|(x, y)| (self.offsets.to_char(x), self.offsets.to_char(y)))
     }
 
+    /// The span of attribution `k`'s cue, in characters.
+    pub fn cue_chars(&self, k: usize) -> Option<(usize, usize)> {
+        self.attributions[k]
+            .cue
+            .map(|(x, y)| (self.offsets.to_char(x), self.offsets.to_char(y)))
+    }
+
     /// The output row of attribution `k` for one target.
     pub fn row(&self, k: usize, target: &str, p: score::Probs) -> Row {
         let a = &self.attributions[k];

@@ -438,6 +438,11 @@ fn eval_attribution_cli_prints_the_figures() {
     );
     let (header, rows) = read_csv(&errors);
     assert_eq!(header[..4], ["split", "article", "error", "category"]);
+    // Columns are appended, never reordered.
+    assert_eq!(
+        header[header.len() - 2..],
+        ["predicted_mention", "predicted_cue"]
+    );
     assert_eq!(rows.len(), 1);
     assert_eq!(
         (

@@ -149,6 +149,7 @@ pub fn main(args: EvalAttributionArgs) -> Result<()> {
             "predicted_speaker",
             "predicted_sentence",
             "predicted_mention",
+            "predicted_cue",
         ])?;
         for (split, e) in &errors {
             w.write_record([
@@ -162,6 +163,7 @@ pub fn main(args: EvalAttributionArgs) -> Result<()> {
                 &e.predicted_speaker,
                 &e.predicted_sentence,
                 &e.predicted_mention,
+                &e.predicted_cue,
             ])?;
         }
         let bytes = w.into_inner().context("writing the errors")?;

@@ -162,6 +162,7 @@ pub struct Predicted {
     pub span: (usize, usize),
     pub speaker: String,
     pub mention: Option<(usize, usize)>,
+    pub cue: Option<(usize, usize)>,
 }
 
 /// Attributed sentences of an article as the attributor sees them.
@@ -186,6 +187,7 @@ pub fn predicted(a: &crate::pipeline::Analysed) -> Vec<Predicted> {
             span: a.clause_chars(k),
             speaker: a.attributions[k].speaker.clone(),
             mention: a.mention_chars(k),
+            cue: a.cue_chars(k),
         })
         .collect()
 }
@@ -302,6 +304,8 @@ pub struct ErrorRow {
     pub predicted_sentence: String,
     /// The words that name the predicted speaker (empty for the narrator).
     pub predicted_mention: String,
+    /// The words taken for the predicted cue (empty for the narrator).
+    pub predicted_cue: String,
 }
 
 /// What kind of attribution a gold one is, from its annotation alone (the
@@ -482,6 +486,7 @@ pub fn evaluate_named(
             predicted_speaker: p.map(|p| p.speaker.clone()).unwrap_or_default(),
             predicted_sentence: p.map(|p| cut(p.span)).unwrap_or_default(),
             predicted_mention: p.and_then(|p| p.mention).map(cut).unwrap_or_default(),
+            predicted_cue: p.and_then(|p| p.cue).map(cut).unwrap_or_default(),
         };
         let Some((_, p)) = best else {
             ev.errors.push(row("missed", None));
@@ -515,6 +520,7 @@ pub fn evaluate_named(
                 predicted_speaker: p.speaker.clone(),
                 predicted_sentence: cut(p.span),
                 predicted_mention: p.mention.map(cut).unwrap_or_default(),
+                predicted_cue: p.cue.map(cut).unwrap_or_default(),
             });
         }
     }
@@ -589,11 +595,13 @@ mod tests {
                 span: (0, 31),
                 speaker: "Smith".into(),
                 mention: Some((0, 5)),
+                cue: None,
             },
             Predicted {
                 span: (32, 48),
                 speaker: "narrator".into(),
                 mention: None,
+                cue: None,
             },
         ];
         let mut ev = Evaluation::default();
@@ -640,6 +648,7 @@ mod tests {
             span: (0, 31),
             speaker: "Jones".into(),
             mention: Some((20, 25)),
+            cue: Some((6, 10)),
         }];
         let mut ev = Evaluation::default();
         evaluate_article(text, &wrong, &gold, &mut ev);
@@ -652,6 +661,8 @@ mod tests {
             (e.predicted_speaker.as_str(), e.predicted_mention.as_str()),
             ("Jones", &text[20..25])
         );
+        // …and the cue it took.
+        assert_eq!(e.predicted_cue, "said");
         assert_eq!(ev.by_category["no cue"].gold, 2);
         assert_eq!(ev.by_category["no cue"].matched, 1);
     }
