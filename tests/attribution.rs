@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "d79fe3f62b5d4cfcf9b460cabf1264f0dd797ab3b13e1d04bdb6c45d0eca7ef8";
+    "29a856da92573ef736e99f03a858c0a6ae3ab23b55e2f24cb4718c966f1ff892";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {
@@ -357,7 +357,7 @@ fn polnear_dev_figures_and_attributions() {
             "attribution on PolNeAR dev changed; if that is intended, rerun with STANCE_BLESS=1 and update the constant"
         );
     }
-    // README figures (dev): F1 85.5 at 0.3, 84.5 at 0.8, speaker 85.5,
+    // README figures (dev): F1 85.5 at 0.3, 84.5 at 0.8, speaker 85.4,
     // precision 89.7.
     assert!(ev.at_30.f1() > 0.84, "F1@0.3 {}", ev.at_30.f1());
     assert!(ev.at_80.f1() > 0.83, "F1@0.8 {}", ev.at_80.f1());

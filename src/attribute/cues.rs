@@ -185,9 +185,13 @@ fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
     let all_caps = names
         .iter()
         .all(|t| t.text.chars().all(|c| !c.is_lowercase()));
-    let label = names.len() == 1
-        && (lexicon::is_section_label(names[0].text)
-            || lexicon::interview_tag(names[0].text).is_some());
+    // `UPDATE:`, `Editor’s Note:`, `Delegate Update:`: a label, not a
+    // speaker; nor is a tally (`Clinton: 1,769.`).
+    let label = names.iter().any(|t| lexicon::is_section_label(t.text))
+        || names.len() == 1 && lexicon::interview_tag(names[0].text).is_some();
+    let tally = !toks[k + 1..]
+        .iter()
+        .any(|t| t.is_word() && t.text.chars().any(char::is_alphabetic));
     let namelike = names.iter().all(speaker::is_name_word);
     // A capitalised section label (`BREAKING:`, `WASHINGTON:`) is one word;
     // a transcript's speaker (`JAKE TAPPER:`) is a name of two or three.
@@ -196,7 +200,7 @@ fn colon_intro(toks: &[Tok]) -> Option<Candidate> {
         && names
             .iter()
             .all(|t| t.text.chars().all(|c| c.is_alphabetic() || c == '.'));
-    if all_caps && !transcript || label || !namelike {
+    if all_caps && !transcript || label || tally || !namelike {
         return None;
     }
     Some(colon_cue(toks, 0, k - 1, k))

@@ -488,6 +488,7 @@ pub fn is_section_label(word: &str) -> bool {
             | "here"
             | "why"
             | "what"
+            | "notice"
     )
 }
 

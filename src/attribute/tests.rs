@@ -1303,3 +1303,16 @@ fn a_possessive_role_after_a_quotation_speaks() {
         ("Lane's former campaign strategist", Kind::Direct)
     );
 }
+
+#[test]
+fn a_label_or_a_tally_before_a_colon_is_no_speaker() {
+    for text in [
+        "Delegate Update: The latest count in the race.",
+        "Editor’s Note: This is part 3 of 3 excerpts.",
+        "Tom Hale: 1,769.",
+    ] {
+        let r = run(text);
+        assert_eq!(r[0].1, NARRATOR, "{text}: {r:?}");
+    }
+    assert_eq!(run("Ana Ruiz: We will win this district.")[0].1, "Ana Ruiz");
+}
