@@ -103,8 +103,11 @@ fn tag_of(start: usize, text: &str) -> Option<Turn> {
     if !(1..=4).contains(&words.len()) || !words.iter().all(|w| word_ok(w)) {
         return None;
     }
+    // `UPDATE:`, `EDITOR'S NOTE:`: labels, not speakers.
+    if words.iter().any(|w| lexicon::is_section_label(w)) {
+        return None;
+    }
     let speaker = match words[..] {
-        [w] if lexicon::is_section_label(w) => return None,
         [w] => match lexicon::interview_tag(w) {
             Some(true) => Speaker::Interviewer,
             Some(false) => Speaker::Interviewee,
@@ -214,7 +217,11 @@ mod tests {
         let one = speakers(&["REYES: I will.", "Some narration.", "REYES: Again."]);
         assert!(one.iter().all(Option::is_none));
         // Section labels are not speakers.
-        let labels = speakers(&["UPDATE: The vote moved.", "NOTE: This story was corrected."]);
+        let labels = speakers(&[
+            "UPDATE: The vote moved.",
+            "EDITOR'S NOTE: This story was corrected.",
+            "BREAKING NEWS: The count resumed.",
+        ]);
         assert!(labels.iter().all(Option::is_none));
         // Mixed case or a long run of capitals is no tag.
         let mixed = speakers(&["Reyes: I will.", "Holt: Thanks."]);
