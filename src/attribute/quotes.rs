@@ -160,15 +160,16 @@ fn single_quoted_tail(text: &str) -> Option<(usize, usize)> {
     if !matches!(close.1, '’' | '\'') {
         return None;
     }
-    let open = text
-        .char_indices()
-        .find(|&(_, c)| matches!(c, '‘' | '\''))?;
-    let before = text[..open.0].trim_end();
+    // The first single quote right after a colon (`Trump's aide: 'We …'`).
+    let open = text.match_indices(':').find_map(|(i, _)| {
+        let gap = text[i + 1..].len() - text[i + 1..].trim_start().len();
+        let at = i + 1 + gap;
+        let c = text[at..].chars().next()?;
+        matches!(c, '‘' | '\'').then_some((at, c))
+    })?;
     let after = text[open.0 + open.1.len_utf8()..].chars().next();
-    let placed = before.ends_with(':');
     let inner = body[..close.0].chars().next_back();
-    (placed
-        && open.0 < close.0
+    (open.0 < close.0
         && after.is_some_and(char::is_alphanumeric)
         && inner.is_some_and(|c| !c.is_whitespace()))
     .then_some((open.0, close.0))
@@ -233,6 +234,7 @@ mod tests {
                 "I’m Young and I Back Lane!",
             ),
             ("Reyes on the Bill: 'It Will Pass.'", "It Will Pass."),
+            ("Lane's aide: 'We Will Win.'", "We Will Win."),
         ] {
             let spans = paragraph_spans(t, 0, t.len(), 0, false, &mut chain);
             assert_eq!(spans.len(), 1, "{t}: {spans:?}");
