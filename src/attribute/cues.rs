@@ -62,7 +62,7 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
         out.push(c);
     }
     if info.colon_intro {
-        if let Some(c) = dash_name_colon(toks) {
+        if let Some(c) = dash_name_colon(toks).or_else(|| from_colon(toks)) {
             out.push(c);
         }
     }
@@ -239,6 +239,17 @@ fn topic_intro(toks: &[Tok]) -> Option<Candidate> {
         return None;
     }
     Some(colon_cue(toks, 0, on - 1, k))
+}
+
+/// A quotation introduced as someone's: `A lesson from Loretta Lynch: ‘…’`,
+/// `More from the report: “…”`.
+fn from_colon(toks: &[Tok]) -> Option<Candidate> {
+    let k = colon_before_quote(toks)?;
+    let from = toks[..k]
+        .iter()
+        .rposition(|t| t.is_frame_word() && t.text.eq_ignore_ascii_case("from"))?;
+    let np = speaker::right_np(toks, from + 1).filter(|np| np.last + 1 == k)?;
+    Some(colon_cue(toks, np.first, np.last, k))
 }
 
 /// A digest's item: a kicker, a dash, then the source named before a colon

@@ -1316,3 +1316,9 @@ fn a_label_or_a_tally_before_a_colon_is_no_speaker() {
     }
     assert_eq!(run("Ana Ruiz: We will win this district.")[0].1, "Ana Ruiz");
 }
+
+#[test]
+fn a_quotation_introduced_as_someone_s_is_theirs() {
+    let r = run("A lesson from Carla Ruiz: 'Be the voice that people hear.'");
+    assert_eq!((r[0].1.as_str(), r[0].2), ("Carla Ruiz", Kind::Direct));
+}
