@@ -1186,7 +1186,8 @@ impl NameBook {
         let known_surname = self
             .full
             .get(&t.bare().to_lowercase())
-            .is_some_and(|full| full.ends_with(&format!(" {}", t.bare())));
+            .and_then(|full| full.strip_suffix(t.bare()))
+            .is_some_and(|given| given.ends_with(' '));
         !lexicon::is_title_word(t.text)
             && !PERSON_ROLES.contains(&low.as_str())
             && !lexicon::is_function_word(&low)

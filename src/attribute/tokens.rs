@@ -139,32 +139,22 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
             continue;
         }
         let mut e = b + c.len_utf8();
-        // A curly mark turned the wrong way (`“It's unusual,“ said …`)
-        // is what its span makes it.
-        let marks = |open: bool| {
-            spans
-                .iter()
-                .any(|s| if open { s.open } else { s.close } == Some(abs))
+        // A mark that opens or closes a quotation span is what the span
+        // makes it, a curly one turned the wrong way too (`“It's
+        // unusual,“ said …`); other curly marks keep their own direction.
+        let quote_mark = matches!(c, '“' | '”' | '«' | '»' | '"' | '\'' | '‘' | '’');
+        let at = |pick: fn(&QuoteSpan) -> Option<usize>| {
+            quote_mark && spans.iter().any(|s| pick(s) == Some(abs))
         };
+        let (is_open, is_close) = (at(|s| s.open), at(|s| s.close));
+        if is_open || is_close {
+            e = b + super::quotes::mark_len(text, b);
+        }
         let kind = match c {
-            '“' | '”' if marks(false) => TokKind::CloseQuote,
-            '“' | '”' if marks(true) => TokKind::OpenQuote,
+            _ if is_close => TokKind::CloseQuote,
+            _ if is_open => TokKind::OpenQuote,
             '“' | '«' => TokKind::OpenQuote,
             '”' | '»' => TokKind::CloseQuote,
-            '"' | '\'' | '‘' | '’' => {
-                let is_open = spans.iter().any(|s| s.open == Some(abs));
-                let is_close = spans.iter().any(|s| s.close == Some(abs));
-                if is_open || is_close {
-                    e = b + super::quotes::mark_len(text, b);
-                }
-                if is_open {
-                    TokKind::OpenQuote
-                } else if is_close {
-                    TokKind::CloseQuote
-                } else {
-                    TokKind::Punct(c)
-                }
-            }
             _ => TokKind::Punct(c),
         };
         toks.push(Tok {
