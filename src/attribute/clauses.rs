@@ -226,7 +226,7 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
                 .get(np.last + 1)
                 .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')));
     }
-    if !listed || !speech || np.last >= cue || b == 0 || !toks[b - 1].is_punct(',') {
+    if !listed || !speech || np.last >= cue || !speaker::after_comma(toks, b) {
         return false;
     }
     let mut k = cue + 1;
@@ -341,9 +341,37 @@ fn clause_starts(toks: &[Tok]) -> Vec<usize> {
                 && !p.text.eq_ignore_ascii_case("that");
             t.is_frame_word()
                 && !p.quoted
-                && (p.is_punct(';') || (p.is_punct(',') && starts_clause(t.text)) || pronoun_clause)
+                && (p.is_punct(';')
+                    || (p.is_punct(',') && starts_clause(t.text))
+                    || pronoun_clause
+                    || named_speech_clause(toks, b))
         })
         .collect()
+}
+
+/// `… asked for a photo and Clinton said, “…”`: a conjunction after a
+/// lower-case word, then a name of one to three words and a verb of
+/// saying, starts a clause with its own speaker without a comma. (After a
+/// name, `Grassley and Leahy said` is one subject of two.)
+fn named_speech_clause(toks: &[Tok], b: usize) -> bool {
+    let (p, t) = (&toks[b - 1], &toks[b]);
+    if !(matches!(t.text, "and" | "but" | "while")
+        && p.is_frame_word()
+        && !p.is_capitalised()
+        && !lexicon::is_function_word(p.text)
+        && !lexicon::is_preposition(p.text))
+    {
+        return false;
+    }
+    let names = toks[b + 1..]
+        .iter()
+        .take(4)
+        .take_while(|n| speaker::is_name_word(n))
+        .count();
+    (1..=3).contains(&names)
+        && toks.get(b + 1 + names).is_some_and(|v| {
+            v.is_frame_word() && lexicon::cue_strength(v.text) == Some(lexicon::CueStrength::Speech)
+        })
 }
 
 /// Subordinators that open a fronted clause: `While X said A, he …`.
@@ -352,6 +380,10 @@ fn fronted_subordinator(word: &str) -> bool {
         word.to_lowercase().as_str(),
         "while"
             | "whereas"
+            | "despite"
+            | "given"
+            | "amid"
+            | "unlike"
             | "although"
             | "though"
             | "as"
@@ -372,12 +404,37 @@ fn fronted_subordinator(word: &str) -> bool {
 /// clause starts there, and splits off only if both parts hold a cue.
 fn fronted_main_clause(toks: &[Tok]) -> Option<usize> {
     let first = toks.first()?;
-    if first.quoted || !first.is_frame_word() || !fronted_subordinator(first.text) {
+    // `Despite what he wrote …, Cross said …`, `In what he called a
+    // “rant,” Obama took …`: a preposition with a clause of its own.
+    let free_relative = toks
+        .get(1)
+        .is_some_and(|w| w.is_frame_word() && matches!(w.text, "what" | "how"))
+        && lexicon::is_preposition(first.text);
+    if first.quoted
+        || !first.is_frame_word()
+        || !(fronted_subordinator(first.text) || free_relative)
+    {
         return None;
     }
-    let comma = toks.iter().position(|t| t.is_punct(',') && !t.quoted)?;
-    let next = toks.get(comma + 1)?;
-    (next.is_frame_word() && !next.quoted).then_some(comma + 1)
+    // Its first comma outside quotation marks, or one that closes a
+    // quotation (`… a “rant,” Obama …`).
+    let comma = (0..toks.len()).find(|&k| {
+        toks[k].is_punct(',')
+            && (!toks[k].quoted
+                || toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.kind == TokKind::CloseQuote))
+    })?;
+    let after = if toks
+        .get(comma + 1)
+        .is_some_and(|n| n.kind == TokKind::CloseQuote)
+    {
+        comma + 2
+    } else {
+        comma + 1
+    };
+    let next = toks.get(after)?;
+    (next.is_frame_word() && !next.quoted).then_some(after)
 }
 
 /// Every attribution of the sentence, in clause order; empty when it has
@@ -464,6 +521,18 @@ pub(super) fn sentence_attributions(
         }
     }
     found.retain(|f| f.rank >= opts.min_speaker_confidence);
+    // A listed aside that closes the sentence (`A, but B, according to
+    // Z.`, `…, Z said.`) attributes all of it: a cue only the learned model
+    // found before it (`Foreign nationals are …`) is no source of its own.
+    let closing_aside = found
+        .iter()
+        .filter(|f| f.listed)
+        .max_by_key(|f| f.cue.0)
+        .filter(|f| found.iter().all(|g| g.cue.0 <= f.cue.0) && is_aside(toks, f, tok_at(f.cue.0)))
+        .map(|f| f.cue.0);
+    if let Some(at) = closing_aside {
+        found.retain(|f| f.listed || f.cue.0 > at);
+    }
     if found.is_empty() {
         return Vec::new();
     }

@@ -381,7 +381,18 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         // `with Cruz recently promising …`: after `with`, the phrase is
         // the participle's own subject.
         let after_with = participle && np.first >= 1 && toks[np.first - 1].text == "with";
-        if via_who || after_with || !after_preposition(toks, np) {
+        // `hours after Sanders said he was …`: `after`, `before`, `since`
+        // and `until` open a clause there, and the phrase is its subject.
+        let clause_opener = !participle
+            && np.last + 1 == i
+            && np.first.checked_sub(1).is_some_and(|p| {
+                toks[p].is_frame_word()
+                    && matches!(
+                        toks[p].text.to_lowercase().as_str(),
+                        "after" | "before" | "since" | "until"
+                    )
+            });
+        if via_who || after_with || clause_opener || !after_preposition(toks, np) {
             return Some(np);
         }
         // “A spokeswoman for YouTube said”: the phrase before the

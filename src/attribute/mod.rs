@@ -476,6 +476,7 @@ pub(super) fn resolve(
             // as she argued …`.
             let subject = speaker::subject_np(toks)
                 .filter(|subj| subj.last < np.first && subj.first != np.first)
+                .filter(|&subj| !is_no_speaker(toks, subj))
                 .and_then(|subj| names.canonical(toks, subj, doc))
                 .filter(|e| Salience::fits(pk, gender, e));
             return Some(
@@ -491,10 +492,7 @@ pub(super) fn resolve(
     }
     // Pronouns, `I’m` and `we’ve` are taken above; any other contraction
     // (`There's`, `don’t`) is no speaker.
-    if speaker::is_bare_contraction(toks, np)
-        || speaker::is_participle_opener(toks, np)
-        || speaker::is_lone_non_name(toks, np)
-    {
+    if is_no_speaker(toks, np) {
         return None;
     }
     // An adverb is no part of the phrase before its verb: `the encounter
@@ -509,6 +507,14 @@ pub(super) fn resolve(
         np.last -= 1;
     }
     names.canonical(toks, np, doc)
+}
+
+/// Phrases that name no one: a bare contraction (`There's`), a fronted
+/// participle (`Given …`), a lone function word or adverb (`Since`).
+fn is_no_speaker(toks: &[Tok], np: speaker::Np) -> bool {
+    speaker::is_bare_contraction(toks, np)
+        || speaker::is_participle_opener(toks, np)
+        || speaker::is_lone_non_name(toks, np)
 }
 
 /// The canonical speaker name of a phrase read on its own, as the

@@ -347,6 +347,17 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
         }
         return counted_subject(toks, j, j);
     }
+    // A quantifier alone as a clause's subject, right before the verb:
+    // `Most believe …`, `Some said …`, `Others say …`.
+    let lone_group = is_lone_group(t.text)
+        && (at_clause_start(toks, j)
+            || j >= 1
+                && frame_word(toks, j - 1).is_some_and(|p| {
+                    matches!(p.text.to_lowercase().as_str(), "after" | "before" | "when")
+                }));
+    if lone_group {
+        return Some(Np { first: j, last: j });
+    }
     if lexicon::is_function_word(t.text)
         || lexicon::is_be_verb(t.text)
         || lexicon::cue_strength(t.text).is_some()
@@ -461,12 +472,9 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
         a -= 1;
         steps += 1;
     }
-    // A count of a group: `Six in 10 Democratic voters`.
-    if is_count(toks[a].text)
-        && a >= 2
-        && frame_word(toks, a - 1).is_some_and(|p| p.text == "in")
-        && is_count(toks[a - 2].text)
-    {
+    // A count of a group: `Six in 10 Democratic voters`, `four out of 10
+    // voters`.
+    if is_count(toks[a].text) && ratio_start(toks, a).is_some() {
         if let Some(np) = counted_subject(toks, a, j) {
             return Some(np);
         }
@@ -590,6 +598,16 @@ fn at_clause_start(toks: &[Tok], a: usize) -> bool {
         )
 }
 
+/// The first count of a ratio whose second count is at `a`: `six` in
+/// `six in 10`, `four` in `four out of 10`.
+fn ratio_start(toks: &[Tok], a: usize) -> Option<usize> {
+    let word = |k: usize, w: &str| frame_word(toks, k).is_some_and(|t| t.text == w);
+    if a >= 2 && word(a - 1, "in") && is_count(toks[a - 2].text) {
+        return Some(a - 2);
+    }
+    (a >= 3 && word(a - 1, "of") && word(a - 2, "out") && is_count(toks[a - 3].text)).then(|| a - 3)
+}
+
 /// A number, as a figure or a word up to ten: the counts of `6 in 10`,
 /// `one in five`.
 fn is_count(word: &str) -> bool {
@@ -630,12 +648,11 @@ fn before_approximation(toks: &[Tok], a: usize) -> usize {
 /// for a source.
 fn counted_subject(toks: &[Tok], count: usize, last: usize) -> Option<Np> {
     let mut a = count;
-    let ratio = a >= 2
-        && frame_word(toks, a - 1).is_some_and(|p| p.text == "in")
-        && is_count(toks[a - 2].text);
-    if ratio {
-        a -= 2;
+    let ratio = ratio_start(toks, a);
+    if let Some(r) = ratio {
+        a = r;
     }
+    let ratio = ratio.is_some();
     let b = before_approximation(toks, a);
     ((ratio || b < a) && (at_clause_start(toks, b) || after_closing_comma(toks, b)))
         .then_some(Np { first: b, last })
@@ -879,6 +896,15 @@ pub(super) fn is_bare_contraction(toks: &[Tok], np: Np) -> bool {
                 || matches!(base, "there" | "here" | "let" | "what" | "who")))
 }
 
+/// Quantifiers that stand alone for a group of people as a subject:
+/// `Most believe …`, `Some said …`, `Others say …`.
+fn is_lone_group(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "some" | "many" | "most" | "few" | "several" | "others" | "half"
+    )
+}
+
 /// A one-word phrase that names no one: a lowercase `-ing` or `-ly` word
 /// or closed-class word (`raising`, `always`, `whose`), or a capitalised
 /// preposition, conjunction or sentence adverb (`Despite`, `Amid`,
@@ -889,6 +915,9 @@ pub(super) fn is_lone_non_name(toks: &[Tok], np: Np) -> bool {
     }
     let t = &toks[np.first];
     let low = t.bare().to_lowercase();
+    if is_lone_group(&low) {
+        return false;
+    }
     let closed = lexicon::is_function_word(&low)
         || lexicon::is_preposition(&low)
         || is_discourse_adverb(&low)
@@ -1174,6 +1203,60 @@ const PERSON_ROLES: &[&str] = &[
     "head",
 ];
 
+/// Kinds of people named in the plural as a group: voters, critics,
+/// party members. Their plurals take `s` (`officials`, `Democrats`).
+const PEOPLE: &[&str] = &[
+    "critic",
+    "supporter",
+    "opponent",
+    "voter",
+    "resident",
+    "activist",
+    "lawmaker",
+    "legislator",
+    "observer",
+    "republican",
+    "democrat",
+    "american",
+    "conservative",
+    "liberal",
+    "progressive",
+    "independent",
+    "worker",
+    "member",
+    "student",
+    "protester",
+    "protestor",
+    "investigator",
+    "prosecutor",
+    "officer",
+    "researcher",
+    "scientist",
+    "pollster",
+    "strategist",
+    "operative",
+    "delegate",
+    "donor",
+    "parent",
+    "veteran",
+    "immigrant",
+    "citizen",
+    "economist",
+    "historian",
+    "diplomat",
+    "insider",
+    "organizer",
+    "organiser",
+    "evangelical",
+];
+
+/// Is this lower-case word the plural of a role or kind of people
+/// (`officials`, `critics`, `democrats`)?
+fn is_people_plural(low: &str) -> bool {
+    low.strip_suffix('s')
+        .is_some_and(|one| PERSON_ROLES.contains(&one) || PEOPLE.contains(&one))
+}
+
 impl NameBook {
     /// Can this capitalised word before a surname be a given name? Not a
     /// title or role (`Sen.`, `Reporter`), a word of another class
@@ -1255,6 +1338,14 @@ impl NameBook {
                 gender: None,
             });
         }
+        // `Most believe …`: a quantifier alone is the group it counts.
+        if words.len() == 1 && is_lone_group(head.text) {
+            return Some(Entity {
+                name: head.text.to_lowercase(),
+                kind: EntityKind::Group,
+                gender: None,
+            });
+        }
         let surname = rest.len() > 1 && is_month_surname(Some(rest[rest.len() - 2]), head, None);
         if lexicon::is_calendar_word(head.text) && !surname
             || lexicon::is_function_word(head.text)
@@ -1303,6 +1394,16 @@ impl NameBook {
             return Some(Entity {
                 name,
                 kind,
+                gender: None,
+            });
+        }
+        // A plural of people capitalised by its place or as a party
+        // (`Officials said`, `Critics say`, `Democrats argue`) is a group:
+        // no `he` or `she` stands for it.
+        if rest.len() == 1 && is_people_plural(&head_lower) {
+            return Some(Entity {
+                name: span_text.to_string(),
+                kind: EntityKind::Group,
                 gender: None,
             });
         }

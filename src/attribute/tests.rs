@@ -1322,3 +1322,76 @@ fn a_quotation_introduced_as_someone_s_is_theirs() {
     let r = run("A lesson from Carla Ruiz: 'Be the voice that people hear.'");
     assert_eq!((r[0].1.as_str(), r[0].2), ("Carla Ruiz", Kind::Direct));
 }
+
+#[test]
+fn after_and_before_open_a_clause_with_its_own_subject() {
+    let r = run("The council voted late on Monday, hours after Mayor Ines Duarte said the budget was final.");
+    assert_eq!(r[0].1, "Ines Duarte");
+    let r = run("The union walked out before Okafor told members the offer was fair.");
+    assert_eq!(r[0].1, "Okafor");
+}
+
+#[test]
+fn a_closing_according_to_covers_the_whole_sentence() {
+    // The model's own cue before it (`rents are …`) is no source.
+    let r = run("Small donors are not allowed to give more than $100 in cash, but businesses are allowed to donate by check, according to election lawyer Dana Whitfield.");
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].1, "Dana Whitfield");
+}
+
+#[test]
+fn a_speaker_after_a_comma_inside_the_quotation_is_set_off() {
+    // Not the relative clause's `think`: the aside after `,”` speaks.
+    let t = "Senator Ruth Adeyemi spoke in Dayton.\n\nVoters who think “the plant can stay open without help are mistaken,” she said.";
+    assert_eq!(speakers(t)[1], "Ruth Adeyemi");
+}
+
+#[test]
+fn a_capitalised_plural_of_people_is_a_group_no_he_stands_for() {
+    let t = "Officials said the bridge would reopen in May. He added that the detour was safe.";
+    assert_eq!(speakers(t), vec!["Officials", UNKNOWN]);
+}
+
+#[test]
+fn a_name_and_a_speech_verb_after_and_start_a_clause() {
+    let r = run(
+        "At the fair a farmer asked for a photo and Okafor said, “Only if the goats are in it.”",
+    );
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1].0, "and Okafor said, “Only if the goats are in it.”");
+    assert_eq!(r[1].1, "Okafor");
+    // Two names joined by `and` stay one subject.
+    let r = run("Grassley and Leahy said the vote would wait.");
+    assert_eq!(r.len(), 1);
+}
+
+#[test]
+fn a_fronted_phrase_with_its_own_cue_is_its_own_clause() {
+    let r = run(
+        "Despite what he wrote in the mayor's speech, Ortega said he “may yet vote for the plan.”",
+    );
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1].1, "Ortega");
+    // The phrase's comma may close a quotation.
+    let r = run("In what she called a “last warning,” Governor Ana Pruitt told the board the budget must pass.");
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1].1, "Ana Pruitt");
+}
+
+#[test]
+fn a_fronted_participle_is_no_antecedent() {
+    // `Given …` opens the sentence but names no one.
+    let t =
+        "Given the scorn he has directed at farmers, it's hard to see him winning the district.";
+    assert_ne!(speakers(t)[0], "Given");
+}
+
+#[test]
+fn a_quantifier_alone_speaks_for_its_group() {
+    let r = run("Most believe the economy has improved since the election.");
+    assert_eq!(r[0].1, "most");
+    let r = run("Some said they would stay home in November.");
+    assert_eq!(r[0].1, "some");
+    let r = run("About four out of 10 voters said life would be harder for their children.");
+    assert_eq!(r[0].1, "About four out of 10 voters");
+}
