@@ -27,6 +27,7 @@ fn main() -> anyhow::Result<()> {
         l2: 1e-5,
         prune: 0.2,
         min_count: 5,
+        batch: false,
     }
     .from_env();
     let articles = load_split(root, "train")?;

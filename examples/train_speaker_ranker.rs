@@ -20,11 +20,14 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let root = std::path::Path::new(args.get(1).map_or("../shared/data/polnear", |s| s));
     let out = args.get(2).map_or("models/attribution/speakers.tsv", |s| s);
+    // Full-batch, so that a refit after a rule change moves only what the
+    // change moved (stochastic steps reshuffle with every added row).
     let fit = Fit {
-        epochs: 6,
-        l2: 1e-5,
+        epochs: 600,
+        l2: 3e-4,
         prune: 0.05,
         min_count: 3,
+        batch: true,
     }
     .from_env();
     let articles = load_split(root, "train")?;

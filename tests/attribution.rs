@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "70e09e4701f7e560d94f98dafe4d860bc1efb74e2f2745da2d35209f2eb568ce";
+    "6d14b264e4718026e79914fe24a90c9226e5827131187cf64009e30475edae7e";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -343,10 +343,20 @@ fn clause_starts(toks: &[Tok]) -> Vec<usize> {
                 && !p.quoted
                 && (p.is_punct(';')
                     || (p.is_punct(',') && starts_clause(t.text))
+                    || (p.is_punct(',') && comparison(toks, b))
                     || pronoun_clause
                     || named_speech_clause(toks, b))
         })
         .collect()
+}
+
+/// `…, compared with 23 percent who said …`: a poll's comparison, which
+/// holds a count's own attribution.
+fn comparison(toks: &[Tok], b: usize) -> bool {
+    toks[b].text == "compared"
+        && toks
+            .get(b + 1)
+            .is_some_and(|w| w.is_frame_word() && matches!(w.text, "with" | "to"))
 }
 
 /// `… asked for a photo and Clinton said, “…”`: a conjunction after a

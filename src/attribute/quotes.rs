@@ -89,7 +89,12 @@ pub fn paragraph_spans(
         let (b, c) = chars[i];
         let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
         // Two apostrophes stand for a double quote in some news wires: ''Yes.''
-        let doubled = c == '\'' && chars.get(i + 1).is_some_and(|x| x.1 == '\'');
+        // Three in a row inside a quotation close a single quote and then
+        // the double one (`the word 'old-school,''' said`): the first is
+        // the single quote's.
+        let doubled = c == '\''
+            && chars.get(i + 1).is_some_and(|x| x.1 == '\'')
+            && !(open.is_some() && chars.get(i + 2).is_some_and(|x| x.1 == '\''));
         let width = if doubled { 2 } else { 1 };
         let next = chars.get(i + width).map(|x| x.1);
         let straight = c == '"' || doubled;

@@ -82,11 +82,31 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         // An appositive between commas: “Suu Kyi, 70, said”,
         // “Jack Dorsey, Twitter's chief executive, posted”.
         if toks.get(j).is_some_and(|t| t.is_punct(',')) {
-            let c = (j.saturating_sub(40)..j).rev().find(|&k| {
-                let t = &toks[k];
-                t.is_punct(',')
-                    || !(t.is_frame_word() || matches!(t.kind, TokKind::Punct(_)) && !t.quoted)
-            });
+            let comma_before = |j: usize| {
+                (j.saturating_sub(40)..j).rev().find(|&k| {
+                    let t = &toks[k];
+                    t.is_punct(',')
+                        || !(t.is_frame_word() || matches!(t.kind, TokKind::Punct(_)) && !t.quoted)
+                })
+            };
+            let mut c = comma_before(j);
+            // `retired in Cambridge, Mass., said`: a state after its town
+            // (one or two capitalised words, maybe abbreviated; not a
+            // party tag like `R-NY`) belongs to the appositive; its comma
+            // is not the appositive's start.
+            if let Some(k) = c.filter(|&k| {
+                (2..=3).contains(&(j - k))
+                    && k >= 1
+                    && is_name_word(&toks[k - 1])
+                    && toks[k + 1..j]
+                        .iter()
+                        .all(|t| is_name_word(t) && !t.text.contains('-') || t.is_punct('.'))
+                    && is_name_word(&toks[k + 1])
+            }) {
+                if let Some(before) = comma_before(k).filter(|&b| toks[b].is_punct(',')) {
+                    c = Some(before);
+                }
+            }
             // A parenthetical the one-appositive scan cannot cross (commas
             // of its own, or words it stops at) after the phrase that
             // opens the sentence.
@@ -533,9 +553,19 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     let counted = is_count(toks[a].text) || is_quantifier(toks[a].text);
     let possessive = possessive_name_head(toks, a, j);
     // (`“…,” Obama's former campaign strategist said`.)
-    let starts =
-        at_clause_start(toks, a) || (counted || possessive) && after_closing_comma(toks, a);
+    let starts = at_clause_start(toks, a)
+        || (counted || possessive) && after_closing_comma(toks, a)
+        || counted && after_comparison(toks, a);
     (starts && (j - a <= 2 || extended_of || possessive)).then_some(Np { first: a, last: j })
+}
+
+/// Does token `a` follow `compared with` or `compared to`? In `…,
+/// compared with 23 percent who said …` the count there is a subject of
+/// its own.
+fn after_comparison(toks: &[Tok], a: usize) -> bool {
+    a >= 2
+        && frame_word(toks, a - 1).is_some_and(|w| matches!(w.text, "with" | "to"))
+        && frame_word(toks, a - 2).is_some_and(|w| w.text == "compared")
 }
 
 /// Does token `a` follow a quotation closed by its comma (`…,” 71 percent`)?
@@ -654,8 +684,9 @@ fn counted_subject(toks: &[Tok], count: usize, last: usize) -> Option<Np> {
     }
     let ratio = ratio.is_some();
     let b = before_approximation(toks, a);
-    ((ratio || b < a) && (at_clause_start(toks, b) || after_closing_comma(toks, b)))
-        .then_some(Np { first: b, last })
+    ((ratio || b < a)
+        && (at_clause_start(toks, b) || after_closing_comma(toks, b) || after_comparison(toks, b)))
+    .then_some(Np { first: b, last })
 }
 
 /// The phrase that starts at token `k`, after an inverted verb:

@@ -1395,3 +1395,28 @@ fn a_quantifier_alone_speaks_for_its_group() {
     let r = run("About four out of 10 voters said life would be harder for their children.");
     assert_eq!(r[0].1, "About four out of 10 voters");
 }
+
+#[test]
+fn a_poll_s_comparison_holds_its_own_count_s_attribution() {
+    let r = run("Most of the nurses said the new shifts were too long, compared with 30 percent who said they were fine.");
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1].0, "compared with 30 percent who said they were fine.");
+    assert_eq!(r[1].1, "30 percent");
+}
+
+#[test]
+fn a_town_and_its_state_stay_inside_an_appositive() {
+    let r = run("“We lost the harvest in a week,” Ms. Okafor, now 61 and retired in Salina, Kan., said on Monday.");
+    assert_eq!(r[0].1, "Okafor");
+    // A party tag after a name is no state: `Rep. Ann Lee, R-Ohio, says`.
+    let r = run("Farmers want a new bridge before the harvest, Rep. Ann Lee, R-Ohio, says.");
+    assert_eq!(r[0].1, "Ann Lee");
+}
+
+#[test]
+fn three_apostrophes_close_a_single_quote_then_the_double_one() {
+    let t =
+        "''I would call it 'old-school,''' said Gregory Slayton, a donor. ''Humility is rare.''";
+    assert_eq!(speakers(t), vec!["Gregory Slayton", "Gregory Slayton"]);
+    assert_eq!(run(t)[0].2, Kind::Direct);
+}
