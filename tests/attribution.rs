@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "6d14b264e4718026e79914fe24a90c9226e5827131187cf64009e30475edae7e";
+    "6f7d1c4c8decf287195e3fbac61bafd8e7e68eb8f4280577314b8af992db2c5d";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -74,6 +74,16 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
             j = (j - 1).checked_sub(1)?;
             continue;
         }
+        // A day after a participle: `the order released Friday said`, `a
+        // poll published Tuesday found` (the participle rule below then
+        // ends the phrase at its noun).
+        if frame_word(toks, j).is_some_and(|t| lexicon::is_calendar_word(t.text))
+            && j >= 2
+            && frame_word(toks, j - 1)
+                .is_some_and(|p| !p.is_capitalised() && p.text.ends_with("ed"))
+        {
+            return left_np_plain(toks, j);
+        }
         // An appositive that ends in a quoted title, its comma inside the
         // quotation marks: `Joe Ross, host of “Morning Hour,” said`.
         if after_closing_comma(toks, j + 1) {
@@ -932,7 +942,7 @@ pub(super) fn is_bare_contraction(toks: &[Tok], np: Np) -> bool {
 fn is_lone_group(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
-        "some" | "many" | "most" | "few" | "several" | "others" | "half"
+        "some" | "many" | "most" | "few" | "several" | "others" | "half" | "one" | "another"
     )
 }
 

@@ -1165,7 +1165,7 @@ fn a_lone_participle_or_preposition_is_no_speaker() {
         assert_eq!(r[0].1, NARRATOR, "{text}: {r:?}");
     }
     // A one-word speaker that is a word of people stays.
-    assert_eq!(run("Another said the plan would fail.")[0].1, "Another");
+    assert_eq!(run("Another said the plan would fail.")[0].1, "another");
     assert_eq!(run("Critics said the plan would fail.")[0].1, "Critics");
 }
 
@@ -1419,4 +1419,31 @@ fn three_apostrophes_close_a_single_quote_then_the_double_one() {
         "''I would call it 'old-school,''' said Gregory Slayton, a donor. ''Humility is rare.''";
     assert_eq!(speakers(t), vec!["Gregory Slayton", "Gregory Slayton"]);
     assert_eq!(run(t)[0].2, Kind::Direct);
+}
+
+#[test]
+fn a_day_after_a_participle_is_no_part_of_the_speaker() {
+    let t = "“The claim is speculative,” the order released Friday said.";
+    assert_eq!(speakers(t), vec!["the order"]);
+}
+
+#[test]
+fn a_count_and_a_verb_of_saying_after_and_start_a_clause() {
+    let r =
+        run("Asked about the levy, 21 percent said “too high” and 14 percent said “about right.”");
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1].0, "and 14 percent said “about right.”");
+    assert_eq!(r[1].1, "14 percent");
+    // A subject of two halves joined by `and` stays one clause.
+    assert_eq!(
+        run("The union and its members said the plant would stay open.").len(),
+        1
+    );
+}
+
+#[test]
+fn one_and_another_speak_alone() {
+    let r = run("One says the plant will close, while another says it will grow.");
+    assert_eq!(r.len(), 2);
+    assert_eq!((r[0].1.as_str(), r[1].1.as_str()), ("one", "another"));
 }
