@@ -120,6 +120,8 @@ s = re.sub(r"\(train: [\d,]+ misses, [\d,]+ wrong speakers, [\d,]+\nunmatched\)"
            f"{kinds['no gold']:,}\nunmatched)", s)
 s = re.sub(r"\*\*Speaker accuracy \([\d.]+ by default, [\d.]+ at `--min-speaker-confidence",
            f"**Speaker accuracy ({d['speaker']} by default, {conf['0.3']['dev']['speaker']} at `--min-speaker-confidence", s)
+s = re.sub(r"stance's [\d.]+ comes with [\d.]+% precision",
+           f"stance's {d['3'][2]} comes with {d['3'][0]}% precision", s)
 open(path, "w").write(s)
 
 path = "models/attribution/README.md"

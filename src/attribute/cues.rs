@@ -328,8 +328,11 @@ fn after_preposition(toks: &[Tok], np: Np) -> bool {
         .is_some_and(|p| p.is_frame_word() && lexicon::is_preposition(p.text))
 }
 
-/// `according to a post from Ana Ruiz`, `a report by the budget office`:
-/// the author of a document named after `according to` is its source.
+/// `according to a post from Ana Ruiz`, `a report by the budget office`,
+/// `an analysis by the Pew Research Center`, `interviews with a dozen
+/// party leaders`, `a court document filed by the state attorney`: the
+/// author of a document, study or count named after `according to` is
+/// its source.
 fn author_of(toks: &[Tok], np: Np) -> Np {
     let document = matches!(
         toks[np.last].text.to_lowercase().as_str(),
@@ -343,14 +346,48 @@ fn author_of(toks: &[Tok], np: Np) -> Np {
             | "column"
             | "release"
             | "filing"
+            | "filings"
+            | "document"
+            | "documents"
+            | "analysis"
+            | "calculations"
+            | "estimate"
+            | "estimates"
+            | "study"
+            | "survey"
+            | "poll"
+            | "data"
+            | "figures"
+            | "count"
+            | "tally"
+            | "review"
+            | "audit"
+            | "research"
+            | "records"
+            | "transcript"
+            | "audio"
+            | "video"
+            | "book"
+            | "interview"
+            | "interviews"
     );
-    let by = toks
-        .get(np.last + 1)
-        .is_some_and(|t| t.is_frame_word() && matches!(t.text, "from" | "by"));
+    // Past a participle: `a court document filed by`, `audio provided by`.
+    let mut k = np.last + 1;
+    if toks
+        .get(k)
+        .is_some_and(|t| t.is_frame_word() && !t.is_capitalised() && t.text.ends_with("ed"))
+        && toks.get(k + 1).is_some_and(|t| t.text == "by")
+    {
+        k += 1;
+    }
+    let interviews = toks[np.last].text.starts_with("interview");
+    let by = toks.get(k).is_some_and(|t| {
+        t.is_frame_word() && (matches!(t.text, "from" | "by") || interviews && t.text == "with")
+    });
     if !(document && by) {
         return np;
     }
-    speaker::right_np(toks, np.last + 2).unwrap_or(np)
+    speaker::right_np(toks, k + 1).unwrap_or(np)
 }
 
 /// The speaker phrase of the reporting verb at `i`.

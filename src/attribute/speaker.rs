@@ -634,7 +634,19 @@ fn at_clause_start(toks: &[Tok], a: usize) -> bool {
         || toks[a - 1].is_punct(':')
         || matches!(
             toks[a - 1].text.to_lowercase().as_str(),
-            "but" | "and" | "yet" | "so" | "while" | "because" | "although" | "though" | "that"
+            "but"
+                | "and"
+                | "yet"
+                | "so"
+                | "while"
+                | "because"
+                | "although"
+                | "though"
+                | "that"
+                | "why"
+                | "where"
+                | "when"
+                | "how"
         )
 }
 

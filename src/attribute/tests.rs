@@ -1447,3 +1447,24 @@ fn one_and_another_speak_alone() {
     assert_eq!(r.len(), 2);
     assert_eq!((r[0].1.as_str(), r[1].1.as_str()), ("one", "another"));
 }
+
+#[test]
+fn a_bare_plural_after_why_or_when_is_a_clause_s_subject() {
+    let r = run("That is why critics say the mayor wants to close the library.");
+    assert_eq!(r[0].1, "critics");
+    let r = run("The plan stalled in May, when economists warned that costs would double.");
+    assert_eq!(r[0].1, "economists");
+}
+
+#[test]
+fn according_to_a_study_by_someone_is_theirs() {
+    let r =
+        run("Turnout rose by a third, according to an analysis by the Lakeview Policy Institute.");
+    assert_eq!(r[0].1, "Lakeview Policy Institute");
+    let r = run("The plant will close in May, according to interviews with a dozen union leaders.");
+    assert_eq!(r[0].1, "the dozen union leaders");
+    let r = run(
+        "“The case is weak,” according to a court document filed by prosecutor Dana Whitfield.",
+    );
+    assert_eq!(r[0].1, "Dana Whitfield");
+}
