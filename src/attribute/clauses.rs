@@ -6,10 +6,13 @@
 //! - A sentence splits into clauses at `;`, at `, while`, `, but`,
 //!   `, whereas`, `, although`, `, and`, at a conjunction followed by a
 //!   subject pronoun (`… as he urged …`), at `, who` and `, which`
-//!   (`…, Lopez, who said …`), and after a fronted subordinate clause
-//!   (`While X said A, he said B`), outside quotation marks. A clause
-//!   with no cue of its own joins the one before it, so a sentence splits
-//!   only where another attribution starts: `X said A, while Y insisted B`
+//!   (`…, Lopez, who said …`), at `, compared with` (a poll's `…,
+//!   compared with 23 percent who said …`), at `and`, `but` or `while`
+//!   before another verb of saying's speaker (`… and Clinton said`), and
+//!   after a fronted subordinate clause (`While X said A, he said B`,
+//!   `Despite what he wrote …, Cross said …`), outside quotation marks.
+//!   A clause with no cue of its own joins the one before it, so a
+//!   sentence splits only where another attribution starts: `X said A, while Y insisted B`
 //!   gives two, and so does `X said A, and she added B` (two attributions
 //!   of one speaker, each scored with its own content).
 //! - Every candidate (a cue and its speaker phrase) gets a probability from
@@ -318,8 +321,9 @@ fn is_subject_pronoun(word: &str) -> bool {
 /// Token indices where a new clause may start: at `;`, at a conjunction
 /// after a comma, and at a conjunction whose clause opens with a subject
 /// pronoun (`… as he urges …`, `… — and he’s hoping …`), comma or not,
-/// unless it follows `that`; at `, who` and `, which`; and where the main
-/// clause starts after a fronted subordinate clause.
+/// unless it follows `that`; at `, who` and `, which`; at `, compared
+/// with`; at a conjunction before a verb of saying's speaker; and where
+/// the main clause starts after a fronted subordinate clause.
 fn clause_starts(toks: &[Tok]) -> Vec<usize> {
     let main = fronted_main_clause(toks);
     (1..toks.len())
@@ -343,20 +347,11 @@ fn clause_starts(toks: &[Tok]) -> Vec<usize> {
                 && !p.quoted
                 && (p.is_punct(';')
                     || (p.is_punct(',') && starts_clause(t.text))
-                    || (p.is_punct(',') && comparison(toks, b))
+                    || (p.is_punct(',') && speaker::after_comparison(toks, b + 2))
                     || pronoun_clause
                     || speech_clause_after_conjunction(toks, b))
         })
         .collect()
-}
-
-/// `…, compared with 23 percent who said …`: a poll's comparison, which
-/// holds a count's own attribution.
-fn comparison(toks: &[Tok], b: usize) -> bool {
-    toks[b].text == "compared"
-        && toks
-            .get(b + 1)
-            .is_some_and(|w| w.is_frame_word() && matches!(w.text, "with" | "to"))
 }
 
 /// `… asked for a photo and Clinton said, “…”`, `21 percent said “not

@@ -180,9 +180,7 @@ impl Model {
             threshold: 0.5,
         }
     }
-}
 
-impl Model {
     /// Full-batch fit: each of `epochs` steps follows the gradient of the
     /// mean log loss over every row plus `l2 / 2 · |w|²` (AdaGrad step
     /// sizes), so the model depends on the set of rows and not on their

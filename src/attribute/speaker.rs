@@ -382,9 +382,8 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     let lone_group = is_lone_group(t.text)
         && (at_clause_start(toks, j)
             || j >= 1
-                && frame_word(toks, j - 1).is_some_and(|p| {
-                    matches!(p.text.to_lowercase().as_str(), "after" | "before" | "when")
-                }));
+                && frame_word(toks, j - 1)
+                    .is_some_and(|p| matches!(p.text.to_lowercase().as_str(), "after" | "before")));
     if lone_group {
         return Some(Np { first: j, last: j });
     }
@@ -572,7 +571,7 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
 /// Does token `a` follow `compared with` or `compared to`? In `…,
 /// compared with 23 percent who said …` the count there is a subject of
 /// its own.
-fn after_comparison(toks: &[Tok], a: usize) -> bool {
+pub(super) fn after_comparison(toks: &[Tok], a: usize) -> bool {
     a >= 2
         && frame_word(toks, a - 1).is_some_and(|w| matches!(w.text, "with" | "to"))
         && frame_word(toks, a - 2).is_some_and(|w| w.text == "compared")
