@@ -289,6 +289,11 @@ fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
             continue;
         }
         let l = p.text.to_lowercase();
+        // A second participle joined by `and` shares the first one's
+        // passive: `was booed and shouted down by …`.
+        if l == "and" && j >= 1 && toks[j - 1].is_frame_word() && toks[j - 1].text.ends_with("ed") {
+            return is_passive_or_infinitive(toks, j - 1);
+        }
         return lexicon::is_be_verb(&l)
             || matches!(l.as_str(), "to" | "when" | "if" | "as" | "being");
     }

@@ -718,6 +718,18 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
     if lexicon::pronoun_kind(first.text).is_some() {
         return Some(Np { first: b, last: b });
     }
+    // `by some of his rivals`, `by many of the delegates`: a share of a
+    // group reaches to the group's end.
+    if (is_quantifier(first.text) || first.text.eq_ignore_ascii_case("one"))
+        && frame_word(toks, b + 1).is_some_and(|o| o.text == "of")
+    {
+        if let Some(group) = right_np(toks, b + 2) {
+            return Some(Np {
+                first: b,
+                last: group.last,
+            });
+        }
+    }
     // `said the spokesman`, `said one New Hampshire Democrat`, `said two
     // Republican aides`.
     let determined = lexicon::is_determiner(first.text)
@@ -754,7 +766,11 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
                     && !lexicon::is_preposition(n.text)
                     && lexicon::cue_strength(n.text).is_none()
             });
-        if (lexicon::is_calendar_word(t.text) && !date_modifier) || participle {
+        // `by the union last week`: a time phrase ends it too.
+        let time_phrase = b > start
+            && matches!(t.text, "last" | "this" | "next" | "on")
+            && frame_word(toks, b + 1).is_some_and(|n| lexicon::is_calendar_word(n.text));
+        if (lexicon::is_calendar_word(t.text) && !date_modifier) || participle || time_phrase {
             break;
         }
         // A role between names, or a role and `and` before them: `said GOP

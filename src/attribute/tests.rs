@@ -1468,3 +1468,14 @@ fn according_to_a_study_by_someone_is_theirs() {
     );
     assert_eq!(r[0].1, "Dana Whitfield");
 }
+
+#[test]
+fn a_passive_s_agent_may_be_a_share_and_its_participles_coordinated() {
+    // `some of his rivals`: a share of a group after `by`.
+    let r = run("Mayor Ana Ortiz has been criticized by some of her rivals for the cuts.");
+    assert_eq!(r[0].1, "some of her rivals", "{r:?}");
+    // The second participle shares the first one's passive, and its
+    // agent ends before a time phrase.
+    let r = run("The plan was drafted and criticized by the teachers union last week.");
+    assert_eq!(r[0].1, "the teachers union", "{r:?}");
+}
