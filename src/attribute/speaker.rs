@@ -967,10 +967,11 @@ pub(super) fn is_bare_contraction(toks: &[Tok], np: Np) -> bool {
 /// Quantifiers that stand alone for a group of people as a subject:
 /// `Most believe …`, `Some said …`, `Others say …`.
 fn is_lone_group(word: &str) -> bool {
-    matches!(
-        word.to_lowercase().as_str(),
-        "some" | "many" | "most" | "few" | "several" | "others" | "half" | "one" | "another"
-    )
+    [
+        "some", "many", "most", "few", "several", "others", "half", "one", "another",
+    ]
+    .iter()
+    .any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// A one-word phrase that names no one: a lowercase `-ing` or `-ly` word
