@@ -300,7 +300,6 @@ fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
     false
 }
 
-/// Is the phrase the object of a preposition (“on Monday”, “with Putin”)?
 /// An object of the verb right before it, opened by a possessive or an
 /// indefinite article (`has stepped up his attacks on`, `sent a letter
 /// urging`, `keep virtually her entire focus on`): no source of the cue
@@ -326,6 +325,7 @@ fn verb_object(toks: &[Tok], np: Np) -> bool {
         })
 }
 
+/// Is the phrase the object of a preposition (“on Monday”, “with Putin”)?
 fn after_preposition(toks: &[Tok], np: Np) -> bool {
     np.first
         .checked_sub(1)

@@ -604,8 +604,6 @@ fn possessive_name_head(toks: &[Tok], a: usize, j: usize) -> bool {
         })
 }
 
-/// Does a clause start at token `a` (the sentence's start, after a comma,
-/// semicolon or colon, or after a conjunction)?
 /// Two names joined by `and` that open a clause speak together:
 /// `Grassley and Leahy said`, `In a letter, Sen. Ana Ruiz and Rep. Tom
 /// Hale wrote`. The first token of the pair, given the second name's
@@ -626,6 +624,9 @@ fn coordinated_start(toks: &[Tok], a: usize) -> Option<usize> {
     at_clause_start(toks, s).then_some(s)
 }
 
+/// Does a clause start at token `a` (the sentence's start, after a comma,
+/// semicolon or colon, or after a conjunction or `why`/`where`/`when`/
+/// `how`)?
 fn at_clause_start(toks: &[Tok], a: usize) -> bool {
     a == 0
         || toks[a - 1].is_punct(',')
@@ -1272,8 +1273,9 @@ const PERSON_ROLES: &[&str] = &[
     "head",
 ];
 
-/// Kinds of people named in the plural as a group: voters, critics,
-/// party members. Their plurals take `s` (`officials`, `Democrats`).
+/// Kinds of people named in the plural as a group, beside
+/// [`PERSON_ROLES`]: voters, critics, party members. Their plurals take
+/// `s` (`officials`, `Democrats`).
 const PEOPLE: &[&str] = &[
     "critic",
     "supporter",
@@ -1310,7 +1312,6 @@ const PEOPLE: &[&str] = &[
     "veteran",
     "immigrant",
     "citizen",
-    "economist",
     "historian",
     "diplomat",
     "insider",
@@ -1337,7 +1338,7 @@ impl NameBook {
         let low = t.bare().to_lowercase();
         let known_surname = self
             .full
-            .get(&t.bare().to_lowercase())
+            .get(&low)
             .and_then(|full| full.strip_suffix(t.bare()))
             .is_some_and(|given| given.ends_with(' '));
         !lexicon::is_title_word(t.text)
