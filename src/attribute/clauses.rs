@@ -24,7 +24,7 @@
 //!   speaker in the same clause is a nested source: `X said Y claimed Z` is
 //!   X's, with Y as `nested_speaker`.
 
-use super::cues::{cue_candidates, learned_cue_np, QuoteInfo};
+use super::cues::{cue_candidates, in_a_poll, learned_cue_np, QuoteInfo};
 use super::learned::{self, Model};
 use super::lexicon;
 use super::quotes::QuoteSpan;
@@ -198,17 +198,23 @@ fn question_opener(toks: &[Tok]) -> Option<usize> {
 /// aside ([`set_off_speech`]) or `…, according to Y` after a comma (or a
 /// comma and a closing quote). It attributes the whole sentence.
 fn is_aside(toks: &[Tok], f: &Found, cue: usize) -> bool {
-    set_off_speech(toks, f.np, cue, f.listed) || f.according && speaker::after_comma(toks, cue)
+    set_off_speech(toks, f.np, cue, f.listed)
+        || f.according && (speaker::after_comma(toks, cue) || in_a_poll(toks, cue).is_some())
 }
 
 /// `…, they say, the world could …` and `…, Gilbert said.`: a listed
-/// speech verb whose speaker follows a comma and which is followed (after
+/// speech verb (or a finding verb of a report, poll or the like) whose
+/// speaker follows a comma and which is followed (after
 /// adverbs and a time phrase) by a comma or the sentence's end. Such an
 /// aside attributes everything around it, whatever other cue words the
 /// sentence holds.
 fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
     let is_speech = |t: &Tok| lexicon::cue_strength(t.text) == Some(lexicon::CueStrength::Speech);
-    let speech = is_speech(&toks[cue]);
+    // `…, records show.`: a finding verb of a report, poll or the like is
+    // such an aside too.
+    let finding = lexicon::cue_strength(toks[cue].text) == Some(lexicon::CueStrength::Finding)
+        && lexicon::is_finding_source(toks[np.last].text);
+    let speech = is_speech(&toks[cue]) || finding;
     // The phrase may follow the comma after words that describe it:
     // `…, Democratic vice presidential candidate Tim Kaine insisted`.
     let mut b = np.first;
@@ -471,7 +477,8 @@ pub(super) fn sentence_attributions(
                 listed: true,
                 rank: 0.0,
                 according: c.np.first > cue_tok
-                    && toks[cue_tok].text.eq_ignore_ascii_case("according"),
+                    && (toks[cue_tok].text.eq_ignore_ascii_case("according")
+                        || toks[cue_tok].text.eq_ignore_ascii_case("in")),
             });
         }
     }
@@ -562,8 +569,26 @@ pub(super) fn sentence_attributions(
             .filter(|g| g.listed && g.np.last < tok_at(g.cue.0))
             .map(|g| tok_at(g.cue.0))
             .min();
+        // `X, who …, said`: a listed cue right after a relative clause on
+        // its speaker; cues inside that clause describe X, and are not the
+        // sentence's attribution.
+        let relatives: Vec<(usize, usize)> = here
+            .iter()
+            .filter(|g| g.listed)
+            .filter_map(|g| {
+                let cue = tok_at(g.cue.0);
+                let rel = relative_anchor(toks, g.np, cue)
+                    .filter(|&r| toks[r].text.eq_ignore_ascii_case("who"))?;
+                let comma = closes_relative(toks, rel, cue)?;
+                Some((rel, comma))
+            })
+            .collect();
         let governed = |f: &Found| {
-            earliest.is_some_and(|c| c < f.anchor) || opener.is_some_and(|e| tok_at(f.cue.0) < e)
+            earliest.is_some_and(|c| c < f.anchor)
+                || opener.is_some_and(|e| tok_at(f.cue.0) < e)
+                || relatives
+                    .iter()
+                    .any(|&(rel, comma)| rel < f.anchor && tok_at(f.cue.0) < comma)
         };
         let keys: Vec<(bool, bool, f32)> = here
             .iter()
@@ -693,6 +718,16 @@ fn is_relative_pronoun(word: &str) -> bool {
 /// starts.
 fn relative_anchor(toks: &[Tok], np: Np, cue: usize) -> Option<usize> {
     word_after_phrase(toks, np, cue).filter(|&k| is_relative_pronoun(toks[k].text))
+}
+
+/// The comma that closes the relative clause opening at `rel` right before
+/// the verb at `cue` (past auxiliaries and adverbs): `X, who …, has said`.
+fn closes_relative(toks: &[Tok], rel: usize, cue: usize) -> Option<usize> {
+    let mut k = cue;
+    while k > rel + 1 && toks[k - 1].is_frame_word() && lexicon::is_verb_adjunct(toks[k - 1].text) {
+        k -= 1;
+    }
+    (k > rel + 2 && toks[k - 1].is_punct(',') && !toks[k - 1].quoted).then_some(k - 1)
 }
 
 /// The words that name a speaker at its cue: the phrase itself, or, in

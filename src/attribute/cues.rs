@@ -82,7 +82,20 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
                 .get(i + 1)
                 .is_some_and(|n| n.is_frame_word() && n.text == "to")
         {
-            if let Some(np) = speaker::right_np(toks, i + 2).map(|np| author_of(toks, np)) {
+            // The phrase after `to`; failing the phrase rules, its words up
+            // to the next punctuation (`according to polling by the union`).
+            let np = speaker::right_np(toks, i + 2).or_else(|| {
+                let n = toks[i + 2..]
+                    .iter()
+                    .take(8)
+                    .take_while(|t| t.is_frame_word())
+                    .count();
+                (n > 0).then(|| Np {
+                    first: i + 2,
+                    last: i + 1 + n,
+                })
+            });
+            if let Some(np) = np.map(|np| author_of(toks, np)) {
                 out.push(Candidate {
                     np,
                     cue: (t.start, toks[i + 1].end),
@@ -90,6 +103,15 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
                     trailing: after_break(i) && near_end(i),
                 });
             }
+            continue;
+        }
+        if let Some(np) = in_a_poll(toks, i) {
+            out.push(Candidate {
+                np,
+                cue: (t.start, t.end),
+                speech: true,
+                trailing: after_break(i) && near_end(i),
+            });
             continue;
         }
         let Some(strength) = lexicon::cue_strength(t.text) else {
@@ -128,6 +150,29 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
         });
     }
     out
+}
+
+/// `In a CNN/ORC poll released Monday, 31 percent said …`, `… leads with
+/// 30 percent in the latest Quinnipiac survey`: a poll or survey named by
+/// its pollster after `in`, in a sentence that gives a figure, is the
+/// source of what the sentence reports from it, named outright as after
+/// `according to`. (`in the polls`, `rose in national polls` is no source.)
+pub(super) fn in_a_poll(toks: &[Tok], i: usize) -> Option<Np> {
+    if !toks[i].text.eq_ignore_ascii_case("in") {
+        return None;
+    }
+    let np = speaker::right_np(toks, i + 1)?;
+    let words = &toks[np.first..=np.last];
+    let head = words
+        .iter()
+        .position(|t| matches!(t.text.to_lowercase().as_str(), "poll" | "survey"))?;
+    let named = words[..head].iter().any(speaker::is_name_word);
+    let figure = toks.iter().any(|t| {
+        t.text.starts_with(|c: char| c.is_ascii_digit())
+            || t.is_punct('%')
+            || t.text.eq_ignore_ascii_case("percent")
+    });
+    (named && figure).then_some(np)
 }
 
 /// `“Q,” Trump shot back.`: after a quotation that opens the sentence, a

@@ -72,6 +72,7 @@ pub fn is_verb_adjunct(word: &str) -> bool {
                 | "ally"
                 | "assembly"
                 | "supply"
+                | "tally"
                 | "reply"
                 | "july"
                 | "anomaly"

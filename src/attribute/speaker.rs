@@ -134,6 +134,9 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
             // “Rep. Chris Collins, R-NY, says”).
             let common_before =
                 c >= 1 && toks[c - 1].is_frame_word() && !toks[c - 1].is_capitalised();
+            if let Some(np) = name_as_object(toks, c, j) {
+                return Some(np);
+            }
             if common_before && c + 1 < j && toks[c + 1..j].iter().all(is_name_word) {
                 return Some(Np {
                     first: c + 1,
@@ -159,6 +162,40 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         return left_np_plain(toks, before);
     }
     left_np_plain(toks, j + 1)
+}
+
+/// `An official close to Mr. Obama, Lisa Monroe, said`, `One pastor
+/// supporting Mr. Cruz, Dan Whit of Grace Church, said`: the name before
+/// the comma at `c` is the object of a preposition or participle inside a
+/// common-noun phrase, so a full name set off after it (two or more words,
+/// then maybe `of`/`from`/`at`/`in` and more, up to the comma at `j`) is
+/// the phrase's appositive, and the speaker.
+fn name_as_object(toks: &[Tok], c: usize, j: usize) -> Option<Np> {
+    let mut k = c;
+    while k > 0 && (is_name_word(&toks[k - 1]) || toks[k - 1].is_punct('.')) {
+        k -= 1;
+    }
+    let governs = k >= 2
+        && k < c
+        && frame_word(toks, k - 1).is_some_and(|t| {
+            !t.is_capitalised() && (lexicon::is_preposition(t.text) || t.text.ends_with("ing"))
+        });
+    let name_end = (c + 1..j).find(|&e| !is_name_word(&toks[e])).unwrap_or(j);
+    let rest_ok = name_end == j
+        || toks[name_end].is_frame_word()
+            && matches!(toks[name_end].text, "of" | "from" | "at" | "in")
+            && toks[name_end + 1..j].iter().all(|t| t.is_frame_word());
+    let name = &toks[c + 1..name_end];
+    (governs
+        && rest_ok
+        && name.len() >= 2
+        && name
+            .iter()
+            .all(|t| !t.text.contains('-') && !lexicon::is_organisation_head(t.text)))
+    .then_some(Np {
+        first: c + 1,
+        last: name_end - 1,
+    })
 }
 
 /// Sentence adverbs that open a sentence before its subject, capitalised
@@ -738,6 +775,15 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
         || first.text.eq_ignore_ascii_case("one");
     if determined {
         b += 1;
+        // A superlative: `according to the most recent data`.
+        let superlative = frame_word(toks, b)
+            .is_some_and(|t| t.text.eq_ignore_ascii_case("most") || t.text == "least")
+            && frame_word(toks, b + 1).is_some_and(|n| {
+                !lexicon::is_function_word(n.text) && !lexicon::is_preposition(n.text)
+            });
+        if superlative {
+            b += 1;
+        }
     }
     let start = b;
     let mut seen_name = false;
@@ -1025,19 +1071,48 @@ pub(super) fn names_no_one(toks: &[Tok], np: Np) -> bool {
         && (is_lone_non_name(toks, np)
             || is_bare_contraction(toks, np)
             || is_count(toks[np.first].text)
+            || is_spelled_number(toks[np.first].text)
             || matches!(
                 toks[np.first].text.to_lowercase().as_str(),
-                "eleven"
-                    | "twelve"
-                    | "thirteen"
-                    | "fourteen"
-                    | "fifteen"
-                    | "twenty"
-                    | "dozens"
-                    | "hundreds"
-                    | "thousands"
-                    | "little"
+                "dozens" | "hundreds" | "thousands" | "little"
             ))
+}
+
+/// A number in words, hyphenated or not: `Thirteen`, `Sixty-seven`.
+fn is_spelled_number(word: &str) -> bool {
+    word.to_lowercase().split('-').all(|part| {
+        matches!(
+            part,
+            "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "eleven"
+                | "twelve"
+                | "thirteen"
+                | "fourteen"
+                | "fifteen"
+                | "sixteen"
+                | "seventeen"
+                | "eighteen"
+                | "nineteen"
+                | "twenty"
+                | "thirty"
+                | "forty"
+                | "fifty"
+                | "sixty"
+                | "seventy"
+                | "eighty"
+                | "ninety"
+                | "hundred"
+        )
+    })
 }
 
 /// A phrase that starts with a participle or adverb opening the sentence,

@@ -1479,3 +1479,90 @@ fn a_passive_s_agent_may_be_a_share_and_its_participles_coordinated() {
     let r = run("The plan was drafted and criticized by the teachers union last week.");
     assert_eq!(r[0].1, "the teachers union", "{r:?}");
 }
+
+#[test]
+fn a_full_name_set_off_after_a_governed_name_is_the_speaker() {
+    for (text, who) in [
+        (
+            "Another aide close to Mr. Baxter, Lena Morrow, said the talks had stalled.",
+            "Lena Morrow",
+        ),
+        (
+            "One farmer backing Mr. Ortiz, Dale Hensley of Cedar Grove Co-op in Pella, said prices were falling.",
+            "Dale Hensley",
+        ),
+        // A name before the comma that is the subject stays the speaker.
+        (
+            "Mr. Baxter, Lena Morrow's former boss, said the talks had stalled.",
+            "Baxter",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![who], "{text}");
+    }
+}
+
+#[test]
+fn a_verb_after_a_relative_clause_on_its_speaker_outranks_cues_inside_it() {
+    let t = "Mrs. Okafor, who remained in the 2010 contest against Tom Reyes until May despite his large delegate lead and Republican calls for her to bow out, has said she will not endorse anyone.";
+    assert_eq!(speakers(t), vec!["Okafor"]);
+}
+
+#[test]
+fn a_closing_finding_of_records_or_polls_covers_the_whole_sentence() {
+    let t = "Dana Whitfield met the builder in March. She agreed to sell the lot to the county in 2012, records show.";
+    let r = run(t);
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1].1, "records");
+    let t = "Turnout among young voters rose sharply in the city, exit polls found.";
+    assert_eq!(speakers(t), vec!["exit polls"]);
+}
+
+#[test]
+fn a_named_poll_after_in_is_the_source_of_its_figures() {
+    let t = "In a national Marist/Gazette poll released Monday, 31 percent of farmers said prices were too low.";
+    assert_eq!(speakers(t), vec!["national Marist/Gazette poll"]);
+    let t = "Forty-two percent of renters said rents had risen in a Harbor Institute survey this spring.";
+    assert_eq!(speakers(t), vec!["Harbor Institute survey"]);
+    // Standing in the polls reports nothing from them.
+    let t = "The mayor has slipped in the polls since June, aides said.";
+    assert_eq!(speakers(t), vec!["aides"]);
+}
+
+#[test]
+fn a_number_in_words_opening_a_sentence_is_no_antecedent() {
+    let t = "Sixty-seven percent of tenants said the repairs were late.\n\nShe said the landlord had not called back.";
+    let s = speakers(t);
+    assert_eq!(s.len(), 2);
+    assert_ne!(s[1], "Sixty-seven");
+}
+
+#[test]
+fn according_to_a_tally_or_the_latest_data_is_never_the_subject_s() {
+    for (text, who) in [
+        (
+            "Ms. Lund had 812 delegates, according to a tally by the Daily Ledger.",
+            "Daily Ledger",
+        ),
+        (
+            "Dayton had 95 burglaries last year, according to the most recent data.",
+            "the most recent data",
+        ),
+        // A slip in the text still leaves the source after `to` speaking.
+        (
+            "Thieves also entered the office of Ann Kerr, according to the the audit report.",
+            "the the audit report",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![who], "{text}");
+    }
+}
+
+#[test]
+fn a_superlative_or_a_noun_in_ly_stays_in_the_speaker_phrase() {
+    let r = run("“We are ready,” said the most senior aide to the mayor.");
+    assert_eq!(r[0].1, "the most senior aide");
+    assert_eq!(
+        speakers("The tally showed 812 delegates for Ms. Lund."),
+        vec!["the tally"]
+    );
+}

@@ -64,6 +64,15 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '.' | '\'' | '’' | '-' | '&')
 }
 
+/// A slash between names, as pollsters and papers are joined:
+/// `CNN/ORC`, `YouGov/Economist`, `New York Times/CBS News`.
+fn names_joined(chars: &[(usize, char)], j: usize) -> bool {
+    chars[j].1 == '/'
+        && j >= 1
+        && chars[j - 1].1.is_alphanumeric()
+        && chars.get(j + 1).is_some_and(|c| c.1.is_uppercase())
+}
+
 /// A comma inside a number (`4,000`): a digit before it and exactly three
 /// digits after.
 fn thousands_separator(chars: &[(usize, char)], j: usize) -> bool {
@@ -99,6 +108,7 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
                     j += 1;
                 } else if (is_joiner(cj) && j + 1 < chars.len() && is_word_char(chars[j + 1].1))
                     || thousands_separator(&chars, j)
+                    || names_joined(&chars, j)
                 {
                     j += 2;
                 } else {
