@@ -383,6 +383,61 @@ fn speech_clause_after_conjunction(toks: &[Tok], b: usize) -> bool {
     verb.is_some_and(|v| speaker::left_np(toks, v).is_some_and(|np| np.first == b + 1))
 }
 
+/// Where a fronted subordinator may stand: the sentence's first token, or
+/// the first after a sentence adverb and its comma (`Interestingly, after
+/// …`), or after words of time before `after`, `before` or `when` (`Not
+/// long after …`, `Two hours after …`, `Shortly before …`).
+fn subordinator_lead(toks: &[Tok]) -> usize {
+    let adverb = toks.first().is_some_and(|t| {
+        t.is_frame_word() && {
+            let l = t.text.to_lowercase();
+            l.ends_with("ly") || speaker::is_discourse_adverb(&l)
+        }
+    }) && toks.get(1).is_some_and(|t| t.is_punct(','));
+    if adverb {
+        return 2;
+    }
+    let timing = |t: &Tok| {
+        t.is_frame_word()
+            && (speaker::is_spelled_number(t.text)
+                || t.text.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(
+                    t.text.to_lowercase().as_str(),
+                    "not"
+                        | "long"
+                        | "shortly"
+                        | "soon"
+                        | "just"
+                        | "right"
+                        | "only"
+                        | "even"
+                        | "a"
+                        | "an"
+                        | "few"
+                        | "moments"
+                        | "minutes"
+                        | "hours"
+                        | "days"
+                        | "weeks"
+                        | "months"
+                        | "years"
+                        | "day"
+                        | "week"
+                        | "month"
+                        | "year"
+                ))
+    };
+    let n = toks.iter().take(3).take_while(|t| timing(t)).count();
+    let before_when = toks
+        .get(n)
+        .is_some_and(|t| t.is_frame_word() && matches!(t.text, "after" | "before" | "when"));
+    if n > 0 && before_when {
+        n
+    } else {
+        0
+    }
+}
+
 /// Subordinators that open a fronted clause: `While X said A, he …`.
 fn fronted_subordinator(word: &str) -> bool {
     matches!(
@@ -412,11 +467,15 @@ fn fronted_subordinator(word: &str) -> bool {
 /// said B` (or `Although the union said A, the company argued B`) the main
 /// clause starts there, and splits off only if both parts hold a cue.
 fn fronted_main_clause(toks: &[Tok]) -> Option<usize> {
-    let first = toks.first()?;
+    // The subordinator may follow a sentence adverb and its comma
+    // (`Interestingly, after …`) or words of time (`Not long after …`,
+    // `Two hours after …`).
+    let lead = subordinator_lead(toks);
+    let first = toks.get(lead)?;
     // `Despite what he wrote …, Cross said …`, `In what he called a
     // “rant,” Obama took …`: a preposition with a clause of its own.
     let free_relative = toks
-        .get(1)
+        .get(lead + 1)
         .is_some_and(|w| w.is_frame_word() && matches!(w.text, "what" | "how"))
         && lexicon::is_preposition(first.text);
     if first.quoted
@@ -427,7 +486,7 @@ fn fronted_main_clause(toks: &[Tok]) -> Option<usize> {
     }
     // Its first comma outside quotation marks, or one that closes a
     // quotation (`… a “rant,” Obama …`).
-    let comma = (0..toks.len()).find(|&k| {
+    let comma = (lead..toks.len()).find(|&k| {
         toks[k].is_punct(',')
             && (!toks[k].quoted
                 || toks

@@ -200,7 +200,7 @@ fn name_as_object(toks: &[Tok], c: usize, j: usize) -> Option<Np> {
 
 /// Sentence adverbs that open a sentence before its subject, capitalised
 /// there like a name: `Moreover, Sachs, director of …, noted`.
-fn is_discourse_adverb(word: &str) -> bool {
+pub(super) fn is_discourse_adverb(word: &str) -> bool {
     matches!(
         word,
         "meanwhile"
@@ -363,7 +363,7 @@ fn is_share(word: &str) -> bool {
         )
         || w.ends_with("-thirds")
         || w.ends_with("-quarters")
-        || w.chars().all(|c| c.is_ascii_digit())
+        || w.trim_end_matches('%').chars().all(|c| c.is_ascii_digit())
 }
 
 /// `nearly`, `about`, `almost`, `roughly` before a share.
@@ -410,6 +410,14 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
                     first: g.first,
                     last: j,
                 });
+            }
+        }
+        // A share in figures, as `85 percent` is: `In Ohio, 85% of …`.
+        if t.text.ends_with('%') {
+            let b = before_approximation(toks, j);
+            if at_clause_start(toks, b) || after_closing_comma(toks, b) || after_comparison(toks, b)
+            {
+                return Some(Np { first: b, last: j });
             }
         }
         return counted_subject(toks, j, j);
@@ -1079,7 +1087,7 @@ pub(super) fn names_no_one(toks: &[Tok], np: Np) -> bool {
 }
 
 /// A number in words, hyphenated or not: `Thirteen`, `Sixty-seven`.
-fn is_spelled_number(word: &str) -> bool {
+pub(super) fn is_spelled_number(word: &str) -> bool {
     word.to_lowercase().split('-').all(|part| {
         matches!(
             part,
@@ -1432,6 +1440,21 @@ impl NameBook {
     /// Fold a phrase into a speaker. `None` when it cannot be a speaker
     /// (a date, a bare function word).
     pub fn canonical(&mut self, toks: &[Tok], np: Np, doc: &str) -> Option<Entity> {
+        // The name is what comes before a parenthesis or comma: `Sen. Chuck
+        // Grassley (R-Iowa)`, `Rep. Chris Collins, R-NY`, `Dan Gerstein,
+        // director of …`.
+        if let Some(k) =
+            (np.first + 1..=np.last).find(|&k| matches!(toks[k].kind, TokKind::Punct('(' | ',')))
+        {
+            return self.canonical(
+                toks,
+                Np {
+                    first: np.first,
+                    last: k - 1,
+                },
+                doc,
+            );
+        }
         // `Grassley and Leahy`: each name folds on its own; together they
         // are a group.
         let and = (np.first + 1..np.last).find(|&k| {
@@ -1611,9 +1634,14 @@ impl NameBook {
             }
             full
         } else {
+            // After a title (`Mr. Paulson`) the word is a surname: it folds
+            // into a full name that ends in it, never into one it begins
+            // (`Paulson Enhanced`, a fund).
+            let key = surname.to_lowercase();
             let name = self
                 .full
-                .get(&surname.to_lowercase())
+                .get(&key)
+                .filter(|full| g == 0 || full.to_lowercase().ends_with(&format!(" {key}")))
                 .cloned()
                 .unwrap_or(surname);
             if let Some(gender) = honorific {

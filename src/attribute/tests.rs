@@ -1566,3 +1566,55 @@ fn a_superlative_or_a_noun_in_ly_stays_in_the_speaker_phrase() {
         vec!["the tally"]
     );
 }
+
+#[test]
+fn a_fronted_clause_after_an_adverb_or_words_of_time_splits_off() {
+    for text in [
+        "Not long after Ms. Varga said she would resign, the mayor’s spokesman said the city would respond.",
+        "Curiously, after the board asked Ms. Varga to resign, the mayor’s spokesman said the city would respond.",
+    ] {
+        let r = run(text);
+        assert_eq!(r.len(), 2, "{text}: {r:?}");
+        assert_eq!(r[1].1, "the mayor’s spokesman", "{text}");
+    }
+}
+
+#[test]
+fn a_party_tag_or_an_appositive_is_no_part_of_the_canonical_name() {
+    for (phrase, name) in [
+        ("Sen. Chuck Grassley (R-Iowa)", "Chuck Grassley"),
+        ("Gov. Pat McCrory (R)", "Pat McCrory"),
+        ("Rep. Chris Collins, R-NY", "Chris Collins"),
+        (
+            "Dan Gerstein, director of Gotham Ghostwriters",
+            "Dan Gerstein",
+        ),
+    ] {
+        assert_eq!(canonical_speaker(phrase).as_deref(), Some(name), "{phrase}");
+    }
+}
+
+#[test]
+fn a_titled_surname_folds_only_into_a_name_that_ends_in_it() {
+    let t = "Paulson Enhanced lost 40 percent last year.\n\nIn October, Mr. Paulson, who made billions, told investors that the fund would recover.\n\nDan Coats spoke first. Later, Director Coats said the report was accurate.";
+    assert_eq!(
+        speakers(t),
+        vec![NARRATOR, "Paulson", NARRATOR, "Dan Coats"]
+    );
+}
+
+#[test]
+fn a_share_in_figures_speaks_for_its_group() {
+    for (text, who) in [
+        (
+            "85% of tenants said the repairs were late.",
+            "85% of tenants",
+        ),
+        (
+            "In Ohio, 85% of Democrats said the repairs were late.",
+            "Democrats",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![who], "{text}");
+    }
+}

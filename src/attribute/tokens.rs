@@ -115,6 +115,10 @@ pub fn tokenize<'a>(doc: &'a str, start: usize, end: usize, spans: &[QuoteSpan])
                     break;
                 }
             }
+            // A share in figures: `85%`.
+            if chars.get(j).is_some_and(|c| c.1 == '%') && chars[j - 1].1.is_ascii_digit() {
+                j += 1;
+            }
             // A plural possessive: `teachers' union`.
             if j + 1 < chars.len()
                 && matches!(chars[j].1, '\'' | '’')

@@ -251,6 +251,19 @@ mod tests {
                 "Lee said on Monday that the party would regroup over the summer in Ohio."
             ]
         );
+        // A short clause after the quotation that opens a quotation of its
+        // own is a new sentence; one that goes on after a comma is not.
+        assert_eq!(
+            sents("Ms. Dole called the plan “reckless.” Sen. Ray Ames called it “overdue.”"),
+            vec![
+                "Ms. Dole called the plan “reckless.”",
+                "Sen. Ray Ames called it “overdue.”"
+            ]
+        );
+        assert_eq!(
+            sents("“We are done.” Lee said, “and we are glad.”"),
+            vec!["“We are done.” Lee said, “and we are glad.”"]
+        );
     }
 
     #[test]

@@ -108,6 +108,12 @@ impl Boundary<'_> {
             // attribution may run longer: `“Is that fair?” Trump asked
             // reporters rhetorically during a news conference last month.`
             let tail_words = if self.terminator == '.' { 10 } else { 20 };
+            // `“unhinged.” Sen. Rubio called it “outlandish.”`: a clause that
+            // opens a quotation of its own (not one it continues after a
+            // comma or colon) is a new sentence.
+            if opens_own_quotation(reporting_clause(self.rest)) {
+                return true;
+            }
             return !(reporting_tail_within(self.rest, tail_words)
                 || self.terminator != '.' && is_appositive_tail(reporting_clause(self.rest)));
         }
@@ -135,6 +141,19 @@ impl Boundary<'_> {
         }
         true
     }
+}
+
+/// Does `clause` open a quotation after a word (`called it “…`), rather
+/// than after a comma or colon that continues the one before (`said, “…`)?
+fn opens_own_quotation(clause: &str) -> bool {
+    clause.char_indices().any(|(i, c)| {
+        matches!(c, '“' | '"')
+            && clause[..i]
+                .trim_end_matches(|c: char| is_space(c))
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_alphanumeric())
+    })
 }
 
 fn is_opening_quote(c: char) -> bool {
