@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "d7691b98e164d4f6651c32c3a77965b932590ab2a2915357d741187f352380e4";
+    "520afcefb3f6336f302b1b2184e4d38fc72df002c339a11f1f286d09b406aba0";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

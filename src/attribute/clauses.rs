@@ -274,15 +274,31 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
     let named = toks[np.first..=np.last]
         .iter()
         .any(|t| t.is_capitalised() || lexicon::pronoun_kind(t.text).is_some());
-    let circumstance = named
-        && toks.get(k).is_some_and(|t| {
-            t.is_frame_word()
-                && matches!(
-                    t.text,
-                    "during" | "at" | "in" | "on" | "after" | "before" | "from" | "following"
-                )
+    // (Its preposition may be one the words skipped above took: `said on
+    // the same call`.)
+    let circumstance_at = |t: &Tok| {
+        t.is_frame_word()
+            && matches!(
+                t.text,
+                "during" | "at" | "in" | "on" | "after" | "before" | "from" | "following"
+            )
+    };
+    // …and it opens a phrase of its own (`on the same call`, `on CNN`),
+    // not a complement (`insisted on getting …`).
+    let from = (cue + 1..k)
+        .find(|&p| circumstance_at(&toks[p]))
+        .filter(|&p| {
+            toks.get(p + 1).is_some_and(|n| {
+                n.is_frame_word()
+                    && (lexicon::is_determiner(n.text)
+                        || lexicon::is_calendar_word(n.text)
+                        || n.is_capitalised() && !n.text.contains(['\'', '’']))
+            })
         })
-        && toks[k..].iter().all(|t| {
+        .unwrap_or(k);
+    let circumstance = named
+        && toks.get(from).is_some_and(circumstance_at)
+        && toks[from..].iter().all(|t| {
             t.is_frame_word() && !t.text.eq_ignore_ascii_case("that") && !is_speech(t)
                 || matches!(t.kind, TokKind::Punct('-' | '\'' | '’' | '.' | '!' | '?'))
         });

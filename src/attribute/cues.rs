@@ -604,6 +604,15 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
     // A participle (`… issued a statement undercutting …`) belongs to the
     // clause's subject, not to the object before it.
     if toks[i].text.ends_with("ing") {
+        // `he’s hoping`, `they’re weighing`: the progressive's own subject.
+        if let Some(p) = i.checked_sub(1).filter(|&p| {
+            let t = &toks[p];
+            t.is_frame_word()
+                && t.text.contains(['\'', '’'])
+                && (lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text))
+        }) {
+            return Some(Np { first: p, last: p });
+        }
         // `with most voters saying …`: the phrase after `with` is the
         // participle's own subject.
         let with = with_subject(toks, i).filter(|np| plausible_source(toks, *np));

@@ -1618,3 +1618,24 @@ fn a_share_in_figures_speaks_for_its_group() {
         assert_eq!(speakers(text), vec![who], "{text}");
     }
 }
+
+#[test]
+fn a_contracted_pronoun_is_the_subject_of_its_progressive() {
+    let t = "Senator Ada Morrow is trying to recover from a poor third-place finish in Ohio, and she’s hoping the governor’s endorsement will help.";
+    let seg = segment(t);
+    let a = attribute(t, &seg);
+    let last = a.last().unwrap();
+    let (m0, m1) = last.mention.unwrap();
+    assert_eq!(&t[m0..m1], "she’s");
+    assert_eq!(last.speaker, "Ada Morrow");
+}
+
+#[test]
+fn a_speech_verb_set_off_before_a_phrase_of_circumstance_is_an_aside() {
+    let t = "The new plans “will not end the shortage,” Ana Ruiz, the state’s housing director, said on the same call.";
+    assert_eq!(speakers(t), vec!["Ana Ruiz"]);
+    // A complement is no circumstance: `insisted on getting …` stays
+    // inside what the sentence's speaker said.
+    let t = "Former Mayor Tom Hale, a Democrat who led the council, said that if the city made a deal, it should have insisted on getting every tenant rehoused.";
+    assert_eq!(speakers(t), vec!["Tom Hale"]);
+}

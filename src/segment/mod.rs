@@ -264,6 +264,11 @@ mod tests {
             sents("“We are done.” Lee said, “and we are glad.”"),
             vec!["“We are done.” Lee said, “and we are glad.”"]
         );
+        // A state or party tag's period before a comma ends nothing.
+        assert_eq!(
+            sents("“What a week!” Rep. Ann Lowe, R-Pa., said of the convention."),
+            vec!["“What a week!” Rep. Ann Lowe, R-Pa., said of the convention."]
+        );
     }
 
     #[test]

@@ -196,8 +196,9 @@ fn reporting_clause(rest: &str) -> &str {
         .char_indices()
         .find(|&(i, c)| {
             matches!(c, '?' | '!')
-                || (c == '.' && {
-                    // A period inside an abbreviation does not end the clause.
+                || (c == '.' && !rest[i + 1..].starts_with(',') && {
+                    // A period inside an abbreviation does not end the
+                    // clause, nor does one before a comma (`R-Pa.,`).
                     let before = &rest[..i];
                     let w = before
                         .rsplit(|c: char| is_space(c))
