@@ -1639,3 +1639,9 @@ fn a_speech_verb_set_off_before_a_phrase_of_circumstance_is_an_aside() {
     let t = "Former Mayor Tom Hale, a Democrat who led the council, said that if the city made a deal, it should have insisted on getting every tenant rehoused.";
     assert_eq!(speakers(t), vec!["Tom Hale"]);
 }
+
+#[test]
+fn a_closing_name_and_maintains_is_an_attribution() {
+    let t = "The new judge will do an excellent job on appointments, Ms. Blake maintains.";
+    assert_eq!(speakers(t), vec!["Blake"]);
+}

@@ -182,6 +182,18 @@ const SPEECH_VERBS: &[&str] = &[
     "estimated",
     "believes",
     "thinks",
+    "reiterated",
+    "reiterates",
+    "recounted",
+    "lamented",
+    "laments",
+    "retorted",
+    "scoffed",
+    "whispered",
+    "speculated",
+    "opined",
+    "contending",
+    "boasts",
 ];
 
 /// Verbs that introduce quoted words but are not verbs of saying on their
@@ -222,6 +234,8 @@ const QUOTE_ONLY_VERBS: &[&str] = &[
 
 /// Verbs that state a speaker's position.
 const ATTITUDE_VERBS: &[&str] = &[
+    "maintains",
+    "maintained",
     "support",
     "supports",
     "supported",
