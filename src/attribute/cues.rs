@@ -163,9 +163,9 @@ pub(super) fn in_a_poll(toks: &[Tok], i: usize) -> Option<Np> {
     }
     let np = speaker::right_np(toks, i + 1)?;
     let words = &toks[np.first..=np.last];
-    let head = words
-        .iter()
-        .position(|t| matches!(t.text.to_lowercase().as_str(), "poll" | "survey"))?;
+    let head = words.iter().position(|t| {
+        t.text.eq_ignore_ascii_case("poll") || t.text.eq_ignore_ascii_case("survey")
+    })?;
     let named = words[..head].iter().any(speaker::is_name_word);
     let figure = toks.iter().any(|t| {
         t.text.starts_with(|c: char| c.is_ascii_digit())
