@@ -295,10 +295,19 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    /// The checkpoint an unfinished run left in `out_dir`, if any.
+    /// The checkpoint an unfinished run left in `out_dir`, if any. A run
+    /// stopped while its tables were being put in place (or converted to
+    /// Parquet) has no staged tables left to go on from: it starts afresh.
     pub fn find(out_dir: &Path) -> Result<Option<Self>> {
-        let path = out_dir.join(PARTIAL_DIR).join(CHECKPOINT_FILE);
+        let partial = out_dir.join(PARTIAL_DIR);
+        let path = partial.join(CHECKPOINT_FILE);
         if !path.is_file() {
+            return Ok(None);
+        }
+        if ["sentences.csv", "documents.csv", "errors.csv"]
+            .iter()
+            .any(|t| !partial.join(t).is_file())
+        {
             return Ok(None);
         }
         let text = std::fs::read_to_string(&path)
@@ -1328,6 +1337,33 @@ fn split_by_speaker(sentences: &Path, dir: &Path, slugs: &HashMap<String, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run killed while its tables were being moved into place left a
+    /// checkpoint but not the staged tables it counts bytes of: going on
+    /// from it would fail, so the next run starts afresh.
+    #[test]
+    fn a_checkpoint_without_its_staged_tables_is_not_gone_on_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let partial = dir.path().join(PARTIAL_DIR);
+        std::fs::create_dir_all(&partial).unwrap();
+        let cp = Checkpoint {
+            key: "k".into(),
+            records_read: 3,
+            lengths: [10, 10, 10],
+            counts: serde_json::json!({}),
+        };
+        std::fs::write(
+            partial.join(CHECKPOINT_FILE),
+            serde_json::to_string(&cp).unwrap(),
+        )
+        .unwrap();
+        for t in ["documents.csv", "errors.csv"] {
+            std::fs::write(partial.join(t), "x").unwrap();
+        }
+        assert_eq!(Checkpoint::find(dir.path()).unwrap(), None);
+        std::fs::write(partial.join("sentences.csv"), "x").unwrap();
+        assert_eq!(Checkpoint::find(dir.path()).unwrap(), Some(cp));
+    }
 
     #[test]
     fn slugs() {
