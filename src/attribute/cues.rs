@@ -154,7 +154,7 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
 
 /// `In a CNN/ORC poll released Monday, 31 percent said …`, `… leads with
 /// 30 percent in the latest Quinnipiac survey`: a poll or survey named by
-/// its pollster after `in`, in a sentence that gives a figure, is the
+/// its pollster after `in`, near a figure in its sentence, is the
 /// source of what the sentence reports from it, named outright as after
 /// `according to`. (`in the polls`, `rose in national polls` is no source.)
 pub(super) fn in_a_poll(toks: &[Tok], i: usize) -> Option<Np> {
@@ -167,7 +167,10 @@ pub(super) fn in_a_poll(toks: &[Tok], i: usize) -> Option<Np> {
         t.text.eq_ignore_ascii_case("poll") || t.text.eq_ignore_ascii_case("survey")
     })?;
     let named = words[..head].iter().any(speaker::is_name_word);
-    let figure = toks.iter().any(|t| {
+    // (Within a window of the poll, so that a sentence of many polls
+    // stays linear.)
+    let window = &toks[i.saturating_sub(40)..toks.len().min(i + 40)];
+    let figure = window.iter().any(|t| {
         t.text.starts_with(|c: char| c.is_ascii_digit())
             || t.is_punct('%')
             || t.text.eq_ignore_ascii_case("percent")

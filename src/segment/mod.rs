@@ -264,6 +264,10 @@ mod tests {
             sents("“We are done.” Lee said, “and we are glad.”"),
             vec!["“We are done.” Lee said, “and we are glad.”"]
         );
+        assert_eq!(
+            sents("\"We are done.\" Lee said, \"yes\" to the deal, and left."),
+            vec!["\"We are done.\" Lee said, \"yes\" to the deal, and left."]
+        );
         // A state or party tag's period before a comma ends nothing.
         assert_eq!(
             sents("“What a week!” Rep. Ann Lowe, R-Pa., said of the convention."),

@@ -145,10 +145,13 @@ impl Boundary<'_> {
 
 /// Does `clause` open a quotation after a word (`called it “…`), rather
 /// than after a comma or colon that continues the one before (`said, “…`)?
+/// (A straight mark opens only after a space: `"yes"` closes after `s`.)
 fn opens_own_quotation(clause: &str) -> bool {
     clause.char_indices().any(|(i, c)| {
-        matches!(c, '“' | '"')
-            && clause[..i]
+        let before = &clause[..i];
+        let opening = c == '“' || c == '"' && before.ends_with(|p: char| is_space(p));
+        opening
+            && before
                 .trim_end_matches(|c: char| is_space(c))
                 .chars()
                 .next_back()
