@@ -315,7 +315,7 @@ fn very_long_paragraphs_and_unbalanced_quotes() {
 /// attribution rules updates it (run with STANCE_BLESS=1 to print the new
 /// value) and says so in its commit.
 const POLNEAR_DEV_ATTRIBUTIONS_SHA256: &str =
-    "397d05c9ea0db7c7e56c9cf59ee014f968de5c5d3fe948084a6806b274df7798";
+    "81077c96b2e96b4210a8281a9994ca538b1241d470ee41ae41a9a4a334c9d522";
 
 #[test]
 fn polnear_dev_figures_and_attributions() {

@@ -738,10 +738,11 @@ fn finding_source(toks: &[Tok], i: usize) -> Option<Np> {
         return Some(np);
     }
     // `A poll of shoppers showed`: the whole phrase, headed by `poll`, when
-    // a few plain words stand between `of` and the verb.
+    // a few plain words stand between `of` and the verb; `A tally by the
+    // Ledger found`: its author, as after `according to a tally by`.
     let of = (i.saturating_sub(5)..i)
         .rev()
-        .find(|&k| toks[k].is_frame_word() && toks[k].text == "of");
+        .find(|&k| toks[k].is_frame_word() && matches!(toks[k].text, "of" | "by"));
     if let Some(of) = of.filter(|&of| {
         of + 1 < i
             && toks[of + 1..i].iter().all(|t| {
@@ -752,10 +753,12 @@ fn finding_source(toks: &[Tok], i: usize) -> Option<Np> {
             })
     }) {
         if let Some(head) = speaker::left_np_plain(toks, of).filter(is_source) {
-            return Some(Np {
-                first: head.first,
-                last: i - 1,
-            });
+            let first = if toks[of].text == "by" {
+                of + 1
+            } else {
+                head.first
+            };
+            return Some(Np { first, last: i - 1 });
         }
     }
     // `The report published Tuesday showed`: back over a short participle

@@ -1645,3 +1645,19 @@ fn a_closing_name_and_maintains_is_an_attribution() {
     let t = "The new judge will do an excellent job on appointments, Ms. Blake maintains.";
     assert_eq!(speakers(t), vec!["Blake"]);
 }
+
+#[test]
+fn a_finding_of_a_study_by_someone_is_its_author_s() {
+    for (text, who) in [
+        (
+            "A tally by the Daily Ledger found 812 delegates for Ms. Lund.",
+            "Daily Ledger",
+        ),
+        (
+            "A survey by the Harbor Institute showed that most tenants were undecided.",
+            "Harbor Institute",
+        ),
+    ] {
+        assert_eq!(speakers(text), vec![who], "{text}");
+    }
+}
