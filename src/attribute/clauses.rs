@@ -24,7 +24,7 @@
 //!   speaker in the same clause is a nested source: `X said Y claimed Z` is
 //!   X's, with Y as `nested_speaker`.
 
-use super::cues::{cue_candidates, in_a_poll, learned_cue_np, QuoteInfo};
+use super::cues::{cue_candidates, learned_cue_np, QuoteInfo};
 use super::learned::{self, Model};
 use super::lexicon;
 use super::quotes::QuoteSpan;
@@ -55,7 +55,8 @@ struct Found {
     cue_p: f32,
     /// The speaker ranker's probability that this is a true attribution.
     rank: f32,
-    /// `according to`, or a headline `Name:`: the source is named outright.
+    /// `according to`, a headline `Name:` or a named poll after `in`: the
+    /// source is named outright.
     according: bool,
 }
 
@@ -198,8 +199,11 @@ fn question_opener(toks: &[Tok]) -> Option<usize> {
 /// aside ([`set_off_speech`]) or `…, according to Y` after a comma (or a
 /// comma and a closing quote). It attributes the whole sentence.
 fn is_aside(toks: &[Tok], f: &Found, cue: usize) -> bool {
+    // (A named poll after `in`, the one source named outright at `in`, is
+    // set off wherever it stands.)
     set_off_speech(toks, f.np, cue, f.listed)
-        || f.according && (speaker::after_comma(toks, cue) || in_a_poll(toks, cue).is_some())
+        || f.according
+            && (speaker::after_comma(toks, cue) || toks[cue].text.eq_ignore_ascii_case("in"))
 }
 
 /// `…, they say, the world could …` and `…, Gilbert said.`: a listed
@@ -212,9 +216,11 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
     let is_speech = |t: &Tok| lexicon::cue_strength(t.text) == Some(lexicon::CueStrength::Speech);
     // `…, records show.`: a finding verb of a report, poll or the like is
     // such an aside too.
-    let finding = lexicon::cue_strength(toks[cue].text) == Some(lexicon::CueStrength::Finding)
-        && lexicon::is_finding_source(toks[np.last].text);
-    let speech = is_speech(&toks[cue]) || finding;
+    let speech = match lexicon::cue_strength(toks[cue].text) {
+        Some(lexicon::CueStrength::Speech) => true,
+        Some(lexicon::CueStrength::Finding) => lexicon::is_finding_source(toks[np.last].text),
+        _ => false,
+    };
     // The phrase may follow the comma after words that describe it:
     // `…, Democratic vice presidential candidate Tim Kaine insisted`.
     let mut b = np.first;

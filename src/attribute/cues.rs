@@ -157,7 +157,7 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
 /// its pollster after `in`, near a figure in its sentence, is the
 /// source of what the sentence reports from it, named outright as after
 /// `according to`. (`in the polls`, `rose in national polls` is no source.)
-pub(super) fn in_a_poll(toks: &[Tok], i: usize) -> Option<Np> {
+fn in_a_poll(toks: &[Tok], i: usize) -> Option<Np> {
     if !toks[i].text.eq_ignore_ascii_case("in") {
         return None;
     }
@@ -740,21 +740,21 @@ fn finding_source(toks: &[Tok], i: usize) -> Option<Np> {
     // `A poll of shoppers showed`: the whole phrase, headed by `poll`, when
     // a few plain words stand between `of` and the verb; `A tally by the
     // Ledger found`: its author, as after `according to a tally by`.
-    let of = (i.saturating_sub(5)..i)
+    let link = (i.saturating_sub(5)..i)
         .rev()
         .find(|&k| toks[k].is_frame_word() && matches!(toks[k].text, "of" | "by"));
-    if let Some(of) = of.filter(|&of| {
-        of + 1 < i
-            && toks[of + 1..i].iter().all(|t| {
+    if let Some(link) = link.filter(|&link| {
+        link + 1 < i
+            && toks[link + 1..i].iter().all(|t| {
                 t.is_frame_word()
                     && !lexicon::is_be_verb(t.text)
                     && lexicon::cue_strength(t.text).is_none()
                     && !matches!(t.text, "that" | "which" | "who")
             })
     }) {
-        if let Some(head) = speaker::left_np_plain(toks, of).filter(is_source) {
-            let first = if toks[of].text == "by" {
-                of + 1
+        if let Some(head) = speaker::left_np_plain(toks, link).filter(is_source) {
+            let first = if toks[link].text == "by" {
+                link + 1
             } else {
                 head.first
             };

@@ -415,8 +415,7 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
         // A share in figures, as `85 percent` is: `In Ohio, 85% of …`.
         if t.text.ends_with('%') {
             let b = before_approximation(toks, j);
-            if at_clause_start(toks, b) || after_closing_comma(toks, b) || after_comparison(toks, b)
-            {
+            if opens_count(toks, b) {
                 return Some(Np { first: b, last: j });
             }
         }
@@ -751,9 +750,13 @@ fn counted_subject(toks: &[Tok], count: usize, last: usize) -> Option<Np> {
     }
     let ratio = ratio.is_some();
     let b = before_approximation(toks, a);
-    ((ratio || b < a)
-        && (at_clause_start(toks, b) || after_closing_comma(toks, b) || after_comparison(toks, b)))
-    .then_some(Np { first: b, last })
+    ((ratio || b < a) && opens_count(toks, b)).then_some(Np { first: b, last })
+}
+
+/// Can a count starting at `b` be a subject there: at a clause's start,
+/// after a quotation closed by its comma, or after `compared with`?
+fn opens_count(toks: &[Tok], b: usize) -> bool {
+    at_clause_start(toks, b) || after_closing_comma(toks, b) || after_comparison(toks, b)
 }
 
 /// The phrase that starts at token `k`, after an inverted verb:
