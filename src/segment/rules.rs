@@ -111,11 +111,12 @@ impl Boundary<'_> {
             // `“unhinged.” Sen. Rubio called it “outlandish.”`: a clause that
             // opens a quotation of its own (not one it continues after a
             // comma or colon) is a new sentence.
-            if opens_own_quotation(reporting_clause(self.rest)) {
+            let clause = reporting_clause(self.rest);
+            if opens_own_quotation(clause) {
                 return true;
             }
             return !(reporting_tail_within(self.rest, tail_words)
-                || self.terminator != '.' && is_appositive_tail(reporting_clause(self.rest)));
+                || self.terminator != '.' && is_appositive_tail(clause));
         }
         if self.terminator == '.' && self.terminators == 1 {
             let w = self.word;
