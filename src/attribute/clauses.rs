@@ -236,10 +236,21 @@ fn set_off_speech(toks: &[Tok], np: Np, cue: usize, listed: bool) -> bool {
     // comma and a closing quote) with its speaker after it, which ends the
     // sentence or is followed by a comma.
     if listed && speech && np.first > cue {
+        // (The phrase may go on in a phrase of its own to the sentence's
+        // end: `…, said one source in the room.`)
+        let rest = &toks[np.last + 1..];
+        let described = rest.first().is_some_and(|t| {
+            t.is_frame_word() && lexicon::is_preposition(t.text) && t.text != "that"
+        }) && rest.len() <= 10
+            && rest.iter().all(|t| {
+                t.is_frame_word() && !t.text.eq_ignore_ascii_case("that") && !is_speech(t)
+                    || matches!(t.kind, TokKind::Punct('-' | '\'' | '’' | '.' | '!' | '?'))
+            });
         return speaker::after_comma(toks, cue)
-            && toks
-                .get(np.last + 1)
-                .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?')));
+            && (described
+                || rest
+                    .first()
+                    .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.' | '!' | '?'))));
     }
     if !listed || !speech || np.last >= cue || !speaker::after_comma(toks, b) {
         return false;
@@ -365,7 +376,7 @@ fn clause_starts(toks: &[Tok]) -> Vec<usize> {
             let (p, t) = (&toks[b - 1], &toks[b]);
             let pronoun_clause = matches!(
                 t.text.to_lowercase().as_str(),
-                "as" | "because" | "and" | "but" | "while" | "since" | "although" | "though"
+                "as" | "because" | "and" | "but" | "while" | "since" | "although" | "though" | "after" | "when"
             ) && toks
                 .get(b + 1)
                 .is_some_and(|n| n.is_frame_word() && is_subject_pronoun(n.text))
@@ -377,7 +388,8 @@ fn clause_starts(toks: &[Tok]) -> Vec<usize> {
                     || (p.is_punct(',') && starts_clause(t.text))
                     || (p.is_punct(',') && speaker::after_comparison(toks, b + 2))
                     || pronoun_clause
-                    || speech_clause_after_conjunction(toks, b))
+                    || speech_clause_after_conjunction(toks, b)
+                    || named_subordinate_source(toks, b))
         })
         .collect()
 }
@@ -396,6 +408,24 @@ fn speech_clause_after_conjunction(toks: &[Tok], b: usize) -> bool {
         && !lexicon::is_function_word(p.text)
         && !lexicon::is_preposition(p.text);
     if !(matches!(t.text, "and" | "but" | "while") && (after_word || p.kind == TokKind::CloseQuote))
+    {
+        return false;
+    }
+    let verb = (b + 2..toks.len().min(b + 8))
+        .take_while(|&k| toks[k].is_frame_word() && !toks[k].quoted)
+        .find(|&k| lexicon::cue_strength(toks[k].text) == Some(lexicon::CueStrength::Speech));
+    verb.is_some_and(|v| speaker::left_np(toks, v).is_some_and(|np| np.first == b + 1))
+}
+
+/// `… a “disgrace” after Clinton attacked …`, `… since the senator
+/// cited …`: a subordinator whose clause opens with the speaker phrase of
+/// a listed verb starts a clause with its own source.
+fn named_subordinate_source(toks: &[Tok], b: usize) -> bool {
+    let (p, t) = (&toks[b - 1], &toks[b]);
+    if !matches!(
+        t.text,
+        "after" | "when" | "as" | "since" | "because" | "while" | "although" | "though"
+    ) || p.text.eq_ignore_ascii_case("that")
     {
         return false;
     }

@@ -71,7 +71,11 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
             out.push(c);
         }
     }
+    if let Some(c) = credit_line(toks) {
+        out.push(c);
+    }
     let near_end = |i: usize| toks.len().saturating_sub(i) <= 10;
+    let title_case = is_title_case(toks);
     let after_break = |k: usize| k.checked_sub(1).is_some_and(|p| ends_content(&toks[p]));
     for (i, t) in toks.iter().enumerate() {
         if !t.is_frame_word() {
@@ -117,6 +121,10 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
         let Some(strength) = lexicon::cue_strength(t.text) else {
             continue;
         };
+        // (`his spokeswoman, Hope Hicks`: a verb's word in a name.)
+        if !title_case && in_name(toks, i) {
+            continue;
+        }
         if strength == CueStrength::QuoteOnly && !info.has_quote {
             continue;
         }
@@ -152,6 +160,25 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
     out
 }
 
+/// Is word `i` part of a name (`Hope Hicks`, `Will Hurd`): capitalised
+/// inside its sentence, beside another capitalised word that is no
+/// function word?
+fn in_name(toks: &[Tok], i: usize) -> bool {
+    let name_word =
+        |t: &Tok| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text);
+    i > 0
+        && name_word(&toks[i])
+        && (toks.get(i + 1).is_some_and(name_word) || i > 1 && name_word(&toks[i - 1]))
+}
+
+/// A headline in title case (`Trump Heard What His Nemesis Said`): most
+/// of its words are capitalised, so capitals mark no names.
+fn is_title_case(toks: &[Tok]) -> bool {
+    let words = toks.iter().filter(|t| t.is_frame_word());
+    let (n, caps) = words.fold((0, 0), |(n, c), t| (n + 1, c + t.is_capitalised() as usize));
+    n >= 3 && caps * 10 >= n * 6
+}
+
 /// `In a CNN/ORC poll released Monday, 31 percent said …`, `… leads with
 /// 30 percent in the latest Quinnipiac survey`: a poll or survey named by
 /// its pollster after `in`, near a figure in its sentence, is the
@@ -176,6 +203,40 @@ fn in_a_poll(toks: &[Tok], i: usize) -> Option<Np> {
             || t.text.eq_ignore_ascii_case("percent")
     });
     (named && figure).then_some(np)
+}
+
+/// `“Q.”― Ana Ruiz`, or a line of its own after the quotation, `- Sen.
+/// Tom Hale, speaking on Monday.`: a dash right after a closing quotation
+/// mark (or opening the sentence), then a name that ends the sentence or
+/// is followed by a comma, credits the quotation to that name, as under an
+/// epigraph.
+pub(super) fn credit_line(toks: &[Tok]) -> Option<Candidate> {
+    let is_dash = speaker::is_dash;
+    let d = (0..toks.len())
+        .find(|&k| is_dash(&toks[k]) && (k == 0 || toks[k - 1].kind == TokKind::CloseQuote))?;
+    // `--` is one dash.
+    let mut first = d + 1;
+    if toks.get(first).is_some_and(is_dash) {
+        first += 1;
+    }
+    let name_word =
+        |t: &Tok| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text);
+    let n = toks[first..].iter().take_while(|t| name_word(t)).count();
+    if n == 0 || n > 6 {
+        return None;
+    }
+    let last = first + n - 1;
+    let ends = toks
+        .get(last + 1)
+        .is_none_or(|t| matches!(t.kind, TokKind::Punct(',' | '.')));
+    // (Nothing quoted after it: `“…” - Ann Lee said “…”` is no credit.)
+    let quoted_after = toks[last + 1..].iter().any(|t| t.quoted);
+    (ends && !quoted_after).then_some(Candidate {
+        np: Np { first, last },
+        cue: (toks[d].start, toks[first - 1].end),
+        speech: true,
+        trailing: true,
+    })
 }
 
 /// `“Q,” Trump shot back.`: after a quotation that opens the sentence, a
@@ -502,7 +563,7 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
             && (adjectival
                 || matches!(
                     toks[prep].text,
-                    "for" | "of" | "at" | "from" | "in" | "with"
+                    "for" | "of" | "at" | "from" | "in" | "with" | "to"
                 ))
         {
             if let Some(head) = speaker::left_np_plain(toks, prep) {

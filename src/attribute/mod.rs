@@ -286,7 +286,39 @@ fn attribute_inner(
 
     // Pass 2: quotations without a cue of their own.
     let mut chain_speaker: HashMap<usize, Attribution> = HashMap::new();
+    let mut credit_lines: Vec<usize> = Vec::new();
     for (i, s) in seg.sentences.iter().enumerate() {
+        // A credit line of its own (`- Sen. Tom Hale.`) right after a
+        // closing quotation mark, in its paragraph or at the end of the one
+        // before, credits that quotation.
+        if let Some(att) = own[i]
+            .first()
+            .filter(|a| a.cue.is_some_and(|(c, _)| c == s.start))
+        {
+            let before = |p: usize| {
+                spans_by_para[p]
+                    .iter()
+                    .rev()
+                    .find(|sp| sp.close.is_some_and(|c| c < s.start))
+            };
+            let closed = before(s.paragraph)
+                .or_else(|| s.paragraph.checked_sub(1).and_then(before))
+                .filter(|sp| {
+                    let c = sp.close.unwrap_or(s.start);
+                    doc[c..s.start]
+                        .chars()
+                        .skip(1)
+                        .all(|ch| !ch.is_alphanumeric())
+                });
+            let credit = closed.is_some()
+                && cues::credit_line(&tokens::tokenize(doc, s.start, s.end, &[])).is_some();
+            if let (true, Some(sp)) = (credit, closed) {
+                chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
+                // The line itself says nothing: it is a credit, as under a
+                // photo.
+                credit_lines.push(i);
+            }
+        }
         for att in own[i].iter().filter(|a| a.kind != Kind::Skip) {
             let (start, end) = att.clause;
             for sp in overlapping(&spans_by_para[s.paragraph], start, end) {
@@ -306,6 +338,10 @@ fn attribute_inner(
     }
     let mut out = Vec::with_capacity(seg.sentences.len());
     for (i, s) in seg.sentences.iter().enumerate() {
+        if credit_lines.binary_search(&i).is_ok() {
+            out.push(Attribution::skip(s));
+            continue;
+        }
         if !own[i].is_empty() {
             out.append(&mut own[i]);
             continue;

@@ -50,7 +50,7 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         // A parenthesis between speaker and verb: `Sen. Chuck Grassley
         // (R-Iowa) said`, `Suu Kyi (70) said`.
         if toks.get(j).is_some_and(|t| t.is_punct(')')) {
-            let open = (j.saturating_sub(12)..j)
+            let open = (j.saturating_sub(30)..j)
                 .rev()
                 .find(|&k| toks[k].is_punct('(') || toks[k].is_punct(')'))?;
             if !toks[open].is_punct('(') {
@@ -83,6 +83,12 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
                 .is_some_and(|p| !p.is_capitalised() && p.text.ends_with("ed"))
         {
             return left_np_plain(toks, j);
+        }
+        // An appositive between dashes: `Ann Kall -- co-editor of a book
+        // on debates -- said`, `The transcript–published by the Post–shows`.
+        if let Some(open) = dash_appositive_open(toks, j) {
+            j = open.checked_sub(1)?;
+            continue;
         }
         // An appositive that ends in a quoted title, its comma inside the
         // quotation marks: `Joe Ross, host of “Morning Hour,” said`.
@@ -126,7 +132,13 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
                 }
             }
             let c = c?;
-            if !toks[c].is_punct(',') {
+            // (`…, and the talks collapsed, said …`: a clause of its own
+            // after a conjunction is no appositive.)
+            // (`Ann Lee, and Gov. Jay Nixon, said` is one subject.)
+            let conjunction = toks.get(c + 1).is_some_and(|t| {
+                t.is_frame_word() && matches!(t.text, "and" | "but" | "or" | "while" | "yet" | "so")
+            }) && toks.get(c + 2).is_some_and(|t| !t.is_capitalised());
+            if !toks[c].is_punct(',') || conjunction {
                 return None;
             }
             // “The chief executive, Dana Park, said”: the name is the
@@ -162,6 +174,40 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
         return left_np_plain(toks, before);
     }
     left_np_plain(toks, j + 1)
+}
+
+/// A dash outside quotation marks (`—`, `–`, `―`, or a hyphen standing
+/// alone).
+pub(super) fn is_dash(t: &Tok) -> bool {
+    matches!(t.kind, TokKind::Punct('―' | '—' | '–' | '-')) && !t.quoted
+}
+
+/// When token `j` is a dash (`--` counts as one) that closes an appositive
+/// opened by a dash of the same kind within a few words before it, with
+/// only words and commas between: the first token of the opening dash.
+fn dash_appositive_open(toks: &[Tok], j: usize) -> Option<usize> {
+    let close = toks.get(j).filter(|t| is_dash(t))?;
+    // `--`: both marks close.
+    let mut k = j;
+    if k >= 1 && toks[k - 1].text == close.text && toks[k - 1].end == toks[k].start {
+        k -= 1;
+    }
+    let open = (k.saturating_sub(40)..k)
+        .rev()
+        .take_while(|&m| {
+            let t = &toks[m];
+            t.text == close.text
+                || t.is_frame_word() && lexicon::cue_strength(t.text).is_none()
+                || t.is_punct(',')
+        })
+        .find(|&m| toks[m].text == close.text)?;
+    // Some words between, and the dash doubled as the closing one is.
+    let open = if k < j && open >= 1 && toks[open - 1].text == close.text {
+        open - 1
+    } else {
+        open
+    };
+    (open + 2 < k).then_some(open)
 }
 
 /// `An official close to Mr. Obama, Lisa Monroe, said`, `One pastor
@@ -253,6 +299,26 @@ fn parenthetical_subject(toks: &[Tok], comma: usize) -> Option<(Np, usize)> {
         toks.first()
             .is_some_and(|t| matches!(t.text, "But" | "And" | "Yet" | "So")),
     );
+    parenthetical_subject_from(toks, start, comma).or_else(|| {
+        // After a short fronted phrase of time or place and its comma
+        // (`Just last week, J. Lee, editor of X, a weekly, wrote`).
+        let lead = (start..comma.min(start + 6)).find(|&k| toks[k].is_punct(','))?;
+        let fronted = toks[start..lead].iter().all(|t| {
+            t.is_frame_word() && lexicon::cue_strength(t.text).is_none() && !t.text.ends_with("ing")
+        }) && (start..lead).any(|k| {
+            let l = toks[k].text.to_lowercase();
+            lexicon::is_calendar_word(&l)
+                || lexicon::is_preposition(&l)
+                || lexicon::is_verb_adjunct(&l)
+                || is_discourse_adverb(&l)
+        });
+        fronted
+            .then(|| parenthetical_subject_from(toks, lead + 1, comma))
+            .flatten()
+    })
+}
+
+fn parenthetical_subject_from(toks: &[Tok], start: usize, comma: usize) -> Option<(Np, usize)> {
     let first_comma = (start..comma).find(|&k| toks[k].is_punct(',') && !toks[k].quoted)?;
     // A short title in quotation marks may stand in it (`the co-author of
     // "Going Viral," about …`); a longer quotation is speech.
@@ -1257,6 +1323,19 @@ fn common_opener(toks: &[Tok], i: usize) -> bool {
         || matches!(
             w.as_str(),
             "ever"
+                // Prepositions that open a phrase before the subject
+                // (`Beyond the footage, the affidavit …`) but that
+                // `lexicon::is_preposition` leaves out, since they also
+                // follow nouns in subjects (`voters across the state`).
+                | "beyond"
+                | "despite"
+                | "amid"
+                | "without"
+                | "within"
+                | "across"
+                | "throughout"
+                | "besides"
+                | "alongside"
                 | "maybe"
                 | "last"
                 | "next"
@@ -1304,7 +1383,6 @@ fn common_opener(toks: &[Tok], i: usize) -> bool {
                 | "sometimes"
                 | "outside"
                 | "inside"
-                | "despite"
         )
 }
 

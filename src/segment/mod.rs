@@ -167,6 +167,12 @@ mod tests {
     }
 
     #[test]
+    fn a_title_after_a_quotation_mark_turned_the_wrong_way_stays_whole() {
+        let t = "”Mr. Lee spoke first. He left early.”";
+        assert_eq!(sents(t), vec!["”Mr. Lee spoke first.", "He left early.”"]);
+    }
+
+    #[test]
     fn splits_after_abbreviation_that_ends_a_sentence() {
         let t = "The company moved its headquarters to the U.S. The move cost jobs.";
         assert_eq!(

@@ -79,7 +79,9 @@ pub(crate) fn split_sentences(p: &str) -> Vec<(usize, usize)> {
 fn word_before<'a>(p: &'a str, chars: &[(usize, char)], term: usize) -> &'a str {
     let end = chars[term].0;
     let mut s = term;
-    while s > 0 && !is_space(chars[s - 1].1) && !is_opener(chars[s - 1].1) {
+    // (A closing curly mark may open a quotation too: `”Mr. Lee …`.)
+    while s > 0 && !is_space(chars[s - 1].1) && !is_opener(chars[s - 1].1) && chars[s - 1].1 != '”'
+    {
         s -= 1;
     }
     &p[chars.get(s).map_or(end, |c| c.0)..end]
