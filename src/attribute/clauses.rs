@@ -438,7 +438,7 @@ fn named_subordinate_source(toks: &[Tok], b: usize) -> bool {
 /// Where a fronted subordinator may stand: the sentence's first token, or
 /// the first after a sentence adverb and its comma (`Interestingly, after
 /// …`), or after words of time before `after`, `before` or `when` (`Not
-/// long after …`, `Two hours after …`, `Shortly before …`).
+/// long after …`, `Two hours after …`, `Shortly before …`, `Ever since …`).
 fn subordinator_lead(toks: &[Tok]) -> usize {
     let adverb = toks.first().is_some_and(|t| {
         t.is_frame_word() && {
@@ -461,6 +461,7 @@ fn subordinator_lead(toks: &[Tok]) -> usize {
                         | "soon"
                         | "just"
                         | "right"
+                        | "ever"
                         | "only"
                         | "even"
                         | "a"
@@ -480,9 +481,9 @@ fn subordinator_lead(toks: &[Tok]) -> usize {
                 ))
     };
     let n = toks.iter().take(3).take_while(|t| timing(t)).count();
-    let before_when = toks
-        .get(n)
-        .is_some_and(|t| t.is_frame_word() && matches!(t.text, "after" | "before" | "when"));
+    let before_when = toks.get(n).is_some_and(|t| {
+        t.is_frame_word() && matches!(t.text, "after" | "before" | "when" | "since")
+    });
     if n > 0 && before_when {
         n
     } else {

@@ -519,6 +519,25 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         {
             at -= 1;
         }
+        // After a preposition (`despite admitting`, `After saying …, she
+        // was`), the participle's subject is the clause's: the phrase
+        // before the preposition, or the sentence's subject.
+        let prep = at.checked_sub(1).filter(|&p| {
+            toks[p].is_frame_word()
+                && matches!(
+                    toks[p].text.to_lowercase().as_str(),
+                    "despite" | "after" | "before" | "while" | "without" | "upon"
+                )
+        });
+        if let Some(p) = prep {
+            // (The phrase before it only when a comma sets it off: `Paul
+            // Ryan, R-Wis., despite admitting`, not `her son after saying`.)
+            let set_off = speaker::after_comma(toks, p);
+            return speaker::left_np(toks, p)
+                .filter(|_| set_off)
+                .or_else(|| speaker::subject_np(toks))
+                .or_else(|| (p == 0).then(|| after_fronted_clause(toks)).flatten());
+        }
         with_subject(toks, at).or_else(|| speaker::left_np_plain(toks, at))
     } else {
         speaker::left_np(toks, i)
@@ -603,6 +622,28 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         return speaker::subject_np(toks);
     }
     speaker::opening_subject(toks, i)
+}
+
+/// The subject right after a fronted clause, past its first comma outside
+/// quotation marks or the comma that closes a quotation (`After saying
+/// it was “so bad I could barely stand,” she left`).
+fn after_fronted_clause(toks: &[Tok]) -> Option<Np> {
+    let comma = (0..toks.len()).find(|&k| {
+        toks[k].is_punct(',')
+            && (!toks[k].quoted
+                || toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.kind == TokKind::CloseQuote))
+    })?;
+    let after = if toks
+        .get(comma + 1)
+        .is_some_and(|n| n.kind == TokKind::CloseQuote)
+    {
+        comma + 2
+    } else {
+        comma + 1
+    };
+    speaker::right_np(toks, after).filter(|np| np.first == after)
 }
 
 /// The subject of a participle at `at` after `with` (`with critics
@@ -698,6 +739,16 @@ pub(super) fn learned_cue_np(toks: &[Tok], i: usize) -> Option<Np> {
         && (lexicon::is_be_verb(toks[at - 1].text) || toks[at - 1].text == "seem")
     {
         at -= 1;
+    }
+    // `Politifact seized on Trump’s claim that …`: a noun cue's named
+    // possessor is its source, wherever the phrase stands.
+    let possessor = (at == i && i >= 1 && !toks[i].is_capitalised() && !verb_form(&toks[i]))
+        .then(|| &toks[i - 1])
+        .filter(|p| p.is_frame_word() && p.is_possessive() && p.is_capitalised())
+        .and_then(|_| speaker::left_np_plain(toks, i))
+        .filter(|np| np.last + 1 == i);
+    if possessor.is_some() {
+        return possessor;
     }
     let left = speaker::left_np(toks, at)
         .filter(|np| !after_preposition(toks, *np) && !verb_object(toks, *np));

@@ -1036,8 +1036,20 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
         // comma: `Asked whether …, X said`, `Ever since she …, X`, `Last
         // month, X`, `Burdened by mistrust, X`.
         let opener = i == 0 && common_opener(toks, i);
+        // A time phrase: `Eight years ago,`, `Two days later,`.
+        let time_phrase = toks[i..limit]
+            .iter()
+            .position(|t| t.is_punct(','))
+            .is_some_and(|c| {
+                (2..=5).contains(&c)
+                    && matches!(
+                        toks[i + c - 1].text.to_lowercase().as_str(),
+                        "ago" | "later" | "earlier"
+                    )
+            });
         let fronted = participle_opener
             || opener
+            || time_phrase
             || lexicon::is_preposition(&l)
             || (lexicon::is_function_word(&l) && !lexicon::is_determiner(&l))
             || (l.ends_with("ly") && !t.is_capitalised())

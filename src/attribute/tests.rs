@@ -1762,3 +1762,25 @@ fn a_credit_line_after_a_quotation_names_its_speaker() {
     let t = "The bridge opened on time - Ann Lee, the mayor, cut the ribbon.";
     assert_eq!(speakers(t), vec![NARRATOR]);
 }
+
+#[test]
+fn fronted_time_phrases_are_no_subjects() {
+    let t = "Senator Ana Ruiz spoke on Monday.\n\nEight years ago, she backed the plan and said it would fail.";
+    assert_eq!(speakers(t), vec![NARRATOR, "Ana Ruiz"]);
+    let t = "Ever since Ana Ruiz said the plan would fail, Tom Hale has insisted it will pass.";
+    assert_eq!(speakers(t), vec!["Ana Ruiz", "Tom Hale"], "{:?}", run(t));
+}
+
+#[test]
+fn a_participle_after_a_preposition_takes_the_clause_s_subject() {
+    let t = "Rep. Ann Lee, D-Ohio, despite admitting that she had doubts, voted for the bill.";
+    assert_eq!(speakers(t), vec!["Ann Lee"]);
+    let t = "Senator Ana Ruiz left early.\n\nAfter saying her foot was “so swollen I could barely walk,” she was rushed off for tests.";
+    assert_eq!(speakers(t), vec![NARRATOR, "Ana Ruiz"]);
+}
+
+#[test]
+fn a_noun_cue_s_named_possessor_is_its_source() {
+    let t = "The council seized on Mayor Tom Hale’s claim that the budget was balanced.";
+    assert_eq!(speakers(t), vec!["Tom Hale"]);
+}
