@@ -610,7 +610,11 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
         if participle {
             return speaker::subject_np(toks);
         }
-        return speaker::opening_subject(toks, i);
+        // Failing these, the speaker may follow the verb (`…, whom he's
+        // alienated, said Larry Sabato`).
+        if let Some(np) = speaker::opening_subject(toks, i) {
+            return Some(np);
+        }
     }
     if let Some(np) = inverted_np(toks, i).filter(|_| !participle) {
         return Some(np);

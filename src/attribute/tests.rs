@@ -1784,3 +1784,19 @@ fn a_noun_cue_s_named_possessor_is_its_source() {
     let t = "The council seized on Mayor Tom Hale’s claim that the budget was balanced.";
     assert_eq!(speakers(t), vec!["Tom Hale"]);
 }
+
+#[test]
+fn a_fronted_clause_may_follow_but_or_but_even() {
+    for text in [
+        "But even as Ana Ruiz said the plan would fail, Tom Hale insisted it would pass.",
+        "But while Ana Ruiz said the plan would fail, Tom Hale insisted it would pass.",
+    ] {
+        assert_eq!(speakers(text), vec!["Ana Ruiz", "Tom Hale"], "{text}");
+    }
+}
+
+#[test]
+fn a_speaker_after_the_verb_when_the_phrase_before_it_names_no_one() {
+    let t = "Mr. Ortiz lacks support from his colleagues in Congress, whom he has alienated with his rhetoric, said Lara Sabo, director of the Center for Politics.";
+    assert_eq!(speakers(t), vec!["Lara Sabo"]);
+}
