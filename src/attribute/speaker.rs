@@ -1036,17 +1036,27 @@ pub fn subject_np(toks: &[Tok]) -> Option<Np> {
         // comma: `Asked whether …, X said`, `Ever since she …, X`, `Last
         // month, X`, `Burdened by mistrust, X`.
         let opener = i == 0 && common_opener(toks, i);
-        // A time phrase: `Eight years ago,`, `Two days later,`.
-        let time_phrase = toks[i..limit]
-            .iter()
-            .position(|t| t.is_punct(','))
-            .is_some_and(|c| {
-                (2..=5).contains(&c)
-                    && matches!(
-                        toks[i + c - 1].text.to_lowercase().as_str(),
-                        "ago" | "later" | "earlier"
-                    )
-            });
+        // A time phrase: `Eight years ago,`, `Two days later,`, `Eight
+        // years after backing Obama,`.
+        let units = toks.get(i + 1).is_some_and(|u| {
+            u.is_frame_word()
+                && matches!(
+                    u.text.to_lowercase().as_str(),
+                    "years" | "months" | "weeks" | "days" | "hours" | "minutes" | "decades"
+                )
+        }) && (is_spelled_number(t.text)
+            || t.text.starts_with(|c: char| c.is_ascii_digit()));
+        let time_phrase = units
+            || toks[i..limit]
+                .iter()
+                .position(|t| t.is_punct(','))
+                .is_some_and(|c| {
+                    (2..=5).contains(&c)
+                        && matches!(
+                            toks[i + c - 1].text.to_lowercase().as_str(),
+                            "ago" | "later" | "earlier"
+                        )
+                });
         let fronted = participle_opener
             || opener
             || time_phrase
@@ -1145,6 +1155,15 @@ pub(super) fn is_lone_non_name(toks: &[Tok], np: Np) -> bool {
                 | "nonetheless"
                 | "nevertheless"
                 | "wow"
+                | "despite"
+                | "beyond"
+                | "amid"
+                | "without"
+                | "like"
+                | "unlike"
+                | "contrary"
+                | "lest"
+                | "rather"
         );
     if t.is_capitalised() {
         return closed;

@@ -1767,6 +1767,8 @@ fn a_credit_line_after_a_quotation_names_its_speaker() {
 fn fronted_time_phrases_are_no_subjects() {
     let t = "Senator Ana Ruiz spoke on Monday.\n\nEight years ago, she backed the plan and said it would fail.";
     assert_eq!(speakers(t), vec![NARRATOR, "Ana Ruiz"]);
+    let t = "Eight years after backing the mayor, Sen. Tom Hale praised her again and said she had grown.";
+    assert_eq!(speakers(t), vec!["Tom Hale"], "{:?}", run(t));
     let t = "Ever since Ana Ruiz said the plan would fail, Tom Hale has insisted it will pass.";
     assert_eq!(speakers(t), vec!["Ana Ruiz", "Tom Hale"], "{:?}", run(t));
 }
@@ -1799,4 +1801,10 @@ fn a_fronted_clause_may_follow_but_or_but_even() {
 fn a_speaker_after_the_verb_when_the_phrase_before_it_names_no_one() {
     let t = "Mr. Ortiz lacks support from his colleagues in Congress, whom he has alienated with his rhetoric, said Lara Sabo, director of the Center for Politics.";
     assert_eq!(speakers(t), vec!["Lara Sabo"]);
+}
+
+#[test]
+fn a_fronted_preposition_is_no_speaker() {
+    let t = "Despite complaints that the plan is late, Mayor Tom Hale has pressed on.";
+    assert_eq!(speakers(t), vec!["Tom Hale"]);
 }
