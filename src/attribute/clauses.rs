@@ -24,7 +24,7 @@
 //!   speaker in the same clause is a nested source: `X said Y claimed Z` is
 //!   X's, with Y as `nested_speaker`.
 
-use super::cues::{cue_candidates, learned_cue_np, QuoteInfo};
+use super::cues::{self, cue_candidates, learned_cue_np, QuoteInfo};
 use super::learned::{self, Model};
 use super::lexicon;
 use super::quotes::QuoteSpan;
@@ -548,23 +548,9 @@ fn fronted_main_clause(toks: &[Tok]) -> Option<usize> {
     {
         return None;
     }
-    // Its first comma outside quotation marks, or one that closes a
+    // After its first comma outside quotation marks, or one that closes a
     // quotation (`… a “rant,” Obama …`).
-    let comma = (lead..toks.len()).find(|&k| {
-        toks[k].is_punct(',')
-            && (!toks[k].quoted
-                || toks
-                    .get(k + 1)
-                    .is_some_and(|n| n.kind == TokKind::CloseQuote))
-    })?;
-    let after = if toks
-        .get(comma + 1)
-        .is_some_and(|n| n.kind == TokKind::CloseQuote)
-    {
-        comma + 2
-    } else {
-        comma + 1
-    };
+    let after = cues::after_first_comma(toks, lead)?;
     let next = toks.get(after)?;
     (next.is_frame_word() && !next.quoted).then_some(after)
 }

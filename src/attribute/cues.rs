@@ -628,26 +628,28 @@ fn np_for_cue(toks: &[Tok], i: usize) -> Option<Np> {
     speaker::opening_subject(toks, i)
 }
 
-/// The subject right after a fronted clause, past its first comma outside
-/// quotation marks or the comma that closes a quotation (`After saying
-/// it was “so bad I could barely stand,” she left`).
+/// The subject right after a fronted clause (`After saying it was “so bad
+/// I could barely stand,” she left`).
 fn after_fronted_clause(toks: &[Tok]) -> Option<Np> {
-    let comma = (0..toks.len()).find(|&k| {
+    let after = after_first_comma(toks, 0)?;
+    speaker::right_np(toks, after).filter(|np| np.first == after)
+}
+
+/// The token after the first comma from `from` outside quotation marks,
+/// or after a comma that closes a quotation and its closing mark (`… a
+/// “rant,” Obama …`).
+pub(super) fn after_first_comma(toks: &[Tok], from: usize) -> Option<usize> {
+    let comma = (from..toks.len()).find(|&k| {
         toks[k].is_punct(',')
             && (!toks[k].quoted
                 || toks
                     .get(k + 1)
                     .is_some_and(|n| n.kind == TokKind::CloseQuote))
     })?;
-    let after = if toks
+    let closes = toks
         .get(comma + 1)
-        .is_some_and(|n| n.kind == TokKind::CloseQuote)
-    {
-        comma + 2
-    } else {
-        comma + 1
-    };
-    speaker::right_np(toks, after).filter(|np| np.first == after)
+        .is_some_and(|n| n.kind == TokKind::CloseQuote);
+    Some(comma + 1 + usize::from(closes))
 }
 
 /// The subject of a participle at `at` after `with` (`with critics
