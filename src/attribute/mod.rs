@@ -286,7 +286,7 @@ fn attribute_inner(
 
     // Pass 2: quotations without a cue of their own.
     let mut chain_speaker: HashMap<usize, Attribution> = HashMap::new();
-    let mut credit_lines: Vec<usize> = Vec::new();
+    let mut credit_lines: Vec<(usize, Kind)> = Vec::new();
     for (i, s) in seg.sentences.iter().enumerate() {
         // A credit line of its own (`- Sen. Tom Hale.`) right after a
         // closing quotation mark, in its paragraph or at the end of the one
@@ -310,13 +310,18 @@ fn attribute_inner(
                         .skip(1)
                         .all(|ch| !ch.is_alphanumeric())
                 });
-            let credit = closed.is_some()
-                && cues::credit_line(&tokens::tokenize(doc, s.start, s.end, &[])).is_some();
-            if let (true, Some(sp)) = (credit, closed) {
-                chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
-                // The line itself says nothing: it is a credit, as under a
-                // photo.
-                credit_lines.push(i);
+            let credit = cues::credit_line(&tokens::tokenize(doc, s.start, s.end, &[])).is_some();
+            match (credit, closed) {
+                (true, Some(sp)) => {
+                    chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
+                    // The line itself says nothing: it is a credit, as
+                    // under a photo.
+                    credit_lines.push((i, Kind::Skip));
+                }
+                // A dash and a name after no quotation (`— Yes.` in a
+                // dialogue) credit nothing.
+                (true, None) => credit_lines.push((i, Kind::Narration)),
+                _ => {}
             }
         }
         for att in own[i].iter().filter(|a| a.kind != Kind::Skip) {
@@ -338,8 +343,11 @@ fn attribute_inner(
     }
     let mut out = Vec::with_capacity(seg.sentences.len());
     for (i, s) in seg.sentences.iter().enumerate() {
-        if credit_lines.binary_search(&i).is_ok() {
-            out.push(Attribution::skip(s));
+        if let Ok(k) = credit_lines.binary_search_by_key(&i, |c| c.0) {
+            out.push(match credit_lines[k].1 {
+                Kind::Skip => Attribution::skip(s),
+                _ => Attribution::narration(s),
+            });
             continue;
         }
         if !own[i].is_empty() {

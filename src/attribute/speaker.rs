@@ -133,8 +133,8 @@ pub fn left_np(toks: &[Tok], i: usize) -> Option<Np> {
             }
             let c = c?;
             // (`…, and the talks collapsed, said …`: a clause of its own
-            // after a conjunction is no appositive.)
-            // (`Ann Lee, and Gov. Jay Nixon, said` is one subject.)
+            // after a conjunction is no appositive; `Ann Lee, and Gov. Jay
+            // Nixon, said` stays one subject.)
             let conjunction = toks.get(c + 1).is_some_and(|t| {
                 t.is_frame_word() && matches!(t.text, "and" | "but" | "or" | "while" | "yet" | "so")
             }) && toks.get(c + 2).is_some_and(|t| !t.is_capitalised());
@@ -318,6 +318,7 @@ fn parenthetical_subject(toks: &[Tok], comma: usize) -> Option<(Np, usize)> {
     })
 }
 
+/// [`parenthetical_subject`] for a phrase that opens at token `start`.
 fn parenthetical_subject_from(toks: &[Tok], start: usize, comma: usize) -> Option<(Np, usize)> {
     let first_comma = (start..comma).find(|&k| toks[k].is_punct(',') && !toks[k].quoted)?;
     // A short title in quotation marks may stand in it (`the co-author of

@@ -1758,9 +1758,12 @@ fn a_credit_line_after_a_quotation_names_its_speaker() {
             ("", Kind::Skip),
         ]
     );
-    // A dash inside a sentence credits nothing.
+    // A dash inside a sentence credits nothing, nor does a dash and a
+    // capitalised word after no quotation.
     let t = "The bridge opened on time - Ann Lee, the mayor, cut the ribbon.";
     assert_eq!(speakers(t), vec![NARRATOR]);
+    let t = "The bridge opened on time.\n\n— Absolutely.";
+    assert_eq!(speakers(t), vec![NARRATOR, NARRATOR]);
 }
 
 #[test]
