@@ -440,17 +440,24 @@ fn named_subordinate_source(toks: &[Tok], b: usize) -> bool {
 /// …`), or after words of time before `after`, `before` or `when` (`Not
 /// long after …`, `Two hours after …`, `Shortly before …`, `Ever since …`).
 fn subordinator_lead(toks: &[Tok]) -> usize {
-    // After a conjunction that opens the sentence (`But even as …`).
+    // After a conjunction that opens the sentence (`But even as …`; one
+    // only, so that a run of them costs nothing).
     let conj = toks
         .first()
         .is_some_and(|t| t.is_frame_word() && matches!(t.text, "But" | "And" | "Yet"))
         && toks.get(1).is_some_and(|t| t.is_frame_word());
     if conj {
-        let rest = subordinator_lead(&toks[1..]);
+        let rest = lead_after_conjunction(&toks[1..]);
         // `But even as …`: `even` before a subordinator.
         let even = rest == 0 && toks[1].text.eq_ignore_ascii_case("even");
         return 1 + rest + usize::from(even);
     }
+    lead_after_conjunction(toks)
+}
+
+/// [`subordinator_lead`] once a conjunction that opens the sentence is
+/// passed.
+fn lead_after_conjunction(toks: &[Tok]) -> usize {
     let adverb = toks.first().is_some_and(|t| {
         t.is_frame_word() && {
             let l = t.text.to_lowercase();

@@ -1811,3 +1811,12 @@ fn a_fronted_preposition_is_no_speaker() {
     let t = "Despite complaints that the plan is late, Mayor Tom Hale has pressed on.";
     assert_eq!(speakers(t), vec!["Tom Hale"]);
 }
+
+#[test]
+fn a_run_of_opening_conjunctions_is_read_once() {
+    // Each conjunction once looked past the one before it, one call deep
+    // per word, which a long enough run would overflow.
+    let text = format!("{}Ana Ruiz said the plan would fail.", "And ".repeat(200_000));
+    let r = run(&text);
+    assert_eq!(r.len(), 1);
+}
