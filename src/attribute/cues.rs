@@ -388,6 +388,9 @@ fn dash_name_colon(toks: &[Tok]) -> Option<Candidate> {
 /// speaker.
 fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
     let mut j = i;
+    // (A few joined participles at most: the walk stays bounded however
+    // long the sentence.)
+    let mut joined = 0;
     while j > 0 {
         j -= 1;
         let p = &toks[j];
@@ -399,9 +402,17 @@ fn is_passive_or_infinitive(toks: &[Tok], i: usize) -> bool {
         }
         let l = p.text.to_lowercase();
         // A second participle joined by `and` shares the first one's
-        // passive: `was booed and shouted down by …`.
-        if l == "and" && j >= 1 && toks[j - 1].is_frame_word() && toks[j - 1].text.ends_with("ed") {
-            return is_passive_or_infinitive(toks, j - 1);
+        // passive: `was booed and shouted down by …` (read on from the
+        // first, in this loop, however many there are).
+        if l == "and"
+            && joined < 8
+            && j >= 1
+            && toks[j - 1].is_frame_word()
+            && toks[j - 1].text.ends_with("ed")
+        {
+            joined += 1;
+            j -= 1;
+            continue;
         }
         return lexicon::is_be_verb(&l)
             || matches!(l.as_str(), "to" | "when" | "if" | "as" | "being");

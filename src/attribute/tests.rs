@@ -1816,7 +1816,30 @@ fn a_fronted_preposition_is_no_speaker() {
 fn a_run_of_opening_conjunctions_is_read_once() {
     // Each conjunction once looked past the one before it, one call deep
     // per word, which a long enough run would overflow.
-    let text = format!("{}Ana Ruiz said the plan would fail.", "And ".repeat(200_000));
+    let text = format!(
+        "{}Ana Ruiz said the plan would fail.",
+        "And ".repeat(200_000)
+    );
     let r = run(&text);
     assert_eq!(r.len(), 1);
+}
+
+#[test]
+fn a_long_run_of_joined_participles_is_read_without_recursion() {
+    // The passive check once called itself once per `… and …ed`, so such a
+    // run overflowed the stack; it also walks a bounded number back from
+    // each verb, so a run of verbs of saying stays linear.
+    for word in ["booed and ", "criticized and "] {
+        let text = format!(
+            "The plan was {}criticized by Ana Ruiz.",
+            word.repeat(100_000)
+        );
+        let r = run(&text);
+        assert_eq!(r.len(), 1);
+    }
+    // Joined participles still share their passive.
+    assert_eq!(
+        speakers("The mayor was booed and shouted down by protesters, officials said."),
+        vec!["officials"]
+    );
 }
