@@ -450,7 +450,16 @@ pub fn left_np_plain(toks: &[Tok], end: usize) -> Option<Np> {
 /// and unbounded they would branch on `… met in … interviewed in …`.
 const PARTICIPLE_DEPTH: u8 = 2;
 
+/// How deep [`left_np_within`] goes at all (age groups, verbs before the
+/// phrase and participles together).
+const MAX_DEPTH: u8 = 8;
+
 fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
+    // (Every rule that reads further left calls this again one deeper; a
+    // chain of them in a pathological sentence stops here.)
+    if depth > MAX_DEPTH {
+        return None;
+    }
     let j = end.checked_sub(1)?;
     let t = frame_word(toks, j)?;
     if lexicon::pronoun_kind(t.text).is_some() || lexicon::is_first_person(t.text) {
@@ -470,7 +479,7 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
                     last: j - 2,
                 })
             } else {
-                left_np_within(toks, j - 1, depth)
+                left_np_within(toks, j - 1, depth + 1)
             };
             if let Some(g) = group.filter(|g| g.last + 2 == j) {
                 return Some(Np {
@@ -548,7 +557,7 @@ fn left_np_within(toks: &[Tok], end: usize, depth: u8) -> Option<Np> {
     // unprompted call` the phrase before the cue `call` is the verb's
     // subject, `Cruz`; `This cannot be …` has none.
     if !t.is_capitalised() && (is_past_tense_like(t.text) || is_modal(t.text)) {
-        return left_np_within(toks, j, PARTICIPLE_DEPTH)
+        return left_np_within(toks, j, PARTICIPLE_DEPTH.max(depth) + 1)
             .filter(|np| np.last + 1 == j && is_name_word(&toks[np.last]));
     }
     // A common-noun phrase, up to its determiner: “the Russian foreign ministry”.
@@ -829,6 +838,16 @@ fn opens_count(toks: &[Tok], b: usize) -> bool {
 /// The phrase that starts at token `k`, after an inverted verb:
 /// `“…,” said Sen. Maria Lopez`, `according to the report`.
 pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
+    right_np_within(toks, k, 0)
+}
+
+/// How many `of` (or `close to`) complements [`right_np`] follows: `some
+/// of the heads of the unions` is two; a longer chain stops there, so no
+/// phrase, however long, makes it recurse without end.
+const OF_DEPTH: u8 = 4;
+
+/// [`right_np`], `depth` complements deep.
+fn right_np_within(toks: &[Tok], k: usize, depth: u8) -> Option<Np> {
     let mut b = k;
     let first = frame_word(toks, b)?;
     if lexicon::pronoun_kind(first.text).is_some() {
@@ -839,7 +858,10 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
     if (is_quantifier(first.text) || first.text.eq_ignore_ascii_case("one"))
         && frame_word(toks, b + 1).is_some_and(|o| o.text == "of")
     {
-        if let Some(group) = right_np(toks, b + 2) {
+        if let Some(group) = (depth < OF_DEPTH)
+            .then(|| right_np_within(toks, b + 2, depth + 1))
+            .flatten()
+        {
             return Some(Np {
                 first: b,
                 last: group.last,
@@ -939,7 +961,10 @@ pub fn right_np(toks: &[Tok], k: usize) -> Option<Np> {
     let linked = frame_word(toks, b).is_some_and(|t| matches!(t.text, "with" | "to"));
     let of = !seen_name && frame_word(toks, b).is_some_and(|t| t.text == "of");
     if (adjective && linked) || of {
-        if let Some(rest) = right_np(toks, b + 1) {
+        if let Some(rest) = (depth < OF_DEPTH)
+            .then(|| right_np_within(toks, b + 1, depth + 1))
+            .flatten()
+        {
             return Some(Np {
                 first: k,
                 last: rest.last,

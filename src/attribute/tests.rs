@@ -1843,3 +1843,28 @@ fn a_long_run_of_joined_participles_is_read_without_recursion() {
         vec!["officials"]
     );
 }
+
+#[test]
+fn a_long_chain_of_of_phrases_after_a_verb_is_read_without_recursion() {
+    for chain in ["the head of ", "some of "] {
+        for opening in ["“We will win,” said ", "The plan failed, according to "] {
+            let text = format!("{opening}{}the union.", chain.repeat(100_000));
+            let r = run(&text);
+            assert_eq!(r.len(), 1);
+        }
+    }
+}
+
+#[test]
+fn a_long_chain_of_age_groups_before_a_verb_is_read_without_recursion() {
+    for chain in ["over 30 ", "made "] {
+        let text = format!("Voters {}said the plan failed.", chain.repeat(100_000));
+        let r = run(&text);
+        assert_eq!(r.len(), 1);
+    }
+    // Short ones still read as before.
+    assert_eq!(
+        speakers("Voters under 30 said the plan failed."),
+        vec!["Voters under 30"]
+    );
+}
