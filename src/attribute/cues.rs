@@ -164,11 +164,17 @@ pub(super) fn cue_candidates(toks: &[Tok], info: &QuoteInfo) -> Vec<Candidate> {
 /// inside its sentence, beside another capitalised word that is no
 /// function word?
 fn in_name(toks: &[Tok], i: usize) -> bool {
-    let name_word =
-        |t: &Tok| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text);
     i > 0
-        && name_word(&toks[i])
-        && (toks.get(i + 1).is_some_and(name_word) || i > 1 && name_word(&toks[i - 1]))
+        && capitalised_word(&toks[i])
+        && (toks.get(i + 1).is_some_and(capitalised_word)
+            || i > 1 && capitalised_word(&toks[i - 1]))
+}
+
+/// A capitalised word outside quotation marks that is no function word:
+/// a word of a name as the cue patterns read one (pronouns included, unlike
+/// [`speaker::is_name_word`]).
+fn capitalised_word(t: &Tok) -> bool {
+    t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text)
 }
 
 /// A headline in title case (`Trump Heard What His Nemesis Said`): most
@@ -219,9 +225,10 @@ pub(super) fn credit_line(toks: &[Tok]) -> Option<Candidate> {
     if toks.get(first).is_some_and(is_dash) {
         first += 1;
     }
-    let name_word =
-        |t: &Tok| t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text);
-    let n = toks[first..].iter().take_while(|t| name_word(t)).count();
+    let n = toks[first..]
+        .iter()
+        .take_while(|t| capitalised_word(t))
+        .count();
     if n == 0 || n > 6 {
         return None;
     }
@@ -255,9 +262,7 @@ fn quote_then_name_verb(toks: &[Tok]) -> Option<Candidate> {
     if is_pronoun {
         k += 1;
     } else {
-        while toks.get(k).is_some_and(|t| {
-            t.is_frame_word() && t.is_capitalised() && !lexicon::is_function_word(t.text)
-        }) {
+        while toks.get(k).is_some_and(capitalised_word) {
             k += 1;
         }
     }

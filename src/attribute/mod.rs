@@ -212,10 +212,15 @@ fn attribute_inner(
     let mut salience = Salience::default();
     let mut own: Vec<Vec<Attribution>> = Vec::with_capacity(seg.sentences.len());
     let mut quoted: Vec<QuoteInfo> = Vec::with_capacity(seg.sentences.len());
+    // Sentences that open with a credit line (`- Sen. Tom Hale.`), read
+    // here, where their tokens are at hand, for pass 2.
+    let mut credits: Vec<bool> = Vec::with_capacity(seg.sentences.len());
     for s in &seg.sentences {
         let spans = overlapping(&spans_by_para[s.paragraph], s.start, s.end);
         let toks = tokens::tokenize(doc, s.start, s.end, spans);
         let info = QuoteInfo::of(&toks, spans, s.start, s.end);
+        credits
+            .push(toks.first().is_some_and(speaker::is_dash) && cues::credit_line(&toks).is_some());
         if skip[s.paragraph] {
             own.push(vec![Attribution::skip(s)]);
             quoted.push(info);
@@ -286,43 +291,37 @@ fn attribute_inner(
 
     // Pass 2: quotations without a cue of their own.
     let mut chain_speaker: HashMap<usize, Attribution> = HashMap::new();
-    let mut credit_lines: Vec<(usize, Kind)> = Vec::new();
     for (i, s) in seg.sentences.iter().enumerate() {
         // A credit line of its own (`- Sen. Tom Hale.`) right after a
         // closing quotation mark, in its paragraph or at the end of the one
         // before, credits that quotation.
-        if let Some(att) = own[i]
-            .first()
-            .filter(|a| a.cue.is_some_and(|(c, _)| c == s.start))
-        {
-            let before = |p: usize| {
-                spans_by_para[p]
-                    .iter()
-                    .rev()
-                    .find(|sp| sp.close.is_some_and(|c| c < s.start))
-            };
-            let closed = before(s.paragraph)
-                .or_else(|| s.paragraph.checked_sub(1).and_then(before))
-                .filter(|sp| {
-                    let c = sp.close.unwrap_or(s.start);
-                    doc[c..s.start]
-                        .chars()
-                        .skip(1)
-                        .all(|ch| !ch.is_alphanumeric())
-                });
-            let credit = cues::credit_line(&tokens::tokenize(doc, s.start, s.end, &[])).is_some();
-            match (credit, closed) {
-                (true, Some(sp)) => {
-                    chain_speaker.entry(sp.chain).or_insert_with(|| att.clone());
-                    // The line itself says nothing: it is a credit, as
-                    // under a photo.
-                    credit_lines.push((i, Kind::Skip));
-                }
-                // A dash and a name after no quotation (`— Yes.` in a
-                // dialogue) credit nothing.
-                (true, None) => credit_lines.push((i, Kind::Narration)),
-                _ => {}
-            }
+        let credit_line = credits[i]
+            && own[i]
+                .first()
+                .and_then(|a| a.cue)
+                .is_some_and(|(c, _)| c == s.start);
+        let credited = credit_line
+            .then(|| {
+                let before = |p: usize| {
+                    spans_by_para[p]
+                        .iter()
+                        .rev()
+                        .find_map(|sp| sp.close.filter(|&c| c < s.start).map(|c| (sp.chain, c)))
+                };
+                before(s.paragraph).or_else(|| s.paragraph.checked_sub(1).and_then(before))
+            })
+            .flatten()
+            .filter(|&(_, c)| {
+                doc[c..s.start]
+                    .chars()
+                    .skip(1)
+                    .all(|ch| !ch.is_alphanumeric())
+            })
+            .map(|(chain, _)| chain);
+        if let Some(chain) = credited {
+            chain_speaker
+                .entry(chain)
+                .or_insert_with(|| own[i][0].clone());
         }
         for att in own[i].iter().filter(|a| a.kind != Kind::Skip) {
             let (start, end) = att.clause;
@@ -340,16 +339,19 @@ fn attribute_inner(
                 }
             }
         }
+        // The credit line itself says nothing: it is a credit, as under a
+        // photo. A dash and a name after no quotation (`— Yes.` in a
+        // dialogue) credit nothing.
+        if credit_line {
+            own[i] = vec![if credited.is_some() {
+                Attribution::skip(s)
+            } else {
+                Attribution::narration(s)
+            }];
+        }
     }
     let mut out = Vec::with_capacity(seg.sentences.len());
     for (i, s) in seg.sentences.iter().enumerate() {
-        if let Ok(k) = credit_lines.binary_search_by_key(&i, |c| c.0) {
-            out.push(match credit_lines[k].1 {
-                Kind::Skip => Attribution::skip(s),
-                _ => Attribution::narration(s),
-            });
-            continue;
-        }
         if !own[i].is_empty() {
             out.append(&mut own[i]);
             continue;
