@@ -13,11 +13,24 @@
 //!   headless; its DOM is checked against `summary.csv`, and its
 //!   JavaScript must run without error.
 //!
-//! `STANCE_REQUIRE_ORT=1` and `STANCE_REQUIRE_CHROMIUM=1` (set by
-//! `.ci/run`) turn a missing ONNX Runtime or Chromium into failures. Every optional dependency gets the same pair: a visible
-//! skip, and a `STANCE_REQUIRE_*` variable that forbids it.
+//! - bf16 (a CPU with AVX-512 BF16): the founding article in bf16 against
+//!   the fp32 goldens, and bf16 against PyTorch.
+//!
+//! - PolNeAR (`../shared/data/polnear`, research data beside the checkout):
+//!   the attribution figures on dev and a hash of every attribution.
+//!
+//! `STANCE_REQUIRE_ORT=1`, `STANCE_REQUIRE_CHROMIUM=1`,
+//! `STANCE_REQUIRE_BF16=1` and `STANCE_REQUIRE_POLNEAR=1` (set by `.ci/run`
+//! where each is expected) turn a missing one into a failure. Every
+//! optional dependency gets the same pair: a visible skip, and a
+//! `STANCE_REQUIRE_*` variable that forbids it.
 
 mod common;
+
+#[path = "optional/bf16.rs"]
+mod bf16;
+#[path = "optional/polnear.rs"]
+mod polnear;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
@@ -126,6 +139,26 @@ fn main() {
     trials.push(chromium.trial(
         "browser::archive_report_charts_each_claim_by_month",
         browser::archive_report_charts_each_claim_by_month,
+    ));
+    let bf16 = Needs {
+        missing: bf16::missing(),
+        require: "STANCE_REQUIRE_BF16",
+    };
+    trials.push(bf16.trial(
+        "bf16::founding_article_in_bf16_keeps_the_fp32_labels",
+        bf16::founding_article_in_bf16_keeps_the_fp32_labels,
+    ));
+    trials.push(bf16.trial(
+        "bf16::bf16_stays_near_pytorch",
+        bf16::bf16_stays_near_pytorch,
+    ));
+    let polnear = Needs {
+        missing: polnear::missing(),
+        require: "STANCE_REQUIRE_POLNEAR",
+    };
+    trials.push(polnear.trial(
+        "polnear::polnear_dev_figures_and_attributions",
+        polnear::polnear_dev_figures_and_attributions,
     ));
     libtest_mimic::run(&args, trials).exit();
 }

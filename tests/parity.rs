@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::common::{
     bi_model, bi_scorer, default_model, default_scorer, fixture, golden, head_golden_diff,
 };
-use stance::score::{Precision, Scorer, ScorerOptions};
+use stance::score::{Scorer, ScorerOptions};
 
 fn check(model: &str, threads: usize, batch_size: usize) {
     let g = golden();
@@ -165,46 +165,4 @@ fn cascade_scores_kept_pairs_like_the_cross_encoder_and_gates_the_rest() {
             assert!((p.favor - w.favor).abs() < 1e-6 && (p.against - w.against).abs() < 1e-6);
         }
     }
-}
-
-/// bf16 (where the CPU has it) against PyTorch's fp32: near, not equal.
-/// Rounding weights and activations to 8 significant bits moves the tiny
-/// fixture's logits and the default model's probabilities by a few
-/// thousandths; a wrong kernel moves them by whole units.
-#[test]
-fn bf16_stays_near_pytorch() {
-    if !crate::common::bf16_or_skip() {
-        return;
-    }
-    let g = golden();
-    let scorer = Scorer::load(&ScorerOptions {
-        threads: 1,
-        precision: Precision::Bf16,
-        ..ScorerOptions::new(fixture("tiny-bert"))
-    })
-    .unwrap();
-    assert_eq!(scorer.backend_label(), "candle-bf16");
-    let (logits, _) = scorer.logits(&g.pairs()).unwrap();
-    let mut max_diff = 0f32;
-    for (got, want) in logits.iter().zip(&g.pairs) {
-        for (a, b) in got.iter().zip(&want.logits) {
-            max_diff = max_diff.max((a - b).abs());
-        }
-    }
-    eprintln!("tiny-bert bf16: max |candle - torch| = {max_diff}");
-    assert!(max_diff > 0.0, "bf16 gave fp32's exact logits: did it run?");
-    assert!(max_diff < 2e-3, "max |candle bf16 - torch| = {max_diff}");
-    let model = default_model();
-    let scorer = Scorer::load(&ScorerOptions {
-        threads: 2,
-        precision: Precision::Bf16,
-        ..ScorerOptions::new(model.clone())
-    })
-    .unwrap();
-    let d = head_golden_diff(&scorer, &model);
-    eprintln!("default model bf16: max probability / cosine difference {d}");
-    assert!(
-        d < 0.05,
-        "default model in bf16: max |candle - torch| = {d}"
-    );
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::model::onnx_file_name;
 
-pub use stance_kernels::{bf16_available, Precision};
+pub use stance_kernels::{bf16_available, kernel_tier, Precision};
 
 /// Which inference backend runs the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use stance::score::{Scorer, ScorerOptions};
 
+pub mod golden;
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_stance");
 
@@ -54,21 +56,6 @@ pub fn stance_cmd() -> Command {
     c.env("STANCE_BACKEND", "candle");
     c.env("STANCE_PRECISION", "fp32");
     c
-}
-
-/// Whether the bf16 tests can run here (the CPU has AVX-512 BF16): else a
-/// visible skip, or a failure under `STANCE_REQUIRE_BF16=1`, which `.ci/run`
-/// sets when `/proc/cpuinfo` lists `avx512_bf16`.
-pub fn bf16_or_skip() -> bool {
-    if stance::score::bf16_available() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("STANCE_REQUIRE_BF16").is_none(),
-        "STANCE_REQUIRE_BF16 is set but this CPU's AVX-512 BF16 was not detected"
-    );
-    eprintln!("skipped: this CPU has no AVX-512 BF16");
-    false
 }
 
 /// What the command wrote to standard error.

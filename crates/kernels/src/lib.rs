@@ -36,7 +36,7 @@ macro_rules! wide {
 }
 
 mod packed;
-pub use packed::{bf16_available, to_bf16, Precision, Weight};
+pub use packed::{bf16_available, kernel_tier, packing, to_bf16, Precision, Weight, KQ};
 
 /// `erf(x)` for f32 to within 5e-7: the odd/even rational approximation on
 /// [-4, 4] that Eigen and XLA use for float erf (beyond ±4, erf is ±1 in
