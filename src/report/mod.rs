@@ -616,7 +616,9 @@ fn six_opt<S: Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
 struct Agg {
     sentences: usize,
     counts: [usize; 3],
-    sums: [f64; 3],
+    /// Σ score as written, the sum `on_topic` also keeps, so that the two
+    /// means agree where every sentence is on topic.
+    score_sum: f64,
     documents: usize,
     /// The current document's number and (on-topic score sum, count).
     current: Option<(u64, f64, usize)>,
@@ -628,9 +630,7 @@ impl Agg {
     fn add(&mut self, row: &Row, doc: u64) {
         self.sentences += 1;
         self.counts[row.stance.index()] += 1;
-        self.sums[0] += written(row.favor);
-        self.sums[1] += written(row.against);
-        self.sums[2] += written(row.none);
+        self.score_sum += written(row.score);
         match &mut self.current {
             Some((d, _, _)) if *d == doc => {}
             _ => {
@@ -653,8 +653,6 @@ impl Agg {
         if let Some((_, s, n)) = self.current {
             on.push(s, n);
         }
-        let n = self.sentences.max(1) as f64;
-        let means = [self.sums[0] / n, self.sums[1] / n, self.sums[2] / n];
         let on_mean = on.mean();
         let ci = on.ci();
         SummaryRow {
@@ -664,7 +662,7 @@ impl Agg {
             favor: self.counts[0],
             against: self.counts[1],
             none: self.counts[2],
-            mean_score: (means[0] - means[1]) as f32,
+            mean_score: (self.score_sum / self.sentences.max(1) as f64) as f32,
             stance: position(on.count(), on_mean.unwrap_or(0.0), ci),
             on_topic: on.count(),
             on_topic_mean_score: on_mean.map(|m| m as f32),
@@ -1498,6 +1496,30 @@ mod tests {
             !leftovers.iter().any(|n| n.starts_with(".stance-")),
             "{leftovers:?}"
         );
+    }
+
+    /// Where every sentence is on topic, `mean_score` and
+    /// `on_topic_mean_score` are one mean of one column: they were computed
+    /// from the rounded favor and against on one side and the rounded
+    /// score on the other, and differed in the sixth decimal.
+    #[test]
+    fn all_on_topic_speakers_have_one_mean() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+        // 0.8000006 and 0.1000004 round to 0.800001 and 0.100000, their
+        // difference 0.7000002 to 0.700000.
+        for _ in 0..3 {
+            r.write(&row("Ann", Kind::Direct, 0.800_000_6, 0.100_000_4))
+                .unwrap();
+        }
+        r.write(&row("Ann", Kind::Direct, 0.05, 0.9)).unwrap();
+        let w = r.finish().unwrap();
+        let s = &w.summary[0];
+        assert_eq!(s.on_topic, s.sentences);
+        assert_eq!(Some(s.mean_score), s.on_topic_mean_score);
+        let text = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+        let cells: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(cells[6], cells[9], "{text}");
     }
 
     #[test]
