@@ -138,6 +138,58 @@ fn run_writes_sentences_speakers_and_summary() {
     );
 }
 
+/// The closing message names every file the run left, so a newcomer
+/// learns of documents.csv, errors.csv, manifest.json and the report; and
+/// errors.csv is there even when nothing was left out (resume reads it).
+#[test]
+fn the_final_message_names_every_file_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = dir.path().join("news.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a\", \"date\": \"2024-01-02\", \"text\": \"Lee said tariffs raise prices.\"}\n\
+         {\"id\": \"b\", \"text\": \"\"}\n",
+    )
+    .unwrap();
+    let log = run_ok(
+        &[&input],
+        &out,
+        &["--html", "--group-by", "date:year", "--skip-bad"],
+    );
+    let line = log
+        .lines()
+        .find(|l| l.starts_with("stance: wrote "))
+        .unwrap_or_else(|| panic!("no closing line: {log}"));
+    let mut found = 0;
+    for e in std::fs::read_dir(&out).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        if name.starts_with('.') {
+            continue;
+        }
+        let shown = if name == "speakers" {
+            "speakers/".into()
+        } else {
+            name.clone()
+        };
+        assert!(line.contains(&shown), "{name} is not named: {line}");
+        found += 1;
+    }
+    assert_eq!(found, 8, "{line}");
+    assert!(line.contains("errors.csv (1 left out)"), "{line}");
+    let (_, errors) = read_csv(&out.join("errors.csv"));
+    assert_eq!(errors.len(), 1);
+
+    let out2 = dir.path().join("out2");
+    let log = run_ok(&[Path::new(&article())], &out2, &[]);
+    assert!(
+        log.contains("errors.csv (empty: nothing left out)"),
+        "{log}"
+    );
+    assert!(out2.join("errors.csv").is_file());
+    assert!(!log.contains("report.html"), "{log}");
+}
+
 #[test]
 fn several_targets_and_stdin() {
     let dir = tempfile::tempdir().unwrap();

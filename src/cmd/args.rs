@@ -227,3 +227,11 @@ pub fn check_template(template: &str, targets: &[String]) -> Result<()> {
     }
     Ok(())
 }
+
+/// A probability from 0 to 1, for `--min-speaker-confidence`.
+pub fn confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a probability from 0 to 1")),
+    }
+}

@@ -45,7 +45,7 @@ pub struct EvalAttributionArgs {
     pub no_learned_cues: bool,
     /// Drop candidate attributions the speaker ranker gives a probability
     /// below this, as `stance run --min-speaker-confidence` does.
-    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::run::confidence)]
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::args::confidence)]
     pub min_speaker_confidence: f64,
 }
 

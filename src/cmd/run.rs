@@ -101,7 +101,7 @@ pub struct RunArgs {
     /// below this (0 to 1), leaving their sentences to a surer speaker or
     /// the narrator: fewer sentences attributed, more of them to the right
     /// speaker (PolNeAR dev figures in the README). 0 drops none.
-    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = confidence)]
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::args::confidence)]
     pub min_speaker_confidence: f64,
     /// Discard an unfinished run of other inputs or settings in --out
     /// (one of the same inputs and settings is resumed without it).
@@ -321,18 +321,46 @@ pub fn main(args: RunArgs) -> Result<()> {
             args.format.ext()
         );
     }
-    let (out, ext) = (args.out.display(), args.format.ext());
-    eprintln!("stance: wrote {out}/sentences.{ext}, {out}/summary.{ext} and {out}/speakers/");
-    if args.html {
-        eprintln!("stance: wrote {out}/report.html");
-    }
+    eprintln!(
+        "stance: wrote {}",
+        written_files(&args.out, args.format.ext(), written.errors)
+    );
     Ok(())
 }
 
-/// A probability from 0 to 1, for `--min-speaker-confidence`.
-pub fn confidence(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(format!("`{s}` is not a probability from 0 to 1")),
+/// What a finished run left in `out`, in the order the output schema
+/// lists the tables: every file that is there, the speaker files counted,
+/// and whether `errors.csv` (always written: a resumed or merged run reads
+/// it) is empty.
+pub fn written_files(out: &std::path::Path, ext: &str, errors: usize) -> String {
+    let mut names = Vec::new();
+    for table in [
+        "sentences",
+        "summary",
+        "documents",
+        "summary-by-group",
+        "errors",
+    ] {
+        let name = format!("{table}.{ext}");
+        if out.join(&name).is_file() {
+            names.push(match (table, errors) {
+                ("errors", 0) => format!("{name} (empty: nothing left out)"),
+                ("errors", n) => format!("{name} ({n} left out)"),
+                _ => name,
+            });
+        }
     }
+    let speakers = std::fs::read_dir(out.join("speakers"))
+        .map(|d| d.filter(|e| e.is_ok()).count())
+        .unwrap_or(0);
+    names.push(format!(
+        "speakers/ ({speakers} file{})",
+        if speakers == 1 { "" } else { "s" }
+    ));
+    for extra in ["report.html", "manifest.json"] {
+        if out.join(extra).is_file() {
+            names.push(extra.to_string());
+        }
+    }
+    format!("{}/: {}", out.display(), names.join(", "))
 }
