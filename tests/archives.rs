@@ -301,6 +301,49 @@ fn a_bad_text_file_in_a_folder_is_skipped_with_skip_bad() {
     );
 }
 
+/// A PDF or a program among the inputs is named as what it looks like,
+/// with how to leave it out, not as text in the wrong encoding; in a
+/// folder, --skip-bad lists it and goes on; a binary file named as an
+/// archive is caught the same way.
+#[test]
+fn binary_files_are_named_as_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("texts");
+    std::fs::create_dir_all(&arch).unwrap();
+    std::fs::write(arch.join("a.txt"), "A fine story.").unwrap();
+    std::fs::write(
+        arch.join("scan.txt"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let e = run_err(&[&arch], &out, &[]);
+    assert!(
+        e.contains("scan.txt: this looks like a PDF document, not text"),
+        "{e}"
+    );
+    assert!(e.contains("--skip-bad") && e.contains("--glob"), "{e}");
+    assert!(!e.contains("iconv"), "{e}");
+    run_ok(&[&arch], &out, &["--skip-bad"]);
+    assert_eq!(rows(&out).len(), 1);
+    let errs = errors(&out);
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].0.ends_with("scan.txt"), "{errs:?}");
+
+    let elf = dir.path().join("tool.jsonl");
+    std::fs::write(&elf, b"\x7fELF\x02\x01\x01\x00\x00\x00").unwrap();
+    let e = run_err(&[&elf], &dir.path().join("o2"), &[]);
+    assert!(
+        e.contains("tool.jsonl: this looks like an ELF executable"),
+        "{e}"
+    );
+    // Text in another encoding still gets the encoding advice.
+    let latin = dir.path().join("latin.txt");
+    std::fs::write(&latin, b"He said \x93no\x94.").unwrap();
+    let e = run_err(&[&latin], &dir.path().join("o3"), &[]);
+    assert!(e.contains("not valid UTF-8") && e.contains("iconv"), "{e}");
+}
+
 #[test]
 fn kept_metadata_follows_every_row_and_documents_csv_counts_each_document() {
     let dir = tempfile::tempdir().unwrap();

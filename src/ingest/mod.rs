@@ -114,6 +114,12 @@ pub enum IngestError {
         byte: usize,
         line: usize,
     },
+    #[error(
+        "{path}: this looks like {what}, not text; stance reads plain text, JSON lines, CSV or \
+         TSV (gzip or zstd too). Leave it out: name only text files, pick a folder's files with \
+         --glob, or give --skip-bad to list it in errors.csv and go on"
+    )]
+    Binary { path: String, what: &'static str },
     #[error("{path}: the file is empty; there is nothing to score")]
     Empty { path: String },
     #[error("{path}: the folder holds {wanted}; pick its files with --glob")]
@@ -157,7 +163,9 @@ impl IngestError {
     /// its path. `--skip-bad` lists those in errors.csv and goes on.
     pub fn bad_content_path(&self) -> Option<&str> {
         match self {
-            IngestError::Empty { path } | IngestError::InvalidUtf8 { path, .. } => Some(path),
+            IngestError::Empty { path }
+            | IngestError::InvalidUtf8 { path, .. }
+            | IngestError::Binary { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -332,7 +340,7 @@ fn source_documents<'a>(
         inner: raw,
         count: opts.bytes_read.clone(),
     };
-    let reader = match open::decompress(raw) {
+    let mut reader = match open::decompress(raw) {
         Ok((r, _)) => r,
         Err(e) => {
             return Box::new(std::iter::once(Err(ReadError::Ingest(IngestError::Io {
@@ -341,6 +349,22 @@ fn source_documents<'a>(
             }))))
         }
     };
+    // A binary file (a PDF, an image, a program) in any format's place:
+    // say so, rather than report its first bad byte or bad record.
+    let binary = match reader.fill_buf() {
+        Ok(head) => open::binary_kind(head),
+        Err(e) => {
+            return Box::new(std::iter::once(Err(ReadError::Ingest(IngestError::Io {
+                path: origin,
+                source: e,
+            }))))
+        }
+    };
+    if let Some(what) = binary {
+        return Box::new(std::iter::once(Err(ReadError::Ingest(
+            IngestError::Binary { path: origin, what },
+        ))));
+    }
     match source.format(opts) {
         InputFormat::Text => {
             let mut reader = reader;
@@ -399,8 +423,15 @@ pub fn read_text(path: &Path) -> Result<String, IngestError> {
     utf8(&path.display().to_string(), read_file(path)?)
 }
 
-/// Bytes as UTF-8, naming the byte and line of the first bad byte.
+/// Bytes as UTF-8, naming the byte and line of the first bad byte, or
+/// what the bytes look like when they are no text at all.
 fn utf8(origin: &str, bytes: Vec<u8>) -> Result<String, IngestError> {
+    if let Some(what) = open::binary_kind(&bytes) {
+        return Err(IngestError::Binary {
+            path: origin.to_string(),
+            what,
+        });
+    }
     String::from_utf8(bytes).map_err(|e| {
         let byte = e.utf8_error().valid_up_to();
         let line = 1 + e.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count();

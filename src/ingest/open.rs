@@ -60,6 +60,41 @@ pub fn decompress<'a>(
     Ok((out, c))
 }
 
+/// What a file that is no text looks like, from its first bytes (after
+/// decompression): the magic number of a common binary format, or NUL
+/// bytes, which no text stance reads holds. `None` for anything else.
+pub fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 12] = [
+        (b"%PDF", "a PDF document"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (or a Word, Excel or EPUB file)",
+        ),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x7fELF", "an ELF executable"),
+        (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"),
+        (b"PAR1", "a Parquet file"),
+        (b"SQLite format 3\x00", "an SQLite database"),
+        (b"BZh", "a bzip2 stream (stance reads gzip and zstd)"),
+        (b"\xfd7zXZ\x00", "an xz stream (stance reads gzip and zstd)"),
+        (b"\xff\xfe", "UTF-16 text"),
+    ];
+    for (magic, what) in MAGIC {
+        if head.starts_with(magic) {
+            return Some(what);
+        }
+    }
+    if head.starts_with(b"\xfe\xff") {
+        return Some("UTF-16 text");
+    }
+    head.iter()
+        .take(8192)
+        .any(|&b| b == 0)
+        .then_some("a binary file (it holds NUL bytes)")
+}
+
 /// A file name without its compression suffix (`a.jsonl.gz` → `a.jsonl`).
 pub fn strip_compression_suffix(name: &str) -> &str {
     for ext in [".gz", ".zst", ".zstd"] {
@@ -74,6 +109,20 @@ pub fn strip_compression_suffix(name: &str) -> &str {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn binary_files_are_told_from_text() {
+        assert_eq!(binary_kind(b"%PDF-1.7\n%\xe2\xe3"), Some("a PDF document"));
+        assert!(binary_kind(b"PK\x03\x04\x14\x00").unwrap().contains("ZIP"));
+        assert_eq!(binary_kind(b"\x89PNG\r\n\x1a\n"), Some("a PNG image"));
+        assert_eq!(binary_kind(b"\x7fELF\x02\x01"), Some("an ELF executable"));
+        assert_eq!(binary_kind(b"\xff\xfeT\x00r\x00"), Some("UTF-16 text"));
+        assert!(binary_kind(b"abc\x00def").unwrap().contains("NUL"));
+        // Text, Windows-1252 text and JSON are not binary.
+        assert_eq!(binary_kind(b"Trump said \x93yes\x94."), None);
+        assert_eq!(binary_kind(b"{\"id\": 1}\n"), None);
+        assert_eq!(binary_kind(b""), None);
+    }
 
     fn read_all(bytes: &[u8]) -> (String, Compression) {
         let (mut r, c) = decompress(bytes).unwrap();
