@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Score a news archive on a Slurm cluster: one array task per shard, then
-# one job that merges them (README, "Archives").
+# one job that merges them (docs/archives.md).
 #
 #   sbatch --array=0-15 deploy/slurm.sh /data/news/2024 /scratch/stance-2024
 #   sbatch --dependency=afterok:<array job id> --wrap \

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rewrite the PolNeAR figures in README.md and models/attribution/README.md
+"""Rewrite the PolNeAR figures in docs/attribution.md and models/attribution/README.md
 from `stance eval-attribution` runs, so that the tables always say what the
 current build measures.
 
@@ -68,7 +68,7 @@ with tempfile.NamedTemporaryFile(suffix=".csv") as f:
 rules = figures("--no-learned-cues")
 conf = {c: figures("--min-speaker-confidence", c) for c in ("0.1", "0.3", "0.5")}
 
-path = "README.md"
+path = "docs/attribution.md"
 s = open(path).read()
 d, t = default["dev"], default["train"]
 rows = {

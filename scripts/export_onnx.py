@@ -16,7 +16,7 @@ candle backend does: the same logits, to rounding, for about an eighth
 less work. `--full-last-layer` exports the plain graph instead.
 
 Needs Debian python3-torch with transformers==4.30.2, onnx==1.17.0 and
-ml_dtypes==0.4.1 in a venv made with --system-site-packages (README,
+ml_dtypes==0.4.1 in a venv made with --system-site-packages (docs/testing.md,
 "Python reference"). Quantise the result with scripts/quantize_onnx.py.
 """
 import argparse

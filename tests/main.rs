@@ -7,11 +7,14 @@
 //! - `attribution`: segmentation and attribution (the founding article,
 //!   PolNeAR dev, inputs that must not panic) and `eval-attribution`;
 //! - `default_model`: the bundled model through `stance run`;
-//! - `golden`: the founding article's CSVs, byte for byte;
+//! - `golden`: the founding article's tables against the goldens (numbers
+//!   within a tolerance: `common/golden.rs`);
 //! - `hub`: a model given as a hub id, from a local mirror of the cache;
 //! - `parity`: candle against the PyTorch reference;
 //! - `report`: the HTML page (`run --html`, `stance report`);
-//! - `datasets`: the bundled labelled data.
+//! - `datasets`: the bundled labelled data;
+//! - `docs`: every relative link in the Markdown files resolves; the README
+//!   stays short.
 //!
 //! ONNX Runtime's tests are in `optional.rs`, a harness that can show a
 //! missing dependency as `ignored`.
@@ -23,6 +26,7 @@ mod attribution;
 mod bench;
 mod datasets;
 mod default_model;
+mod docs;
 mod eval;
 mod golden;
 mod hub;

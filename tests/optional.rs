@@ -3,7 +3,7 @@
 //! `[kind]`) instead of letting it pass having done nothing.
 //!
 //! - ONNX Runtime (cargo feature `ort`, and `libonnxruntime.so` found as
-//!   the README's "ONNX Runtime backend" says): the fp32 export of the tiny
+//!   docs/backends.md, "ONNX Runtime backend", says): the fp32 export of the tiny
 //!   fixture gives PyTorch's golden logits and candle's to 1e-4, both
 //!   bundled models give PyTorch's outputs to 1e-4, and the default gives
 //!   candle's labels on the founding article.

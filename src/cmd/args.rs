@@ -51,7 +51,7 @@ pub struct ModelArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub intra_threads: usize,
     /// ONNX Runtime shared library for `--backend ort` [default:
-    /// $ORT_DYLIB_PATH, else the places the README lists].
+    /// $ORT_DYLIB_PATH, else the places docs/backends.md lists].
     #[arg(long, value_name = "PATH")]
     pub ort_lib: Option<PathBuf>,
     /// With `--backend ort`, run model_int8.onnx instead of model.onnx.
@@ -59,7 +59,7 @@ pub struct ModelArgs {
     pub quantized: bool,
     /// Arithmetic of the candle backend's dense layers: `auto` is bf16
     /// where the CPU has AVX-512 BF16 (about 1.8× as fast, the same dev-set
-    /// figures; README: "Precision"), else fp32. ONNX Runtime runs fp32.
+    /// figures; docs/backends.md, "Precision"), else fp32. ONNX Runtime runs fp32.
     /// Also from $STANCE_PRECISION.
     #[arg(long, value_enum, default_value = "auto", env = "STANCE_PRECISION")]
     pub precision: PrecisionChoice,

@@ -100,7 +100,7 @@ pub struct RunArgs {
     /// Drop candidate attributions the speaker ranker gives a probability
     /// below this (0 to 1), leaving their sentences to a surer speaker or
     /// the narrator: fewer sentences attributed, more of them to the right
-    /// speaker (PolNeAR dev figures in the README). 0 drops none.
+    /// speaker (PolNeAR dev figures in docs/attribution.md). 0 drops none.
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::args::confidence)]
     pub min_speaker_confidence: f64,
     /// Discard an unfinished run of other inputs or settings in --out

@@ -72,7 +72,7 @@ pub fn auto_backend(
             Err(_) => (
                 BackendKind::Candle,
                 None,
-                "ONNX Runtime's library was not found (see the README, \"ONNX Runtime backend\")"
+                "ONNX Runtime's library was not found (see docs/backends.md, \"ONNX Runtime backend\")"
                     .to_string(),
             ),
         }

@@ -62,7 +62,7 @@ pub fn polnear_dev_figures_and_attributions() {
             "attribution on PolNeAR dev changed; if that is intended, rerun with STANCE_BLESS=1 and update the constant"
         );
     }
-    // README figures (dev): F1 85.9 at 0.3, 84.9 at 0.8, speaker 88.2,
+    // docs/attribution.md figures (dev): F1 85.9 at 0.3, 84.9 at 0.8, speaker 88.2,
     // precision 89.8.
     assert!(ev.at_30.f1() > 0.84, "F1@0.3 {}", ev.at_30.f1());
     assert!(ev.at_80.f1() > 0.83, "F1@0.8 {}", ev.at_80.f1());
