@@ -76,7 +76,7 @@ fn bench_pairs_every_sentence_with_every_target_and_counts_the_gated() {
         "--threads",
         "1",
         "--batch-size",
-        "8",
+        "4,8",
         "--sentences",
         "20",
         "--target",
@@ -95,5 +95,12 @@ fn bench_pairs_every_sentence_with_every_target_and_counts_the_gated() {
     // minimum wage, so those pairs never reach the cross-encoder.
     let gated = s["gated_pairs"].as_u64().unwrap();
     assert!((15..40).contains(&gated), "{gated} of 40 pairs gated");
-    assert!(stdout(&o).contains(&format!("gate: {gated} of 40 pairs ruled off-topic")));
+    let out = stdout(&o);
+    assert!(out.contains(&format!("gate: {gated} of 40 pairs ruled off-topic")));
+    // The table's rows (two settings) follow its header without a break;
+    // the gate's line comes after them.
+    let lines: Vec<&str> = out.lines().collect();
+    let header = lines.iter().position(|l| l.starts_with("backend")).unwrap();
+    let gate = lines.iter().position(|l| l.starts_with("gate:")).unwrap();
+    assert_eq!(gate, header + 3, "{out}");
 }
