@@ -4,12 +4,17 @@
 //! and moved into place only when the run succeeds, so a failed run never
 //! leaves partial or mixed CSVs behind:
 //!
-//! - `sentences.csv`: one row per (sentence, target), see [`Row`];
-//! - `speakers/<slug>.csv`: the same columns, one file per speaker;
-//! - `summary.csv`: one row per (speaker, target), see [`SummaryRow`];
-//! - `documents.csv`: one row per (document, target), see [`DocumentRow`];
+//! - `sentences.csv`: one row per (sentence, target), see [`Row`]
+//!   (`sentences.rs`);
+//! - `speakers/<slug>.csv`: the same columns, one file per speaker
+//!   (`speakers.rs`);
+//! - `summary.csv`: one row per (speaker, target), see [`SummaryRow`] and
+//!   the [`position`] rule (`summary.rs`);
+//! - `documents.csv`: one row per (document, target), see [`DocumentRow`]
+//!   (`documents.rs`);
 //! - with a [`GroupBy`], `summary-by-group.csv`: one row per (speaker,
-//!   target, group), see [`GroupRow`];
+//!   target, group), `summary.csv`'s columns with `group` third
+//!   (`groups.rs`);
 //! - `errors.csv`: the records left out, with where and why
 //!   ([`ERROR_COLUMNS`]; only the header when none was).
 //!
@@ -25,11 +30,28 @@ use anyhow::{Context, Result};
 use serde::{Serialize, Serializer};
 
 use crate::atomic::Staging;
+use crate::attribute::Kind;
 
+mod documents;
+mod groups;
 pub mod html;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+mod sentences;
+mod speakers;
+mod summary;
 pub mod svg;
+#[cfg(test)]
+mod tests;
+
+use documents::{CurrentDoc, DocAgg};
+pub use documents::{DocumentRow, DOCUMENT_COLUMNS};
+pub use groups::{DateUnit, GroupBy, GROUP_COLUMNS};
+pub use sentences::{Row, SENTENCE_COLUMNS, SENTENCE_COLUMNS_BEFORE_0_5};
+pub use speakers::slug;
+use speakers::split_by_speaker;
+use summary::Agg;
+pub use summary::{position, SummaryRow, ON_TOPIC_NONE_BELOW, POSITION_MIN_SCORE, SUMMARY_COLUMNS};
 
 /// A table's rows as text, one record at a time.
 pub type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;
@@ -124,141 +146,23 @@ const TABLES: [(&str, parquet::Table); 5] = [
     ("documents", parquet::Table::Documents),
     ("errors", parquet::Table::Errors),
 ];
-use crate::attribute::Kind;
-use crate::score::Stance;
-use crate::stats::GroupedMean;
 
-/// Columns of `sentences.csv` and of each speaker file, in order.
-pub const SENTENCE_COLUMNS: [&str; 20] = [
-    "doc_id",
-    "sentence_id",
-    "start",
-    "end",
-    "speaker",
-    "kind",
-    "mention",
-    "cue",
-    "target",
-    Stance::NAMES[0],
-    Stance::NAMES[1],
-    Stance::NAMES[2],
-    "stance",
-    "score",
-    "text",
-    "mention_start",
-    "mention_end",
-    "clause_start",
-    "clause_end",
-    "nested_speaker",
-];
-
-/// The stable columns of `sentences.csv` before 0.5.0, which added
-/// `clause_start`, `clause_end` and `nested_speaker`: an older table's
-/// kept metadata start after these.
-pub const SENTENCE_COLUMNS_BEFORE_0_5: usize = 17;
-
-/// Columns of `documents.csv`, in order (the kept metadata follow).
-pub const DOCUMENT_COLUMNS: [&str; 12] = [
-    "doc_id",
-    "target",
-    "sentences",
-    Stance::NAMES[0],
-    Stance::NAMES[1],
-    Stance::NAMES[2],
-    "mean_score",
-    "stance",
-    "on_topic",
-    "on_topic_mean_score",
-    "file",
-    "line",
-];
-
-/// Columns of `summary-by-group.csv`: `summary.csv`'s, with `group` third.
-pub const GROUP_COLUMNS: [&str; 14] = [
-    "speaker",
-    "target",
-    "group",
-    "sentences",
-    Stance::NAMES[0],
-    Stance::NAMES[1],
-    Stance::NAMES[2],
-    "mean_score",
-    "stance",
-    "on_topic",
-    "on_topic_mean_score",
-    "on_topic_ci_low",
-    "on_topic_ci_high",
-    "documents",
-];
-
-/// How a date field is cut into groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateUnit {
-    Year,
-    Month,
-    Day,
+fn six<S: Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{x:.6}"))
 }
 
-/// Summary rows per group of documents: by the value of a kept metadata
-/// field, or by a date field cut to a year, month or day.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroupBy {
-    /// The field, as named in `--keep` (it is kept).
-    pub field: String,
-    pub unit: Option<DateUnit>,
+fn six_opt<S: Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(v) => s.serialize_str(&format!("{v:.6}")),
+        None => s.serialize_str(""),
+    }
 }
 
-impl GroupBy {
-    /// Parse `FIELD` or `FIELD:year|month|day`.
-    pub fn parse(spec: &str) -> Result<Self> {
-        let (field, unit) = match spec.rsplit_once(':') {
-            Some((f, "year")) => (f, Some(DateUnit::Year)),
-            Some((f, "month")) => (f, Some(DateUnit::Month)),
-            Some((f, "day")) => (f, Some(DateUnit::Day)),
-            Some((_, other)) => anyhow::bail!(
-                "--group-by {spec}: `{other}` is not a date unit; use FIELD, FIELD:year, \
-                 FIELD:month or FIELD:day"
-            ),
-            None => (spec, None),
-        };
-        if field.is_empty() {
-            anyhow::bail!("--group-by {spec}: name a field");
-        }
-        Ok(GroupBy {
-            field: field.to_string(),
-            unit,
-        })
-    }
-
-    /// A document's group from the field's value: the value itself, or
-    /// for a date (`2024-05-01`, `2024-05-01T12:00Z`, `20240501…`) its
-    /// year, month (`2024-05`) or day. A value that is no such date is its
-    /// own group, as written; a missing one is the empty group.
-    pub fn group(&self, value: &str) -> String {
-        let Some(unit) = self.unit else {
-            return value.to_string();
-        };
-        let v = value.trim();
-        let digits = |s: &str| s.len() >= 2 && s.bytes().all(|b| b.is_ascii_digit());
-        let (y, m, d) = if v.len() >= 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-' {
-            (&v[0..4], &v[5..7], &v[8..10])
-        } else if v.len() >= 8 && v.is_char_boundary(8) && digits(&v[..8]) {
-            (&v[0..4], &v[4..6], &v[6..8])
-        } else if v.len() == 7 && v.as_bytes()[4] == b'-' {
-            (&v[0..4], &v[5..7], "")
-        } else {
-            return v.to_string();
-        };
-        if !(digits(y) && y.len() == 4 && digits(m) && (d.is_empty() || digits(d))) {
-            return v.to_string();
-        }
-        match unit {
-            DateUnit::Year => y.to_string(),
-            DateUnit::Month => format!("{y}-{m}"),
-            DateUnit::Day if !d.is_empty() => format!("{y}-{m}-{d}"),
-            DateUnit::Day => v.to_string(),
-        }
-    }
+/// A probability or score as sentences.csv holds it (six decimals). The
+/// summaries are computed from these, so that recomputing them from the
+/// written rows (`stance merge`, a resumed run) gives the same bytes.
+fn written(x: f32) -> f64 {
+    format!("{x:.6}").parse().unwrap_or(f64::from(x))
 }
 
 /// A serialisable row as the fields csv would write.
@@ -322,383 +226,12 @@ impl Checkpoint {
 /// whole file) and the reason it was left out.
 pub const ERROR_COLUMNS: [&str; 3] = ["file", "line", "reason"];
 
-/// Columns of `summary.csv`, in order.
-pub const SUMMARY_COLUMNS: [&str; 13] = [
-    "speaker",
-    "target",
-    "sentences",
-    Stance::NAMES[0],
-    Stance::NAMES[1],
-    Stance::NAMES[2],
-    "mean_score",
-    "stance",
-    "on_topic",
-    "on_topic_mean_score",
-    "on_topic_ci_low",
-    "on_topic_ci_high",
-    "documents",
-];
-
-/// A sentence is on topic when its `none` probability is below this (a pair
-/// a relevance gate ruled off-topic has `none` = 1).
-pub const ON_TOPIC_NONE_BELOW: f32 = 0.5;
-/// A speaker's position needs an on-topic mean score at least this far
-/// from zero; closer is `none` (mixed or neutral).
-pub const POSITION_MIN_SCORE: f64 = 0.1;
-
-/// A speaker's position on a target from their on-topic sentences: `none`
-/// without any, or when the mean score of those sentences is within
-/// [`POSITION_MIN_SCORE`] of zero, or when the interval over documents
-/// (when there are two or more; see [`GroupedMean`]) includes zero; else
-/// the sign of the mean.
-pub fn position(on_topic: usize, mean: f64, ci: Option<(f64, f64)>) -> Stance {
-    if on_topic == 0 || mean.abs() < POSITION_MIN_SCORE {
-        return Stance::None;
-    }
-    match ci {
-        Some((lo, hi)) if lo <= 0.0 && hi >= 0.0 => Stance::None,
-        _ if mean > 0.0 => Stance::Favor,
-        _ => Stance::Against,
-    }
-}
-
-fn six<S: Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format!("{x:.6}"))
-}
-
-/// A probability or score as sentences.csv holds it (six decimals). The
-/// summaries are computed from these, so that recomputing them from the
-/// written rows (`stance merge`, a resumed run) gives the same bytes.
-fn written(x: f32) -> f64 {
-    format!("{x:.6}").parse().unwrap_or(f64::from(x))
-}
-
-/// One row of `sentences.csv`. Offsets are in Unicode characters into the
-/// document text, end exclusive.
-#[derive(Debug, Clone, Serialize)]
-pub struct Row {
-    pub doc_id: String,
-    pub sentence_id: usize,
-    pub start: usize,
-    pub end: usize,
-    pub speaker: String,
-    pub kind: Kind,
-    pub mention: String,
-    pub cue: String,
-    pub target: String,
-    #[serde(serialize_with = "six")]
-    pub favor: f32,
-    #[serde(serialize_with = "six")]
-    pub against: f32,
-    #[serde(serialize_with = "six")]
-    pub none: f32,
-    pub stance: Stance,
-    #[serde(serialize_with = "six")]
-    pub score: f32,
-    pub text: String,
-    pub mention_start: Option<usize>,
-    pub mention_end: Option<usize>,
-    /// The clause this row's attribution covers, in characters: the
-    /// sentence's span unless it holds several sources. Empty in tables
-    /// from before 0.5.0.
-    pub clause_start: Option<usize>,
-    pub clause_end: Option<usize>,
-    /// A source the speaker reports in turn (`X said Y claimed Z`: Y).
-    pub nested_speaker: String,
-    /// The document's kept metadata (`--keep`), one column each.
-    pub meta: Vec<String>,
-    /// The input the document came from, and its line in an archive (in
-    /// documents.csv, not in this table).
-    #[serde(skip)]
-    pub file: String,
-    #[serde(skip)]
-    pub line: Option<u64>,
-}
-
-impl Row {
-    /// How many stable columns a `sentences` table with this header has
-    /// before its kept metadata: all of [`SENTENCE_COLUMNS`], or the 17 of
-    /// a table written before 0.5.0.
-    pub fn stable_columns(header: &csv::StringRecord) -> usize {
-        let new = SENTENCE_COLUMNS.len();
-        if header.len() >= new && header.iter().zip(SENTENCE_COLUMNS).all(|(h, c)| h == c) {
-            new
-        } else {
-            SENTENCE_COLUMNS_BEFORE_0_5
-        }
-    }
-
-    /// Read a row back from a `sentences.csv` record with `stable` stable
-    /// columns ([`Row::stable_columns`]; the metadata columns after them go
-    /// to `meta`); `file` and `line` are the document's, from documents.csv.
-    pub fn from_record(
-        rec: &csv::StringRecord,
-        stable: usize,
-        file: &str,
-        line: Option<u64>,
-    ) -> std::result::Result<Row, String> {
-        if rec.len() < stable {
-            return Err(format!(
-                "{} columns where sentences.csv has at least {stable}",
-                rec.len(),
-            ));
-        }
-        let num = |i: usize| -> std::result::Result<usize, String> {
-            rec[i]
-                .parse()
-                .map_err(|_| format!("{} `{}` is not a number", SENTENCE_COLUMNS[i], &rec[i]))
-        };
-        let prob = |i: usize| -> std::result::Result<f32, String> {
-            rec[i]
-                .parse()
-                .map_err(|_| format!("{} `{}` is not a number", SENTENCE_COLUMNS[i], &rec[i]))
-        };
-        let opt = |i: usize| -> std::result::Result<Option<usize>, String> {
-            if rec[i].is_empty() {
-                Ok(None)
-            } else {
-                num(i).map(Some)
-            }
-        };
-        Ok(Row {
-            doc_id: rec[0].to_string(),
-            sentence_id: num(1)?,
-            start: num(2)?,
-            end: num(3)?,
-            speaker: rec[4].to_string(),
-            kind: Kind::from_name(&rec[5])
-                .ok_or_else(|| format!("kind `{}` is unknown", &rec[5]))?,
-            mention: rec[6].to_string(),
-            cue: rec[7].to_string(),
-            target: rec[8].to_string(),
-            favor: prob(9)?,
-            against: prob(10)?,
-            none: prob(11)?,
-            stance: Stance::from_name(&rec[12])
-                .ok_or_else(|| format!("stance `{}` is unknown", &rec[12]))?,
-            score: prob(13)?,
-            text: rec[14].to_string(),
-            mention_start: opt(15)?,
-            mention_end: opt(16)?,
-            clause_start: if stable > 17 { opt(17)? } else { None },
-            clause_end: if stable > 18 { opt(18)? } else { None },
-            nested_speaker: if stable > 19 {
-                rec[19].to_string()
-            } else {
-                String::new()
-            },
-            meta: rec.iter().skip(stable).map(String::from).collect(),
-            file: file.to_string(),
-            line,
-        })
-    }
-}
-
-/// One row of `documents.csv`: a document's non-skipped sentences for one
-/// target. `stance` is the document's [`position`] (there is no interval:
-/// one document).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DocumentRow {
-    pub doc_id: String,
-    pub target: String,
-    pub sentences: usize,
-    pub favor: usize,
-    pub against: usize,
-    pub none: usize,
-    #[serde(serialize_with = "six")]
-    pub mean_score: f32,
-    pub stance: Stance,
-    pub on_topic: usize,
-    #[serde(serialize_with = "six_opt")]
-    pub on_topic_mean_score: Option<f32>,
-    pub file: String,
-    pub line: Option<u64>,
-    pub meta: Vec<String>,
-}
-
-/// A document's counts for one target, while its rows stream by.
-#[derive(Debug, Clone, Default)]
-struct DocAgg {
-    sentences: usize,
-    counts: [usize; 3],
-    score_sum: f64,
-    on_topic: usize,
-    on_topic_sum: f64,
-}
-
-impl DocAgg {
-    fn add(&mut self, row: &Row) {
-        if row.kind == Kind::Skip {
-            return;
-        }
-        self.sentences += 1;
-        self.counts[row.stance.index()] += 1;
-        self.score_sum += written(row.score);
-        if written(row.none) < ON_TOPIC_NONE_BELOW as f64 {
-            self.on_topic += 1;
-            self.on_topic_sum += written(row.score);
-        }
-    }
-
-    fn row(&self, doc: &CurrentDoc, target: &str) -> DocumentRow {
-        let on_mean = (self.on_topic > 0).then(|| self.on_topic_sum / self.on_topic as f64);
-        DocumentRow {
-            doc_id: doc.doc_id.clone(),
-            target: target.to_string(),
-            sentences: self.sentences,
-            favor: self.counts[0],
-            against: self.counts[1],
-            none: self.counts[2],
-            mean_score: (self.score_sum / self.sentences.max(1) as f64) as f32,
-            stance: position(self.on_topic, on_mean.unwrap_or(0.0), None),
-            on_topic: self.on_topic,
-            on_topic_mean_score: on_mean.map(|m| m as f32),
-            file: doc.file.clone(),
-            line: doc.line,
-            meta: doc.meta.clone(),
-        }
-    }
-}
-
-/// The document whose rows are being written: its id, metadata, and
-/// counts per target in the order targets first appear.
-#[derive(Debug, Default)]
-struct CurrentDoc {
-    doc_id: String,
-    file: String,
-    line: Option<u64>,
-    meta: Vec<String>,
-    targets: Vec<(String, DocAgg)>,
-}
-
-/// One row of `summary.csv`: a speaker's sentences for one target.
-/// `favor`, `against` and `none` count sentences by their stance label;
-/// `mean_score` is the mean of favor − against over all of them; `stance`
-/// is the speaker's [`position`], from the `on_topic` sentences only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SummaryRow {
-    pub speaker: String,
-    pub target: String,
-    pub sentences: usize,
-    pub favor: usize,
-    pub against: usize,
-    pub none: usize,
-    #[serde(serialize_with = "six")]
-    pub mean_score: f32,
-    pub stance: Stance,
-    /// Sentences whose `none` is below [`ON_TOPIC_NONE_BELOW`].
-    pub on_topic: usize,
-    /// Mean score of the on-topic sentences; empty without any.
-    #[serde(serialize_with = "six_opt")]
-    pub on_topic_mean_score: Option<f32>,
-    /// 95% interval of `on_topic_mean_score` with documents as clusters
-    /// (syndicated copies repeat quotes; see [`GroupedMean`]); empty with
-    /// fewer than two documents.
-    #[serde(serialize_with = "six_opt")]
-    pub on_topic_ci_low: Option<f32>,
-    #[serde(serialize_with = "six_opt")]
-    pub on_topic_ci_high: Option<f32>,
-    /// Documents the speaker's sentences come from.
-    pub documents: usize,
-}
-
-fn six_opt<S: Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
-    match x {
-        Some(v) => s.serialize_str(&format!("{v:.6}")),
-        None => s.serialize_str(""),
-    }
-}
-
-/// A speaker's rows for one target (and group), in bounded memory: rows
-/// come document by document, so each document's on-topic sum is complete
-/// when the next document starts.
-#[derive(Debug, Default, Clone)]
-struct Agg {
-    sentences: usize,
-    counts: [usize; 3],
-    /// Σ score as written, the sum `on_topic` also keeps, so that the two
-    /// means agree where every sentence is on topic.
-    score_sum: f64,
-    documents: usize,
-    /// The current document's number and (on-topic score sum, count).
-    current: Option<(u64, f64, usize)>,
-    /// Finished documents' on-topic (sum, count).
-    on_topic: GroupedMean,
-}
-
-impl Agg {
-    fn add(&mut self, row: &Row, doc: u64) {
-        self.sentences += 1;
-        self.counts[row.stance.index()] += 1;
-        self.score_sum += written(row.score);
-        match &mut self.current {
-            Some((d, _, _)) if *d == doc => {}
-            _ => {
-                if let Some((_, s, n)) = self.current.take() {
-                    self.on_topic.push(s, n);
-                }
-                self.documents += 1;
-                self.current = Some((doc, 0.0, 0));
-            }
-        }
-        if written(row.none) < ON_TOPIC_NONE_BELOW as f64 {
-            let c = self.current.as_mut().expect("set above");
-            c.1 += written(row.score);
-            c.2 += 1;
-        }
-    }
-
-    fn summary(&self, speaker: &str, target: &str) -> SummaryRow {
-        let mut on = self.on_topic.clone();
-        if let Some((_, s, n)) = self.current {
-            on.push(s, n);
-        }
-        let on_mean = on.mean();
-        let ci = on.ci();
-        SummaryRow {
-            speaker: speaker.to_string(),
-            target: target.to_string(),
-            sentences: self.sentences,
-            favor: self.counts[0],
-            against: self.counts[1],
-            none: self.counts[2],
-            mean_score: (self.score_sum / self.sentences.max(1) as f64) as f32,
-            stance: position(on.count(), on_mean.unwrap_or(0.0), ci),
-            on_topic: on.count(),
-            on_topic_mean_score: on_mean.map(|m| m as f32),
-            on_topic_ci_low: ci.map(|c| c.0 as f32),
-            on_topic_ci_high: ci.map(|c| c.1 as f32),
-            documents: self.documents,
-        }
-    }
-}
-
 /// A CSV writer that leaves the header to the caller, so that a file with
 /// no rows still has one.
 fn headerless(f: File) -> csv::Writer<BufWriter<File>> {
     csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(BufWriter::new(f))
-}
-
-/// Turn a speaker name into a file name: `Russian foreign ministry` →
-/// `russian-foreign-ministry`.
-pub fn slug(speaker: &str) -> String {
-    let mut s = String::new();
-    for c in speaker.chars() {
-        if c.is_alphanumeric() {
-            s.extend(c.to_lowercase());
-        } else if !s.is_empty() && !s.ends_with('-') {
-            s.push('-');
-        }
-    }
-    let s = s.trim_end_matches('-');
-    let s: String = s.chars().take(80).collect();
-    if s.is_empty() {
-        "speaker".to_string()
-    } else {
-        s
-    }
 }
 
 /// Writes one run's output. Dropping it without [`Report::finish`] removes
@@ -1296,280 +829,5 @@ impl Drop for Report {
                 std::fs::remove_dir(&self.out_dir).ok();
             }
         }
-    }
-}
-
-/// Copy the rows of `sentences` into one file per speaker, holding at most
-/// a few hundred files open at once (archives can have many speakers).
-fn split_by_speaker(sentences: &Path, dir: &Path, slugs: &HashMap<String, String>) -> Result<()> {
-    const OPEN_AT_ONCE: usize = 256;
-    let speaker_col = SENTENCE_COLUMNS
-        .iter()
-        .position(|c| *c == "speaker")
-        .unwrap();
-    let mut all: Vec<(&String, &String)> = slugs.iter().collect();
-    all.sort();
-    for group in all.chunks(OPEN_AT_ONCE) {
-        let mut writers: HashMap<&str, csv::Writer<BufWriter<File>>> = HashMap::new();
-        let mut r = csv::Reader::from_path(sentences)?;
-        let header = r.byte_headers()?.clone();
-        for (name, slug) in group {
-            let f = File::create(dir.join(format!("{slug}.csv")))?;
-            let mut w = csv::Writer::from_writer(BufWriter::new(f));
-            w.write_byte_record(&header)?;
-            writers.insert(name.as_str(), w);
-        }
-        for rec in r.records() {
-            let rec = rec?;
-            if let Some(w) = writers.get_mut(&rec[speaker_col]) {
-                w.write_record(&rec)?;
-            }
-        }
-        for (_, mut w) in writers {
-            w.flush()?;
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A run killed while its tables were being moved into place left a
-    /// checkpoint but not the staged tables it counts bytes of: going on
-    /// from it would fail, so the next run starts afresh.
-    #[test]
-    fn a_checkpoint_without_its_staged_tables_is_not_gone_on_from() {
-        let dir = tempfile::tempdir().unwrap();
-        let partial = dir.path().join(PARTIAL_DIR);
-        std::fs::create_dir_all(&partial).unwrap();
-        let cp = Checkpoint {
-            key: "k".into(),
-            records_read: 3,
-            lengths: [10, 10, 10],
-            counts: serde_json::json!({}),
-        };
-        std::fs::write(
-            partial.join(CHECKPOINT_FILE),
-            serde_json::to_string(&cp).unwrap(),
-        )
-        .unwrap();
-        for t in ["documents.csv", "errors.csv"] {
-            std::fs::write(partial.join(t), "x").unwrap();
-        }
-        assert_eq!(Checkpoint::find(dir.path()).unwrap(), None);
-        std::fs::write(partial.join("sentences.csv"), "x").unwrap();
-        assert_eq!(Checkpoint::find(dir.path()).unwrap(), Some(cp));
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slug("Russian foreign ministry"), "russian-foreign-ministry");
-        assert_eq!(slug("the report"), "the-report");
-        assert_eq!(slug("U.S. Justice Department"), "u-s-justice-department");
-        assert_eq!(slug("O’Rourke"), "o-rourke");
-        assert_eq!(slug("..."), "speaker");
-    }
-
-    fn row(speaker: &str, kind: Kind, favor: f32, against: f32) -> Row {
-        Row {
-            doc_id: "d".into(),
-            sentence_id: 0,
-            start: 0,
-            end: 1,
-            speaker: speaker.into(),
-            kind,
-            mention: String::new(),
-            cue: String::new(),
-            target: "t".into(),
-            favor,
-            against,
-            none: 1.0 - favor - against,
-            stance: crate::score::Probs {
-                favor,
-                against,
-                none: 1.0 - favor - against,
-            }
-            .stance(),
-            score: favor - against,
-            text: "x".into(),
-            mention_start: None,
-            mention_end: None,
-            clause_start: Some(0),
-            clause_end: Some(1),
-            nested_speaker: String::new(),
-            meta: Vec::new(),
-            file: "f.jsonl".into(),
-            line: Some(1),
-        }
-    }
-
-    #[test]
-    fn document_rows_take_their_stance_from_on_topic_sentences() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
-        let mut doc = |id: &str, rows: &[(Kind, f32, f32)]| {
-            for &(kind, favor, against) in rows {
-                let mut x = row("Ann", kind, favor, against);
-                x.doc_id = id.into();
-                r.write(&x).unwrap();
-            }
-        };
-        // Two on-topic favor sentences, one off topic, one skipped.
-        doc(
-            "d1",
-            &[
-                (Kind::Direct, 0.8, 0.1),
-                (Kind::Direct, 0.7, 0.2),
-                (Kind::Narration, 0.0, 0.0),
-                (Kind::Skip, 0.0, 0.9),
-            ],
-        );
-        // Mixed: on-topic mean within 0.1 of zero.
-        doc("d2", &[(Kind::Direct, 0.6, 0.3), (Kind::Direct, 0.3, 0.6)]);
-        // Only off-topic sentences.
-        doc("d3", &[(Kind::Narration, 0.1, 0.1)]);
-        // Only skipped sentences: still listed, with nothing counted.
-        doc("d4", &[(Kind::Skip, 0.0, 0.9)]);
-        r.finish().unwrap();
-        let mut rd = csv::Reader::from_path(dir.path().join("documents.csv")).unwrap();
-        let got: Vec<Vec<String>> = rd
-            .records()
-            .map(|x| x.unwrap().iter().map(String::from).collect())
-            .collect();
-        let want = [
-            [
-                "d1", "t", "3", "2", "0", "1", "0.400000", "favor", "2", "0.600000", "f.jsonl", "1",
-            ],
-            [
-                "d2", "t", "2", "1", "1", "0", "0.000000", "none", "2", "0.000000", "f.jsonl", "1",
-            ],
-            [
-                "d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", "", "f.jsonl", "1",
-            ],
-            [
-                "d4", "t", "0", "0", "0", "0", "0.000000", "none", "0", "", "f.jsonl", "1",
-            ],
-        ];
-        assert_eq!(got, want);
-    }
-
-    #[test]
-    fn dates_group_by_year_month_or_day() {
-        let g = |spec: &str, v: &str| GroupBy::parse(spec).unwrap().group(v);
-        assert_eq!(g("date:month", "2024-05-01"), "2024-05");
-        assert_eq!(g("date:month", "2024-05-01T12:00:00Z"), "2024-05");
-        assert_eq!(g("date:month", "20240501123000"), "2024-05");
-        assert_eq!(g("date:year", "2024-05"), "2024");
-        assert_eq!(g("date:day", "2024-05-01 08:00"), "2024-05-01");
-        assert_eq!(g("date:month", "May 2024"), "May 2024");
-        assert_eq!(g("date:month", ""), "");
-        assert_eq!(g("outlet", "Herald"), "Herald");
-        assert_eq!(g("a:b:month", "2024-05-01"), "2024-05");
-        assert!(GroupBy::parse("date:week").is_err());
-    }
-
-    #[test]
-    fn summary_counts_and_means_skip_excluded() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
-        r.write(&row("Ann", Kind::Direct, 0.8, 0.1)).unwrap();
-        r.write(&row("Ann", Kind::Direct, 0.2, 0.7)).unwrap();
-        r.write(&row("Ann", Kind::Indirect, 0.6, 0.3)).unwrap();
-        r.write(&row("", Kind::Skip, 0.9, 0.0)).unwrap();
-        let w = r.finish().unwrap();
-        assert_eq!(w.rows, 4);
-        assert_eq!(w.summary.len(), 1);
-        let s = &w.summary[0];
-        assert_eq!((s.sentences, s.favor, s.against, s.none), (3, 2, 1, 0));
-        // mean favor 0.5333, mean against 0.3667
-        assert!((s.mean_score - (1.6 - 1.1) / 3.0).abs() < 1e-5);
-        assert_eq!(s.stance, Stance::Favor);
-        assert!(dir.path().join("speakers/ann.csv").is_file());
-        assert!(!dir.path().join("speakers/speaker.csv").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        assert!(
-            !leftovers.iter().any(|n| n.starts_with(".stance-")),
-            "{leftovers:?}"
-        );
-    }
-
-    /// Where every sentence is on topic, `mean_score` and
-    /// `on_topic_mean_score` are one mean of one column: they were computed
-    /// from the rounded favor and against on one side and the rounded
-    /// score on the other, and differed in the sixth decimal.
-    #[test]
-    fn all_on_topic_speakers_have_one_mean() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
-        // 0.8000006 and 0.1000004 round to 0.800001 and 0.100000, their
-        // difference 0.7000002 to 0.700000.
-        for _ in 0..3 {
-            r.write(&row("Ann", Kind::Direct, 0.800_000_6, 0.100_000_4))
-                .unwrap();
-        }
-        r.write(&row("Ann", Kind::Direct, 0.05, 0.9)).unwrap();
-        let w = r.finish().unwrap();
-        let s = &w.summary[0];
-        assert_eq!(s.on_topic, s.sentences);
-        assert_eq!(Some(s.mean_score), s.on_topic_mean_score);
-        let text = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
-        let cells: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
-        assert_eq!(cells[6], cells[9], "{text}");
-    }
-
-    #[test]
-    fn positions_come_from_on_topic_sentences() {
-        assert_eq!(position(0, 0.0, None), Stance::None);
-        assert_eq!(position(1, 0.8, None), Stance::Favor);
-        assert_eq!(position(3, -0.3, None), Stance::Against);
-        assert_eq!(position(3, 0.05, None), Stance::None);
-        // An interval over documents that includes zero is too little.
-        assert_eq!(position(9, 0.3, Some((-0.1, 0.6))), Stance::None);
-        assert_eq!(position(9, 0.3, Some((0.1, 0.5))), Stance::Favor);
-
-        // Off-topic sentences (none ≥ 0.5) do not dilute the position:
-        // Bo says two clearly against things among many unrelated ones.
-        let dir = tempfile::tempdir().unwrap();
-        let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
-        for _ in 0..8 {
-            r.write(&row("Bo", Kind::Direct, 0.0, 0.0)).unwrap();
-        }
-        r.write(&row("Bo", Kind::Direct, 0.05, 0.9)).unwrap();
-        r.write(&row("Bo", Kind::Indirect, 0.1, 0.8)).unwrap();
-        let mut other = row("Cy", Kind::Direct, 0.9, 0.05);
-        other.doc_id = "d1".into();
-        r.write(&other).unwrap();
-        other.doc_id = "d2".into();
-        r.write(&other).unwrap();
-        let w = r.finish().unwrap();
-        let bo = w.summary.iter().find(|s| s.speaker == "Bo").unwrap();
-        assert_eq!((bo.sentences, bo.none, bo.on_topic), (10, 8, 2));
-        assert_eq!(bo.stance, Stance::Against);
-        assert!((bo.on_topic_mean_score.unwrap() + 0.775).abs() < 1e-6);
-        assert!(bo.mean_score > -0.2, "the all-sentence mean is diluted");
-        assert_eq!((bo.documents, bo.on_topic_ci_low), (1, None));
-        let cy = w.summary.iter().find(|s| s.speaker == "Cy").unwrap();
-        assert_eq!((cy.documents, cy.stance), (2, Stance::Favor));
-        assert!((cy.on_topic_ci_low.unwrap() - 0.85).abs() < 1e-6);
-        let text = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
-        assert_eq!(text.lines().next().unwrap(), SUMMARY_COLUMNS.join(","));
-    }
-
-    #[test]
-    fn dropped_report_leaves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let mut r = Report::create(dir.path(), &[]).unwrap();
-            r.write(&row("Ann", Kind::Direct, 0.8, 0.1)).unwrap();
-        }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-        let fresh = dir.path().join("new-out");
-        drop(Report::create(&fresh, &[]).unwrap());
-        assert!(!fresh.exists());
     }
 }

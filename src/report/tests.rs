@@ -1,0 +1,242 @@
+//! The report's unit tests: the tables as written, their counts and the
+//! position rule.
+
+use super::*;
+use crate::score::Stance;
+
+/// A run killed while its tables were being moved into place left a
+/// checkpoint but not the staged tables it counts bytes of: going on
+/// from it would fail, so the next run starts afresh.
+#[test]
+fn a_checkpoint_without_its_staged_tables_is_not_gone_on_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let partial = dir.path().join(PARTIAL_DIR);
+    std::fs::create_dir_all(&partial).unwrap();
+    let cp = Checkpoint {
+        key: "k".into(),
+        records_read: 3,
+        lengths: [10, 10, 10],
+        counts: serde_json::json!({}),
+    };
+    std::fs::write(
+        partial.join(CHECKPOINT_FILE),
+        serde_json::to_string(&cp).unwrap(),
+    )
+    .unwrap();
+    for t in ["documents.csv", "errors.csv"] {
+        std::fs::write(partial.join(t), "x").unwrap();
+    }
+    assert_eq!(Checkpoint::find(dir.path()).unwrap(), None);
+    std::fs::write(partial.join("sentences.csv"), "x").unwrap();
+    assert_eq!(Checkpoint::find(dir.path()).unwrap(), Some(cp));
+}
+
+#[test]
+fn slugs() {
+    assert_eq!(slug("Russian foreign ministry"), "russian-foreign-ministry");
+    assert_eq!(slug("the report"), "the-report");
+    assert_eq!(slug("U.S. Justice Department"), "u-s-justice-department");
+    assert_eq!(slug("O’Rourke"), "o-rourke");
+    assert_eq!(slug("..."), "speaker");
+}
+
+fn row(speaker: &str, kind: Kind, favor: f32, against: f32) -> Row {
+    Row {
+        doc_id: "d".into(),
+        sentence_id: 0,
+        start: 0,
+        end: 1,
+        speaker: speaker.into(),
+        kind,
+        mention: String::new(),
+        cue: String::new(),
+        target: "t".into(),
+        favor,
+        against,
+        none: 1.0 - favor - against,
+        stance: crate::score::Probs {
+            favor,
+            against,
+            none: 1.0 - favor - against,
+        }
+        .stance(),
+        score: favor - against,
+        text: "x".into(),
+        mention_start: None,
+        mention_end: None,
+        clause_start: Some(0),
+        clause_end: Some(1),
+        nested_speaker: String::new(),
+        meta: Vec::new(),
+        file: "f.jsonl".into(),
+        line: Some(1),
+    }
+}
+
+#[test]
+fn document_rows_take_their_stance_from_on_topic_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+    let mut doc = |id: &str, rows: &[(Kind, f32, f32)]| {
+        for &(kind, favor, against) in rows {
+            let mut x = row("Ann", kind, favor, against);
+            x.doc_id = id.into();
+            r.write(&x).unwrap();
+        }
+    };
+    // Two on-topic favor sentences, one off topic, one skipped.
+    doc(
+        "d1",
+        &[
+            (Kind::Direct, 0.8, 0.1),
+            (Kind::Direct, 0.7, 0.2),
+            (Kind::Narration, 0.0, 0.0),
+            (Kind::Skip, 0.0, 0.9),
+        ],
+    );
+    // Mixed: on-topic mean within 0.1 of zero.
+    doc("d2", &[(Kind::Direct, 0.6, 0.3), (Kind::Direct, 0.3, 0.6)]);
+    // Only off-topic sentences.
+    doc("d3", &[(Kind::Narration, 0.1, 0.1)]);
+    // Only skipped sentences: still listed, with nothing counted.
+    doc("d4", &[(Kind::Skip, 0.0, 0.9)]);
+    r.finish().unwrap();
+    let mut rd = csv::Reader::from_path(dir.path().join("documents.csv")).unwrap();
+    let got: Vec<Vec<String>> = rd
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    let want = [
+        [
+            "d1", "t", "3", "2", "0", "1", "0.400000", "favor", "2", "0.600000", "f.jsonl", "1",
+        ],
+        [
+            "d2", "t", "2", "1", "1", "0", "0.000000", "none", "2", "0.000000", "f.jsonl", "1",
+        ],
+        [
+            "d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", "", "f.jsonl", "1",
+        ],
+        [
+            "d4", "t", "0", "0", "0", "0", "0.000000", "none", "0", "", "f.jsonl", "1",
+        ],
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn dates_group_by_year_month_or_day() {
+    let g = |spec: &str, v: &str| GroupBy::parse(spec).unwrap().group(v);
+    assert_eq!(g("date:month", "2024-05-01"), "2024-05");
+    assert_eq!(g("date:month", "2024-05-01T12:00:00Z"), "2024-05");
+    assert_eq!(g("date:month", "20240501123000"), "2024-05");
+    assert_eq!(g("date:year", "2024-05"), "2024");
+    assert_eq!(g("date:day", "2024-05-01 08:00"), "2024-05-01");
+    assert_eq!(g("date:month", "May 2024"), "May 2024");
+    assert_eq!(g("date:month", ""), "");
+    assert_eq!(g("outlet", "Herald"), "Herald");
+    assert_eq!(g("a:b:month", "2024-05-01"), "2024-05");
+    assert!(GroupBy::parse("date:week").is_err());
+}
+
+#[test]
+fn summary_counts_and_means_skip_excluded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+    r.write(&row("Ann", Kind::Direct, 0.8, 0.1)).unwrap();
+    r.write(&row("Ann", Kind::Direct, 0.2, 0.7)).unwrap();
+    r.write(&row("Ann", Kind::Indirect, 0.6, 0.3)).unwrap();
+    r.write(&row("", Kind::Skip, 0.9, 0.0)).unwrap();
+    let w = r.finish().unwrap();
+    assert_eq!(w.rows, 4);
+    assert_eq!(w.summary.len(), 1);
+    let s = &w.summary[0];
+    assert_eq!((s.sentences, s.favor, s.against, s.none), (3, 2, 1, 0));
+    // mean favor 0.5333, mean against 0.3667
+    assert!((s.mean_score - (1.6 - 1.1) / 3.0).abs() < 1e-5);
+    assert_eq!(s.stance, Stance::Favor);
+    assert!(dir.path().join("speakers/ann.csv").is_file());
+    assert!(!dir.path().join("speakers/speaker.csv").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(
+        !leftovers.iter().any(|n| n.starts_with(".stance-")),
+        "{leftovers:?}"
+    );
+}
+
+/// Where every sentence is on topic, `mean_score` and
+/// `on_topic_mean_score` are one mean of one column: they were computed
+/// from the rounded favor and against on one side and the rounded
+/// score on the other, and differed in the sixth decimal.
+#[test]
+fn all_on_topic_speakers_have_one_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+    // 0.8000006 and 0.1000004 round to 0.800001 and 0.100000, their
+    // difference 0.7000002 to 0.700000.
+    for _ in 0..3 {
+        r.write(&row("Ann", Kind::Direct, 0.800_000_6, 0.100_000_4))
+            .unwrap();
+    }
+    r.write(&row("Ann", Kind::Direct, 0.05, 0.9)).unwrap();
+    let w = r.finish().unwrap();
+    let s = &w.summary[0];
+    assert_eq!(s.on_topic, s.sentences);
+    assert_eq!(Some(s.mean_score), s.on_topic_mean_score);
+    let text = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    let cells: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(cells[6], cells[9], "{text}");
+}
+
+#[test]
+fn positions_come_from_on_topic_sentences() {
+    assert_eq!(position(0, 0.0, None), Stance::None);
+    assert_eq!(position(1, 0.8, None), Stance::Favor);
+    assert_eq!(position(3, -0.3, None), Stance::Against);
+    assert_eq!(position(3, 0.05, None), Stance::None);
+    // An interval over documents that includes zero is too little.
+    assert_eq!(position(9, 0.3, Some((-0.1, 0.6))), Stance::None);
+    assert_eq!(position(9, 0.3, Some((0.1, 0.5))), Stance::Favor);
+
+    // Off-topic sentences (none ≥ 0.5) do not dilute the position:
+    // Bo says two clearly against things among many unrelated ones.
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+    for _ in 0..8 {
+        r.write(&row("Bo", Kind::Direct, 0.0, 0.0)).unwrap();
+    }
+    r.write(&row("Bo", Kind::Direct, 0.05, 0.9)).unwrap();
+    r.write(&row("Bo", Kind::Indirect, 0.1, 0.8)).unwrap();
+    let mut other = row("Cy", Kind::Direct, 0.9, 0.05);
+    other.doc_id = "d1".into();
+    r.write(&other).unwrap();
+    other.doc_id = "d2".into();
+    r.write(&other).unwrap();
+    let w = r.finish().unwrap();
+    let bo = w.summary.iter().find(|s| s.speaker == "Bo").unwrap();
+    assert_eq!((bo.sentences, bo.none, bo.on_topic), (10, 8, 2));
+    assert_eq!(bo.stance, Stance::Against);
+    assert!((bo.on_topic_mean_score.unwrap() + 0.775).abs() < 1e-6);
+    assert!(bo.mean_score > -0.2, "the all-sentence mean is diluted");
+    assert_eq!((bo.documents, bo.on_topic_ci_low), (1, None));
+    let cy = w.summary.iter().find(|s| s.speaker == "Cy").unwrap();
+    assert_eq!((cy.documents, cy.stance), (2, Stance::Favor));
+    assert!((cy.on_topic_ci_low.unwrap() - 0.85).abs() < 1e-6);
+    let text = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    assert_eq!(text.lines().next().unwrap(), SUMMARY_COLUMNS.join(","));
+}
+
+#[test]
+fn dropped_report_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut r = Report::create(dir.path(), &[]).unwrap();
+        r.write(&row("Ann", Kind::Direct, 0.8, 0.1)).unwrap();
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    let fresh = dir.path().join("new-out");
+    drop(Report::create(&fresh, &[]).unwrap());
+    assert!(!fresh.exists());
+}
