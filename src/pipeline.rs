@@ -279,8 +279,9 @@ impl Analysed {
             .map(|(x, y)| (self.offsets.to_char(x), self.offsets.to_char(y)))
     }
 
-    /// The output row of attribution `k` for one target.
-    pub fn row(&self, k: usize, target: &str, p: score::Probs) -> Row {
+    /// The output row of attribution `k` for one target, with its stance
+    /// probabilities (`None`: not scored, as a `skip` row is not).
+    pub fn row(&self, k: usize, target: &str, p: Option<score::Probs>) -> Row {
         let a = &self.attributions[k];
         let i = a.sentence;
         let text = &self.doc.text;
@@ -299,11 +300,11 @@ impl Analysed {
             mention: span(a.mention),
             cue: span(a.cue),
             target: target.to_string(),
-            favor: p.favor,
-            against: p.against,
-            none: p.none,
-            stance: p.stance(),
-            score: p.score(),
+            favor: p.map(|p| p.favor),
+            against: p.map(|p| p.against),
+            none: p.map(|p| p.none),
+            stance: p.map(|p| p.stance()),
+            score: p.map(|p| p.score()),
             text: self.text(i).to_string(),
             mention_start: mention_chars.map(|m| m.0),
             mention_end: mention_chars.map(|m| m.1),
@@ -504,11 +505,16 @@ pub fn run(
             }
             ts
         };
+        // Skip rows (bylines, credits, trailers) are not scored: they take
+        // no stance and count in no summary.
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         let mut doc_targets = Vec::with_capacity(analysed.len());
         for a in &analysed {
             let ts = targets_of(a);
             for k in 0..a.attributions.len() {
+                if a.attributions[k].kind == Kind::Skip {
+                    continue;
+                }
                 for t in &ts {
                     pairs.push((a.clause_text(k), hypotheses[t].as_str()));
                 }
@@ -520,12 +526,16 @@ pub fn run(
         let mut k = 0;
         for (a, ts) in analysed.iter().zip(&doc_targets) {
             for u in 0..a.attributions.len() {
-                if a.attributions[u].kind == Kind::Skip {
+                let skip = a.attributions[u].kind == Kind::Skip;
+                if skip {
                     stats.skipped_sentences += 1;
                 }
                 for t in ts {
-                    report.write(&a.row(u, t, probs[k]))?;
-                    k += 1;
+                    let p = (!skip).then(|| {
+                        k += 1;
+                        probs[k - 1]
+                    });
+                    report.write(&a.row(u, t, p))?;
                     stats.rows += 1;
                 }
             }

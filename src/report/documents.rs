@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 
-use super::summary::{position, ON_TOPIC_NONE_BELOW};
+use super::summary::{position, Evidence, ON_TOPIC_NONE_BELOW};
 use super::{six, six_opt, written, Row};
-use crate::attribute::Kind;
 use crate::score::Stance;
 
 /// Columns of `documents.csv`, in order (the kept metadata follow).
@@ -54,19 +53,27 @@ pub(super) struct DocAgg {
     score_sum: f64,
     on_topic: usize,
     on_topic_sum: f64,
+    /// On-topic sentences labelled favor, against and none.
+    on_topic_counts: [usize; 3],
 }
 
 impl DocAgg {
+    /// Count a row; one that does not count ([`Row::counts`]: skip, or
+    /// unscored) is left out.
     pub(super) fn add(&mut self, row: &Row) {
-        if row.kind == Kind::Skip {
+        let (Some(stance), Some(score), Some(none)) = (row.stance, row.score, row.none) else {
+            return;
+        };
+        if !row.counts() {
             return;
         }
         self.sentences += 1;
-        self.counts[row.stance.index()] += 1;
-        self.score_sum += written(row.score);
-        if written(row.none) < ON_TOPIC_NONE_BELOW as f64 {
+        self.counts[stance.index()] += 1;
+        self.score_sum += written(score);
+        if written(none) < ON_TOPIC_NONE_BELOW as f64 {
             self.on_topic += 1;
-            self.on_topic_sum += written(row.score);
+            self.on_topic_sum += written(score);
+            self.on_topic_counts[stance.index()] += 1;
         }
     }
 
@@ -80,7 +87,12 @@ impl DocAgg {
             against: self.counts[1],
             none: self.counts[2],
             mean_score: (self.score_sum / self.sentences.max(1) as f64) as f32,
-            stance: position(self.on_topic, on_mean.unwrap_or(0.0), None),
+            stance: position(Evidence {
+                favor: self.on_topic_counts[0],
+                against: self.on_topic_counts[1],
+                mean: on_mean.unwrap_or(0.0),
+                ci: None,
+            }),
             on_topic: self.on_topic,
             on_topic_mean_score: on_mean.map(|m| m as f32),
             file: doc.file.clone(),

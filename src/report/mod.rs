@@ -51,7 +51,9 @@ pub use sentences::{Row, SENTENCE_COLUMNS, SENTENCE_COLUMNS_BEFORE_0_5};
 pub use speakers::slug;
 use speakers::split_by_speaker;
 use summary::Agg;
-pub use summary::{position, SummaryRow, ON_TOPIC_NONE_BELOW, POSITION_MIN_SCORE, SUMMARY_COLUMNS};
+pub use summary::{
+    position, Evidence, SummaryRow, ON_TOPIC_NONE_BELOW, POSITION_MIN_SCORE, SUMMARY_COLUMNS,
+};
 
 /// A table's rows as text, one record at a time.
 pub type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;

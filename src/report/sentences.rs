@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::six;
+use super::six_opt;
 use crate::attribute::Kind;
 use crate::score::Stance;
 
@@ -49,15 +49,17 @@ pub struct Row {
     pub mention: String,
     pub cue: String,
     pub target: String,
-    #[serde(serialize_with = "six")]
-    pub favor: f32,
-    #[serde(serialize_with = "six")]
-    pub against: f32,
-    #[serde(serialize_with = "six")]
-    pub none: f32,
-    pub stance: Stance,
-    #[serde(serialize_with = "six")]
-    pub score: f32,
+    /// The stance probabilities, label and score; all empty (`None`) for a
+    /// `skip` row, which is not scored (since 0.11.0).
+    #[serde(serialize_with = "six_opt")]
+    pub favor: Option<f32>,
+    #[serde(serialize_with = "six_opt")]
+    pub against: Option<f32>,
+    #[serde(serialize_with = "six_opt")]
+    pub none: Option<f32>,
+    pub stance: Option<Stance>,
+    #[serde(serialize_with = "six_opt")]
+    pub score: Option<f32>,
     pub text: String,
     pub mention_start: Option<usize>,
     pub mention_end: Option<usize>,
@@ -79,6 +81,21 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row's stance probabilities, `None` for an unscored (skip) row.
+    pub fn probs(&self) -> Option<crate::score::Probs> {
+        Some(crate::score::Probs {
+            favor: self.favor?,
+            against: self.against?,
+            none: self.none?,
+        })
+    }
+
+    /// Whether the row counts in the summaries: scored, and not `skip`
+    /// (tables before 0.11.0 scored skip rows too).
+    pub fn counts(&self) -> bool {
+        self.kind != Kind::Skip && self.stance.is_some() && self.score.is_some()
+    }
+
     /// How many stable columns a `sentences` table with this header has
     /// before its kept metadata: all of [`SENTENCE_COLUMNS`], or the 17 of
     /// a table written before 0.5.0.
@@ -111,9 +128,14 @@ impl Row {
                 .parse()
                 .map_err(|_| format!("{} `{}` is not a number", SENTENCE_COLUMNS[i], &rec[i]))
         };
-        let prob = |i: usize| -> std::result::Result<f32, String> {
+        // Empty in a skip row (not scored since 0.11.0).
+        let prob = |i: usize| -> std::result::Result<Option<f32>, String> {
+            if rec[i].is_empty() {
+                return Ok(None);
+            }
             rec[i]
                 .parse()
+                .map(Some)
                 .map_err(|_| format!("{} `{}` is not a number", SENTENCE_COLUMNS[i], &rec[i]))
         };
         let opt = |i: usize| -> std::result::Result<Option<usize>, String> {
@@ -137,8 +159,12 @@ impl Row {
             favor: prob(9)?,
             against: prob(10)?,
             none: prob(11)?,
-            stance: Stance::from_name(&rec[12])
-                .ok_or_else(|| format!("stance `{}` is unknown", &rec[12]))?,
+            stance: match &rec[12] {
+                "" => None,
+                name => Some(
+                    Stance::from_name(name).ok_or_else(|| format!("stance `{name}` is unknown"))?,
+                ),
+            },
             score: prob(13)?,
             text: rec[14].to_string(),
             mention_start: opt(15)?,

@@ -32,19 +32,36 @@ pub const ON_TOPIC_NONE_BELOW: f32 = 0.5;
 /// from zero; closer is `none` (mixed or neutral).
 pub const POSITION_MIN_SCORE: f64 = 0.1;
 
-/// A speaker's position on a target from their on-topic sentences: `none`
-/// without any, or when the mean score of those sentences is within
-/// [`POSITION_MIN_SCORE`] of zero, or when the interval over documents
-/// (when there are two or more; see [`GroupedMean`]) includes zero; else
-/// the sign of the mean.
-pub fn position(on_topic: usize, mean: f64, ci: Option<(f64, f64)>) -> Stance {
-    if on_topic == 0 || mean.abs() < POSITION_MIN_SCORE {
-        return Stance::None;
-    }
-    match ci {
-        Some((lo, hi)) if lo <= 0.0 && hi >= 0.0 => Stance::None,
-        _ if mean > 0.0 => Stance::Favor,
-        _ => Stance::Against,
+/// What a position rests on: a speaker's (or a document's) on-topic
+/// sentences for one target.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Evidence {
+    /// On-topic sentences labelled favor, and against.
+    pub favor: usize,
+    pub against: usize,
+    /// Their mean score (0 without any).
+    pub mean: f64,
+    /// The 95% interval of that mean over documents, with two or more.
+    pub ci: Option<(f64, f64)>,
+}
+
+/// A speaker's (or document's) position on a target, from their on-topic
+/// sentences only; the evidence must agree with itself:
+///
+/// - `favor`: more on-topic favor sentences than against ones, an on-topic
+///   mean score of at least [`POSITION_MIN_SCORE`], and, with two or more
+///   documents, an interval wholly above zero;
+/// - `against`: the mirror image;
+/// - `none`: anything else (no on-topic sentence, as many each way, a mean
+///   near zero or of the other sign, an interval that holds zero).
+pub fn position(e: Evidence) -> Stance {
+    let clear = e.mean.abs() >= POSITION_MIN_SCORE;
+    if clear && e.mean > 0.0 && e.favor > e.against && e.ci.is_none_or(|(lo, _)| lo > 0.0) {
+        Stance::Favor
+    } else if clear && e.mean < 0.0 && e.against > e.favor && e.ci.is_none_or(|(_, hi)| hi < 0.0) {
+        Stance::Against
+    } else {
+        Stance::None
     }
 }
 
@@ -86,6 +103,8 @@ pub struct SummaryRow {
 pub(super) struct Agg {
     pub(super) sentences: usize,
     counts: [usize; 3],
+    /// On-topic sentences labelled favor, against and none.
+    on_topic_counts: [usize; 3],
     /// Σ score as written, the sum `on_topic` also keeps, so that the two
     /// means agree where every sentence is on topic.
     score_sum: f64,
@@ -97,10 +116,18 @@ pub(super) struct Agg {
 }
 
 impl Agg {
+    /// Count a row; one that does not count ([`Row::counts`]: skip, or
+    /// unscored) is left out.
     pub(super) fn add(&mut self, row: &Row, doc: u64) {
+        let (Some(stance), Some(score), Some(none)) = (row.stance, row.score, row.none) else {
+            return;
+        };
+        if !row.counts() {
+            return;
+        }
         self.sentences += 1;
-        self.counts[row.stance.index()] += 1;
-        self.score_sum += written(row.score);
+        self.counts[stance.index()] += 1;
+        self.score_sum += written(score);
         match &mut self.current {
             Some((d, _, _)) if *d == doc => {}
             _ => {
@@ -111,10 +138,11 @@ impl Agg {
                 self.current = Some((doc, 0.0, 0));
             }
         }
-        if written(row.none) < ON_TOPIC_NONE_BELOW as f64 {
+        if written(none) < ON_TOPIC_NONE_BELOW as f64 {
             let c = self.current.as_mut().expect("set above");
-            c.1 += written(row.score);
+            c.1 += written(score);
             c.2 += 1;
+            self.on_topic_counts[stance.index()] += 1;
         }
     }
 
@@ -133,7 +161,12 @@ impl Agg {
             against: self.counts[1],
             none: self.counts[2],
             mean_score: (self.score_sum / self.sentences.max(1) as f64) as f32,
-            stance: position(on.count(), on_mean.unwrap_or(0.0), ci),
+            stance: position(Evidence {
+                favor: self.on_topic_counts[0],
+                against: self.on_topic_counts[1],
+                mean: on_mean.unwrap_or(0.0),
+                ci,
+            }),
             on_topic: on.count(),
             on_topic_mean_score: on_mean.map(|m| m as f32),
             on_topic_ci_low: ci.map(|c| c.0 as f32),

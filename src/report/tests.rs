@@ -51,16 +51,18 @@ fn row(speaker: &str, kind: Kind, favor: f32, against: f32) -> Row {
         mention: String::new(),
         cue: String::new(),
         target: "t".into(),
-        favor,
-        against,
-        none: 1.0 - favor - against,
-        stance: crate::score::Probs {
-            favor,
-            against,
-            none: 1.0 - favor - against,
-        }
-        .stance(),
-        score: favor - against,
+        favor: Some(favor),
+        against: Some(against),
+        none: Some(1.0 - favor - against),
+        stance: Some(
+            crate::score::Probs {
+                favor,
+                against,
+                none: 1.0 - favor - against,
+            }
+            .stance(),
+        ),
+        score: Some(favor - against),
         text: "x".into(),
         mention_start: None,
         mention_end: None,
@@ -190,15 +192,37 @@ fn all_on_topic_speakers_have_one_mean() {
     assert_eq!(cells[6], cells[9], "{text}");
 }
 
+/// The position rule (docs/output.md): the evidence must agree with
+/// itself.
 #[test]
-fn positions_come_from_on_topic_sentences() {
-    assert_eq!(position(0, 0.0, None), Stance::None);
-    assert_eq!(position(1, 0.8, None), Stance::Favor);
-    assert_eq!(position(3, -0.3, None), Stance::Against);
-    assert_eq!(position(3, 0.05, None), Stance::None);
-    // An interval over documents that includes zero is too little.
-    assert_eq!(position(9, 0.3, Some((-0.1, 0.6))), Stance::None);
-    assert_eq!(position(9, 0.3, Some((0.1, 0.5))), Stance::Favor);
+fn positions_need_evidence_that_agrees() {
+    let e = |favor, against, mean, ci| Evidence {
+        favor,
+        against,
+        mean,
+        ci,
+    };
+    assert_eq!(position(e(0, 0, 0.0, None)), Stance::None);
+    assert_eq!(position(e(1, 0, 0.8, None)), Stance::Favor);
+    assert_eq!(position(e(0, 3, -0.3, None)), Stance::Against);
+    // A mean near zero is mixed or neutral.
+    assert_eq!(position(e(3, 0, 0.05, None)), Stance::None);
+    // 6 favor, 5 against and a mean of -0.04 (the counts and the mean
+    // disagree, and the mean is near zero) is none; so are counts and a
+    // clear mean of opposite signs.
+    assert_eq!(position(e(6, 5, -0.04, None)), Stance::None);
+    assert_eq!(position(e(5, 6, 0.3, None)), Stance::None);
+    assert_eq!(position(e(2, 3, -0.3, None)), Stance::Against);
+    // One on-topic sentence labelled none leans neither way, whatever its
+    // score.
+    assert_eq!(position(e(0, 0, 0.23, None)), Stance::None);
+    // As many each way is none.
+    assert_eq!(position(e(1, 1, -0.36, None)), Stance::None);
+    // With several documents, the interval must lie on the mean's side.
+    assert_eq!(position(e(9, 1, 0.3, Some((-0.1, 0.6)))), Stance::None);
+    assert_eq!(position(e(9, 1, 0.3, Some((0.1, 0.5)))), Stance::Favor);
+    assert_eq!(position(e(1, 9, -0.3, Some((-0.5, 0.01)))), Stance::None);
+    assert_eq!(position(e(1, 9, -0.3, Some((-0.5, -0.1)))), Stance::Against);
 
     // Off-topic sentences (none ≥ 0.5) do not dilute the position:
     // Bo says two clearly against things among many unrelated ones.
@@ -226,6 +250,42 @@ fn positions_come_from_on_topic_sentences() {
     assert!((cy.on_topic_ci_low.unwrap() - 0.85).abs() < 1e-6);
     let text = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
     assert_eq!(text.lines().next().unwrap(), SUMMARY_COLUMNS.join(","));
+}
+
+/// A skip row (a byline, a credit) is not scored: its stance cells are
+/// empty, and it counts in no summary or document row.
+#[test]
+fn unscored_skip_rows_have_empty_stance_cells_and_count_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+    r.write(&row("Ann", Kind::Direct, 0.8, 0.1)).unwrap();
+    let mut skip = row("", Kind::Skip, 0.0, 0.0);
+    (skip.favor, skip.against, skip.none, skip.stance, skip.score) = (None, None, None, None, None);
+    r.write(&skip).unwrap();
+    let w = r.finish().unwrap();
+    assert_eq!(w.rows, 2);
+    assert_eq!(w.summary.len(), 1);
+    assert_eq!(w.summary[0].sentences, 1);
+    let (header, rows) = {
+        let mut rd = csv::Reader::from_path(dir.path().join("sentences.csv")).unwrap();
+        let h = rd.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+        (h, rows)
+    };
+    for col in ["favor", "against", "none", "stance", "score"] {
+        let i = header.iter().position(|h| h == col).unwrap();
+        assert_eq!(&rows[1][i], "", "{col}");
+        assert_ne!(&rows[0][i], "", "{col}");
+    }
+    // Read back (merge, resume), the row is unscored again.
+    let back = Row::from_record(&rows[1], SENTENCE_COLUMNS.len(), "", None).unwrap();
+    assert!(back.probs().is_none() && back.stance.is_none() && !back.counts());
+    let (_, docs) = {
+        let mut rd = csv::Reader::from_path(dir.path().join("documents.csv")).unwrap();
+        let h = rd.headers().unwrap().clone();
+        (h, rd.records().map(|r| r.unwrap()).collect::<Vec<_>>())
+    };
+    assert_eq!(&docs[0][2], "1", "documents.csv counts the scored row only");
 }
 
 #[test]

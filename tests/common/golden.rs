@@ -254,7 +254,7 @@ pub fn compare(out: &Path, golden: &Path, tol: Tolerance) -> Compared {
                 decided_differ = true;
                 if margin >= tol.number && off_topic(g) == off_topic(w) {
                     c.errors.push(format!(
-                        "{at}: on topic {} , golden {} (none {}, golden {})",
+                        "{at}: on topic {}, golden {} (none `{}`, golden `{}`)",
                         on_topic(g),
                         on_topic(w),
                         g["none"],
@@ -276,7 +276,7 @@ pub fn compare(out: &Path, golden: &Path, tol: Tolerance) -> Compared {
                     .collect();
                 c.gate_flips
                     .push((name.clone(), i + 2, clause, w["target"].clone()));
-            } else if decided_differ {
+            } else if decided_differ && margin < tol.number {
                 c.borderline.push(format!(
                     "{at}: within {} of a threshold (golden margin {margin:.6}); \
                      stance {} / golden {}",

@@ -32,13 +32,12 @@ pub fn polnear_dev_figures_and_attributions() {
     assert_eq!(articles.len(), 84);
     let mut ev = stance::eval::attribution::Evaluation::default();
     let mut dump = String::new();
-    let off_topic = stance::score::Probs::OFF_TOPIC;
     for art in &articles {
         let a = analyse(Document::new(art.name.clone(), art.text.clone()));
         let pred = stance::eval::attribution::predicted(&a);
         stance::eval::attribution::evaluate_article(&art.text, &pred, &art.gold, &mut ev);
         for k in 0..a.attributions.len() {
-            let r = a.row(k, "", off_topic);
+            let r = a.row(k, "", None);
             dump += &format!(
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:?}\t{:?}\n",
                 r.doc_id,
