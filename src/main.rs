@@ -32,6 +32,8 @@ enum Command {
     Eval(cmd::eval::EvalArgs),
     /// Fit a stance head on labelled sentences and write a model folder.
     Train(cmd::train::TrainArgs),
+    /// Negate claims (by grammar where they allow, else by template), as CSV.
+    Negate(cmd::negate::NegateArgs),
 }
 
 impl Command {
@@ -42,7 +44,10 @@ impl Command {
             Command::Bench(a) => Some(&a.model),
             Command::Eval(a) => Some(&a.model),
             Command::Train(a) => Some(&a.model),
-            Command::EvalAttribution(_) | Command::Merge(_) | Command::Report(_) => None,
+            Command::EvalAttribution(_)
+            | Command::Merge(_)
+            | Command::Report(_)
+            | Command::Negate(_) => None,
         }
     }
 }
@@ -78,6 +83,7 @@ fn main() -> std::process::ExitCode {
         Command::Bench(a) => cmd::bench::main(a),
         Command::Eval(a) => cmd::eval::main(a),
         Command::Train(a) => cmd::train::main(a),
+        Command::Negate(a) => cmd::negate::main(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -10,6 +10,7 @@
 //! - `golden`: the founding article's tables against the goldens (numbers
 //!   within a tolerance: `common/golden.rs`);
 //! - `hub`: a model given as a hub id, from a local mirror of the cache;
+//! - `negate`: `stance negate`, claims and their negations;
 //! - `parity`: candle against the PyTorch reference;
 //! - `report`: the HTML page (`run --html`, `stance report`);
 //! - `datasets`: the bundled labelled data;
@@ -30,6 +31,7 @@ mod docs;
 mod eval;
 mod golden;
 mod hub;
+mod negate;
 mod parity;
 mod report;
 mod run;

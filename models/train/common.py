@@ -101,9 +101,44 @@ def read_stance(path):
         return list(csv.DictReader(f))
 
 
+def stance_bin():
+    """The `stance` binary to call: $STANCE_BIN, else a build in target/
+    (release, then debug); built with cargo when there is none."""
+    import subprocess
+    if os.environ.get("STANCE_BIN"):
+        return os.environ["STANCE_BIN"]
+    for kind in ("release", "debug"):
+        exe = REPO / "target" / kind / "stance"
+        if exe.exists():
+            return str(exe)
+    subprocess.run(["cargo", "build", "--release", "-q"], cwd=REPO, check=True)
+    return str(REPO / "target" / "release" / "stance")
+
+
+_NEGATIONS = {}
+
+
+def negations(claims, template=False):
+    """Each claim negated by `stance negate` (the one implementation, in
+    Rust: by grammar where the claim allows it, else `It is not true that
+    …`); `template=True` takes the template's form for every claim.
+    Returns {claim: negated}; results are remembered."""
+    import subprocess
+    claims = [c.strip() for c in claims]
+    todo = sorted({c for c in claims if c and (c, template) not in _NEGATIONS})
+    if todo:
+        out = subprocess.run([stance_bin(), "negate"], input="\n".join(todo) + "\n",
+                             capture_output=True, text=True, check=True).stdout
+        for r in csv.DictReader(out.splitlines()):
+            _NEGATIONS[(r["claim"], False)] = r["negated"]
+            _NEGATIONS[(r["claim"], True)] = r["template"]
+    return {c: _NEGATIONS[(c, template)] for c in claims if c}
+
+
 def negate(target):
-    """The negated hypothesis for symmetric scoring; must match the Rust side."""
-    return "It is not true that " + target[0].lower() + target[1:] if target else target
+    """The negated hypothesis of symmetric scoring: `stance negate`'s
+    template, as the earlier variants used."""
+    return negations([target], template=True)[target]
 
 
 def scores(pred, gold, n=3):

@@ -32,6 +32,8 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 - --snli SNLI pairs (entailment→favor, contradiction→against, neutral→none);
 - --random-none pairs of a favor/against text with the claim of another
   cluster, as `none` (several sets have no `none`);
+- --negated-claims pairs of a train row with its claim negated by `stance
+  negate` and favor and against swapped (`none` stays `none`);
 - --reported pairs of reported speech (see `reported`): a short train text
   put in a generic frame of saying or denying ("critics denied that T."),
   its label kept under a frame that asserts T and swapped (favor for
@@ -148,7 +150,21 @@ def claim_frames(rows, n, rng):
     return out
 
 
-def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None, n_claim_frames=0):
+def negated_claims(rows, n, rng):
+    """`n` pairs with the claim negated (`stance negate`: by grammar where
+    the claim allows it, else by template) and favor and against swapped;
+    `none` stays `none`. Three in four from favor/against rows: the swap is
+    the lesson."""
+    polar = [r for r in rows if r["label"] != "none"]
+    neutral = [r for r in rows if r["label"] == "none"]
+    picked = [rng.choice(polar if i % 4 else neutral) for i in range(n if polar and neutral else 0)]
+    neg = common.negations([r["target"].strip().rstrip(".") for r in picked])
+    return [{"text": r["text"], "target": neg[r["target"].strip().rstrip(".")], "source": "negated-claim",
+             "label": FLIP[r["label"]]} for r in picked]
+
+
+def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None, n_claim_frames=0,
+            n_negated=0):
     """The training pool. `repeat` maps a source to how many times its
     (capped) rows enter the pool: `stance eval`'s mean weighs every source
     alike, however few pairs it has."""
@@ -177,6 +193,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
         out.append({"text": r["text"], "target": t, "label": "none", "source": "random-claim"})
     out += reported(rows, n_reported, rng)
     out += claim_frames(rows, n_claim_frames, rng)
+    out += negated_claims(rows, n_negated, rng)
     if n_snli:
         snli = common.read_snli("train")
         rng.shuffle(snli)
@@ -184,7 +201,8 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     info = {"pairs": len(out), "by_source_label": {f"{s}/{l}": n for (s, l), n in sorted(
         collections.Counter((r["source"], r["label"]) for r in out).items())},
         "caps": {f"{s}/{raw}": n for (s, raw), n in caps.items()}, "snli": n_snli, "random_none": n_random,
-        "reported": n_reported, "repeat": repeat, "claim_frames": n_claim_frames}
+        "reported": n_reported, "repeat": repeat, "claim_frames": n_claim_frames,
+        "negated_claims": n_negated}
     del counts
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
@@ -341,6 +359,9 @@ def main():
                          "(e.g. fnc1/discuss=6000); repeat for several")
     ap.add_argument("--claim-frames", type=int, default=0,
                     help="pairs with the target claim itself asserted, denied or left open (see `claim_frames`)")
+    ap.add_argument("--negated-claims", type=int, default=0,
+                    help="pairs with the claim negated by `stance negate` and the label swapped "
+                         "(see `negated_claims`)")
     ap.add_argument("--repeat", action="append", default=[], metavar="SOURCE=K",
                     help="put a source's rows into the pool K times (e.g. check-covid=3); repeat for several")
     ap.add_argument("--reported", type=int, default=0,
@@ -392,7 +413,7 @@ def main():
                 ap.error(f"--repeat {c!r}: expected SOURCE=K, e.g. check-covid=3")
             repeat[source] = int(k)
         data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat,
-                             args.claim_frames)
+                             args.claim_frames, args.negated_claims)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:

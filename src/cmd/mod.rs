@@ -6,6 +6,7 @@ pub mod bench;
 pub mod eval;
 pub mod eval_attribution;
 pub mod merge;
+pub mod negate;
 pub mod report;
 pub mod run;
 pub mod train;

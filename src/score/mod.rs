@@ -27,6 +27,7 @@ pub mod cascade;
 pub mod folder;
 pub mod head;
 pub mod model;
+pub mod negate;
 #[cfg(feature = "ort")]
 pub mod onnx;
 pub mod options;

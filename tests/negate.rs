@@ -1,0 +1,61 @@
+//! `stance negate`: claims and their negations as CSV, from arguments or
+//! standard input, for the training scripts and for users.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use crate::common::*;
+
+#[test]
+fn negate_writes_each_claim_its_negation_and_how() {
+    let o = stance(&[
+        "negate",
+        "Russia interfered in the 2016 US election",
+        "Vaccines cause autism",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["claim", "negated", "how", "template"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(
+        (&rows[0][1], &rows[0][2]),
+        (
+            "Russia did not interfere in the 2016 US election",
+            "grammar"
+        )
+    );
+    assert_eq!(
+        &rows[0][3],
+        "It is not true that Russia interfered in the 2016 US election"
+    );
+    // A present tense takes the template.
+    assert_eq!(
+        (&rows[1][1], &rows[1][2]),
+        ("It is not true that Vaccines cause autism", "template")
+    );
+
+    // From standard input, one claim per line, blank lines skipped.
+    let mut child = stance_cmd()
+        .arg("negate")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"The minimum wage should be raised\n\nCoal is not clean\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines[1].contains(",The minimum wage should not be raised,grammar,"));
+    assert!(lines[2].contains(",Coal is clean,grammar,"));
+}
