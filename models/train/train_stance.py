@@ -158,9 +158,12 @@ def negated_claims(rows, n, rng):
     polar = [r for r in rows if r["label"] != "none"]
     neutral = [r for r in rows if r["label"] == "none"]
     picked = [rng.choice(polar if i % 4 else neutral) for i in range(n if polar and neutral else 0)]
-    neg = common.negations([r["target"].strip().rstrip(".") for r in picked])
-    return [{"text": r["text"], "target": neg[r["target"].strip().rstrip(".")], "source": "negated-claim",
-             "label": FLIP[r["label"]]} for r in picked]
+    def claim(r):
+        return r["target"].strip().rstrip(".").strip()
+
+    neg = common.negations([claim(r) for r in picked])
+    return [{"text": r["text"], "target": neg[claim(r)], "source": "negated-claim",
+             "label": FLIP[r["label"]]} for r in picked if claim(r)]
 
 
 def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None, n_claim_frames=0,
