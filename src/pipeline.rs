@@ -531,10 +531,12 @@ pub fn run(
                     stats.skipped_sentences += 1;
                 }
                 for t in ts {
-                    let p = (!skip).then(|| {
+                    let p = if skip {
+                        None
+                    } else {
                         k += 1;
-                        probs[k - 1]
-                    });
+                        Some(probs[k - 1])
+                    };
                     report.write(&a.row(u, t, p))?;
                     stats.rows += 1;
                 }
