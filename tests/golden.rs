@@ -64,6 +64,25 @@ fn the_golden_comparison_tells_noise_from_change() {
         "{:?}",
         flipped.errors
     );
+    // A gate ruling that differs is left to the cosine check; an unscored
+    // row against a scored one is a plain difference.
+    let gated = copy(&|t| {
+        row(
+            t,
+            "0.121764,0.876941,0.001295,against,-0.755177",
+            "0.000000,0.000000,1.000000,none,0.000000",
+        )
+    });
+    assert!(gated.errors.is_empty(), "{:?}", gated.errors);
+    assert_eq!(gated.gate_flips.len(), 1);
+    assert_eq!(gated.gate_flips[0].1, 2);
+    let unscored = copy(&|t| row(t, "0.121764,0.876941,0.001295,against,-0.755177", ",,,,"));
+    assert!(unscored.gate_flips.is_empty());
+    assert!(
+        unscored.errors.iter().any(|e| e.contains("favor is ``")),
+        "{:?}",
+        unscored.errors
+    );
     let speaker = copy(&|t| {
         row(
             t,

@@ -227,17 +227,21 @@ pub fn compare(out: &Path, golden: &Path, tol: Tolerance) -> Compared {
             let at = format!("{name} row {}", i + 2);
             let margin = sentence_margin(w);
             let mut decided_differ = false;
+            // A gate ruling can only differ between two scored rows; an
+            // unscored (skip) row against a scored one is a plain change.
+            let scored = |r: &Row| num(r, "none").is_some();
+            let gate_flip = scored(g) && scored(w) && off_topic(g) != off_topic(w);
             for col in &gh {
                 let (a, b) = (&g[col], &w[col]);
                 if SENTENCE_NUMBERS.contains(&col.as_str()) {
-                    if off_topic(g) != off_topic(w) {
+                    if gate_flip {
                         continue; // judged below, as a gate flip
                     }
                     number(&at, col, a, b, tol, &mut c);
                 } else if col == "stance" {
                     if a != b {
                         decided_differ = true;
-                        if margin >= tol.number && off_topic(g) == off_topic(w) {
+                        if margin >= tol.number && !gate_flip {
                             c.errors.push(format!(
                                 "{at}: stance {a}, golden {b} (golden margin {margin:.6} > \
                                  tolerance {})",
@@ -252,7 +256,7 @@ pub fn compare(out: &Path, golden: &Path, tol: Tolerance) -> Compared {
             let on_topic = |r: &Row| num(r, "none").is_some_and(|n| n < 0.5);
             if on_topic(g) != on_topic(w) {
                 decided_differ = true;
-                if margin >= tol.number && off_topic(g) == off_topic(w) {
+                if margin >= tol.number && !gate_flip {
                     c.errors.push(format!(
                         "{at}: on topic {}, golden {} (none `{}`, golden `{}`)",
                         on_topic(g),
@@ -262,7 +266,7 @@ pub fn compare(out: &Path, golden: &Path, tol: Tolerance) -> Compared {
                     ));
                 }
             }
-            if off_topic(g) != off_topic(w) {
+            if gate_flip {
                 decided_differ = true;
                 let (start, cs, ce) = (
                     w["start"].parse::<usize>().unwrap_or(0),
