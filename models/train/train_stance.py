@@ -32,6 +32,9 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 - --snli SNLI pairs (entailment→favor, contradiction→against, neutral→none);
 - --random-none pairs of a favor/against text with the claim of another
   cluster, as `none` (several sets have no `none`);
+- --contrast-frames pairs of a train claim inside a frame of a trained
+  family of FRAME_FAMILIES (negated doubt, undecided, dismissal,
+  evidence); the held-out families are never used;
 - --negated-claims pairs of a train row with its claim negated by `stance
   negate` and favor and against swapped (`none` stays `none`);
 - --reported pairs of reported speech (see `reported`): a short train text
@@ -166,8 +169,71 @@ def negated_claims(rows, n, rng):
              "label": FLIP[r["label"]]} for r in picked if claim(r)]
 
 
+# Contrast frames: the logic of saying, in families, each with frames
+# that make the framed claim favor, against or none. Written generally,
+# none from any test text. A third of the families is HELD_OUT: no
+# training run uses them; frames_dev.py puts them (and the trained ones)
+# around dev claims, to show whether a model learned polarity or the
+# frames' words.
+FRAME_FAMILIES = {
+    "negated-doubt": {
+        "favor": ["{S} said there was no doubt that {T}.", "There is little doubt that {T}.",
+                  "{S} never doubted that {T}."],
+        "against": ["There is every reason to doubt that {T}.", "{S} said there was no reason to think that {T}."],
+    },
+    "undecided": {
+        "none": ["{S} has not decided whether {T}.", "It remains unclear whether {T}.",
+                 "{S} said the question of whether {T} was still open.", "{S} would not say whether {T}."],
+    },
+    "dismissal": {
+        "against": ["{S} dismissed as nonsense the idea that {T}.", "{S} scoffed at claims that {T}.",
+                    "{S} called the notion that {T} a myth."],
+        "favor": ["{S} dismissed doubts that {T}.", "{S} brushed aside claims that it is untrue that {T}."],
+    },
+    "evidence": {
+        "favor": ["{S} cited evidence that {T}.", "Records show that {T}.", "An inquiry confirmed that {T}."],
+        "against": ["{S} found no evidence that {T}.", "An inquiry found nothing to suggest that {T}."],
+    },
+    "double-negation": {
+        "favor": ["Nobody seriously doubts that {T}.", "No one disputes that {T}.",
+                  "{S} did not deny that {T}."],
+        "against": ["Nobody seriously believes that {T}.", "No serious expert thinks that {T}."],
+    },
+    "one-remove": {
+        "favor": ["{S} said most experts believe that {T}.", "{S} said it is widely accepted that {T}."],
+        "against": ["{S} said few experts believe that {T}.", "{S} said the idea that {T} has been debunked."],
+        "none": ["{S} said experts are divided on whether {T}."],
+    },
+}
+HELD_OUT_FAMILIES = {"double-negation", "one-remove"}
+
+
+def framed_claims(rows, families, n, rng, source):
+    """`n` pairs that put a claim of `rows` (declarative claims only, as
+    `claim_frames` picks them) inside a frame of one of `families`, labelled
+    by the frame."""
+    claims = sorted({r["target"].strip().rstrip(".!") for r in rows if r["source"] in CLAIM_SOURCES
+                     and 4 <= len(r["target"].split()) <= 25
+                     and not any(c in r["target"] for c in "?\"“”[]")})
+    claims = [t for t in claims if sum(w[:1].isupper() for w in t.split()) <= 0.5 * len(t.split())]
+    lower_first = {"the", "a", "an", "this", "these", "those", "there", "it", "its", "some", "most",
+                   "many", "all", "no", "more", "less", "global", "human", "climate"}
+    frames = [(fam, label, f) for fam in sorted(families) for label, fs in FRAME_FAMILIES[fam].items()
+              for f in fs]
+    out = []
+    for _ in range(n if claims else 0):
+        t = rng.choice(claims)
+        fam, label, frame = rng.choice(frames)
+        s = rng.choice(SPEAKERS)
+        body = t[0].lower() + t[1:] if t.split()[0].lower() in lower_first else t
+        text = frame.format(S=s, T=body)
+        out.append({"text": text[0].upper() + text[1:], "target": t, "source": source, "frame": fam,
+                    "label": label})
+    return out
+
+
 def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None, n_claim_frames=0,
-            n_negated=0):
+            n_negated=0, n_contrast=0):
     """The training pool. `repeat` maps a source to how many times its
     (capped) rows enter the pool: `stance eval`'s mean weighs every source
     alike, however few pairs it has."""
@@ -197,6 +263,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     out += reported(rows, n_reported, rng)
     out += claim_frames(rows, n_claim_frames, rng)
     out += negated_claims(rows, n_negated, rng)
+    out += framed_claims(rows, set(FRAME_FAMILIES) - HELD_OUT_FAMILIES, n_contrast, rng, "contrast-frame")
     if n_snli:
         snli = common.read_snli("train")
         rng.shuffle(snli)
@@ -205,7 +272,8 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
         collections.Counter((r["source"], r["label"]) for r in out).items())},
         "caps": {f"{s}/{raw}": n for (s, raw), n in caps.items()}, "snli": n_snli, "random_none": n_random,
         "reported": n_reported, "repeat": repeat, "claim_frames": n_claim_frames,
-        "negated_claims": n_negated}
+        "negated_claims": n_negated, "contrast_frames": n_contrast,
+        "held_out_frame_families": sorted(HELD_OUT_FAMILIES)}
     del counts
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
@@ -365,6 +433,8 @@ def main():
     ap.add_argument("--negated-claims", type=int, default=0,
                     help="pairs with the claim negated by `stance negate` and the label swapped "
                          "(see `negated_claims`)")
+    ap.add_argument("--contrast-frames", type=int, default=0,
+                    help="pairs of a claim in a contrast frame of a trained family (see FRAME_FAMILIES)")
     ap.add_argument("--repeat", action="append", default=[], metavar="SOURCE=K",
                     help="put a source's rows into the pool K times (e.g. check-covid=3); repeat for several")
     ap.add_argument("--reported", type=int, default=0,
@@ -416,7 +486,7 @@ def main():
                 ap.error(f"--repeat {c!r}: expected SOURCE=K, e.g. check-covid=3")
             repeat[source] = int(k)
         data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat,
-                             args.claim_frames, args.negated_claims)
+                             args.claim_frames, args.negated_claims, args.contrast_frames)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
