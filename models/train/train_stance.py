@@ -126,17 +126,23 @@ OPEN = ["{S} asked whether {T}.", "{S} said it was too early to say whether {T}.
 CLAIM_SOURCES = {"climate-fever", "check-covid", "emergent"}
 
 
+def frameable_claims(rows):
+    """The claims of `rows` that frames can hold: declarative claims of
+    4 to 25 words, no question, quotation or bracket, not a headline in
+    title case (`Mob Strips Adulterous Woman`)."""
+    claims = sorted({r["target"].strip().rstrip(".!") for r in rows if r["source"] in CLAIM_SOURCES
+                     and 4 <= len(r["target"].split()) <= 25
+                     and not any(c in r["target"] for c in "?\"“”[]")})
+    return [t for t in claims if sum(w[:1].isupper() for w in t.split()) <= 0.5 * len(t.split())]
+
+
 def claim_frames(rows, n, rng):
     """`n` pairs that put the target claim itself inside a frame of saying:
     asserted (favor), denied (against) or left open (none), a third each.
     A news sentence reports a position on the claim more often than it
     argues it: `X denied that <claim>`, `X said he doesn't believe that
     <claim>`. Claims come from the train split only."""
-    claims = sorted({r["target"].strip().rstrip(".!") for r in rows if r["source"] in CLAIM_SOURCES
-                     and 4 <= len(r["target"].split()) <= 25
-                     and not any(c in r["target"] for c in "?\"“”[]")})
-    # Not headlines in title case (`Mob Strips Adulterous Woman`).
-    claims = [t for t in claims if sum(w[:1].isupper() for w in t.split()) <= 0.5 * len(t.split())]
+    claims = frameable_claims(rows)
     lower_first = {"the", "a", "an", "this", "these", "those", "there", "it", "its", "some", "most",
                    "many", "all", "no", "more", "less", "global", "human", "climate", "by", "with",
                    "in", "on", "at", "after", "since", "during", "for", "over", "far"}
@@ -212,10 +218,7 @@ def framed_claims(rows, families, n, rng, source):
     """`n` pairs that put a claim of `rows` (declarative claims only, as
     `claim_frames` picks them) inside a frame of one of `families`, labelled
     by the frame."""
-    claims = sorted({r["target"].strip().rstrip(".!") for r in rows if r["source"] in CLAIM_SOURCES
-                     and 4 <= len(r["target"].split()) <= 25
-                     and not any(c in r["target"] for c in "?\"“”[]")})
-    claims = [t for t in claims if sum(w[:1].isupper() for w in t.split()) <= 0.5 * len(t.split())]
+    claims = frameable_claims(rows)
     lower_first = {"the", "a", "an", "this", "these", "those", "there", "it", "its", "some", "most",
                    "many", "all", "no", "more", "less", "global", "human", "climate"}
     frames = [(fam, label, f) for fam in sorted(families) for label, fs in FRAME_FAMILIES[fam].items()
