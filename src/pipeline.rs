@@ -47,10 +47,20 @@ pub struct RunOptions {
 }
 
 /// Scores of pairs seen before, in bounded memory: a 128-bit hash of the
-/// pair (sentence and hypothesis) to its probabilities, least recently
+/// pair (sentence and hypothesis) to what scoring it found, least recently
 /// used out.
 pub struct PairCache {
-    lru: Option<lru::LruCache<u128, score::Probs>>,
+    lru: Option<lru::LruCache<u128, Known>>,
+}
+
+/// What is known of a pair: its gate cosine (for a cascade) and its stance
+/// probabilities from the stance model. Both depend on the pair alone; the
+/// gate's ruling, which may read the pair's document, is made again each
+/// time, so a cache never changes outputs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Known {
+    cos: Option<f32>,
+    probs: Option<score::Probs>,
 }
 
 impl PairCache {
@@ -60,45 +70,90 @@ impl PairCache {
         }
     }
 
-    /// Score `pairs`: those remembered from earlier, and repeats within
-    /// `pairs`, are not scored again. Counts go to `stats`.
+    /// Score `pairs`, their sentences at `places` in their documents (see
+    /// [`Scorer::score_placed`]): what is remembered from earlier, and
+    /// repeats within `pairs`, is not computed again. Returns each pair's
+    /// probabilities and its document's gate ruling; counts go to `stats`.
     pub fn score(
         &mut self,
         scorer: &Scorer,
         pairs: &[(&str, &str)],
+        places: Option<&[score::cascade::Place]>,
         stats: &mut RunStats,
-    ) -> Result<Vec<score::Probs>> {
+    ) -> Result<(Vec<score::Probs>, Vec<Option<bool>>)> {
         let Some(lru) = &mut self.lru else {
-            let (probs, st) = scorer.score(pairs)?;
+            let (probs, docs, st) = scorer.score_placed(pairs, places)?;
             stats.score.add_totals(&st);
-            return Ok(probs);
+            return Ok((probs, docs));
         };
         let keys: Vec<u128> = pairs.iter().map(ingest::ids::key128).collect();
-        let mut out: Vec<Option<score::Probs>> = vec![None; pairs.len()];
+        let mut known: Vec<Known> = keys
+            .iter()
+            .map(|k| lru.get(k).copied().unwrap_or_default())
+            .collect();
+        // Gate cosines of the pairs not seen before (each distinct pair once).
+        let verdicts = if matches!(scorer.mode(), score::Mode::Cascade { .. }) {
+            let todo = distinct_missing(&keys, &known, |k| k.cos.is_none());
+            let todo_pairs: Vec<(&str, &str)> = todo.iter().map(|&i| pairs[i]).collect();
+            if let Some((cos, st)) = scorer.gate_cosines(&todo_pairs)? {
+                stats.score.add_totals(&st);
+                let by_key: HashMap<u128, f32> = todo.iter().map(|&i| keys[i]).zip(cos).collect();
+                for (k, kn) in keys.iter().zip(known.iter_mut()) {
+                    if let Some(&c) = by_key.get(k) {
+                        kn.cos = Some(c);
+                    }
+                }
+            }
+            let cos: Vec<f32> = known.iter().map(|k| k.cos.unwrap_or(f32::NAN)).collect();
+            scorer.decide(pairs, &cos, places)
+        } else {
+            scorer.decide(pairs, &[], None)
+        };
+        // Stance of the kept pairs not seen before.
+        let missing = |i: usize, k: &Known| verdicts.kept[i] && k.probs.is_none();
+        let mut todo = Vec::new();
         let mut first: HashMap<u128, usize> = HashMap::new();
-        let mut todo: Vec<(&str, &str)> = Vec::new();
-        for (i, k) in keys.iter().enumerate() {
-            if let Some(p) = lru.get(k) {
-                out[i] = Some(*p);
-                stats.cached_pairs += 1;
-            } else if first.contains_key(k) {
-                stats.cached_pairs += 1;
+        for (i, kn) in known.iter().enumerate() {
+            if !verdicts.kept[i] {
+                continue;
+            }
+            if missing(i, kn) && !first.contains_key(&keys[i]) {
+                first.insert(keys[i], todo.len());
+                todo.push(i);
             } else {
-                first.insert(*k, todo.len());
-                todo.push(pairs[i]);
+                stats.cached_pairs += 1;
             }
         }
-        let (scored, st) = scorer.score(&todo)?;
+        let todo_pairs: Vec<(&str, &str)> = todo.iter().map(|&i| pairs[i]).collect();
+        let (scored, st) = scorer.stance(&todo_pairs)?;
         stats.score.add_totals(&st);
-        for (k, &j) in &first {
-            lru.put(*k, scored[j]);
+        let gated = verdicts.kept.iter().filter(|&&k| !k).count();
+        stats.score.pairs += gated;
+        stats.score.gated += gated;
+        for (i, kn) in known.iter_mut().enumerate() {
+            if let Some(&j) = first.get(&keys[i]) {
+                kn.probs = Some(scored[j]);
+            }
         }
-        Ok(keys
-            .iter()
-            .zip(out)
-            .map(|(k, p)| p.unwrap_or_else(|| scored[first[k]]))
-            .collect())
+        let mut probs = Vec::with_capacity(pairs.len());
+        for (i, kn) in known.iter().enumerate() {
+            lru.put(keys[i], *kn);
+            probs.push(if verdicts.kept[i] {
+                kn.probs.expect("every kept pair was scored")
+            } else {
+                score::Probs::OFF_TOPIC
+            });
+        }
+        Ok((probs, verdicts.document))
     }
+}
+
+/// The first index of each distinct key whose knowledge `lacks` something.
+fn distinct_missing(keys: &[u128], known: &[Known], lacks: impl Fn(&Known) -> bool) -> Vec<usize> {
+    let mut seen = std::collections::HashSet::new();
+    (0..keys.len())
+        .filter(|&i| lacks(&known[i]) && seen.insert(keys[i]))
+        .collect()
 }
 
 /// The default claim.
@@ -314,6 +369,7 @@ impl Analysed {
             meta: self.doc.meta.clone(),
             file: self.doc.file.clone(),
             line: self.doc.line,
+            document_topic: None,
         }
     }
 }
@@ -507,24 +563,34 @@ pub fn run(
         };
         // Skip rows (bylines, credits, trailers) are not scored: they take
         // no stance and count in no summary.
+        // Each pair carries its place, for a gate that reads the document.
         let mut pairs: Vec<(&str, &str)> = Vec::new();
+        let mut places: Vec<score::cascade::Place> = Vec::new();
         let mut doc_targets = Vec::with_capacity(analysed.len());
-        for a in &analysed {
+        for (d, a) in analysed.iter().enumerate() {
             let ts = targets_of(a);
             for k in 0..a.attributions.len() {
                 if a.attributions[k].kind == Kind::Skip {
                     continue;
                 }
+                let paragraph = a.sentences[a.attributions[k].sentence].paragraph;
                 for t in &ts {
                     pairs.push((a.clause_text(k), hypotheses[t].as_str()));
+                    places.push(score::cascade::Place { doc: d, paragraph });
                 }
             }
             doc_targets.push(ts);
         }
-        let probs = cache.score(scorer, &pairs, &mut stats)?;
+        let (probs, doc_topic) = cache.score(scorer, &pairs, Some(&places), &mut stats)?;
+        // A document's ruling for each of its targets (the same on every
+        // one of its pairs), for its skipped rows and documents.csv.
+        let mut topic_of: HashMap<(usize, &str), Option<bool>> = HashMap::new();
+        for ((p, &(_, h)), &t) in places.iter().zip(&pairs).zip(&doc_topic) {
+            topic_of.insert((p.doc, h), t);
+        }
 
         let mut k = 0;
-        for (a, ts) in analysed.iter().zip(&doc_targets) {
+        for (d, (a, ts)) in analysed.iter().zip(&doc_targets).enumerate() {
             for u in 0..a.attributions.len() {
                 let skip = a.attributions[u].kind == Kind::Skip;
                 if skip {
@@ -537,7 +603,12 @@ pub fn run(
                         k += 1;
                         Some(probs[k - 1])
                     };
-                    report.write(&a.row(u, t, p))?;
+                    let mut row = a.row(u, t, p);
+                    row.document_topic = topic_of
+                        .get(&(d, hypotheses[t].as_str()))
+                        .copied()
+                        .flatten();
+                    report.write(&row)?;
                     stats.rows += 1;
                 }
             }

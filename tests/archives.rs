@@ -396,8 +396,8 @@ fn kept_metadata_follows_every_row_and_documents_csv_counts_each_document() {
     }
 
     let (dh, docs) = read_csv(&out.join("documents.csv"));
-    assert_eq!(&dh[..12], &stance::report::DOCUMENT_COLUMNS[..]);
-    assert_eq!(&dh[12..], ["date", "src.outlet"]);
+    assert_eq!(&dh[..13], &stance::report::DOCUMENT_COLUMNS[..]);
+    assert_eq!(&dh[13..], ["date", "src.outlet"]);
     let ids: Vec<&str> = docs.iter().map(|d| d["doc_id"].as_str()).collect();
     assert_eq!(ids, ["a", "b", "plain"]);
     // Each document row sums up its sentence rows.

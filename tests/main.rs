@@ -12,6 +12,7 @@
 //! - `hub`: a model given as a hub id, from a local mirror of the cache;
 //! - `negate`: `stance negate`, claims and their negations;
 //! - `parity`: candle against the PyTorch reference;
+//! - `relevance`: the cascade's gate reading each sentence's document;
 //! - `report`: the HTML page (`run --html`, `stance report`);
 //! - `datasets`: the bundled labelled data;
 //! - `docs`: every relative link in the Markdown files resolves; the README
@@ -33,6 +34,7 @@ mod golden;
 mod hub;
 mod negate;
 mod parity;
+mod relevance;
 mod report;
 mod run;
 mod train;

@@ -40,22 +40,37 @@ fn table(dir: &Path, name: &str, format: OutputFormat) -> Result<Records> {
 
 /// One shard's documents and rows, read in step.
 struct Cursor {
-    docs: Records,
+    docs: std::iter::Peekable<Records>,
+    /// The column of documents.csv with the gate's ruling on the document
+    /// (absent in tables from before 0.12.0).
+    topic_col: Option<usize>,
     rows: std::iter::Peekable<Records>,
     /// Stable columns of the shard's sentences table (fewer in a shard
     /// written before 0.5.0).
     stable: usize,
-    /// The next document: id, file, line.
-    next: Option<(String, String, Option<u64>)>,
+    /// The next document.
+    next: Option<Doc>,
     dir: PathBuf,
     format: OutputFormat,
+}
+
+/// A document of documents.csv: its id, where it came from, and the
+/// gate's ruling on it for each target.
+#[derive(Debug, Clone)]
+struct Doc {
+    id: String,
+    file: String,
+    line: Option<u64>,
+    topic: HashMap<String, Option<bool>>,
 }
 
 impl Cursor {
     fn open(dir: &Path, format: OutputFormat) -> Result<Self> {
         let (header, rows) = stance::report::read_table(dir, "sentences", format)?;
+        let (doc_header, docs) = stance::report::read_table(dir, "documents", format)?;
         let mut c = Cursor {
-            docs: table(dir, "documents", format)?,
+            docs: docs.peekable(),
+            topic_col: doc_header.iter().position(|h| h == "document_topic"),
             rows: rows.peekable(),
             stable: Row::stable_columns(&header),
             next: None,
@@ -68,26 +83,41 @@ impl Cursor {
 
     /// Move to the next document of documents.csv (one row per target).
     fn advance(&mut self) -> Result<()> {
-        let last = self.next.take().map(|n| n.0);
-        for rec in self.docs.by_ref() {
-            let rec = rec?;
-            if last.as_deref() == Some(&rec[0]) {
-                continue;
-            }
-            let line = match rec.get(11) {
-                Some("") | None => None,
-                Some(l) => Some(l.parse().with_context(|| {
-                    format!(
-                        "{}/documents.{}: line `{l}` is not a number",
-                        self.dir.display(),
-                        self.format.ext()
-                    )
-                })?),
-            };
-            let file = rec.get(10).unwrap_or_default().to_string();
-            self.next = Some((rec[0].to_string(), file, line));
+        let where_ = || format!("{}/documents.{}", self.dir.display(), self.format.ext());
+        let Some(rec) = self.docs.next() else {
+            self.next = None;
             return Ok(());
+        };
+        let rec = rec?;
+        let line = match rec.get(11) {
+            Some("") | None => None,
+            Some(l) => Some(
+                l.parse()
+                    .with_context(|| format!("{}: line `{l}` is not a number", where_()))?,
+            ),
+        };
+        let mut doc = Doc {
+            id: rec[0].to_string(),
+            file: rec.get(10).unwrap_or_default().to_string(),
+            line,
+            topic: HashMap::new(),
+        };
+        let topic = |rec: &csv::StringRecord| -> Result<Option<bool>> {
+            let Some(i) = self.topic_col else {
+                return Ok(None);
+            };
+            stance::report::parse_document_topic(rec.get(i).unwrap_or_default())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", where_()))
+        };
+        doc.topic.insert(rec[1].to_string(), topic(&rec)?);
+        while let Some(r) = self
+            .docs
+            .next_if(|r| r.as_ref().is_ok_and(|r| r[0] == *doc.id))
+        {
+            let r = r?;
+            doc.topic.insert(r[1].to_string(), topic(&r)?);
         }
+        self.next = Some(doc);
         Ok(())
     }
 }
@@ -205,28 +235,29 @@ pub fn main(args: MergeArgs) -> Result<()> {
         .collect::<Result<_>>()?;
     let mut heap = BinaryHeap::new();
     for (i, c) in cursors.iter().enumerate() {
-        if let Some((_, file, line)) = &c.next {
-            heap.push(Reverse((place(file, *line), i)));
+        if let Some(d) = &c.next {
+            heap.push(Reverse((place(&d.file, d.line), i)));
         }
     }
     let mut rows = 0usize;
     while let Some(Reverse((_, i))) = heap.pop() {
         let c = &mut cursors[i];
-        let (doc_id, file, line) = c.next.clone().expect("on the heap");
+        let doc = c.next.clone().expect("on the heap");
         while let Some(rec) = c
             .rows
-            .next_if(|r| r.as_ref().is_ok_and(|r| r[0] == *doc_id))
+            .next_if(|r| r.as_ref().is_ok_and(|r| r[0] == *doc.id))
         {
             let rec = rec.expect("checked above");
-            let row = Row::from_record(&rec, c.stable, &file, line).map_err(|e| {
+            let mut row = Row::from_record(&rec, c.stable, &doc.file, doc.line).map_err(|e| {
                 anyhow::anyhow!("{}/sentences.{}: {e}", c.dir.display(), format.ext())
             })?;
+            row.document_topic = doc.topic.get(&row.target).copied().flatten();
             report.write(&row)?;
             rows += 1;
         }
         c.advance()?;
-        if let Some((_, file, line)) = &c.next {
-            heap.push(Reverse((place(file, *line), i)));
+        if let Some(d) = &c.next {
+            heap.push(Reverse((place(&d.file, d.line), i)));
         }
     }
     for c in &mut cursors {

@@ -8,7 +8,7 @@ use super::{six, six_opt, written, Row};
 use crate::score::Stance;
 
 /// Columns of `documents.csv`, in order (the kept metadata follow).
-pub const DOCUMENT_COLUMNS: [&str; 12] = [
+pub const DOCUMENT_COLUMNS: [&str; 13] = [
     "doc_id",
     "target",
     "sentences",
@@ -21,11 +21,38 @@ pub const DOCUMENT_COLUMNS: [&str; 12] = [
     "on_topic_mean_score",
     "file",
     "line",
+    "document_topic",
 ];
+
+/// How `document_topic` writes the gate's ruling on a document.
+pub fn document_topic_name(topic: Option<bool>) -> &'static str {
+    match topic {
+        Some(true) => "on",
+        Some(false) => "off",
+        None => "",
+    }
+}
+
+/// Read a `document_topic` cell back.
+pub fn parse_document_topic(cell: &str) -> Result<Option<bool>, String> {
+    match cell {
+        "on" => Ok(Some(true)),
+        "off" => Ok(Some(false)),
+        "" => Ok(None),
+        other => Err(format!(
+            "document_topic `{other}` is neither `on`, `off` nor empty"
+        )),
+    }
+}
+
+fn topic_cell<S: serde::Serializer>(t: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(document_topic_name(*t))
+}
 
 /// One row of `documents.csv`: a document's non-skipped sentences for one
 /// target. `stance` is the document's [`position`] (there is no interval:
-/// one document).
+/// one document); `document_topic` the relevance gate's ruling on the
+/// whole document, where the gate judges documents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DocumentRow {
     pub doc_id: String,
@@ -42,6 +69,8 @@ pub struct DocumentRow {
     pub on_topic_mean_score: Option<f32>,
     pub file: String,
     pub line: Option<u64>,
+    #[serde(serialize_with = "topic_cell")]
+    pub document_topic: Option<bool>,
     pub meta: Vec<String>,
 }
 
@@ -55,12 +84,15 @@ pub(super) struct DocAgg {
     on_topic_sum: f64,
     /// On-topic sentences labelled favor, against and none.
     on_topic_counts: [usize; 3],
+    /// The gate's ruling on the document (the same on all its rows).
+    topic: Option<bool>,
 }
 
 impl DocAgg {
     /// Count a row; one that does not count ([`Row::counts`]: skip, or
     /// unscored) is left out.
     pub(super) fn add(&mut self, row: &Row) {
+        self.topic = self.topic.or(row.document_topic);
         let (Some(stance), Some(score), Some(none)) = (row.stance, row.score, row.none) else {
             return;
         };
@@ -97,6 +129,7 @@ impl DocAgg {
             on_topic_mean_score: on_mean.map(|m| m as f32),
             file: doc.file.clone(),
             line: doc.line,
+            document_topic: self.topic,
             meta: doc.meta.clone(),
         }
     }

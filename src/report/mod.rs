@@ -44,8 +44,8 @@ pub mod svg;
 #[cfg(test)]
 mod tests;
 
+pub use documents::{document_topic_name, parse_document_topic, DocumentRow, DOCUMENT_COLUMNS};
 use documents::{CurrentDoc, DocAgg};
-pub use documents::{DocumentRow, DOCUMENT_COLUMNS};
 pub use groups::{DateUnit, GroupBy, GROUP_COLUMNS};
 pub use sentences::{Row, SENTENCE_COLUMNS, SENTENCE_COLUMNS_BEFORE_0_5};
 pub use speakers::slug;

@@ -78,6 +78,11 @@ pub struct Row {
     pub file: String,
     #[serde(skip)]
     pub line: Option<u64>,
+    /// Whether the relevance gate found the document on topic for this
+    /// row's target (in documents.csv, not in this table); `None` where
+    /// it did not judge documents.
+    #[serde(skip)]
+    pub document_topic: Option<bool>,
 }
 
 impl Row {
@@ -179,6 +184,7 @@ impl Row {
             meta: rec.iter().skip(stable).map(String::from).collect(),
             file: file.to_string(),
             line,
+            document_topic: None,
         })
     }
 }

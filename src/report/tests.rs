@@ -72,6 +72,7 @@ fn row(speaker: &str, kind: Kind, favor: f32, against: f32) -> Row {
         meta: Vec::new(),
         file: "f.jsonl".into(),
         line: Some(1),
+        document_topic: None,
     }
 }
 
@@ -79,10 +80,18 @@ fn row(speaker: &str, kind: Kind, favor: f32, against: f32) -> Row {
 fn document_rows_take_their_stance_from_on_topic_sentences() {
     let dir = tempfile::tempdir().unwrap();
     let mut r = Report::create(dir.path(), &["t".to_string()]).unwrap();
+    // The gate's ruling on each document: on, none (not judged), off.
+    let topic = |id: &str| match id {
+        "d1" => Some(true),
+        "d3" => Some(false),
+        _ => None,
+    };
     let mut doc = |id: &str, rows: &[(Kind, f32, f32)]| {
         for &(kind, favor, against) in rows {
             let mut x = row("Ann", kind, favor, against);
             x.doc_id = id.into();
+            // A skip row is not scored, so it carries no ruling.
+            x.document_topic = topic(id).filter(|_| kind != Kind::Skip);
             r.write(&x).unwrap();
         }
     };
@@ -111,15 +120,16 @@ fn document_rows_take_their_stance_from_on_topic_sentences() {
     let want = [
         [
             "d1", "t", "3", "2", "0", "1", "0.400000", "favor", "2", "0.600000", "f.jsonl", "1",
+            "on",
         ],
         [
-            "d2", "t", "2", "1", "1", "0", "0.000000", "none", "2", "0.000000", "f.jsonl", "1",
+            "d2", "t", "2", "1", "1", "0", "0.000000", "none", "2", "0.000000", "f.jsonl", "1", "",
         ],
         [
-            "d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", "", "f.jsonl", "1",
+            "d3", "t", "1", "0", "0", "1", "0.000000", "none", "0", "", "f.jsonl", "1", "off",
         ],
         [
-            "d4", "t", "0", "0", "0", "0", "0.000000", "none", "0", "", "f.jsonl", "1",
+            "d4", "t", "0", "0", "0", "0", "0.000000", "none", "0", "", "f.jsonl", "1", "",
         ],
     ];
     assert_eq!(got, want);

@@ -63,8 +63,14 @@ pub enum Mode {
     BiEncoder(StanceHead),
     /// A relevance gate (a bi-encoder's cosine similarity) in front of a
     /// cross-encoder: pairs below `threshold` are `none`, the rest go to
-    /// the cross-encoder ([`cascade`]).
-    Cascade { labels: LabelMap, threshold: f32 },
+    /// the cross-encoder ([`cascade`]). With a `context` rule, the gate
+    /// also reads each sentence's paragraph and document where the pairs
+    /// come with their places ([`Scorer::score_placed`]).
+    Cascade {
+        labels: LabelMap,
+        threshold: f32,
+        context: Option<cascade::ContextRule>,
+    },
     /// A bare encoder loaded for its embeddings (`stance train`); it
     /// cannot score stance until a head is trained on it.
     Embedder,
@@ -168,6 +174,7 @@ impl Scorer {
             Mode::Cascade {
                 labels: LabelMap::from_config(&config, &files.config)?,
                 threshold: cfg.threshold,
+                context: cfg.context,
             }
         } else if StanceHead::present(files.dir()) {
             Mode::BiEncoder(StanceHead::load(files.dir())?)
@@ -457,10 +464,84 @@ impl Scorer {
         Ok(out)
     }
 
-    /// Stance probabilities for (premise, hypothesis) pairs, in input order.
+    /// Stance probabilities for (premise, hypothesis) pairs, in input order,
+    /// each pair judged on its own (a cascade's gate reads the sentence
+    /// alone).
     pub fn score(&self, pairs: &[(&str, &str)]) -> Result<(Vec<Probs>, ScoreStats)> {
+        let (probs, _, stats) = self.score_placed(pairs, None)?;
+        Ok((probs, stats))
+    }
+
+    /// Stance probabilities for pairs whose sentences sit in documents:
+    /// with `places`, a cascade whose gate has a context rule judges each
+    /// sentence with its paragraph and document ([`cascade::decide`]). Also
+    /// returns, for each pair, whether the gate found its document on topic
+    /// for its claim (`None` where it did not judge documents).
+    pub fn score_placed(
+        &self,
+        pairs: &[(&str, &str)],
+        places: Option<&[cascade::Place]>,
+    ) -> Result<(Vec<Probs>, Vec<Option<bool>>, ScoreStats)> {
+        let Some((cos, mut stats)) = self.gate_cosines(pairs)? else {
+            let (probs, stats) = self.stance(pairs)?;
+            return Ok((probs, vec![None; pairs.len()], stats));
+        };
+        let verdicts = self.decide(pairs, &cos, places);
+        let kept: Vec<usize> = (0..pairs.len()).filter(|&i| verdicts.kept[i]).collect();
+        let kept_pairs: Vec<(&str, &str)> = kept.iter().map(|&i| pairs[i]).collect();
+        let (scored, st) = self.stance(&kept_pairs)?;
+        stats.add(&st);
+        stats.pairs = pairs.len();
+        stats.gated = pairs.len() - kept.len();
+        let mut probs = vec![Probs::OFF_TOPIC; pairs.len()];
+        for (&i, p) in kept.iter().zip(scored) {
+            probs[i] = p;
+        }
+        Ok((probs, verdicts.document, stats))
+    }
+
+    /// A cascade's gate cosines for `pairs` (each distinct text embedded
+    /// once); `None` for a model without a gate.
+    pub fn gate_cosines(&self, pairs: &[(&str, &str)]) -> Result<Option<(Vec<f32>, ScoreStats)>> {
+        if !matches!(self.mode, Mode::Cascade { .. }) {
+            return Ok(None);
+        }
+        let gate = self
+            .gate
+            .as_ref()
+            .context("a cascade was assembled without its gate")?;
+        let (emb, rows, stats) = gate.pair_embeddings(pairs)?;
+        let cos = rows
+            .chunks(2)
+            .map(|r| head::cosine(&emb[r[0]], &emb[r[1]]))
+            .collect();
+        Ok(Some((cos, stats)))
+    }
+
+    /// A cascade gate's ruling on pairs from their [`Self::gate_cosines`]:
+    /// everything kept for a model without a gate.
+    pub fn decide(
+        &self,
+        pairs: &[(&str, &str)],
+        cos: &[f32],
+        places: Option<&[cascade::Place]>,
+    ) -> cascade::Verdicts {
         match &self.mode {
-            Mode::CrossEncoder(labels) => {
+            Mode::Cascade {
+                threshold, context, ..
+            } => cascade::decide(*threshold, context.as_ref(), pairs, cos, places),
+            _ => cascade::Verdicts {
+                kept: vec![true; pairs.len()],
+                document: vec![None; pairs.len()],
+            },
+        }
+    }
+
+    /// Stance probabilities from the stance model itself, past any gate: a
+    /// cascade's cross-encoder scores every pair given.
+    pub fn stance(&self, pairs: &[(&str, &str)]) -> Result<(Vec<Probs>, ScoreStats)> {
+        match &self.mode {
+            Mode::CrossEncoder(labels) | Mode::Cascade { labels, .. } => {
                 let (logits, stats) = self.logits(pairs)?;
                 Ok((logits.iter().map(|row| labels.probs(row)).collect(), stats))
             }
@@ -474,28 +555,6 @@ impl Scorer {
                     .map(|r| head.probs(&emb[r[0]], &emb[r[1]]))
                     .collect();
                 stats.gated = probs.iter().filter(|p| **p == Probs::OFF_TOPIC).count();
-                Ok((probs, stats))
-            }
-            Mode::Cascade { labels, threshold } => {
-                let gate = self
-                    .gate
-                    .as_ref()
-                    .context("a cascade was assembled without its gate")?;
-                let (emb, rows, mut stats) = gate.pair_embeddings(pairs)?;
-                let kept: Vec<usize> = (0..pairs.len())
-                    .filter(|&i| {
-                        head::cosine(&emb[rows[2 * i]], &emb[rows[2 * i + 1]]) >= *threshold
-                    })
-                    .collect();
-                let kept_pairs: Vec<(&str, &str)> = kept.iter().map(|&i| pairs[i]).collect();
-                let (logits, st) = self.logits(&kept_pairs)?;
-                stats.add(&st);
-                stats.pairs = pairs.len();
-                stats.gated = pairs.len() - kept.len();
-                let mut probs = vec![Probs::OFF_TOPIC; pairs.len()];
-                for (k, &i) in kept.iter().enumerate() {
-                    probs[i] = labels.probs(&logits[k]);
-                }
                 Ok((probs, stats))
             }
             Mode::Embedder => bail!(
