@@ -95,6 +95,9 @@ def metrics(gold, pred):
         "f1": f1,
         "related_precision": round(100 * rel_tp / max(rel_pred, 1), 1),
         "related_recall": round(100 * rel_tp / max(rel_gold, 1), 1),
+        # Of each related class, the share the gate let through.
+        "kept_by_class": {c: round(100 * sum(g == c and p != "unrelated" for g, p in zip(gold, pred))
+                                   / max(sum(g == c for g in gold), 1), 1) for c in CLASSES[:3]},
         "majority": {"class": majority,
                      "weighted_score": round(100 * sum(
                          0.25 if g == "unrelated" else 0.0 for g in gold) / best, 1)

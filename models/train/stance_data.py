@@ -6,7 +6,9 @@ split, and the sentence pairs that FNC-1 and ARC bodies become.
 Writes, under --out:
 - `pairs.csv`: every labelled pair, columns text,target,label,group,source,raw,cluster,split;
 - `train.csv`, `dev.csv`: the same rows, split by cluster;
-- `clusters.json`: which groups were merged into one cluster, and the dev share of each source.
+- `clusters.json`: which groups were merged into one cluster, and the dev share of each source;
+- `new-train.csv`, `new-dev.csv`: the sets added to ../shared later (NEW_FILES: UKP
+  argument mining, P-Stance, Nixon-Kennedy), split without moving the split above.
 
 How the split is made (deterministic; no randomness beyond a fixed hash):
 1. Every row has a group: the release's `group` column, or for FNC-1 and ARC
@@ -19,6 +21,15 @@ How the split is made (deterministic; no randomness beyond a fixed hash):
 3. Sources are visited from the fewest clusters to the most; each takes
    clusters for dev, in the order of a hash of the cluster's key, until
    about 12% of its rows are in dev. A cluster is dev for every source.
+
+The split of FILES, FNC-1 and ARC is frozen: the sets of NEW_FILES take no
+part in it, so dev.csv stays the dev set every earlier figure was measured
+on. A new set's group joins an old cluster when its target says nearly the
+same thing as one of that cluster's (the rule of step 2), and takes that
+cluster's side (dev if it touches a dev cluster); the other groups are
+clusters of their own (joined only by a shared target), and each new
+source takes them for dev as in step 3. Their rows go to new-train.csv and new-dev.csv only, reported
+separately (`train_stance.py --new-sets` mixes new-train.csv in).
 
 FNC-1 and ARC bodies become sentence pairs: the body is cut into sentences,
 and the `k` sentences sharing most content words with the headline carry the
@@ -44,6 +55,7 @@ FILES = [
     "perspectrum-train.csv", "perspectrum-dev.csv", "ibm-claim-stance-train.csv",
     "argkp-train.csv", "argkp-dev.csv",
 ]
+NEW_FILES = ["ukp-argmin.csv", "pstance.csv", "nixon-kennedy.csv"]
 RAW = {"agree": "favor", "disagree": "against", "discuss": "none", "unrelated": "none"}
 STOP = set("""a an the of to in on for and or but is are was were be been being by with at from as
 that this these those it its into than then there their they them he she his her we our you your
@@ -117,14 +129,10 @@ class Union:
             self.p[max(a, b)] = min(a, b)
 
 
-def cluster(rows, use_embeddings=True):
-    uf = Union()
-    targets = {}  # target text -> group
-    for r in rows:
-        uf.find(r["group"])
-        g = targets.setdefault(r["target"], r["group"])
-        uf.join(g, r["group"])  # one target text in two groups: one cluster
-    names = sorted(targets)
+def similar_pairs(names, use_embeddings):
+    """Index pairs (i, j), i < j, of targets that say nearly the same thing:
+    token Jaccard >= 0.5 over content words, or embedding cosine >= 0.80."""
+    out = []
     ws = [words(t) for t in names]
     index = collections.defaultdict(list)
     for i, w in enumerate(ws):
@@ -138,9 +146,8 @@ def cluster(rows, use_embeddings=True):
                     seen.add(j)
                     inter = len(w & ws[j])
                     if inter >= 2 and inter / len(w | ws[j]) >= 0.5:
-                        uf.join(targets[names[i]], targets[names[j]])
+                        out.append((i, j))
     if use_embeddings:
-        import torch
         sys.path.insert(0, str(HERE))
         import common
         tok, model = common.load_encoder()
@@ -149,7 +156,103 @@ def cluster(rows, use_embeddings=True):
             sim = e[s:s + 512] @ e.T
             for i, j in (sim >= 0.80).nonzero().tolist():
                 if s + i < j:
-                    uf.join(targets[names[s + i]], targets[names[j]])
+                    out.append((s + i, j))
+    return out
+
+
+def load_new(shared):
+    rows = []
+    for name in NEW_FILES:
+        if not (shared / name).exists():
+            print(f"note: {shared / name} is missing; new-*.csv leave it out")
+            continue
+        for r in read_csv(shared / name):
+            rows.append({"text": r["text"], "target": r["target"], "label": r["label"],
+                         "group": r["group"], "source": r["source"].split("-")[0]
+                         if r["source"].startswith(("ukp", "pstance")) else r["source"],
+                         "raw": r["label"]})
+    return rows
+
+
+def split_new(old, new, use_embeddings=True):
+    """Route the new sets' rows to train or dev without moving `old`'s split
+    (see the module's docstring). Returns the dev share of each new source."""
+    old_side = {}
+    for r in old:
+        old_side.setdefault(r["target"], set()).add((r["cluster"], r["split"]))
+    old_names = sorted(old_side)
+    new_groups = sorted({r["group"] for r in new})
+    new_targets = collections.defaultdict(set)
+    for r in new:
+        new_targets[r["group"]].add(r["target"])
+    names = old_names + sorted({t for ts in new_targets.values() for t in ts})
+    pos = {t: i for i, t in enumerate(names)}
+    near = collections.defaultdict(set)
+    for i, j in similar_pairs(names, use_embeddings):
+        near[i].add(j)
+        near[j].add(i)
+    uf = Union()
+    inherited = {}
+    for g in new_groups:
+        uf.find(g)
+        sides = set()
+        for t in new_targets[g]:
+            for j in near[pos[t]]:
+                if j < len(old_names):
+                    sides |= old_side[names[j]]
+        if sides:
+            # Dev wins: a topic dev has seen stays unseen by training.
+            inherited[g] = min(sides, key=lambda cs: (cs[1] != "dev", cs[0]))
+    # Among themselves, new groups are their sets' own topics: they join
+    # only where they share a target text. (Nixon-Kennedy's five topics
+    # share 33 passages, so they are one cluster: train only.)
+    by_target = {}
+    for g in new_groups:
+        for t in new_targets[g]:
+            if t in by_target:
+                uf.join(by_target[t], g)
+            by_target[t] = g
+    for r in new:
+        g = r["group"]
+        if g in inherited:
+            r["cluster"], r["split"] = inherited[g]
+        else:
+            r["cluster"] = "new:" + uf.find(g)
+    fresh = [r for r in new if r["group"] not in inherited]
+    by_source = collections.defaultdict(collections.Counter)
+    for r in fresh:
+        by_source[r["source"]][r["cluster"]] += 1
+    key = lambda c: hashlib.sha1(c.encode()).hexdigest()
+    dev = set()
+    for src in sorted(by_source, key=lambda s: (len(by_source[s]), s)):
+        counts = by_source[src]
+        total = sum(counts.values())
+        have = sum(n for c, n in counts.items() if c in dev)
+        for c in sorted(counts, key=key):
+            if have >= DEV_SHARE * total or len(counts) < 2:
+                break
+            if c not in dev:
+                dev.add(c)
+                have += counts[c]
+    for r in fresh:
+        r["split"] = "dev" if r["cluster"] in dev else "train"
+    share = {}
+    for s in sorted({r["source"] for r in new}):
+        mine = [r for r in new if r["source"] == s]
+        share[s] = round(sum(r["split"] == "dev" for r in mine) / len(mine), 3)
+    return share, inherited
+
+
+def cluster(rows, use_embeddings=True):
+    uf = Union()
+    targets = {}  # target text -> group
+    for r in rows:
+        uf.find(r["group"])
+        g = targets.setdefault(r["target"], r["group"])
+        uf.join(g, r["group"])  # one target text in two groups: one cluster
+    names = sorted(targets)
+    for i, j in similar_pairs(names, use_embeddings):
+        uf.join(targets[names[i]], targets[names[j]])
     return {g: uf.find(g) for g in uf.p}
 
 
@@ -202,6 +305,20 @@ def main():
     info = {"dev_share": share, "clusters": len(members), "dev_clusters": len(dev),
             "largest": [(c, n, len(members[c])) for c, n in sizes.most_common(10)],
             "merged": {c: sorted(m) for c, m in members.items() if len(m) > 1}}
+    new = load_new(pathlib.Path(args.shared))
+    if new:
+        new_share, inherited = split_new(rows, new, not args.no_embeddings)
+        for name, keep in [("new-train", "train"), ("new-dev", "dev")]:
+            with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+                w = csv.DictWriter(f, cols)
+                w.writeheader()
+                w.writerows(r for r in new if r["split"] == keep)
+        info["new_sets"] = {"dev_share": new_share, "joined_old_clusters": inherited,
+                            "dev_groups": sorted({r["group"] for r in new if r["split"] == "dev"})}
+        counts = collections.Counter((r["source"], r["split"], r["label"]) for r in new)
+        for s in sorted(new_share):
+            print("new", s, new_share[s], {sp: {l: counts[(s, sp, l)] for l in ["favor", "against", "none"]}
+                                          for sp in ["train", "dev"]})
     (out / "clusters.json").write_text(json.dumps(info, indent=1))
     counts = collections.Counter((r["source"], r["split"], r["label"]) for r in rows)
     for s in sorted(share):

@@ -35,6 +35,8 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 - --contrast-frames pairs of a train claim inside a frame of a trained
   family of FRAME_FAMILIES (negated doubt, undecided, dismissal,
   evidence); the held-out families are never used;
+- --new-sets: the train side of sets added later (stance_data.py's
+  new-train.csv: ukp, pstance, nixon-kennedy), capped like the rest;
 - --negated-claims pairs of a train row with its claim negated by `stance
   negate` and favor and against swapped (`none` stays `none`);
 - --reported pairs of reported speech (see `reported`): a short train text
@@ -236,7 +238,7 @@ def framed_claims(rows, families, n, rng, source):
 
 
 def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None, n_claim_frames=0,
-            n_negated=0, n_contrast=0):
+            n_negated=0, n_contrast=0, new_sets=()):
     """The training pool. `repeat` maps a source to how many times its
     (capped) rows enter the pool: `stance eval`'s mean weighs every source
     alike, however few pairs it has."""
@@ -244,6 +246,13 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     repeat = repeat or {}
     rng = random.Random(seed)
     rows = common.read_stance(split_dir / "train.csv")
+    if new_sets:
+        new = [r for r in common.read_stance(split_dir / "new-train.csv") if r["source"] in new_sets]
+        missing = set(new_sets) - {r["source"] for r in new}
+        if missing:
+            raise SystemExit(f"--new-sets: no rows of {sorted(missing)} in {split_dir / 'new-train.csv'}; "
+                             "run stance_data.py with the sets in ../shared")
+        rows += new
     by = collections.defaultdict(list)
     for r in rows:
         by[(r["source"], r["raw"])].append(r)
@@ -275,7 +284,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
         collections.Counter((r["source"], r["label"]) for r in out).items())},
         "caps": {f"{s}/{raw}": n for (s, raw), n in caps.items()}, "snli": n_snli, "random_none": n_random,
         "reported": n_reported, "repeat": repeat, "claim_frames": n_claim_frames,
-        "negated_claims": n_negated, "contrast_frames": n_contrast,
+        "negated_claims": n_negated, "contrast_frames": n_contrast, "new_sets": sorted(new_sets),
         "held_out_frame_families": sorted(HELD_OUT_FAMILIES)}
     del counts
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
@@ -438,6 +447,8 @@ def main():
                          "(see `negated_claims`)")
     ap.add_argument("--contrast-frames", type=int, default=0,
                     help="pairs of a claim in a contrast frame of a trained family (see FRAME_FAMILIES)")
+    ap.add_argument("--new-sets", default="", metavar="SOURCE,...",
+                    help="mix in these sources of new-train.csv (ukp, pstance, nixon-kennedy)")
     ap.add_argument("--repeat", action="append", default=[], metavar="SOURCE=K",
                     help="put a source's rows into the pool K times (e.g. check-covid=3); repeat for several")
     ap.add_argument("--reported", type=int, default=0,
@@ -489,7 +500,8 @@ def main():
                 ap.error(f"--repeat {c!r}: expected SOURCE=K, e.g. check-covid=3")
             repeat[source] = int(k)
         data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat,
-                             args.claim_frames, args.negated_claims, args.contrast_frames)
+                             args.claim_frames, args.negated_claims, args.contrast_frames,
+                             tuple(x for x in args.new_sets.split(",") if x))
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
