@@ -2,7 +2,8 @@
 //! (cascade.json format 2): a document that never comes near the claim is
 //! off topic, sentence by sentence and in `documents.csv`; a short sentence
 //! takes its paragraph's topic; the pair cache never changes what comes
-//! out; a format 1 cascade still reads the sentence alone.
+//! out; shards merge with the ruling; a format 1 cascade still reads the
+//! sentence alone.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -207,4 +208,34 @@ fn a_format_1_cascade_reads_each_sentence_alone() {
         kept(&rows),
         kept(&rows2)
     );
+}
+
+#[test]
+fn shards_merge_with_the_gates_ruling_on_each_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = articles(dir.path());
+    let args = ["--target", DEFAULT_CLAIM, "--target", CARBON];
+    let whole = dir.path().join("whole");
+    run(&[&a, &b], &whole, &args);
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let out = dir.path().join(format!("s{k}"));
+        let spec = format!("{k}/2");
+        run(&[&a, &b], &out, &[&args[..], &["--shard", &spec]].concat());
+        shards.push(out);
+    }
+    let merged = dir.path().join("merged");
+    let o = stance_cmd()
+        .arg("merge")
+        .arg(&merged)
+        .args(&shards)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let docs = std::fs::read_to_string(merged.join("documents.csv")).unwrap();
+    assert_eq!(
+        docs,
+        std::fs::read_to_string(whole.join("documents.csv")).unwrap()
+    );
+    assert!(docs.contains(",on\n") && docs.contains(",off\n"), "{docs}");
 }
