@@ -219,21 +219,7 @@ def split_new(old, new, use_embeddings=True):
         else:
             r["cluster"] = "new:" + uf.find(g)
     fresh = [r for r in new if r["group"] not in inherited]
-    by_source = collections.defaultdict(collections.Counter)
-    for r in fresh:
-        by_source[r["source"]][r["cluster"]] += 1
-    key = lambda c: hashlib.sha1(c.encode()).hexdigest()
-    dev = set()
-    for src in sorted(by_source, key=lambda s: (len(by_source[s]), s)):
-        counts = by_source[src]
-        total = sum(counts.values())
-        have = sum(n for c, n in counts.items() if c in dev)
-        for c in sorted(counts, key=key):
-            if have >= DEV_SHARE * total or len(counts) < 2:
-                break
-            if c not in dev:
-                dev.add(c)
-                have += counts[c]
+    dev = dev_clusters(fresh, keep_single=True)
     for r in fresh:
         r["split"] = "dev" if r["cluster"] in dev else "train"
     share = {}
@@ -256,9 +242,10 @@ def cluster(rows, use_embeddings=True):
     return {g: uf.find(g) for g in uf.p}
 
 
-def split(rows, clusters):
-    for r in rows:
-        r["cluster"] = clusters[r["group"]]
+def dev_clusters(rows, keep_single=False):
+    """Step 3: sources from the fewest clusters to the most, each taking
+    clusters for dev in a fixed hash order until about DEV_SHARE of its rows
+    are dev. With keep_single, a source of one cluster gives none."""
     by_source = collections.defaultdict(collections.Counter)
     for r in rows:
         by_source[r["source"]][r["cluster"]] += 1
@@ -266,6 +253,8 @@ def split(rows, clusters):
     dev = set()
     for src in sorted(by_source, key=lambda s: (len(by_source[s]), s)):
         counts = by_source[src]
+        if keep_single and len(counts) < 2:
+            continue
         total = sum(counts.values())
         have = sum(n for c, n in counts.items() if c in dev)
         for c in sorted(counts, key=key):
@@ -274,6 +263,16 @@ def split(rows, clusters):
             if c not in dev:
                 dev.add(c)
                 have += counts[c]
+    return dev
+
+
+def split(rows, clusters):
+    for r in rows:
+        r["cluster"] = clusters[r["group"]]
+    dev = dev_clusters(rows)
+    by_source = collections.defaultdict(collections.Counter)
+    for r in rows:
+        by_source[r["source"]][r["cluster"]] += 1
     for r in rows:
         r["split"] = "dev" if r["cluster"] in dev else "train"
     share = {s: round(sum(n for c, n in by_source[s].items() if c in dev) / sum(by_source[s].values()), 3)
