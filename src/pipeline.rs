@@ -110,14 +110,13 @@ impl PairCache {
             scorer.decide(pairs, &[], None)
         };
         // Stance of the kept pairs not seen before.
-        let missing = |i: usize, k: &Known| verdicts.kept[i] && k.probs.is_none();
         let mut todo = Vec::new();
         let mut first: HashMap<u128, usize> = HashMap::new();
         for (i, kn) in known.iter().enumerate() {
             if !verdicts.kept[i] {
                 continue;
             }
-            if missing(i, kn) && !first.contains_key(&keys[i]) {
+            if kn.probs.is_none() && !first.contains_key(&keys[i]) {
                 first.insert(keys[i], todo.len());
                 todo.push(i);
             } else {

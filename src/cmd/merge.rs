@@ -242,7 +242,7 @@ pub fn main(args: MergeArgs) -> Result<()> {
     let mut rows = 0usize;
     while let Some(Reverse((_, i))) = heap.pop() {
         let c = &mut cursors[i];
-        let doc = c.next.clone().expect("on the heap");
+        let doc = c.next.take().expect("on the heap");
         while let Some(rec) = c
             .rows
             .next_if(|r| r.as_ref().is_ok_and(|r| r[0] == *doc.id))
