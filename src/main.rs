@@ -54,15 +54,9 @@ impl Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    // candle's matrix products read RAYON_NUM_THREADS for their own
-    // threading. stance runs whole batches side by side instead (measured
-    // faster on CPU), so each forward pass uses --intra-threads threads
-    // (default 1). Set before any thread starts.
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        let intra = cli.command.model().map_or(1, |m| m.intra_threads);
-        // SAFETY: no other thread exists yet.
-        unsafe { std::env::set_var("RAYON_NUM_THREADS", intra.max(1).to_string()) };
-    }
+    // Each forward pass uses --intra-threads threads (default 1), set
+    // before any thread starts.
+    stance::score::pin_layer_threads(cli.command.model().map_or(1, |m| m.intra_threads));
     let level = match cli.verbose {
         0 => "warn",
         1 => "info",

@@ -32,6 +32,7 @@ mod docs;
 mod eval;
 mod golden;
 mod hub;
+mod library;
 mod negate;
 mod parity;
 mod relevance;

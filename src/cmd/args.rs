@@ -14,26 +14,7 @@ use clap::Args;
 
 use stance::eval::stance::{open, Dataset, Format};
 use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::score::{self, BackendKind, Precision, Scorer, ScorerOptions};
-
-/// `--backend`: a backend, or the fastest one available.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum BackendChoice {
-    /// ONNX Runtime when its library and the model's ONNX file are there,
-    /// else candle.
-    Auto,
-    Candle,
-    Ort,
-}
-
-/// `--precision`: the candle backend's arithmetic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PrecisionChoice {
-    /// bf16 on candle where the CPU has AVX-512 BF16, else fp32.
-    Auto,
-    Fp32,
-    Bf16,
-}
+use stance::score::{self, BackendChoice, PrecisionChoice, Scorer, ScorerOptions, ScorerRequest};
 
 /// Which model to load and how to run it.
 #[derive(Debug, Clone, Args)]
@@ -77,11 +58,18 @@ pub struct ScaleArgs {
 }
 
 impl ModelArgs {
-    /// The model folder or hub id: `--model`, else the bundled default.
-    pub fn model_spec(&self) -> Result<String> {
-        match &self.model {
-            Some(m) => Ok(m.clone()),
-            None => Ok(score::model::default_model_dir()?.display().to_string()),
+    /// What these flags ask for, with `threads` in all (default: every
+    /// core) and batches of `batch_size`.
+    pub fn request(&self, threads: Option<usize>, batch_size: usize) -> ScorerRequest {
+        ScorerRequest {
+            model: self.model.clone(),
+            backend: self.backend,
+            precision: self.precision,
+            threads,
+            intra_threads: self.intra_threads,
+            batch_size,
+            ort_lib: self.ort_lib.clone(),
+            quantized: self.quantized,
         }
     }
 
@@ -92,93 +80,20 @@ impl ModelArgs {
         threads: Option<usize>,
         batch_size: usize,
     ) -> Result<ScorerOptions> {
-        if self.intra_threads == 0 {
-            bail!("--intra-threads must be at least 1");
-        }
-        if batch_size == 0 {
-            bail!("--batch-size must be at least 1");
-        }
-        if threads == Some(0) {
-            bail!("--threads must be at least 1");
-        }
-        let model = self.model_spec()?;
-        let (backend, ort_lib) = match self.backend {
-            BackendChoice::Candle => (BackendKind::Candle, self.ort_lib.clone()),
-            BackendChoice::Ort => (BackendKind::Ort, self.ort_lib.clone()),
-            // candle in bf16 beats ONNX Runtime's fp32 (2.2× against 1.3×
-            // PyTorch's best in BENCHMARKS.md), so auto takes it first.
-            BackendChoice::Auto
-                if self.precision != PrecisionChoice::Fp32
-                    && !self.quantized
-                    && score::bf16_available() =>
-            {
-                tracing::info!(
-                    "--backend auto chose Candle: this CPU has AVX-512 BF16, and candle in bf16 \
-                     outruns ONNX Runtime in fp32 (--precision fp32 to prefer ONNX Runtime)"
-                );
-                (BackendKind::Candle, self.ort_lib.clone())
-            }
-            BackendChoice::Auto => {
-                let (kind, lib, why) =
-                    score::auto_backend(&model, self.ort_lib.as_deref(), self.quantized);
-                tracing::info!("--backend auto chose {kind:?}: {why}");
-                // The library found is the one to load: no second search.
-                (kind, lib.or_else(|| self.ort_lib.clone()))
-            }
-        };
-        let precision = self.resolve_precision(backend)?;
-        Ok(ScorerOptions {
-            backend,
-            threads: threads.unwrap_or_else(score::default_threads),
-            intra_threads: self.intra_threads,
-            batch_size,
-            ort_lib,
-            quantized: self.quantized,
-            precision,
-            ..ScorerOptions::new(model)
-        })
+        self.request(threads, batch_size).resolve()
     }
 
-    /// `--precision` for a run on `backend`: auto is bf16 on candle where
-    /// the CPU has it; an explicit bf16 that cannot run is an error.
-    fn resolve_precision(&self, backend: BackendKind) -> Result<Precision> {
-        let bf16 = score::bf16_available();
-        Ok(match (self.precision, backend) {
-            (PrecisionChoice::Fp32, _) => Precision::Fp32,
-            (PrecisionChoice::Auto, BackendKind::Candle) if bf16 => {
-                tracing::info!("--precision auto chose bf16: this CPU has AVX-512 BF16");
-                Precision::Bf16
-            }
-            (PrecisionChoice::Auto, _) => Precision::Fp32,
-            (PrecisionChoice::Bf16, BackendKind::Ort) => bail!(
-                "--precision bf16 is for the candle backend; ONNX Runtime runs fp32 (or int8 with \
-                 --quantized). Use --backend candle, or --precision fp32"
-            ),
-            (PrecisionChoice::Bf16, BackendKind::Candle) if !bf16 => bail!(
-                "--precision bf16 needs a CPU with AVX-512 BF16 (AMD Zen 4, Intel Sapphire Rapids \
-                 or later), which this one lacks; use --precision fp32"
-            ),
-            (PrecisionChoice::Bf16, BackendKind::Candle) => Precision::Bf16,
-        })
-    }
-}
-
-impl ModelArgs {
     /// What a failure to load the model is reported under: the flag's
     /// value, or the bundled model.
     pub fn load_context(&self) -> String {
-        match &self.model {
-            Some(m) => format!("cannot load --model {m}"),
-            None => "cannot load the bundled default model".to_string(),
-        }
+        self.request(None, 1).load_context()
     }
 }
 
 impl ScaleArgs {
     /// Load the model of `model` at this scale.
     pub fn load(&self, model: &ModelArgs) -> Result<Scorer> {
-        Scorer::load(&model.scorer_options(self.threads, self.batch_size)?)
-            .with_context(|| model.load_context())
+        model.request(self.threads, self.batch_size).load()
     }
 }
 

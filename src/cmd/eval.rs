@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use stance::eval::stance::{by_source, Format, Metrics, NLI_LABELS, STANCE_LABELS};
+use stance::eval::stance::{evaluate, Format, NLI_LABELS, STANCE_LABELS};
 use stance::score::Stance;
 
 use super::args::{DataArgs, ModelArgs, ScaleArgs};
@@ -47,59 +47,39 @@ pub fn main(args: EvalArgs) -> Result<()> {
     let data = args.data.load(&args.dataset)?;
     let scorer = args.scale.load(&args.model)?;
     let hypotheses = args.data.hypotheses(&data)?;
-    let pairs: Vec<(&str, &str)> = data
-        .examples
-        .iter()
-        .zip(&hypotheses)
-        .map(|(e, h)| (e.text.as_str(), h.as_str()))
-        .collect();
-    let t0 = std::time::Instant::now();
-    let (probs, _) = scorer.score(&pairs)?;
-    let secs = t0.elapsed().as_secs_f64();
-    let pred: Vec<usize> = probs.iter().map(|p| p.index()).collect();
-    let gold: Vec<usize> = data.examples.iter().map(|e| e.label).collect();
+    let ev = evaluate(&data, &hypotheses, &scorer)?;
     let labels: &[&str] = if data.format == Format::Snli {
         &NLI_LABELS
     } else {
         &STANCE_LABELS
     };
-    let metrics = Metrics::compute(labels, &gold, &pred);
-
     println!(
         "{} with {} ({} scored in {:.1} s{})",
         args.dataset.display(),
         scorer.name(),
-        pairs.len(),
-        secs,
+        data.examples.len(),
+        ev.secs,
         if data.dropped > 0 {
             format!(", {} rows without a gold label left out", data.dropped)
         } else {
             String::new()
         }
     );
-    print!("{}", metrics.render());
-    let sources = if data.format == Format::Snli {
-        None
-    } else {
-        by_source(&data.examples, &pred, 1000)
-    };
-    if let Some(r) = &sources {
+    print!("{}", ev.metrics.render());
+    if let Some(r) = &ev.by_source {
         println!("by source (macro-F1 over the labels each source has):");
         print!("{}", r.render());
     }
 
     if let Some(path) = &args.out {
-        let mut json = serde_json::to_value(&metrics)?;
-        if let (Some(r), Some(obj)) = (&sources, json.as_object_mut()) {
-            obj.insert("by_source".into(), serde_json::to_value(r)?);
-        }
+        let json = ev.to_json()?;
         stance::atomic::write_file(path, serde_json::to_string_pretty(&json)?.as_bytes())?;
     }
     if let Some(path) = &args.predictions {
         let mut w = csv::Writer::from_writer(Vec::new());
         let [favor, against, none] = Stance::NAMES;
         w.write_record(["text", "target", "gold", "predicted", favor, against, none])?;
-        for ((e, h), p) in data.examples.iter().zip(&hypotheses).zip(&probs) {
+        for ((e, h), p) in data.examples.iter().zip(&hypotheses).zip(&ev.probs) {
             w.write_record([
                 e.text.as_str(),
                 h.as_str(),

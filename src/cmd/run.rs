@@ -22,20 +22,18 @@
 //! `DIR/errors.csv` (`.parquet` files instead with `--format parquet`).
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 
-use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard, Source};
-use stance::manifest::{describe_inputs, describe_model, Manifest};
-use stance::pipeline::{self, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
-use stance::report::{Checkpoint, GroupBy, OutputFormat, Report};
+use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard};
+use stance::pipeline::{FolderOutcome, FolderRun, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
+use stance::report::OutputFormat;
 
 use super::args::{check_template, ModelArgs, ScaleArgs};
-use stance::progress::{self, Counters, Progress};
+use stance::progress::{self, Counters};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -145,143 +143,74 @@ pub struct RunArgs {
 
 pub fn main(args: RunArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    check_template(&args.hypothesis, &args.targets)?;
+    let job = FolderRun {
+        inputs: args.inputs.clone(),
+        glob: args.glob.clone(),
+        out: args.out.clone(),
+        options: RunOptions {
+            targets: args.targets.clone(),
+            template: args.hypothesis.clone(),
+            read: ReadOptions {
+                fields: Fields {
+                    text: args.text_field.clone(),
+                    id: args.id_field.clone(),
+                    targets: args.target_field.clone(),
+                    keep: args.keep.clone(),
+                    title: args.title_field.clone(),
+                },
+                input_format: args.input_format,
+                ..ReadOptions::default()
+            },
+            dup_ids: args.dup_ids,
+            skip_bad: args.skip_bad,
+            cache_pairs: args.cache,
+            any_language: args.any_language,
+            shard: Shard::choose(args.shard.as_deref(), |v| std::env::var(v).ok())
+                .map_err(anyhow::Error::msg)?,
+            chunk_docs: args.chunk_docs.max(1),
+            attribution: stance::attribute::Options {
+                min_speaker_confidence: args.min_speaker_confidence as f32,
+                ..Default::default()
+            },
+            ..RunOptions::default()
+        },
+        group_by: args.group_by.clone(),
+        format: args.format,
+        html: args.html,
+        overwrite: args.overwrite,
+        quantized: args.model.quantized,
+    };
+    // Inputs, output format and grouping are checked before the model
+    // loads.
     args.format.check_available()?;
-    let group_by = args.group_by.as_deref().map(GroupBy::parse).transpose()?;
-    let mut keep = args.keep.clone();
-    if let Some(g) = &group_by {
-        if !keep.contains(&g.field) {
-            keep.push(g.field.clone());
-        }
-    }
-    // Check every input exists before loading the model or touching the
-    // output; records are checked as they stream.
-    let sources = stance::ingest::expand(
-        &args.inputs,
+    args.group_by
+        .as_deref()
+        .map(stance::report::GroupBy::parse)
+        .transpose()?;
+    stance::ingest::expand(
+        &job.inputs,
         &Selection {
-            globs: args.glob.clone(),
+            globs: job.glob.clone(),
         },
     )?;
     let counters = Arc::new(Counters::default());
-    let opts = RunOptions {
-        targets: args.targets.clone(),
-        template: args.hypothesis.clone(),
-        read: ReadOptions {
-            fields: Fields {
-                text: args.text_field.clone(),
-                id: args.id_field.clone(),
-                targets: args.target_field.clone(),
-                keep: keep.clone(),
-                title: args.title_field.clone(),
-            },
-            input_format: args.input_format,
-            bytes_read: counters.bytes.clone(),
-        },
-        dup_ids: args.dup_ids,
-        skip_bad: args.skip_bad,
-        cache_pairs: args.cache,
-        any_language: args.any_language,
-        shard: Shard::choose(args.shard.as_deref(), |v| std::env::var(v).ok())
-            .map_err(anyhow::Error::msg)?,
-        chunk_docs: args.chunk_docs.max(1),
-        attribution: stance::attribute::Options {
-            min_speaker_confidence: args.min_speaker_confidence as f32,
-            ..Default::default()
-        },
-        ..RunOptions::default()
-    };
-    check_template(&opts.template, &opts.targets)?;
     let mut scorer = args.scale.load(&args.model)?;
     scorer.set_progress(counters.sequences.clone());
     tracing::info!(model = scorer.name(), "model loaded");
-
-    // What this run is, for resuming and merging and for people reading it.
-    let mut manifest = Manifest::new(
-        serde_json::json!({
-            "targets": opts.targets,
-            "hypothesis": opts.template,
-            "glob": args.glob,
-            "input_format": args.input_format.map(|f| format!("{f:?}").to_lowercase()),
-            "text_field": args.text_field,
-            "id_field": args.id_field,
-            "title_field": args.title_field,
-            "target_field": args.target_field,
-            "keep": keep,
-            "group_by": args.group_by,
-            "dup_ids": format!("{:?}", args.dup_ids).to_lowercase(),
-            "skip_bad": args.skip_bad,
-            "any_language": args.any_language,
-            "min_speaker_confidence": args.min_speaker_confidence,
-            "quantized": args.model.quantized,
-            "format": args.format.ext(),
-        }),
-        describe_inputs(&sources)?,
-        describe_model(&scorer.model_dirs())?,
-        &scorer.backend_label(),
-        opts.shard.map(|s| s.to_string()),
-    );
-    // A killed run of the same inputs, settings and shard goes on from its
-    // last checkpoint; standard input cannot be read again, so a run
-    // reading it starts afresh.
-    let run_key = format!(
-        "{}/{}",
-        manifest.key,
-        opts.shard.map_or("all".to_string(), |s| s.to_string())
-    );
-    let resumable = !sources.iter().any(|s| matches!(s, Source::Stdin));
-    let mut opts = opts;
-    let mut report = match Checkpoint::find(&args.out)? {
-        Some(cp) if cp.key == run_key && resumable && !args.overwrite => {
-            if !args.quiet {
-                eprintln!(
-                    "stance: going on with the unfinished run in {} after {} records",
-                    args.out.display(),
-                    cp.records_read
-                );
-            }
-            opts.resume = Some((cp.records_read, cp.counts.clone()));
-            Report::resume(&args.out, &opts.targets, &keep, group_by.clone(), &cp)?
-        }
-        Some(_) if !args.overwrite => bail!(
-            "{}: holds an unfinished run of other inputs or settings; give --overwrite to \
-             discard it, or choose another --out",
-            args.out.display()
-        ),
-        _ => Report::grouped(&args.out, &opts.targets, &keep, group_by.clone())?,
-    };
-    report.set_format(args.format)?;
-    if resumable {
-        report.set_run_key(run_key);
+    let opened = job.open(&scorer)?;
+    if let (Some(done), false) = (opened.resumed_after, args.quiet) {
+        eprintln!(
+            "stance: going on with the unfinished run in {} after {done} records",
+            args.out.display(),
+        );
     }
-    let progress = Progress::start(
-        progress::Mode::choose(args.quiet, Duration::from_secs(args.log_every.max(1))),
-        counters.clone(),
-        stance::ingest::input_bytes(&sources),
-    );
-    let stats = pipeline::run(&sources, &scorer, &opts, &mut report, |s| {
-        counters
-            .documents
-            .store(s.documents as u64, Ordering::Relaxed);
-        counters
-            .sentences
-            .store(s.sentences as u64, Ordering::Relaxed);
-        let read = counters.bytes.load(Ordering::Relaxed);
-        counters.bytes_done.store(read, Ordering::Relaxed);
-    })?;
-    progress.finish();
-    manifest.finished = true;
-    manifest.counts = serde_json::json!({
-        "records_read": stats.read,
-        "documents": stats.documents,
-        "sentences": stats.sentences,
-        "rows": stats.rows,
-        "left_out": stats.skipped,
-        "other_shards": stats.other_shards,
-    });
-    report.set_manifest(manifest.to_json());
-    let written = report.finish()?;
-    if args.html {
-        stance::report::html::write(&args.out)?;
-    }
+    let mode = progress::Mode::choose(args.quiet, Duration::from_secs(args.log_every.max(1)));
+    let FolderOutcome {
+        stats,
+        written,
+        options: opts,
+    } = opened.run(&scorer, mode, counters)?;
     if args.quiet {
         return Ok(());
     }

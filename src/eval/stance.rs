@@ -676,3 +676,73 @@ mod tests {
         assert_eq!(d.examples[0].target.as_deref(), Some("X"));
     }
 }
+
+/// What [`evaluate`] measured: the metrics, per source where the data has
+/// sources, and each example's probabilities.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub metrics: Metrics,
+    /// Per source, beside each source's majority baseline (data with a
+    /// `source` column; never for SNLI).
+    pub by_source: Option<SourceReport>,
+    pub probs: Vec<crate::score::Probs>,
+    /// Seconds spent scoring.
+    pub secs: f64,
+}
+
+impl Evaluation {
+    /// The metrics as JSON, with the per-source figures under
+    /// `by_source` (what `stance eval --out` writes).
+    pub fn to_json(&self) -> Result<serde_json::Value> {
+        let mut json = serde_json::to_value(&self.metrics)?;
+        if let (Some(r), Some(obj)) = (&self.by_source, json.as_object_mut()) {
+            obj.insert("by_source".into(), serde_json::to_value(r)?);
+        }
+        Ok(json)
+    }
+}
+
+/// Score every example of `data` against its hypothesis (`hypotheses`,
+/// one per example: [`Dataset::hypotheses`]) and measure: what `stance
+/// eval` prints.
+pub fn evaluate(
+    data: &Dataset,
+    hypotheses: &[String],
+    scorer: &crate::score::Scorer,
+) -> Result<Evaluation> {
+    if hypotheses.len() != data.examples.len() {
+        anyhow::bail!(
+            "{} hypotheses for {} examples",
+            hypotheses.len(),
+            data.examples.len()
+        );
+    }
+    let pairs: Vec<(&str, &str)> = data
+        .examples
+        .iter()
+        .zip(hypotheses)
+        .map(|(e, h)| (e.text.as_str(), h.as_str()))
+        .collect();
+    let t0 = std::time::Instant::now();
+    let (probs, _) = scorer.score(&pairs)?;
+    let secs = t0.elapsed().as_secs_f64();
+    let pred: Vec<usize> = probs.iter().map(|p| p.index()).collect();
+    let gold: Vec<usize> = data.examples.iter().map(|e| e.label).collect();
+    let labels: &[&str] = if data.format == Format::Snli {
+        &NLI_LABELS
+    } else {
+        &STANCE_LABELS
+    };
+    let metrics = Metrics::compute(labels, &gold, &pred);
+    let by_source = if data.format == Format::Snli {
+        None
+    } else {
+        by_source(&data.examples, &pred, 1000)
+    };
+    Ok(Evaluation {
+        metrics,
+        by_source,
+        probs,
+        secs,
+    })
+}

@@ -21,7 +21,7 @@
 //! With [`OutputFormat::Parquet`] the same tables are written as `.parquet`
 //! files instead (see [`parquet`](self::parquet); cargo feature `parquet`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,6 @@ use anyhow::{Context, Result};
 use serde::{Serialize, Serializer};
 
 use crate::atomic::Staging;
-use crate::attribute::Kind;
 
 mod documents;
 mod groups;
@@ -41,19 +40,19 @@ mod sentences;
 mod speakers;
 mod summary;
 pub mod svg;
+mod tables;
 #[cfg(test)]
 mod tests;
 
 pub use documents::{document_topic_name, parse_document_topic, DocumentRow, DOCUMENT_COLUMNS};
-use documents::{CurrentDoc, DocAgg};
 pub use groups::{DateUnit, GroupBy, GROUP_COLUMNS};
 pub use sentences::{Row, SENTENCE_COLUMNS, SENTENCE_COLUMNS_BEFORE_0_5};
 pub use speakers::slug;
 use speakers::split_by_speaker;
-use summary::Agg;
 pub use summary::{
     position, Evidence, SummaryRow, ON_TOPIC_NONE_BELOW, POSITION_MIN_SCORE, SUMMARY_COLUMNS,
 };
+pub use tables::{summarize, Summaries, Tables};
 
 /// A table's rows as text, one record at a time.
 pub type Records = Box<dyn Iterator<Item = Result<csv::StringRecord>>>;
@@ -243,22 +242,15 @@ pub struct Report {
     staging: Staging,
     sentences: Option<csv::Writer<BufWriter<File>>>,
     documents: Option<csv::Writer<BufWriter<File>>>,
-    current: Option<CurrentDoc>,
-    /// Number of the document whose rows are being written, and its id.
-    doc_seq: u64,
-    last_doc: Option<String>,
     /// With a key, every chunk is checkpointed for resuming.
     run_key: Option<String>,
     errors: Option<csv::Writer<BufWriter<File>>>,
     error_rows: usize,
     /// `manifest.json`'s text, committed after every table.
     manifest: Option<String>,
-    agg: BTreeMap<(String, String), Agg>,
-    /// With a [`GroupBy`]: its field's position among the kept metadata,
-    /// and the rows per (speaker, target, group).
-    group_by: Option<(GroupBy, usize)>,
-    group_agg: BTreeMap<(String, String, String), Agg>,
-    targets: Vec<String>,
+    /// summary.csv, documents.csv and summary-by-group.csv as the rows
+    /// come.
+    tables: Summaries,
     rows: usize,
     done: bool,
     /// The output folder did not exist before this run.
@@ -322,19 +314,7 @@ impl Report {
         group_by: Option<GroupBy>,
         resume: Option<&Checkpoint>,
     ) -> Result<Self> {
-        let group_by = match group_by {
-            None => None,
-            Some(g) => {
-                let Some(i) = meta.iter().position(|m| *m == g.field) else {
-                    anyhow::bail!(
-                        "--group-by {}: the field must be kept too (--keep {})",
-                        g.field,
-                        g.field
-                    );
-                };
-                Some((g, i))
-            }
-        };
+        let tables = Summaries::new(targets, meta, group_by)?;
         let created_out_dir = !out_dir.exists();
         std::fs::create_dir_all(out_dir)
             .with_context(|| format!("{}: cannot create the output folder", out_dir.display()))?;
@@ -405,17 +385,11 @@ impl Report {
             staging,
             sentences: Some(w),
             documents: Some(documents),
-            current: None,
-            doc_seq: 0,
-            last_doc: None,
             errors: Some(errors),
             error_rows: 0,
             manifest: None,
             run_key: None,
-            agg: BTreeMap::new(),
-            group_by,
-            group_agg: BTreeMap::new(),
-            targets: targets.to_vec(),
+            tables,
             rows: 0,
             done: false,
             created_out_dir,
@@ -441,8 +415,7 @@ impl Report {
             let row = Row::from_record(&rec, stable, "", None)
                 .map_err(|e| anyhow::anyhow!("{}: row {}: {e}", path.display(), i + 2))?;
             self.rows += 1;
-            self.next_document(&row.doc_id);
-            self.aggregate(&row);
+            self.tables.count(&row);
         }
         let errors = self.staging.path().join("errors.csv");
         self.error_rows = csv::Reader::from_path(&errors)
@@ -508,74 +481,23 @@ impl Report {
         w.serialize(row)
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         self.rows += 1;
-        self.next_document(&row.doc_id);
-        self.add_to_document(row)?;
-        self.aggregate(row);
-        Ok(())
+        self.tables.count(row);
+        let done = self.tables.document(row);
+        self.write_documents(&done)
     }
 
-    /// Number the documents as their rows come.
-    fn next_document(&mut self, doc_id: &str) {
-        if self.last_doc.as_deref() != Some(doc_id) {
-            if self.last_doc.is_some() {
-                self.doc_seq += 1;
-            }
-            self.last_doc = Some(doc_id.to_string());
-        }
-    }
-
-    /// Count `row` into the summaries.
-    fn aggregate(&mut self, row: &Row) {
-        if row.kind != Kind::Skip {
-            let doc = self.doc_seq;
-            let key = (row.speaker.clone(), row.target.clone());
-            self.agg.entry(key).or_default().add(row, doc);
-            if let Some((g, i)) = &self.group_by {
-                let group = g.group(row.meta.get(*i).map_or("", String::as_str));
-                let key = (row.speaker.clone(), row.target.clone(), group);
-                self.group_agg.entry(key).or_default().add(row, doc);
-            }
-        }
-    }
-
-    /// Count `row` in its document's row of documents.csv, writing the
-    /// previous document's rows when a new document starts.
-    fn add_to_document(&mut self, row: &Row) -> Result<()> {
-        if self
-            .current
-            .as_ref()
-            .is_some_and(|c| c.doc_id != row.doc_id)
-        {
-            self.flush_document()?;
-        }
-        let cur = self.current.get_or_insert_with(|| CurrentDoc {
-            doc_id: row.doc_id.clone(),
-            file: row.file.clone(),
-            line: row.line,
-            meta: row.meta.clone(),
-            targets: Vec::new(),
-        });
-        match cur.targets.iter_mut().find(|(t, _)| *t == row.target) {
-            Some((_, agg)) => agg.add(row),
-            None => {
-                let mut agg = DocAgg::default();
-                agg.add(row);
-                cur.targets.push((row.target.clone(), agg));
-            }
+    fn write_documents(&mut self, rows: &[DocumentRow]) -> Result<()> {
+        let w = self.documents.as_mut().expect("report already finished");
+        for r in rows {
+            w.serialize(r)
+                .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         }
         Ok(())
     }
 
     fn flush_document(&mut self) -> Result<()> {
-        let Some(cur) = self.current.take() else {
-            return Ok(());
-        };
-        let w = self.documents.as_mut().expect("report already finished");
-        for (target, agg) in &cur.targets {
-            w.serialize(agg.row(&cur, target))
-                .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
-        }
-        Ok(())
+        let done = self.tables.end_document();
+        self.write_documents(&done)
     }
 
     /// Write `text` as `manifest.json` when the run finishes, after every
@@ -598,41 +520,6 @@ impl Report {
         Ok(())
     }
 
-    fn summary(&self) -> Vec<SummaryRow> {
-        let target_rank: HashMap<&str, usize> = self
-            .targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i))
-            .collect();
-        let mut per_speaker: HashMap<&str, usize> = HashMap::new();
-        for ((s, _), a) in &self.agg {
-            *per_speaker.entry(s.as_str()).or_default() += a.sentences;
-        }
-        let mut rows: Vec<SummaryRow> = self
-            .agg
-            .iter()
-            .map(|((speaker, target), a)| a.summary(speaker, target))
-            .collect();
-        rows.sort_by(|a, b| {
-            per_speaker[b.speaker.as_str()]
-                .cmp(&per_speaker[a.speaker.as_str()])
-                .then_with(|| a.speaker.cmp(&b.speaker))
-                .then_with(|| {
-                    let ra = target_rank
-                        .get(a.target.as_str())
-                        .copied()
-                        .unwrap_or(usize::MAX);
-                    let rb = target_rank
-                        .get(b.target.as_str())
-                        .copied()
-                        .unwrap_or(usize::MAX);
-                    ra.cmp(&rb)
-                })
-        });
-        rows
-    }
-
     /// Write the speaker files and the summary, then move everything into
     /// the output folder.
     pub fn finish(mut self) -> Result<Written> {
@@ -649,7 +536,7 @@ impl Report {
         e.flush()
             .with_context(|| format!("{}: cannot write", self.staging.path().display()))?;
         drop(e);
-        let summary = self.summary();
+        let summary = self.tables.summary();
 
         // Summary.
         {
@@ -664,25 +551,16 @@ impl Report {
 
         // Per group: speakers and targets in summary.csv's order, groups
         // ascending.
-        if self.group_by.is_some() {
-            let rank: HashMap<(&str, &str), usize> = summary
-                .iter()
-                .enumerate()
-                .map(|(i, r)| ((r.speaker.as_str(), r.target.as_str()), i))
-                .collect();
-            let mut keys: Vec<&(String, String, String)> = self.group_agg.keys().collect();
-            keys.sort_by_key(|(s, t, g)| (rank.get(&(s.as_str(), t.as_str())), g.as_str()));
+        if self.tables.grouped() {
             let f = File::create(self.staging.path().join("summary-by-group.csv"))?;
             let mut gw = headerless(f);
             gw.write_record(GROUP_COLUMNS)?;
-            for key in keys {
-                let (speaker, target, group) = key;
-                let row = self.group_agg[key].summary(speaker, target);
+            for (group, row) in self.tables.by_group(&summary) {
                 let mut rec = fields_of(&row)?;
                 let mut out = csv::StringRecord::new();
                 for (i, f) in rec.iter().enumerate() {
                     if i == 2 {
-                        out.push_field(group);
+                        out.push_field(&group);
                     }
                     out.push_field(f);
                 }
@@ -696,8 +574,7 @@ impl Report {
         // fold to the same slug.
         let speakers_dir = self.staging.path().join("speakers");
         std::fs::create_dir_all(&speakers_dir)?;
-        let mut names: Vec<&str> = self.agg.keys().map(|(s, _)| s.as_str()).collect();
-        names.dedup();
+        let names = self.tables.speakers();
         let mut used = HashSet::new();
         let mut slugs: HashMap<String, String> = HashMap::new();
         for name in names {
@@ -731,7 +608,7 @@ impl Report {
             self.staging.commit_file(&f, &self.out_dir.join(&f))?;
         }
         let grouped = format!("summary-by-group.{ext}");
-        if self.group_by.is_some() {
+        if self.tables.grouped() {
             self.staging
                 .commit_file(&grouped, &self.out_dir.join(&grouped))?;
         }
@@ -743,7 +620,7 @@ impl Report {
             .map(|t| format!("{t}.{other}"))
             .collect();
         stale.push(format!("summary-by-group.{other}"));
-        if self.group_by.is_none() {
+        if !self.tables.grouped() {
             stale.push(grouped);
         }
         // An earlier run's page shows other rows; `--html` writes this

@@ -2,6 +2,7 @@
 //! position rule.
 
 use super::*;
+use crate::attribute::Kind;
 use crate::score::Stance;
 
 /// A run killed while its tables were being moved into place left a

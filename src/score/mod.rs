@@ -48,8 +48,8 @@ pub use batching::Batch;
 pub use head::StanceHead;
 pub use model::{LabelMap, ModelConfig, ModelFiles};
 pub use options::{
-    auto_backend, bf16_available, default_threads, kernel_tier, BackendKind, Precision,
-    ScorerOptions,
+    auto_backend, bf16_available, default_threads, kernel_tier, pin_layer_threads, BackendChoice,
+    BackendKind, Precision, PrecisionChoice, ScorerOptions, ScorerRequest,
 };
 pub use probs::{softmax, Probs, Stance};
 pub use tokenize::{hypothesis, load_tokenizer};

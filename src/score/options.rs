@@ -99,6 +99,29 @@ pub fn gate_quantized(gate_dir: &Path, quantized: bool) -> bool {
             .any(|d| d.join(onnx_file_name(true)).is_file())
 }
 
+/// Give each forward pass `intra` threads, unless `RAYON_NUM_THREADS` says
+/// otherwise already. stance runs whole batches side by side (measured
+/// faster on CPU than splitting each product), and candle's matrix
+/// products size their own split from `RAYON_NUM_THREADS`: unset, every
+/// layer would spread over all cores inside the scorer's pool. The command
+/// line calls this first thing; a library user (the Python package) calls
+/// it before loading a model. Returns the count in force.
+pub fn pin_layer_threads(intra: usize) -> usize {
+    match std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        Some(n) if n > 0 => n,
+        _ => {
+            let n = intra.max(1);
+            // Read by candle on every product; written once, before the
+            // scorer's threads exist.
+            std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+            n
+        }
+    }
+}
+
 /// Every core this process may use: the default thread count everywhere.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -145,6 +168,153 @@ impl ScorerOptions {
     /// Batches in flight at once.
     pub fn workers(&self) -> usize {
         (self.threads / self.intra_threads.max(1)).max(1)
+    }
+}
+
+/// A requested backend: one by name, or the fastest one available here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum BackendChoice {
+    /// ONNX Runtime when its library and the model's ONNX file are there,
+    /// else candle.
+    #[default]
+    Auto,
+    Candle,
+    Ort,
+}
+
+/// A requested arithmetic for the candle backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum PrecisionChoice {
+    /// bf16 on candle where the CPU has AVX-512 BF16, else fp32.
+    #[default]
+    Auto,
+    Fp32,
+    Bf16,
+}
+
+/// What a user asks for (the command line's model flags, or the Python
+/// package's arguments), before it is resolved against this machine into
+/// [`ScorerOptions`] by [`ScorerRequest::resolve`].
+#[derive(Debug, Clone)]
+pub struct ScorerRequest {
+    /// Model folder or hub id; `None` is the bundled default
+    /// ([`super::model::default_model_dir`]).
+    pub model: Option<String>,
+    pub backend: BackendChoice,
+    pub precision: PrecisionChoice,
+    /// Threads in all; `None` is every core.
+    pub threads: Option<usize>,
+    pub intra_threads: usize,
+    pub batch_size: usize,
+    pub ort_lib: Option<PathBuf>,
+    pub quantized: bool,
+}
+
+impl Default for ScorerRequest {
+    fn default() -> Self {
+        ScorerRequest {
+            model: None,
+            backend: BackendChoice::Auto,
+            precision: PrecisionChoice::Auto,
+            threads: None,
+            intra_threads: 1,
+            batch_size: 8,
+            ort_lib: None,
+            quantized: false,
+        }
+    }
+}
+
+impl ScorerRequest {
+    /// The model folder or hub id: the one named, else the bundled default.
+    pub fn model_spec(&self) -> anyhow::Result<String> {
+        match &self.model {
+            Some(m) => Ok(m.clone()),
+            None => Ok(super::model::default_model_dir()?.display().to_string()),
+        }
+    }
+
+    /// The options to load with: sizes checked, `auto` resolved. Auto takes
+    /// candle in bf16 where the CPU has AVX-512 BF16 (it beats ONNX
+    /// Runtime's fp32: 2.2× against 1.3× PyTorch's best in BENCHMARKS.md),
+    /// else [`auto_backend`].
+    pub fn resolve(&self) -> anyhow::Result<ScorerOptions> {
+        use anyhow::bail;
+        if self.intra_threads == 0 {
+            bail!("--intra-threads (threads per forward pass) must be at least 1");
+        }
+        if self.batch_size == 0 {
+            bail!("--batch-size must be at least 1");
+        }
+        if self.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        let model = self.model_spec()?;
+        let bf16 = bf16_available();
+        let (backend, ort_lib) = match self.backend {
+            BackendChoice::Candle => (BackendKind::Candle, self.ort_lib.clone()),
+            BackendChoice::Ort => (BackendKind::Ort, self.ort_lib.clone()),
+            BackendChoice::Auto
+                if self.precision != PrecisionChoice::Fp32 && !self.quantized && bf16 =>
+            {
+                tracing::info!(
+                    "--backend auto chose Candle: this CPU has AVX-512 BF16, and candle in bf16 \
+                     outruns ONNX Runtime in fp32 (--precision fp32 to prefer ONNX Runtime)"
+                );
+                (BackendKind::Candle, self.ort_lib.clone())
+            }
+            BackendChoice::Auto => {
+                let (kind, lib, why) =
+                    auto_backend(&model, self.ort_lib.as_deref(), self.quantized);
+                tracing::info!("--backend auto chose {kind:?}: {why}");
+                // The library found is the one to load: no second search.
+                (kind, lib.or_else(|| self.ort_lib.clone()))
+            }
+        };
+        let precision = match (self.precision, backend) {
+            (PrecisionChoice::Fp32, _) => Precision::Fp32,
+            (PrecisionChoice::Auto, BackendKind::Candle) if bf16 => {
+                tracing::info!("--precision auto chose bf16: this CPU has AVX-512 BF16");
+                Precision::Bf16
+            }
+            (PrecisionChoice::Auto, _) => Precision::Fp32,
+            (PrecisionChoice::Bf16, BackendKind::Ort) => bail!(
+                "--precision bf16 is for the candle backend; ONNX Runtime runs fp32 (or int8 with \
+                 --quantized). Use --backend candle, or --precision fp32"
+            ),
+            (PrecisionChoice::Bf16, BackendKind::Candle) if !bf16 => bail!(
+                "--precision bf16 needs a CPU with AVX-512 BF16 (AMD Zen 4, Intel Sapphire Rapids \
+                 or later), which this one lacks; use --precision fp32"
+            ),
+            (PrecisionChoice::Bf16, BackendKind::Candle) => Precision::Bf16,
+        };
+        Ok(ScorerOptions {
+            backend,
+            threads: self.threads.unwrap_or_else(default_threads),
+            intra_threads: self.intra_threads,
+            batch_size: self.batch_size,
+            ort_lib,
+            quantized: self.quantized,
+            precision,
+            ..ScorerOptions::new(model)
+        })
+    }
+
+    /// What a failure to load the model is reported under: the model
+    /// named, or the bundled one.
+    pub fn load_context(&self) -> String {
+        match &self.model {
+            Some(m) => format!("cannot load --model {m}"),
+            None => "cannot load the bundled default model".to_string(),
+        }
+    }
+
+    /// Resolve, then load.
+    pub fn load(&self) -> anyhow::Result<super::Scorer> {
+        use anyhow::Context;
+        super::Scorer::load(&self.resolve()?).with_context(|| self.load_context())
     }
 }
 

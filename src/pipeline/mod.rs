@@ -14,6 +14,9 @@ use crate::report::{Report, Row};
 use crate::score::{self, ScoreStats, Scorer};
 use crate::segment::{self, CharOffsets, Sentence};
 
+mod folder;
+pub use folder::{FolderOutcome, FolderRun, Opened};
+
 /// The claims to score against, how to phrase them, and how to read the
 /// inputs.
 #[derive(Debug, Clone)]
@@ -433,13 +436,143 @@ impl RunStats {
     }
 }
 
+/// Where a run's rows go: the output folder's tables ([`Report`]), or
+/// memory ([`Collected`]).
+pub trait Sink {
+    /// One row, in document order.
+    fn write(&mut self, row: &Row) -> Result<()>;
+    /// A record or document left out, and why.
+    fn error(&mut self, file: &str, line: Option<u64>, reason: &str) -> Result<()>;
+    /// Everything up to `records_read` input records is done, with the
+    /// run's `counts` then (a run that can resume records it).
+    fn checkpoint(&mut self, _records_read: usize, _counts: serde_json::Value) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for Report {
+    fn write(&mut self, row: &Row) -> Result<()> {
+        Report::write(self, row)
+    }
+    fn error(&mut self, file: &str, line: Option<u64>, reason: &str) -> Result<()> {
+        Report::error(self, file, line, reason)
+    }
+    fn checkpoint(&mut self, records_read: usize, counts: serde_json::Value) -> Result<()> {
+        Report::checkpoint(self, records_read, counts)
+    }
+}
+
+/// A run's rows and left-out records, in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub rows: Vec<Row>,
+    pub errors: Vec<LeftOut>,
+}
+
+/// A record or document left out of a run (a row of errors.csv).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub file: String,
+    pub line: Option<u64>,
+    pub reason: String,
+}
+
+impl Sink for Collected {
+    fn write(&mut self, row: &Row) -> Result<()> {
+        self.rows.push(row.clone());
+        Ok(())
+    }
+    fn error(&mut self, file: &str, line: Option<u64>, reason: &str) -> Result<()> {
+        self.errors.push(LeftOut {
+            file: file.to_string(),
+            line,
+            reason: reason.to_string(),
+        });
+        Ok(())
+    }
+}
+
+/// Documents made from texts in memory: `texts[i]` gets the id `ids[i]`
+/// (default: its position, from 0) and the metadata `meta[i]`; its
+/// `file` is `texts[i]`, which errors and documents.csv name. An empty
+/// text is an error that names it.
+pub fn documents_from_texts(
+    texts: Vec<String>,
+    ids: Option<Vec<String>>,
+    meta: Option<Vec<Vec<String>>>,
+) -> Result<Vec<Document>> {
+    let n = texts.len();
+    if ids.as_ref().is_some_and(|v| v.len() != n) {
+        bail!(
+            "{} ids for {n} texts: give one id per text",
+            ids.as_ref().map_or(0, Vec::len)
+        );
+    }
+    if meta.as_ref().is_some_and(|v| v.len() != n) {
+        bail!(
+            "{} metadata rows for {n} texts: give one per text",
+            meta.as_ref().map_or(0, Vec::len)
+        );
+    }
+    let mut ids = ids.map(Vec::into_iter);
+    let mut meta = meta.map(Vec::into_iter);
+    let mut docs = Vec::with_capacity(n);
+    for (i, text) in texts.into_iter().enumerate() {
+        let id = match ids.as_mut().and_then(Iterator::next) {
+            Some(id) if id.trim().is_empty() => bail!("texts[{i}]: its id is empty"),
+            Some(id) => id,
+            None => i.to_string(),
+        };
+        if text.trim_matches(crate::text::is_space).is_empty() {
+            bail!("texts[{i}] (id {id}) is empty: give each document some text");
+        }
+        let mut doc = Document::new(id, text);
+        doc.file = format!("texts[{i}]");
+        doc.meta = meta.as_mut().and_then(Iterator::next).unwrap_or_default();
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+/// Run the pipeline over documents already in memory (see
+/// [`documents_from_texts`]), returning their rows: what [`run`] writes to
+/// sentences.csv, with documents that look non-English (unless
+/// `opts.any_language`) and repeated ids (by `opts.dup_ids`) left out and
+/// listed in [`Collected::errors`].
+pub fn run_documents(
+    docs: Vec<Document>,
+    scorer: &Scorer,
+    opts: &RunOptions,
+) -> Result<(Collected, RunStats)> {
+    let mut out = Collected::default();
+    let stream = docs.into_iter().map(Ok);
+    let stats = run_stream(stream, scorer, opts, &mut out, |_| {})?;
+    Ok((out, stats))
+}
+
 /// Run the pipeline over `sources`, writing rows to `report`.
 /// `on_progress` is called after each chunk with the documents done so far.
 pub fn run(
     sources: &[Source],
     scorer: &Scorer,
     opts: &RunOptions,
-    report: &mut Report,
+    report: &mut dyn Sink,
+    on_progress: impl FnMut(&RunStats),
+) -> Result<RunStats> {
+    run_stream(
+        ingest::documents(sources, &opts.read),
+        scorer,
+        opts,
+        report,
+        on_progress,
+    )
+}
+
+fn run_stream(
+    mut stream: impl Iterator<Item = ingest::Item>,
+    scorer: &Scorer,
+    opts: &RunOptions,
+    report: &mut dyn Sink,
     mut on_progress: impl FnMut(&RunStats),
 ) -> Result<RunStats> {
     let mut hypotheses: HashMap<String, String> = HashMap::new();
@@ -449,7 +582,6 @@ pub fn run(
     let mut stats = RunStats::default();
     let mut ids = Ids::new();
     let mut cache = PairCache::new(opts.cache_pairs);
-    let mut stream = ingest::documents(sources, &opts.read);
     if let Some((done, counts)) = &opts.resume {
         for _ in 0..*done {
             match stream.next() {

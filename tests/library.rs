@@ -1,0 +1,225 @@
+//! The library as the Python package and other programs use it: a run in
+//! memory gives the rows, summaries and documents a folder run writes; a
+//! folder run and an evaluation are library calls; what users get wrong
+//! is said in words that name it.
+
+use std::path::PathBuf;
+
+use stance::pipeline::{documents_from_texts, run_documents, FolderRun, RunOptions};
+use stance::report::{summarize, DocumentRow, SummaryRow};
+use stance::score::{ScorerRequest, Stance};
+
+use crate::common::*;
+
+const SECOND: &str = "Senators said on Tuesday that Russia interfered in the 2016 US election \
+                      through hacking and propaganda.\n\n\
+                      \"We have no doubt about it,\" said Senator Jane Moore. The Kremlin has \
+                      denied any role in the election.\n";
+
+/// Both articles on disk (the founding article and a short one), and
+/// their texts.
+fn inputs(dir: &std::path::Path) -> (Vec<PathBuf>, Vec<String>) {
+    let a = dir.join("helsinki-summit.txt");
+    let b = dir.join("senate.txt");
+    std::fs::write(&a, article_text()).unwrap();
+    std::fs::write(&b, SECOND).unwrap();
+    (vec![a, b], vec![article_text(), SECOND.to_string()])
+}
+
+fn csv_of<T: serde::Serialize>(rows: &[T]) -> Vec<Vec<String>> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).unwrap();
+    }
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+fn table(path: &std::path::Path) -> Vec<Vec<String>> {
+    csv::Reader::from_path(path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn a_run_in_memory_gives_what_a_folder_run_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (paths, texts) = inputs(dir.path());
+    let out = dir.path().join("out");
+    let scorer = default_scorer();
+    let done = FolderRun::new(paths, out.clone()).run(scorer).unwrap();
+    assert_eq!(done.stats.documents, 2);
+
+    let ids = vec!["helsinki-summit".to_string(), "senate".to_string()];
+    let docs = documents_from_texts(texts, Some(ids), None).unwrap();
+    let (got, stats) = run_documents(docs, scorer, &RunOptions::default()).unwrap();
+    assert!(got.errors.is_empty(), "{:?}", got.errors);
+    assert_eq!(stats.rows, done.stats.rows);
+
+    // The rows, as sentences.csv writes them.
+    let written = table(&out.join("sentences.csv"));
+    assert_eq!(csv_of(&got.rows), written);
+    assert!(got.rows.iter().any(|r| r.speaker == "Putin"));
+
+    // The summaries from the rows equal the folder's tables; documents.csv
+    // names each document's file, which in memory is its place.
+    let targets = RunOptions::default().targets;
+    let t = summarize(&got.rows, &targets, &[], None).unwrap();
+    assert_eq!(
+        csv_of::<SummaryRow>(&t.summary),
+        table(&out.join("summary.csv"))
+    );
+    assert_eq!(t.summary, done.written.summary);
+    let docs_written = table(&out.join("documents.csv"));
+    assert_eq!(t.documents.len(), 2);
+    for (i, (d, w)) in t.documents.iter().zip(&docs_written).enumerate() {
+        let mut mine = csv_of::<DocumentRow>(std::slice::from_ref(d)).remove(0);
+        assert_eq!(mine[10], format!("texts[{i}]"));
+        mine[10] = w[10].clone();
+        assert_eq!(&mine, w);
+    }
+    assert!(t.by_group.is_empty());
+}
+
+#[test]
+fn rows_in_memory_summarise_by_group() {
+    let docs = documents_from_texts(
+        vec![
+            article_text(),
+            SECOND.to_string(),
+            SECOND.replace("Tuesday", "Friday"),
+        ],
+        Some(vec!["a".into(), "b".into(), "c".into()]),
+        Some(vec![
+            vec!["east".into()],
+            vec!["west".into()],
+            vec!["east".into()],
+        ]),
+    )
+    .unwrap();
+    let opts = RunOptions {
+        read: stance::ingest::ReadOptions {
+            fields: stance::ingest::Fields {
+                keep: vec!["desk".into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        ..RunOptions::default()
+    };
+    let (got, _) = run_documents(docs, default_scorer(), &opts).unwrap();
+    assert!(got.rows.iter().all(|r| r.meta.len() == 1));
+    let group = stance::report::GroupBy::parse("desk").unwrap();
+    let t = summarize(&got.rows, &opts.targets, &["desk".into()], Some(group)).unwrap();
+    let groups: std::collections::BTreeSet<&str> =
+        t.by_group.iter().map(|(g, _)| g.as_str()).collect();
+    assert_eq!(groups, ["east", "west"].into());
+    // Each speaker's sentences are split between the groups, no more.
+    for s in &t.summary {
+        let n: usize = t
+            .by_group
+            .iter()
+            .filter(|(_, r)| r.speaker == s.speaker && r.target == s.target)
+            .map(|(_, r)| r.sentences)
+            .sum();
+        assert_eq!(n, s.sentences, "{}", s.speaker);
+    }
+    let err = summarize(
+        &got.rows,
+        &opts.targets,
+        &[],
+        Some(stance::report::GroupBy::parse("desk").unwrap()),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("must be kept"), "{err}");
+}
+
+#[test]
+fn texts_in_memory_are_checked_with_their_place_named() {
+    let err = documents_from_texts(vec!["A text.".into(), " \n".into()], None, None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "texts[1] (id 1) is empty: give each document some text"
+    );
+    let err = documents_from_texts(vec!["A text.".into()], Some(vec![]), None).unwrap_err();
+    assert!(err.to_string().contains("0 ids for 1 texts"), "{err}");
+    let docs = documents_from_texts(vec!["One.".into(), "Two.".into()], None, None).unwrap();
+    assert_eq!(docs[1].doc_id, "1");
+    assert_eq!(docs[1].origin(), "texts[1]");
+}
+
+#[test]
+fn a_scorer_request_resolves_or_says_what_is_wrong() {
+    let bad = ScorerRequest {
+        batch_size: 0,
+        ..ScorerRequest::default()
+    };
+    assert!(bad
+        .resolve()
+        .unwrap_err()
+        .to_string()
+        .contains("--batch-size"));
+    let req = ScorerRequest {
+        model: Some(default_model()),
+        backend: stance::score::BackendChoice::Candle,
+        precision: stance::score::PrecisionChoice::Fp32,
+        threads: Some(2),
+        ..ScorerRequest::default()
+    };
+    let opts = req.resolve().unwrap();
+    assert_eq!(opts.threads, 2);
+    assert_eq!(opts.backend, stance::score::BackendKind::Candle);
+    let missing = ScorerRequest {
+        model: Some("/no/such/model".into()),
+        ..ScorerRequest::default()
+    };
+    let Err(err) = missing.load() else {
+        panic!("a missing model loaded")
+    };
+    let err = format!("{err:#}");
+    assert!(err.contains("cannot load --model /no/such/model"), "{err}");
+}
+
+#[test]
+fn an_evaluation_is_what_stance_eval_writes() {
+    let data_path = root().join("datasets/stance-dev.csv");
+    let data = stance::eval::stance::open(&data_path, None, None).unwrap();
+    let hyps = data
+        .hypotheses("{}.", stance::pipeline::DEFAULT_TARGET)
+        .unwrap();
+    let ev = stance::eval::stance::evaluate(&data, &hyps, default_scorer()).unwrap();
+    assert_eq!(ev.probs.len(), data.examples.len());
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("m.json");
+    let o = stance(&[
+        "eval",
+        data_path.to_str().unwrap(),
+        "--backend",
+        "candle",
+        "--precision",
+        "fp32",
+        "--out",
+        json_path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = json(&json_path);
+    let mine = ev.to_json().unwrap();
+    let acc = |v: &serde_json::Value| v["accuracy"].as_f64().unwrap();
+    assert!(
+        (acc(&written) - acc(&mine)).abs() < 1e-9,
+        "{written} {mine}"
+    );
+    assert_eq!(written["confusion"], mine["confusion"]);
+    // Every prediction is a stance the model gives.
+    assert!(ev.probs.iter().all(|p| Stance::ALL.contains(&p.stance())));
+}
