@@ -249,7 +249,7 @@ fn the_readme_stays_short() {
     );
     // It opens with the two commands, and the second is what CI runs.
     let ci = std::fs::read_to_string(root().join(".ci/run")).unwrap();
-    let test_cmd = "cargo test --features ort,parquet";
+    let test_cmd = "cargo test --features ort,parquet && bash bindings/python/test.sh";
     assert!(text.contains("cargo run --release -- run datasets/helsinki-summit.txt"));
     assert!(text.contains(test_cmd) && ci.contains(test_cmd));
 }
