@@ -1,13 +1,12 @@
-"""The Spark example in local mode: articles in a Spark DataFrame, one
-Pipeline per Python worker, rows back equal to a run in this process."""
+"""deploy/spark/stance_spark.py in local mode: an archive of 61 documents
+as a Spark DataFrame, scored with mapInArrow, one Pipeline per Python
+worker, rows equal to the command line's on the same archive."""
 
 import os
 import shutil
 import sys
 
 import pytest
-
-import stance
 
 REQUIRED = os.environ.get("STANCE_REQUIRE_SPARK") == "1"
 if not REQUIRED:
@@ -16,29 +15,15 @@ if not REQUIRED:
         pytest.skip("Spark needs Java (java is not on PATH)", allow_module_level=True)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "examples"))
+sys.path.insert(0, HERE)
+# deploy/ of the checkout, or the copy test.sh makes beside these tests.
+DEPLOY = os.environ.get("STANCE_DEPLOY") or os.path.join(HERE, "..", "..", "..", "deploy")
+sys.path.insert(0, os.path.join(DEPLOY, "spark"))
 
-import spark_stance  # noqa: E402
+import archive  # noqa: E402
+import stance_spark  # noqa: E402
 
-ARTICLES = [
-    (
-        "senate",
-        "Senators said on Tuesday that Russia interfered in the 2016 US election "
-        "through hacking and propaganda.\n\n"
-        '"We have no doubt about it," said Senator Jane Moore. The Kremlin has '
-        "denied any role in the election.\n",
-    ),
-    (
-        "carbon",
-        "Economists said a carbon tax would cut emissions faster than any other policy. "
-        "Critics disagreed.\n\nThe proposal would charge fuel importers forty dollars a ton.\n",
-    ),
-    (
-        "summit",
-        "The two leaders met in Helsinki for four hours.\n\n"
-        '"There was no collusion," the president told reporters after the meeting.\n',
-    ),
-]
+import stance  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -57,17 +42,10 @@ def spark():
     s.stop()
 
 
-def test_spark_local_mode_scores_like_a_local_run(spark):
-    df = spark.createDataFrame(ARTICLES, ["id", "text"]).repartition(2)
-    rows = spark_stance.score_archive(df).toPandas()
-    local = stance.Pipeline(threads=1).run([t for _, t in ARTICLES], ids=[i for i, _ in ARTICLES])
-    local = local.to_pandas()
-    key = ["doc_id", "sentence_id", "speaker", "target"]
-    got = rows.sort_values(key).reset_index(drop=True)
-    want = local.sort_values(key).reset_index(drop=True)
-    assert len(got) == len(want) > 5
-    assert list(got.columns) == list(want.columns)
-    assert (got["stance"].fillna("") == want["stance"].fillna("")).all()
-    assert ((got["score"] - want["score"]).abs().fillna(0) < 1e-6).all()
-    summary = stance.summarize(got).to_pandas()
-    assert "Jane Moore" in set(summary["speaker"])
+def test_spark_scores_an_archive_as_the_command_line_does(spark, tmp_path):
+    articles = spark.read.json(archive.ARCHIVE).select("id", "text").repartition(4)
+    out = str(tmp_path / "rows")
+    stance_spark.score_archive(articles).write.parquet(out)
+    written = spark.read.parquet(out)
+    assert written.columns == list(stance.SENTENCE_COLUMNS) + ["document_topic"]
+    archive.assert_same_rows_as_the_command_line(r.asDict() for r in written.collect())

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import warnings
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -42,6 +43,9 @@ __all__ = [
     "run_files",
     "eval",
     "default_model",
+    "sentence_schema",
+    "shared_pipeline",
+    "summarize",
     "DEFAULT_TARGET",
     "DEFAULT_TEMPLATE",
     "SENTENCE_COLUMNS",
@@ -128,6 +132,50 @@ def _columns(rows: Any) -> Dict[str, List[Any]]:
     for name, values in cols.items():
         cols[name] = [None if isinstance(v, float) and v != v else v for v in values]
     return cols
+
+
+_INT, _FLOAT = pa.int64(), pa.float64()
+# Column types by table; every other column (text, labels, kept
+# metadata) is a string.
+_SENTENCE_TYPES = {
+    "sentence_id": _INT,
+    "start": _INT,
+    "end": _INT,
+    "favor": _FLOAT,
+    "against": _FLOAT,
+    "none": _FLOAT,
+    "score": _FLOAT,
+    "mention_start": _INT,
+    "mention_end": _INT,
+    "clause_start": _INT,
+    "clause_end": _INT,
+}
+_SUMMARY_TYPES = {
+    "sentences": _INT,
+    "favor": _INT,
+    "against": _INT,
+    "none": _INT,
+    "mean_score": _FLOAT,
+    "on_topic": _INT,
+    "on_topic_mean_score": _FLOAT,
+    "on_topic_ci_low": _FLOAT,
+    "on_topic_ci_high": _FLOAT,
+    "documents": _INT,
+    "line": _INT,
+}
+
+
+def sentence_schema(keep: Sequence[str] = ()) -> pa.Schema:
+    """The schema of :meth:`Pipeline.run`'s tables with these kept
+    columns: ``SENTENCE_COLUMNS``, ``keep``, then ``document_topic``. The
+    same whatever the rows hold, so that batches concatenate (Spark, Ray)."""
+    names = list(SENTENCE_COLUMNS) + list(keep) + ["document_topic"]
+    return pa.schema([(n, _SENTENCE_TYPES.get(n, pa.string())) for n in names])
+
+
+def _typed(columns: Dict[str, List[Any]], types: Dict[str, pa.DataType]) -> pa.Table:
+    schema = pa.schema([(n, types.get(n, pa.string())) for n in columns])
+    return pa.table(columns, schema=schema)
 
 
 def _probs(raw: bytes) -> np.ndarray:
@@ -273,7 +321,7 @@ class Pipeline:
             shown = "; ".join(f"{place}: {why}" for place, why in errors[:3])
             more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
             warnings.warn(f"stance left out {len(errors)} document(s): {shown}{more}", stacklevel=2)
-        return pa.table(columns)
+        return pa.table(columns, schema=sentence_schema(keep))
 
     def summarize(self, rows: Any, by: str = "speaker", keep: Optional[Sequence[str]] = None) -> pa.Table:
         """Summaries of sentence rows (what :meth:`run` returned, or
@@ -305,6 +353,28 @@ class Pipeline:
         return _probs(self._inner.score(sentences, claims))
 
 
+_SHARED: Dict[Any, Pipeline] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pipeline(
+    model: Optional[str] = None,
+    targets: Optional[Iterable[str]] = None,
+    backend: str = "auto",
+    threads: Optional[int] = None,
+    hypothesis: Optional[str] = None,
+    **options: Any,
+) -> Pipeline:
+    """One :class:`Pipeline` per process for these arguments, made on the
+    first call and returned after: for Spark and Ray workers, which run
+    many tasks in one process and should load the model once."""
+    key = (model, tuple(_targets(targets)), backend, threads, hypothesis, tuple(sorted(options.items())))
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = Pipeline(model, targets, backend, threads, hypothesis, **options)
+        return _SHARED[key]
+
+
 def summarize(
     rows: Any,
     by: str = "speaker",
@@ -334,10 +404,10 @@ def summarize(
                 )
     summary, documents, by_group = _stance.summarize(cols, _targets(targets), keep, group)
     if by == "speaker":
-        return pa.table(summary)
+        return _typed(summary, _SUMMARY_TYPES)
     if by == "document":
-        return pa.table(documents)
-    return pa.table(by_group)
+        return _typed(documents, _SUMMARY_TYPES)
+    return _typed(by_group, _SUMMARY_TYPES)
 
 
 def _options(model: Optional[str], targets: Optional[Iterable[str]], hypothesis: Optional[str]):
