@@ -140,6 +140,10 @@ fn main() {
         "browser::archive_report_charts_each_claim_by_month",
         browser::archive_report_charts_each_claim_by_month,
     ));
+    trials.push(chromium.trial(
+        "browser::the_labelling_view_writes_labels_for_stance_train",
+        browser::the_labelling_view_writes_labels_for_stance_train,
+    ));
     let bf16 = Needs {
         missing: bf16::missing(),
         require: "STANCE_REQUIRE_BF16",
@@ -167,7 +171,7 @@ mod browser {
     use std::path::{Path, PathBuf};
     use std::process::Command;
 
-    use crate::common::{article, read_csv, run_ok};
+    use crate::common::{article, read_csv, run_ok, stance, stderr};
 
     fn chromium() -> Option<PathBuf> {
         if let Some(p) = std::env::var_os("STANCE_CHROMIUM") {
@@ -288,6 +292,66 @@ mod browser {
             );
             assert!(dom.contains(&cells), "no row {cells}");
         }
+    }
+
+    /// `run --to-label 5 --html`: the page lists to-label.csv's sentences
+    /// with a choice each; the fragment fills four of them, and the CSV the
+    /// page would save holds those four, labelled, in to-label.csv's
+    /// columns, which `stance train` then reads.
+    pub fn the_labelling_view_writes_labels_for_stance_train() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        run_ok(
+            &[Path::new(&article())],
+            &out,
+            &["--html", "--to-label", "5"],
+        );
+        let (header, to_label) = read_csv(&out.join("to-label.csv"));
+        assert_eq!(to_label.len(), 5);
+        let page = format!(
+            "{}#labels=favor,against,,none,favor",
+            out.join("report.html").display()
+        );
+        let (dom, log) = load(Path::new(&page));
+        check_scripts_ran(&dom, &log);
+        assert_eq!(dom.matches("<select class=\"label-choice\"").count(), 5);
+        assert!(dom.contains("4 of 5 labelled"), "no count");
+        let at = dom
+            .find("<pre id=\"labels-csv\">")
+            .expect("the CSV in the page")
+            + 21;
+        let text = dom[at..at + dom[at..].find("</pre>").unwrap()]
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        let saved = dir.path().join("labels.csv");
+        std::fs::write(&saved, &text).unwrap();
+        let (got_header, got) = read_csv(&saved);
+        assert_eq!(got_header, header);
+        let want: Vec<(&str, &str)> = [0, 1, 3, 4]
+            .iter()
+            .zip(["favor", "against", "none", "favor"])
+            .map(|(&i, l)| (to_label[i]["text"].as_str(), l))
+            .collect();
+        let have: Vec<(&str, &str)> = got
+            .iter()
+            .map(|r| (r["text"].as_str(), r["label"].as_str()))
+            .collect();
+        assert_eq!(have, want);
+        assert_eq!(got[0]["doc_id"], to_label[0]["doc_id"]);
+        // `stance train` takes the saved file as it is.
+        let model = dir.path().join("model");
+        let o = stance(&[
+            "train",
+            saved.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--gate",
+            "off",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(model.join("stance_head.json").is_file());
     }
 
     pub fn archive_report_charts_each_claim_by_month() {

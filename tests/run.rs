@@ -616,3 +616,75 @@ fn min_speaker_confidence_leaves_doubtful_sentences_to_the_narrator() {
         stderr(&o)
     );
 }
+
+/// `--to-label N`: the N on-topic sentences the model is least sure of,
+/// smallest margin first, each text once, with an empty label column;
+/// gone when a later run does not ask for it; the same from merged shards
+/// as from one run.
+#[test]
+fn to_label_lists_the_least_sure_on_topic_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let err = run_ok(&[Path::new(&article())], &out, &["--to-label", "8"]);
+    assert!(err.contains("to-label.csv"), "{err}");
+    let (header, rows) = read_csv(&out.join("to-label.csv"));
+    assert_eq!(header, stance::report::to_label::TO_LABEL_COLUMNS);
+    assert_eq!(rows.len(), 8);
+    let (_, sentences) = read_csv(&out.join("sentences.csv"));
+    let mut margins = Vec::new();
+    let mut texts = std::collections::HashSet::new();
+    for r in &rows {
+        assert_eq!(r["label"], "");
+        assert!(texts.insert(r["text"].clone()), "twice: {}", r["text"]);
+        let s = sentences
+            .iter()
+            .find(|s| s["doc_id"] == r["doc_id"] && s["sentence_id"] == r["sentence_id"])
+            .expect("a row of sentences.csv");
+        assert_eq!(s["text"], r["text"]);
+        assert!(
+            s["none"].parse::<f32>().unwrap() < 0.5,
+            "off topic: {}",
+            r["text"]
+        );
+        let mut p: Vec<f32> = ["favor", "against", "none"]
+            .iter()
+            .map(|c| s[*c].parse().unwrap())
+            .collect();
+        p.sort_by(|a, b| b.total_cmp(a));
+        let m: f32 = r["margin"].parse().unwrap();
+        assert!((m - (p[0] - p[1])).abs() < 2e-6, "{m} {p:?}");
+        margins.push(m);
+    }
+    assert!(margins.windows(2).all(|w| w[0] <= w[1]), "{margins:?}");
+    let speakers: std::collections::HashSet<&str> =
+        rows.iter().map(|r| r["speaker"].as_str()).collect();
+    assert!(speakers.len() >= 3, "{speakers:?}");
+    let single = std::fs::read(out.join("to-label.csv")).unwrap();
+
+    // Shards merged give the single run's file.
+    let shards: Vec<_> = (1..=2)
+        .map(|k| dir.path().join(format!("shard{k}")))
+        .collect();
+    for (k, s) in shards.iter().enumerate() {
+        run_ok(
+            &[Path::new(&article())],
+            s,
+            &["--shard", &format!("{}/2", k + 1)],
+        );
+    }
+    let merged = dir.path().join("merged");
+    let o = stance(&[
+        "merge",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        "--to-label",
+        "8",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(merged.join("to-label.csv")).unwrap(), single);
+
+    // A later run without the flag leaves no stale list behind.
+    run_ok(&[Path::new(&article())], &out, &[]);
+    assert!(!out.join("to-label.csv").exists());
+}

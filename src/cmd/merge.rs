@@ -1,7 +1,7 @@
 //! `stance merge`: combine the output folders of a sharded run.
 //!
 //! ```text
-//! stance merge OUT SHARD_DIR...
+//! stance merge OUT SHARD_DIR... [--to-label N]
 //! ```
 //!
 //! Each SHARD_DIR is a finished `stance run --shard K/N` of the same inputs
@@ -31,6 +31,10 @@ pub struct MergeArgs {
     /// The shards' output folders.
     #[arg(required = true, value_name = "SHARD_DIR")]
     pub shards: Vec<PathBuf>,
+    /// Also write OUT/to-label.csv from the merged rows (as `stance run
+    /// --to-label N` does).
+    #[arg(long, value_name = "N")]
+    pub to_label: Option<usize>,
 }
 
 /// Open `dir`'s table `name` (`documents`, …) in `format`.
@@ -305,6 +309,13 @@ pub fn main(args: MergeArgs) -> Result<()> {
     });
     report.set_manifest(manifest.to_json());
     let written = report.finish()?;
+    if let Some(k) = args.to_label {
+        let n = stance::report::to_label::write(&args.out, format, k)?;
+        eprintln!(
+            "stance: {n} sentences to label in {}/to-label.csv",
+            args.out.display()
+        );
+    }
     eprintln!(
         "stance: merged {n} shards: {rows} rows, {} speakers, {} records left out; wrote {}",
         written.speakers.len(),

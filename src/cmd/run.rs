@@ -8,7 +8,7 @@
 //!            [--dup-ids error|suffix|skip] [--skip-bad] [--any-language]
 //!            [--min-speaker-confidence P] [--cache PAIRS]
 //!            [--shard K/N] [--overwrite] [--chunk-docs N] [--quiet] [--log-every SECS]
-//!            [--format csv|parquet] [--html]
+//!            [--format csv|parquet] [--html] [--to-label N]
 //!            [--model DIR_OR_HUB_ID] [--backend auto|candle|ort] [--threads N]
 //!            [--intra-threads N] [--batch-size N] [--ort-lib PATH] [--quantized]
 //!            [--precision auto|fp32|bf16]
@@ -129,6 +129,12 @@ pub struct RunArgs {
     /// on one self-contained page (`stance report DIR` rebuilds it).
     #[arg(long)]
     pub html: bool,
+    /// Also write DIR/to-label.csv: the N on-topic sentences the model is
+    /// least sure of, spread across documents and speakers, with an empty
+    /// `label` column for `stance train` (and a labelling view in
+    /// report.html with --html).
+    #[arg(long, value_name = "N")]
+    pub to_label: Option<usize>,
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -180,6 +186,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         html: args.html,
         overwrite: args.overwrite,
         quantized: args.model.quantized,
+        to_label: args.to_label,
     };
     // Inputs, output format and grouping are checked before the model
     // loads.
@@ -210,6 +217,7 @@ pub fn main(args: RunArgs) -> Result<()> {
         stats,
         written,
         options: opts,
+        ..
     } = opened.run(&scorer, mode, counters)?;
     if args.quiet {
         return Ok(());
@@ -286,7 +294,7 @@ pub fn written_files(out: &std::path::Path, ext: &str, errors: usize) -> String 
         "speakers/ ({speakers} file{})",
         if speakers == 1 { "" } else { "s" }
     ));
-    for extra in ["report.html", "manifest.json"] {
+    for extra in ["to-label.csv", "report.html", "manifest.json"] {
         if out.join(extra).is_file() {
             names.push(extra.to_string());
         }

@@ -156,6 +156,13 @@ pub fn main(args: TrainArgs) -> Result<()> {
         std::slice::from_ref(&args.rows.target),
     )?;
     let train = read(&args.data, args.rows.format, args.rows.split.as_deref())?;
+    if train.dropped > 0 {
+        eprintln!(
+            "stance: {}: {} rows without a label left out",
+            args.data.display(),
+            train.dropped
+        );
+    }
     let dev = match &args.dev {
         Some(p) => Some(read(p, None, args.dev_split.as_deref())?),
         None => None,

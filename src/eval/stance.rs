@@ -165,6 +165,11 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                     str_field(&v, k).with_context(|| format!("{}: no `{k}` string", where_(line)))
                 };
                 let raw = field("label")?;
+                // Not labelled yet (a to-label.csv half done): left out.
+                if raw.trim().is_empty() {
+                    dropped += 1;
+                    continue;
+                }
                 let label = parse_stance_label(&raw).with_context(|| {
                     format!(
                         "{}: label `{raw}` is not favor, against or none",
@@ -206,6 +211,11 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                 let row = i + 2;
                 let rec = rec.with_context(|| format!("{}: bad CSV", where_(row)))?;
                 let raw = rec.get(li).unwrap_or("");
+                // Not labelled yet (a to-label.csv half done): left out.
+                if raw.trim().is_empty() {
+                    dropped += 1;
+                    continue;
+                }
                 let label = parse_stance_label(raw).with_context(|| {
                     format!(
                         "{}: label `{raw}` is not favor, against or none",

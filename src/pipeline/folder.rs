@@ -13,7 +13,7 @@ use super::{run, RunOptions, RunStats};
 use crate::ingest::{self, Selection, Source};
 use crate::manifest::{describe_inputs, describe_model, Manifest};
 use crate::progress::{self, Counters, Progress};
-use crate::report::{html, Checkpoint, GroupBy, OutputFormat, Report, Written};
+use crate::report::{html, to_label, Checkpoint, GroupBy, OutputFormat, Report, Written};
 use crate::score::Scorer;
 
 /// What to run, and where to.
@@ -36,6 +36,9 @@ pub struct FolderRun {
     pub overwrite: bool,
     /// Whether the model runs `model_int8.onnx` (recorded in the manifest).
     pub quantized: bool,
+    /// Also write to-label.csv: this many sentences to label
+    /// ([`crate::report::to_label`]).
+    pub to_label: Option<usize>,
 }
 
 /// What a finished folder run did.
@@ -45,6 +48,8 @@ pub struct FolderOutcome {
     pub written: Written,
     /// The options the run used (with its shard and any resume).
     pub options: RunOptions,
+    /// Rows written to to-label.csv, when asked for.
+    pub to_label: Option<usize>,
 }
 
 /// A folder run with its inputs checked and its output folder opened,
@@ -55,6 +60,8 @@ pub struct Opened {
     report: Report,
     manifest: Manifest,
     html: bool,
+    to_label: Option<usize>,
+    format: OutputFormat,
     out: PathBuf,
     /// Records an unfinished run had done, when this one goes on from it.
     pub resumed_after: Option<usize>,
@@ -73,6 +80,7 @@ impl FolderRun {
             html: false,
             overwrite: false,
             quantized: false,
+            to_label: None,
         }
     }
 
@@ -160,6 +168,8 @@ impl FolderRun {
             report,
             manifest,
             html: self.html,
+            to_label: self.to_label,
+            format: self.format,
             out: self.out.clone(),
             resumed_after,
         })
@@ -213,6 +223,11 @@ impl Opened {
         });
         self.report.set_manifest(self.manifest.to_json());
         let written = self.report.finish()?;
+        let format = self.format;
+        let to_label = self
+            .to_label
+            .map(|n| to_label::write(&self.out, format, n))
+            .transpose()?;
         if self.html {
             html::write(&self.out)?;
         }
@@ -220,6 +235,7 @@ impl Opened {
             stats,
             written,
             options: self.options,
+            to_label,
         })
     }
 }

@@ -110,6 +110,56 @@ struct Page {
     few: usize,
     cap: usize,
     shown: usize,
+    /// to-label.csv's rows, for the labelling view (empty without it).
+    to_label: Vec<LabelRow>,
+}
+
+/// A sentence of to-label.csv, as the labelling view shows it.
+#[derive(Debug, Clone, Serialize)]
+struct LabelRow {
+    text: String,
+    target: String,
+    doc_id: String,
+    sentence_id: String,
+    speaker: String,
+    stance: String,
+    margin: String,
+    favor: String,
+    against: String,
+    none: String,
+}
+
+/// to-label.csv in `dir`, if there is one.
+fn to_label_rows(dir: &Path) -> Result<Vec<LabelRow>> {
+    let path = dir.join(super::to_label::TO_LABEL_FILE);
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let name = path.display().to_string();
+    let mut r = csv::Reader::from_path(&path).with_context(|| format!("{name}: cannot read"))?;
+    let header = r
+        .headers()
+        .with_context(|| format!("{name}: cannot read"))?
+        .clone();
+    let c = columns(&header, &name, &super::to_label::TO_LABEL_COLUMNS)?;
+    let mut rows = Vec::new();
+    for rec in r.records() {
+        let rec = rec.with_context(|| format!("{name}: cannot read"))?;
+        let f = |i: usize| rec.get(c[i]).unwrap_or_default().to_string();
+        rows.push(LabelRow {
+            text: f(0),
+            target: f(1),
+            doc_id: f(3),
+            sentence_id: f(4),
+            speaker: f(5),
+            stance: f(6),
+            margin: f(7),
+            favor: f(8),
+            against: f(9),
+            none: f(10),
+        });
+    }
+    Ok(rows)
 }
 
 /// Per (target, speaker): the strongest sentences each way.
@@ -479,6 +529,7 @@ pub fn render(dir: &Path) -> Result<String> {
         few: FEW_SENTENCES,
         cap: EVIDENCE_CAP,
         shown: EVIDENCE_SHOWN,
+        to_label: to_label_rows(dir)?,
     };
     let mut env = minijinja::Environment::new();
     env.add_template("report.html", TEMPLATE)

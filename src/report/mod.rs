@@ -43,6 +43,7 @@ pub mod svg;
 mod tables;
 #[cfg(test)]
 mod tests;
+pub mod to_label;
 
 pub use documents::{document_topic_name, parse_document_topic, DocumentRow, DOCUMENT_COLUMNS};
 pub use groups::{DateUnit, GroupBy, GROUP_COLUMNS};
@@ -626,6 +627,9 @@ impl Report {
         // An earlier run's page shows other rows; `--html` writes this
         // run's after.
         stale.push(html::REPORT_FILE.to_string());
+        // Likewise an earlier run's sentences to label; `--to-label` writes
+        // this run's after.
+        stale.push(to_label::TO_LABEL_FILE.to_string());
         for name in stale {
             let path = self.out_dir.join(name);
             if path.exists() {

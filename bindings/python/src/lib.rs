@@ -628,7 +628,7 @@ fn eval<'py>(
     input_format=None, text_field="text".to_string(), id_field="id".to_string(),
     title_field=None, target_field=None, keep=Vec::new(), group_by=None, dup_ids="error",
     skip_bad=false, any_language=false, shard=None, cache=100_000, format="csv", html=false,
-    overwrite=false, min_speaker_confidence=0.0, chunk_docs=64))]
+    overwrite=false, min_speaker_confidence=0.0, chunk_docs=64, to_label=None))]
 #[allow(clippy::too_many_arguments)]
 fn run_files(
     py: Python<'_>,
@@ -661,6 +661,7 @@ fn run_files(
     overwrite: bool,
     min_speaker_confidence: f32,
     chunk_docs: usize,
+    to_label: Option<usize>,
 ) -> PyResult<String> {
     let input_format = match input_format.as_deref() {
         None => None,
@@ -701,6 +702,7 @@ fn run_files(
     job.html = html;
     job.overwrite = overwrite;
     job.quantized = quantized;
+    job.to_label = to_label;
     job.options = RunOptions {
         targets,
         template: hypothesis,
@@ -747,6 +749,7 @@ fn run_files(
         "other_shards": s.other_shards,
         "cached_pairs": s.cached_pairs,
         "speakers": done.written.speakers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        "to_label": done.to_label,
     })
     .to_string())
 }

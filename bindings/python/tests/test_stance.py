@@ -209,6 +209,13 @@ def test_run_files_writes_what_the_command_line_writes(tmp_path):
     for table in ("sentences.csv", "summary.csv"):
         with open(tmp_path / "out" / table, "rb") as a, open(os.path.join(DATA, "cli", table), "rb") as b:
             assert a.read() == b.read(), table
+    assert done["to_label"] is None
+    again = stance.run_files(
+        os.path.join(DATA, "helsinki-summit.txt"), tmp_path / "out", threads=2, to_label=5
+    )
+    assert again["to_label"] == 5
+    labels = read_csv(tmp_path / "out" / "to-label.csv")
+    assert len(labels) == 5 and all(r["label"] == "" for r in labels)
     with pytest.raises(stance.StanceError, match="no-such-file.txt"):
         stance.run_files(tmp_path / "no-such-file.txt", tmp_path / "out2")
     with pytest.raises(stance.StanceError, match="dup_ids `twice` is unknown"):

@@ -432,8 +432,8 @@ def run_files(
     ``group_by``, ``dup_ids``, ``skip_bad``, ``any_language``, ``shard``,
     ``cache``, ``format`` (``"csv"`` or ``"parquet"``), ``html``,
     ``overwrite``, ``min_speaker_confidence``, ``precision``,
-    ``quantized``, ``ort_lib``. Returns what the run did: counts and
-    speakers.
+    ``quantized``, ``ort_lib``, ``to_label`` (N: also write
+    ``to-label.csv``). Returns what the run did: counts and speakers.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
