@@ -193,3 +193,85 @@ fn a_cross_encoder_base_gives_its_encoder_and_no_logit_export() {
     let o = run_article(&out, &run);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// Labels of one's own codebook map onto the three stances with
+/// `--labels`; without it they are refused with the row and the flag
+/// named. One class only, an empty text: refused with the file and line.
+/// Repeated rows: trained on, with a warning.
+#[test]
+fn train_reads_your_label_names_and_says_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("Russia meddled in the election, the report found.", "agree"),
+        ("Moscow denied any role in the election.", "disagree"),
+        ("The hearing lasted four hours.", "neutral"),
+        (
+            "Intelligence agencies confirmed the hacking campaign.",
+            "agree",
+        ),
+        (
+            "There was no interference at all, the minister said.",
+            "disagree",
+        ),
+        ("The weather in Helsinki was mild.", "neutral"),
+    ];
+    let mut text = String::from("text,label,target\n");
+    for (t, l) in rows.iter().chain(rows.iter().take(1)) {
+        text.push_str(&format!(
+            "\"{t}\",{l},Russia interfered in the 2016 US election\n"
+        ));
+    }
+    let data = dir.path().join("mine.csv");
+    std::fs::write(&data, &text).unwrap();
+    let out = dir.path().join("m");
+    let train = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--gate",
+            "off",
+            "--no-onnx",
+            "--force",
+        ];
+        args.extend_from_slice(extra);
+        stance(&args)
+    };
+    let o = train(&data, &[]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("mine.csv, line 2") && e.contains("`agree`") && e.contains("--labels"),
+        "{e}"
+    );
+
+    let o = train(
+        &data,
+        &["--labels", "favor=agree,against=disagree,none=neutral"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 rows repeat an earlier row"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("stance_head.json").is_file());
+
+    let o = train(&data, &["--labels", "favor=agree,against=disagree"]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("line 4") && e.contains("none of the --labels names (agree, disagree)"),
+        "{e}"
+    );
+
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "text,label\nA.,favor\nB.,favor\n").unwrap();
+    let e = stderr(&train(&one, &[]));
+    assert!(e.contains("one.csv: every labelled row is `favor`"), "{e}");
+
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "text,label\nA.,favor\n  ,against\n").unwrap();
+    let e = stderr(&train(&empty, &[]));
+    assert!(e.contains("empty.csv, line 3: the text is empty"), "{e}");
+}

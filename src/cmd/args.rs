@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use stance::eval::stance::{open, Dataset, Format};
+use stance::eval::stance::{open_with, Dataset, Format, LabelNames};
 use stance::pipeline::{DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::score::{self, BackendChoice, PrecisionChoice, Scorer, ScorerOptions, ScorerRequest};
 
@@ -113,6 +113,11 @@ pub struct DataArgs {
     /// Use only the rows whose `split` column has this value (dev, test).
     #[arg(long, value_name = "NAME")]
     pub split: Option<String>,
+    /// Your own label names: `favor=agree,against=disagree,none=neutral`
+    /// (several for one stance with `|`); default: favor, against, none
+    /// and their usual spellings.
+    #[arg(long, value_name = "MAP")]
+    pub labels: Option<String>,
 }
 
 impl DataArgs {
@@ -125,7 +130,21 @@ impl DataArgs {
                 path.display()
             );
         }
-        open(path, self.format, self.split.as_deref())
+        open_with(
+            path,
+            self.format,
+            self.split.as_deref(),
+            &self.label_names()?,
+        )
+    }
+
+    /// `--labels`, parsed (empty without it).
+    pub fn label_names(&self) -> Result<LabelNames> {
+        self.labels
+            .as_deref()
+            .map(LabelNames::parse)
+            .transpose()
+            .map(Option::unwrap_or_default)
     }
 
     /// The hypothesis of each example.

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! stance eval DATASET [--model DIR_OR_HUB_ID] [--target TEXT] [--hypothesis TEMPLATE]
-//!             [--format snli|csv|jsonl] [--split NAME] [--out FILE] [--predictions FILE]
+//!             [--format snli|csv|jsonl] [--split NAME] [--labels MAP] [--out FILE] [--predictions FILE]
 //! ```
 //!
 //! Prints accuracy, macro-F1, per-class precision/recall/F1, the confusion

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! stance train DATA --out DIR [--model DIR_OR_HUB_ID] [--target TEXT]
-//!              [--hypothesis TEMPLATE] [--format csv|jsonl] [--split NAME]
+//!              [--hypothesis TEMPLATE] [--format csv|jsonl] [--split NAME] [--labels MAP]
 //!              [--dev FILE [--dev-split NAME]] [--gate auto|off|X]
 //!              [--epochs N] [--learning-rate X] [--weight-decay X] [--no-onnx] [--force]
 //! ```
@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use stance::eval::stance::{open, Dataset, Format, Metrics, STANCE_LABELS};
+use stance::eval::stance::{open_with, Dataset, Format, LabelNames, Metrics, STANCE_LABELS};
 use stance::score::cascade::CascadeConfig;
 use stance::score::folder::{self, FolderOptions};
 use stance::score::head::{self, StanceHead, TrainOptions};
@@ -79,7 +79,12 @@ struct Embedded {
 }
 
 /// Load stance data: SNLI is refused, and so is a file with no rows left.
-fn read(path: &Path, format: Option<Format>, split: Option<&str>) -> Result<Dataset> {
+fn read(
+    path: &Path,
+    format: Option<Format>,
+    split: Option<&str>,
+    names: &LabelNames,
+) -> Result<Dataset> {
     if format.is_none() && Format::guess(path).is_none() {
         bail!(
             "{}: cannot tell the format from the name; pass --format csv or jsonl",
@@ -92,11 +97,37 @@ fn read(path: &Path, format: Option<Format>, split: Option<&str>) -> Result<Data
             path.display()
         );
     }
-    let data = open(path, format, split)?;
+    let data = open_with(path, format, split, names)?;
     if data.examples.is_empty() {
         bail!("{}: no labelled rows", path.display());
     }
+    if data.duplicates > 0 {
+        eprintln!(
+            "stance: warning: {}: {} rows repeat an earlier row's text, target and label; \
+             they count twice",
+            path.display(),
+            data.duplicates
+        );
+    }
     Ok(data)
+}
+
+/// A head needs at least two stances among its labels.
+fn check_classes(path: &Path, data: &Dataset) -> Result<()> {
+    let mut counts = [0usize; 3];
+    for e in &data.examples {
+        counts[e.label] += 1;
+    }
+    let present = counts.iter().filter(|&&c| c > 0).count();
+    if present < 2 {
+        let only = STANCE_LABELS[counts.iter().position(|&c| c > 0).unwrap_or(0)];
+        bail!(
+            "{}: every labelled row is `{only}`; label some sentences with at least one other \
+             of favor, against and none",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 fn embed(scorer: &Scorer, data: &Dataset, rows: &DataArgs) -> Result<Embedded> {
@@ -155,7 +186,14 @@ pub fn main(args: TrainArgs) -> Result<()> {
         &args.rows.hypothesis,
         std::slice::from_ref(&args.rows.target),
     )?;
-    let train = read(&args.data, args.rows.format, args.rows.split.as_deref())?;
+    let names = args.rows.label_names()?;
+    let train = read(
+        &args.data,
+        args.rows.format,
+        args.rows.split.as_deref(),
+        &names,
+    )?;
+    check_classes(&args.data, &train)?;
     if train.dropped > 0 {
         eprintln!(
             "stance: {}: {} rows without a label left out",
@@ -164,7 +202,7 @@ pub fn main(args: TrainArgs) -> Result<()> {
         );
     }
     let dev = match &args.dev {
-        Some(p) => Some(read(p, None, args.dev_split.as_deref())?),
+        Some(p) => Some(read(p, None, args.dev_split.as_deref(), &names)?),
         None => None,
     };
     prepare_out(&args.out, args.force)?;

@@ -84,8 +84,68 @@ pub struct Example {
 pub struct Dataset {
     pub format: Format,
     pub examples: Vec<Example>,
-    /// Rows left out, with why (SNLI's `-` labels).
+    /// Rows left out, with why (SNLI's `-` labels, empty labels).
     pub dropped: usize,
+    /// Rows that repeat an earlier row's text, target and label (kept;
+    /// worth a warning: they weigh twice).
+    pub duplicates: usize,
+}
+
+/// A user's own label names for favor, against and none
+/// (`--labels favor=agree,against=disagree,none=neutral`); empty: the
+/// usual names ([`parse_stance_label`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelNames(Vec<(String, usize)>);
+
+impl LabelNames {
+    /// Parse `favor=X,against=Y,none=Z` (any of the three, each once; a
+    /// stance may name several labels with `|`: `none=neutral|unrelated`).
+    pub fn parse(spec: &str) -> Result<Self> {
+        let mut names = Vec::new();
+        for part in spec.split(',').filter(|p| !p.trim().is_empty()) {
+            let Some((stance, raw)) = part.split_once('=') else {
+                anyhow::bail!(
+                    "--labels {spec}: `{part}` is not STANCE=LABEL (favor=agree,against=disagree,none=neutral)"
+                );
+            };
+            let Some(i) = Stance::from_name(stance.trim()).map(Stance::index) else {
+                anyhow::bail!(
+                    "--labels {spec}: `{}` is not favor, against or none",
+                    stance.trim()
+                );
+            };
+            for r in raw.split('|') {
+                let r = r.trim().to_lowercase();
+                if r.is_empty() || names.iter().any(|(n, _)| *n == r) {
+                    anyhow::bail!("--labels {spec}: the label `{r}` is empty or given twice");
+                }
+                names.push((r, i));
+            }
+        }
+        Ok(LabelNames(names))
+    }
+
+    /// The stance a label names, by this mapping (or the usual names
+    /// without one).
+    pub fn get(&self, raw: &str) -> Option<usize> {
+        if self.0.is_empty() {
+            return parse_stance_label(raw);
+        }
+        let raw = raw.trim().to_lowercase();
+        self.0.iter().find(|(n, _)| *n == raw).map(|&(_, i)| i)
+    }
+
+    /// What an unknown label is told.
+    fn expected(&self) -> String {
+        if self.0.is_empty() {
+            "is not favor, against or none (map your own names with --labels \
+             favor=X,against=Y,none=Z)"
+                .to_string()
+        } else {
+            let names: Vec<&str> = self.0.iter().map(|(n, _)| n.as_str()).collect();
+            format!("is none of the --labels names ({})", names.join(", "))
+        }
+    }
 }
 
 /// Read a stance label: favor/against/none, with common spellings.
@@ -126,6 +186,11 @@ fn str_field(v: &serde_json::Value, key: &str) -> Option<String> {
 
 /// Load a dataset file.
 pub fn load(path: &Path, format: Format) -> Result<Dataset> {
+    load_with(path, format, &LabelNames::default())
+}
+
+/// Load a dataset file whose stance labels are named by `names`.
+pub fn load_with(path: &Path, format: Format, names: &LabelNames) -> Result<Dataset> {
     let text = crate::ingest::read_text(path)?;
     let mut examples = Vec::new();
     let mut dropped = 0;
@@ -170,14 +235,18 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                     dropped += 1;
                     continue;
                 }
-                let label = parse_stance_label(&raw).with_context(|| {
-                    format!(
-                        "{}: label `{raw}` is not favor, against or none",
-                        where_(line)
-                    )
+                let label = names.get(&raw).with_context(|| {
+                    format!("{}: label `{raw}` {}", where_(line), names.expected())
                 })?;
+                let text = field("text")?;
+                if text.trim().is_empty() {
+                    anyhow::bail!(
+                        "{}: the text is empty; fill it in or remove the row",
+                        where_(line)
+                    );
+                }
                 examples.push(Example {
-                    text: field("text")?,
+                    text,
                     target: str_field(&v, "target").filter(|t| !t.trim().is_empty()),
                     label,
                     split: str_field(&v, "split"),
@@ -216,14 +285,18 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
                     dropped += 1;
                     continue;
                 }
-                let label = parse_stance_label(raw).with_context(|| {
-                    format!(
-                        "{}: label `{raw}` is not favor, against or none",
-                        where_(row)
-                    )
+                let label = names.get(raw).with_context(|| {
+                    format!("{}: label `{raw}` {}", where_(row), names.expected())
                 })?;
+                let text = rec.get(ti).unwrap_or("");
+                if text.trim().is_empty() {
+                    anyhow::bail!(
+                        "{}: the text is empty; fill it in or remove the row",
+                        where_(row)
+                    );
+                }
                 examples.push(Example {
-                    text: rec.get(ti).unwrap_or("").to_string(),
+                    text: text.to_string(),
                     target: gi
                         .and_then(|g| rec.get(g))
                         .map(str::to_string)
@@ -239,10 +312,16 @@ pub fn load(path: &Path, format: Format) -> Result<Dataset> {
     if examples.is_empty() {
         bail!("{}: no labelled examples", path.display());
     }
+    let mut seen = std::collections::HashSet::new();
+    let duplicates = examples
+        .iter()
+        .filter(|e| !seen.insert((e.text.as_str(), e.target.as_deref(), e.label)))
+        .count();
     Ok(Dataset {
         format,
         examples,
         dropped,
+        duplicates,
     })
 }
 
@@ -274,7 +353,17 @@ impl Dataset {
 /// Load `path` in `format` (else guessed from its name), keeping only the
 /// rows of `split` when one is given.
 pub fn open(path: &Path, format: Option<Format>, split: Option<&str>) -> Result<Dataset> {
-    let mut data = load(path, Format::resolve(format, path)?)?;
+    open_with(path, format, split, &LabelNames::default())
+}
+
+/// [`open`], with the stance labels named by `names`.
+pub fn open_with(
+    path: &Path,
+    format: Option<Format>,
+    split: Option<&str>,
+    names: &LabelNames,
+) -> Result<Dataset> {
+    let mut data = load_with(path, Format::resolve(format, path)?, names)?;
     if let Some(s) = split {
         data = data
             .only_split(s)
