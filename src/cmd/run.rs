@@ -28,11 +28,11 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Args;
 
-use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Selection, Shard};
+use stance::ingest::{DupIds, Fields, InputFormat, ReadOptions, Shard};
 use stance::pipeline::{FolderOutcome, FolderRun, RunOptions, DEFAULT_TARGET, DEFAULT_TEMPLATE};
 use stance::report::OutputFormat;
 
-use super::args::{check_template, ModelArgs, ScaleArgs};
+use super::args::{ModelArgs, ScaleArgs};
 use stance::progress::{self, Counters};
 
 #[derive(Debug, Args)]
@@ -149,7 +149,6 @@ pub struct RunArgs {
 
 pub fn main(args: RunArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    check_template(&args.hypothesis, &args.targets)?;
     let job = FolderRun {
         inputs: args.inputs.clone(),
         glob: args.glob.clone(),
@@ -188,24 +187,13 @@ pub fn main(args: RunArgs) -> Result<()> {
         quantized: args.model.quantized,
         to_label: args.to_label,
     };
-    // Inputs, output format and grouping are checked before the model
-    // loads.
-    args.format.check_available()?;
-    args.group_by
-        .as_deref()
-        .map(stance::report::GroupBy::parse)
-        .transpose()?;
-    stance::ingest::expand(
-        &job.inputs,
-        &Selection {
-            globs: job.glob.clone(),
-        },
-    )?;
+    // Settings and inputs are checked before the model loads.
+    let checked = job.check()?;
     let counters = Arc::new(Counters::default());
     let mut scorer = args.scale.load(&args.model)?;
     scorer.set_progress(counters.sequences.clone());
     tracing::info!(model = scorer.name(), "model loaded");
-    let opened = job.open(&scorer)?;
+    let opened = checked.open(&scorer)?;
     if let (Some(done), false) = (opened.resumed_after, args.quiet) {
         eprintln!(
             "stance: going on with the unfinished run in {} after {done} records",

@@ -52,6 +52,16 @@ pub struct FolderOutcome {
     pub to_label: Option<usize>,
 }
 
+/// A folder run with its settings and inputs checked, no model needed
+/// yet: [`FolderRun::check`].
+pub struct Checked<'a> {
+    job: &'a FolderRun,
+    sources: Vec<Source>,
+    /// The options, with the group field among the kept ones.
+    options: RunOptions,
+    group_by: Option<GroupBy>,
+}
+
 /// A folder run with its inputs checked and its output folder opened,
 /// ready to score: [`FolderRun::open`], then [`Opened::run`].
 pub struct Opened {
@@ -84,10 +94,10 @@ impl FolderRun {
         }
     }
 
-    /// Check every input exists (before the output folder is touched),
-    /// then open the output folder: afresh, or going on from an
-    /// unfinished run of the same inputs, settings and shard.
-    pub fn open(&self, scorer: &Scorer) -> Result<Opened> {
+    /// Check the settings and that every input exists, without a model
+    /// and before the output folder is touched: [`Checked::open`] goes on
+    /// once the model is loaded.
+    pub fn check(&self) -> Result<Checked<'_>> {
         self.format.check_available()?;
         let group_by = self.group_by.as_deref().map(GroupBy::parse).transpose()?;
         let mut opts = self.options.clone();
@@ -105,6 +115,36 @@ impl FolderRun {
                 globs: self.glob.clone(),
             },
         )?;
+        Ok(Checked {
+            job: self,
+            sources,
+            options: opts,
+            group_by,
+        })
+    }
+
+    /// [`FolderRun::check`], then [`Checked::open`].
+    pub fn open(&self, scorer: &Scorer) -> Result<Opened> {
+        self.check()?.open(scorer)
+    }
+
+    /// [`FolderRun::open`], then [`Opened::run`] without progress.
+    pub fn run(&self, scorer: &Scorer) -> Result<FolderOutcome> {
+        self.open(scorer)?
+            .run(scorer, progress::Mode::Quiet, Arc::default())
+    }
+}
+
+impl Checked<'_> {
+    /// Open the output folder: afresh, or going on from an unfinished run
+    /// of the same inputs, settings and shard.
+    pub fn open(self, scorer: &Scorer) -> Result<Opened> {
+        let Checked {
+            job: this,
+            sources,
+            options: mut opts,
+            group_by,
+        } = self;
         let fields = &opts.read.fields;
         // What this run is, for resuming and merging and for people
         // reading it.
@@ -112,22 +152,22 @@ impl FolderRun {
             serde_json::json!({
                 "targets": opts.targets,
                 "hypothesis": opts.template,
-                "glob": self.glob,
+                "glob": this.glob,
                 "input_format": opts.read.input_format.map(|f| format!("{f:?}").to_lowercase()),
                 "text_field": fields.text,
                 "id_field": fields.id,
                 "title_field": fields.title,
                 "target_field": fields.targets,
                 "keep": fields.keep,
-                "group_by": self.group_by,
+                "group_by": this.group_by,
                 "dup_ids": format!("{:?}", opts.dup_ids).to_lowercase(),
                 "skip_bad": opts.skip_bad,
                 "any_language": opts.any_language,
                 // As given (a flag's 0.3, not the f32 0.30000001…).
                 "min_speaker_confidence":
                     (f64::from(opts.attribution.min_speaker_confidence) * 1e6).round() / 1e6,
-                "quantized": self.quantized,
-                "format": self.format.ext(),
+                "quantized": this.quantized,
+                "format": this.format.ext(),
             }),
             describe_inputs(&sources)?,
             describe_model(&scorer.model_dirs())?,
@@ -145,20 +185,20 @@ impl FolderRun {
         let resumable = !sources.iter().any(|s| matches!(s, Source::Stdin));
         let keep = opts.read.fields.keep.clone();
         let mut resumed_after = None;
-        let mut report = match Checkpoint::find(&self.out)? {
-            Some(cp) if cp.key == run_key && resumable && !self.overwrite => {
+        let mut report = match Checkpoint::find(&this.out)? {
+            Some(cp) if cp.key == run_key && resumable && !this.overwrite => {
                 resumed_after = Some(cp.records_read);
                 opts.resume = Some((cp.records_read, cp.counts.clone()));
-                Report::resume(&self.out, &opts.targets, &keep, group_by, &cp)?
+                Report::resume(&this.out, &opts.targets, &keep, group_by, &cp)?
             }
-            Some(_) if !self.overwrite => bail!(
+            Some(_) if !this.overwrite => bail!(
                 "{}: holds an unfinished run of other inputs or settings; give --overwrite to \
                  discard it, or choose another --out",
-                self.out.display()
+                this.out.display()
             ),
-            _ => Report::grouped(&self.out, &opts.targets, &keep, group_by)?,
+            _ => Report::grouped(&this.out, &opts.targets, &keep, group_by)?,
         };
-        report.set_format(self.format)?;
+        report.set_format(this.format)?;
         if resumable {
             report.set_run_key(run_key);
         }
@@ -167,18 +207,12 @@ impl FolderRun {
             options: opts,
             report,
             manifest,
-            html: self.html,
-            to_label: self.to_label,
-            format: self.format,
-            out: self.out.clone(),
+            html: this.html,
+            to_label: this.to_label,
+            format: this.format,
+            out: this.out.clone(),
             resumed_after,
         })
-    }
-
-    /// [`FolderRun::open`], then [`Opened::run`] without progress.
-    pub fn run(&self, scorer: &Scorer) -> Result<FolderOutcome> {
-        self.open(scorer)?
-            .run(scorer, progress::Mode::Quiet, Arc::default())
     }
 }
 

@@ -15,7 +15,7 @@ use crate::score::{self, ScoreStats, Scorer};
 use crate::segment::{self, CharOffsets, Sentence};
 
 mod folder;
-pub use folder::{FolderOutcome, FolderRun, Opened};
+pub use folder::{Checked, FolderOutcome, FolderRun, Opened};
 
 /// The claims to score against, how to phrase them, and how to read the
 /// inputs.

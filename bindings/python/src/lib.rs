@@ -45,6 +45,18 @@ fn bad(msg: String) -> PyErr {
     StanceError::new_err(msg)
 }
 
+/// Probabilities as little-endian f32 bytes, favor, against and none of
+/// each pair in turn (NumPy reads them without a copy per value).
+fn probs_bytes<'py>(py: Python<'py>, probs: &[stance::score::Probs]) -> Bound<'py, PyBytes> {
+    let mut bytes = Vec::with_capacity(probs.len() * 12);
+    for p in probs {
+        for x in [p.favor, p.against, p.none] {
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    PyBytes::new(py, &bytes)
+}
+
 /// A probability or score as the CSVs write it: six decimals.
 fn six(x: f32) -> f64 {
     (f64::from(x) * 1e6).round() / 1e6
@@ -531,13 +543,7 @@ impl Pipeline {
             })
             .map_err(err)?
             .0;
-        let mut bytes = Vec::with_capacity(probs.len() * 12);
-        for p in probs {
-            for x in [p.favor, p.against, p.none] {
-                bytes.extend_from_slice(&x.to_le_bytes());
-            }
-        }
-        Ok(PyBytes::new(py, &bytes))
+        Ok(probs_bytes(py, &probs))
     }
 }
 
@@ -612,13 +618,7 @@ fn eval<'py>(
             Ok((ev.to_json()?.to_string(), ev.probs))
         })
         .map_err(err)?;
-    let mut bytes = Vec::with_capacity(probs.len() * 12);
-    for p in probs {
-        for x in [p.favor, p.against, p.none] {
-            bytes.extend_from_slice(&x.to_le_bytes());
-        }
-    }
-    Ok((json, PyBytes::new(py, &bytes)))
+    Ok((json, probs_bytes(py, &probs)))
 }
 
 /// `stance run` into a folder: what it did, as JSON text.
@@ -726,15 +726,12 @@ fn run_files(
     job.options.read.fields.keep = keep;
     let done = py
         .detach(|| -> anyhow::Result<_> {
-            // Inputs are checked before the model loads.
-            stance::ingest::expand(
-                &job.inputs,
-                &stance::ingest::Selection {
-                    globs: job.glob.clone(),
-                },
-            )?;
+            // Settings and inputs are checked before the model loads.
+            let checked = job.check()?;
             let scorer = req.load()?;
-            job.run(&scorer)
+            checked
+                .open(&scorer)?
+                .run(&scorer, stance::progress::Mode::Quiet, Default::default())
         })
         .map_err(err)?;
     let s = &done.stats;
