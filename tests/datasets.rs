@@ -83,6 +83,37 @@ fn stance_data_does_not_copy_the_founding_article() {
         0.35,
         "the founding article",
     );
+    assert_apart(
+        &dataset("own-labels/labels.csv"),
+        &founding,
+        0.35,
+        "the founding article",
+    );
+}
+
+/// The labelling example's labels are for its own articles' sentences,
+/// every one of them, with every stance present.
+#[test]
+fn the_labelling_example_labels_its_articles() {
+    let labels = dataset("own-labels/labels.csv");
+    let texts: HashSet<&str> = labels.examples.iter().map(|e| e.text.as_str()).collect();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root().join("datasets/own-labels/articles")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let seg = stance::segment::segment(&text);
+        for s in &seg.sentences {
+            assert!(
+                texts.contains(s.text(&text)),
+                "no label for: {}",
+                s.text(&text)
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, labels.examples.len());
+    for l in 0..3 {
+        assert!(labels.examples.iter().any(|e| e.label == l));
+    }
 }
 
 #[test]

@@ -223,3 +223,39 @@ fn an_evaluation_is_what_stance_eval_writes() {
     // Every prediction is a stance the model gives.
     assert!(ev.probs.iter().all(|p| Stance::ALL.contains(&p.stance())));
 }
+
+/// What `stance train --method cross-head` fits on is exactly the input of
+/// the shipped final layer: that layer applied to `pair_features` gives
+/// the logits the cross-encoder gives (which the parity tests hold to
+/// PyTorch's).
+#[test]
+fn pair_features_are_what_the_final_layer_reads() {
+    use stance::score::adapt::Layer;
+    let scorer = default_scorer();
+    let g = head_golden(&default_model());
+    let pairs: Vec<(&str, &str)> = g
+        .pairs
+        .iter()
+        .map(|p| (p.text.as_str(), p.hypothesis.as_str()))
+        .collect();
+    let features = scorer.pair_features(&pairs).unwrap();
+    let (logits, _) = scorer.logits(&pairs).unwrap();
+    let layer = Layer::read(&PathBuf::from(default_model()).join("model.safetensors")).unwrap();
+    assert_eq!(features.len(), pairs.len());
+    assert_eq!(features[0].len(), layer.hidden);
+    let d = features
+        .iter()
+        .zip(&logits)
+        .flat_map(|(x, l)| {
+            layer
+                .logits(x)
+                .into_iter()
+                .zip(l.clone())
+                .map(|(a, b)| (a - b).abs())
+        })
+        .fold(0.0f32, f32::max);
+    assert!(d < 1e-4, "max |layer(features) - logits| = {d}");
+    // A bi-encoder has no pair features.
+    let err = bi_scorer().pair_features(&pairs[..1]).unwrap_err();
+    assert!(err.to_string().contains("bi-encoder"), "{err}");
+}

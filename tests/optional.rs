@@ -101,6 +101,10 @@ fn main() {
             "ort::backend_auto_picks_onnx_runtime_when_installed",
             backend_auto_picks_onnx_runtime_when_installed,
         ));
+        trials.push(ort.trial(
+            "ort::a_refitted_layer_is_what_onnx_runtime_runs",
+            a_refitted_layer_is_what_onnx_runtime_runs,
+        ));
         // These check errors and run without it.
         let always = Needs {
             missing: None,
@@ -122,6 +126,7 @@ fn main() {
         "ort::bundled_models_onnx_match_pytorch",
         "ort::backends_agree_on_the_founding_article",
         "ort::backend_auto_picks_onnx_runtime_when_installed",
+        "ort::a_refitted_layer_is_what_onnx_runtime_runs",
     ] {
         trials.push(ort.trial(name, || {}));
     }
@@ -171,7 +176,7 @@ mod browser {
     use std::path::{Path, PathBuf};
     use std::process::Command;
 
-    use crate::common::{article, read_csv, run_ok, stance, stderr};
+    use crate::common::{article, json, read_csv, run_ok, stance, stderr};
 
     fn chromium() -> Option<PathBuf> {
         if let Some(p) = std::env::var_os("STANCE_CHROMIUM") {
@@ -347,11 +352,9 @@ mod browser {
             saved.to_str().unwrap(),
             "--out",
             model.to_str().unwrap(),
-            "--gate",
-            "off",
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
-        assert!(model.join("stance_head.json").is_file());
+        assert_eq!(json(&model.join("trained.json"))["rows"], 4);
     }
 
     pub fn archive_report_charts_each_claim_by_month() {
@@ -445,6 +448,62 @@ mod ort_tests {
         let candle = logits(BackendKind::Candle, 1, 1, 4);
         let d = max_diff(&ort, &candle);
         assert!(d < 1e-4, "max |ort - candle| = {d}");
+    }
+
+    /// A folder written with a new final layer (`stance train --method
+    /// cross-head`) keeps the shipped safetensors header, so the shared
+    /// ONNX graph, which reads weights by offset, runs the new layer: here
+    /// the default's favor and against rows swapped.
+    pub fn a_refitted_layer_is_what_onnx_runtime_runs() {
+        use stance::score::adapt::Layer;
+        use stance::score::cascade::CascadeConfig;
+        use stance::score::folder::{write_cross_model, FolderOptions, GateParts};
+        use stance::score::ModelFiles;
+        let base = ModelFiles::locate(&crate::common::default_model()).unwrap();
+        let mut layer = Layer::read(&base.dir().join("model.safetensors")).unwrap();
+        let h = layer.hidden;
+        let (favor, rest) = layer.weight.split_at_mut(h);
+        favor.swap_with_slice(&mut rest[..h]);
+        layer.bias.swap(0, 1);
+        let (config, gate) = CascadeConfig::load(base.dir()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("swapped");
+        let written = write_cross_model(
+            &out,
+            &base,
+            &layer,
+            Some(GateParts { dir: gate, config }),
+            &[("README.md", "test".to_string())],
+            FolderOptions { copy_onnx: true },
+        )
+        .unwrap();
+        assert!(written.onnx_left_out.is_empty(), "{written:?}");
+        let g = golden();
+        let pairs = g.pairs();
+        let run = |model: &Path, backend| {
+            Scorer::load(&ScorerOptions {
+                backend,
+                threads: 2,
+                ..ScorerOptions::new(model.display().to_string())
+            })
+            .unwrap()
+            .logits(&pairs)
+            .unwrap()
+            .0
+        };
+        let ort = run(&out, BackendKind::Ort);
+        let candle = run(&out, BackendKind::Candle);
+        let d = max_diff(&ort, &candle);
+        assert!(d < 1e-4, "refitted folder: max |ort - candle| = {d}");
+        let shipped: Vec<Vec<f32>> = run(base.dir(), BackendKind::Ort)
+            .into_iter()
+            .map(|mut l| {
+                l.swap(0, 1);
+                l
+            })
+            .collect();
+        let d = max_diff(&ort, &shipped);
+        assert!(d < 1e-3, "ort runs the shipped layer, not the new one: {d}");
     }
 
     pub fn session_layouts_agree() {

@@ -51,6 +51,8 @@ fn train_writes_a_model_that_run_and_eval_use() {
         "--dev-split",
         "dev",
         "--no-onnx",
+        "--method",
+        "head",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("dev: accuracy"), "{}", stderr(&o));
@@ -103,6 +105,8 @@ fn train_writes_a_model_that_run_and_eval_use() {
         data.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--method",
+        "head",
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
@@ -115,6 +119,8 @@ fn train_writes_a_model_that_run_and_eval_use() {
         "--gate",
         "off",
         "--force",
+        "--method",
+        "head",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let head = json(&out.join("stance_head.json"));
@@ -178,6 +184,8 @@ fn a_cross_encoder_base_gives_its_encoder_and_no_logit_export() {
         out.to_str().unwrap(),
         "--model",
         tiny.to_str().unwrap(),
+        "--method",
+        "head",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
@@ -234,6 +242,8 @@ fn train_reads_your_label_names_and_says_what_is_wrong() {
             "off",
             "--no-onnx",
             "--force",
+            "--method",
+            "head",
         ];
         args.extend_from_slice(extra);
         stance(&args)
@@ -274,4 +284,277 @@ fn train_reads_your_label_names_and_says_what_is_wrong() {
     std::fs::write(&empty, "text,label\nA.,favor\n  ,against\n").unwrap();
     let e = stderr(&train(&empty, &[]));
     assert!(e.contains("empty.csv, line 3: the text is empty"), "{e}");
+}
+
+/// `path` (a labelled CSV) with favor and against swapped: a codebook that
+/// reads every claim the other way round.
+fn flipped(path: &Path, out: &Path) -> PathBuf {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let label = headers.iter().position(|h| h == "label").unwrap();
+    let mut w = csv::Writer::from_path(out).unwrap();
+    w.write_record(&headers).unwrap();
+    for rec in r.records().map(Result::unwrap) {
+        let row: Vec<&str> = rec
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match (i == label, v) {
+                (true, "favor") => "against",
+                (true, "against") => "favor",
+                _ => v,
+            })
+            .collect();
+        w.write_record(&row).unwrap();
+    }
+    w.flush().unwrap();
+    out.to_path_buf()
+}
+
+/// The safetensors header (length prefix and JSON) of `path`, and the
+/// byte range of `name`'s data.
+fn header_and_range(path: &Path, name: &str) -> (Vec<u8>, std::ops::Range<usize>) {
+    let bytes = std::fs::read(path).unwrap();
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
+    let o = &header[name]["data_offsets"];
+    let (a, b) = (
+        o[0].as_u64().unwrap() as usize,
+        o[1].as_u64().unwrap() as usize,
+    );
+    (bytes[..8 + n].to_vec(), 8 + n + a..8 + n + b)
+}
+
+/// The default method on the bundled cascade refits the cross-encoder's
+/// final layer: a codebook that reads favor and against the other way
+/// round is learned, every other byte of the weights and the header stay
+/// as shipped (so the shared ONNX graph reads the new layer), and the
+/// folder carries its gate, so it works wherever it is moved.
+#[test]
+fn cross_head_learns_your_codebook_and_keeps_the_rest_of_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = flipped(&small_train(dir.path()), &dir.path().join("flipped.csv"));
+    let dev = flipped(
+        &root().join("datasets/stance-dev.csv"),
+        &dir.path().join("flipped-dev.csv"),
+    );
+    let out = dir.path().join("mine");
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--dev",
+        dev.to_str().unwrap(),
+        "--dev-split",
+        "dev",
+    ]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("refitting the final layer"), "{e}");
+    assert!(e.contains("labels held aside: macro-F1"), "{e}");
+    let t = json(&out.join("trained.json"));
+    assert_eq!(t["method"], "cross-head");
+    assert_eq!(t["rows"], 205);
+    assert!(t["penalty"].is_number(), "{t}");
+    let (before, after) = (
+        t["aside_macro_f1_before"].as_f64().unwrap(),
+        t["aside_macro_f1_after"].as_f64().unwrap(),
+    );
+    // Before: only `none` is right.
+    assert!(before < 0.5 && after > 0.7, "{t}");
+    let (before, after) = (
+        t["dev_macro_f1_before"].as_f64().unwrap(),
+        t["dev_macro_f1_after"].as_f64().unwrap(),
+    );
+    assert!(before < 0.5 && after > 0.7, "{t}");
+    assert!(
+        json(&out.join("README.md").with_file_name("trained.json"))["command"]
+            .as_str()
+            .unwrap()
+            .contains("train")
+    );
+
+    // The weights: the header byte-identical, and only the layer changed.
+    let shipped = root().join("models/minilm-stance-ce/model.safetensors");
+    let mine = out.join("model.safetensors");
+    let (h0, w) = header_and_range(&shipped, "classifier.weight");
+    let (h1, _) = header_and_range(&mine, "classifier.weight");
+    let (_, b) = header_and_range(&shipped, "classifier.bias");
+    assert_eq!(h0, h1, "the header must be written exactly as shipped");
+    let (a0, a1) = (
+        std::fs::read(&shipped).unwrap(),
+        std::fs::read(&mine).unwrap(),
+    );
+    assert_eq!(a0.len(), a1.len());
+    let changed: Vec<usize> = (0..a0.len()).filter(|&i| a0[i] != a1[i]).collect();
+    assert!(!changed.is_empty());
+    assert!(
+        changed.iter().all(|i| w.contains(i) || b.contains(i)),
+        "bytes outside the final layer changed"
+    );
+    assert!(out.join("model.onnx").is_file());
+    assert_eq!(json(&out.join("cascade.json"))["gate"], "gate");
+    assert!(out.join("gate/stance_head.json").is_file());
+
+    // Moved elsewhere, it still finds its gate; eval and run read it.
+    let moved = dir.path().join("elsewhere/deeper/mine");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&out, &moved).unwrap();
+    let metrics = dir.path().join("m.json");
+    let o = stance(&[
+        "eval",
+        dev.to_str().unwrap(),
+        "--split",
+        "test",
+        "--model",
+        moved.to_str().unwrap(),
+        "--out",
+        metrics.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let held_out = json(&metrics)["macro_f1"].as_f64().unwrap();
+    assert!(held_out > 0.6, "flipped test split: macro-F1 {held_out}");
+    let run = dir.path().join("run");
+    let o = run_article(&moved, &run);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(run.join("summary.csv").is_file());
+}
+
+/// A bi-encoder has no cross-encoder layer to refit: --method cross-head
+/// says what to use instead. A cross-encoder whose ONNX export carries
+/// its own weights (the tiny fixture) gets a folder without it.
+#[test]
+fn cross_head_needs_a_cross_encoder_and_leaves_out_an_onnx_that_would_not_see_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = small_train(dir.path());
+    let out = dir.path().join("m");
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        &bi_model(),
+        "--method",
+        "cross-head",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("use --method head"), "{}", stderr(&o));
+
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        &tiny(),
+    ]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(
+        e.contains("not copying model.onnx (its weights are inside it"),
+        "{e}"
+    );
+    assert!(!out.join("model.onnx").exists());
+    assert!(!out.join("cascade.json").exists());
+    assert_eq!(json(&out.join("trained.json"))["method"], "cross-head");
+    let o = run_article(&out, &dir.path().join("run"));
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// The loop of docs/models.md on the example that ships: a run lists the
+/// sentences to label, they are labelled (here from the example's own
+/// labels), `stance train` refits the default on them held by the run's
+/// sentences, and the next run reads the new model.
+#[test]
+fn the_labelling_loop_that_ships_runs_end_to_end() {
+    let claim = "The city should build the tram line";
+    let articles = root().join("datasets/own-labels/articles");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = stance_cmd()
+        .arg("run")
+        .arg(&articles)
+        .args(["--target", claim, "--to-label", "20", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let gold: std::collections::HashMap<String, String> =
+        read_csv(&root().join("datasets/own-labels/labels.csv"))
+            .1
+            .into_iter()
+            .map(|r| (r["text"].clone(), r["label"].clone()))
+            .collect();
+    let mut r = csv::Reader::from_path(out.join("to-label.csv")).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let label = headers.iter().position(|h| h == "label").unwrap();
+    let text = headers.iter().position(|h| h == "text").unwrap();
+    let labelled = dir.path().join("labels.csv");
+    let mut w = csv::Writer::from_path(&labelled).unwrap();
+    w.write_record(&headers).unwrap();
+    let mut n = 0;
+    for rec in r.records().map(Result::unwrap) {
+        let mut row: Vec<String> = rec.iter().map(String::from).collect();
+        row[label] = gold[&row[text]].clone();
+        w.write_record(&row).unwrap();
+        n += 1;
+    }
+    w.flush().unwrap();
+    assert_eq!(n, 20);
+
+    let model = dir.path().join("my-model");
+    let train = |extra: &[&str]| {
+        let mut args = vec![
+            "train",
+            labelled.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--force",
+        ];
+        args.extend_from_slice(extra);
+        stance(&args)
+    };
+    let o = train(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("looks like a run's to-label.csv"),
+        "{}",
+        stderr(&o)
+    );
+    let sentences = out.join("sentences.csv");
+    let o = train(&["--unlabelled", sentences.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(!e.contains("looks like a run's to-label.csv"), "{e}");
+    // The first training's features are on disk beside the folder: only
+    // the unlabelled pairs go through the model this time (and a killed
+    // run goes on from what it had).
+    assert!(
+        e.contains("training pairs: 20 of 20 pairs known from")
+            && e.contains(".my-model.stance-features"),
+        "{e}"
+    );
+    // The 20 labelled sentences are fitted to their labels; the run's 37
+    // other rows (the on-topic ones among them) hold the refit.
+    assert!(e.contains("37 unlabelled pairs"), "{e}");
+    let t = json(&model.join("trained.json"));
+    assert_eq!(t["rows"], 20);
+    assert!(t["unlabelled"].as_str().unwrap().ends_with("sentences.csv"));
+
+    let again = dir.path().join("out2");
+    let o = stance_cmd()
+        .arg("run")
+        .arg(&articles)
+        .args(["--target", claim, "--model"])
+        .arg(&model)
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        read_csv(&again.join("sentences.csv")).1.len(),
+        read_csv(&sentences).1.len()
+    );
 }

@@ -47,4 +47,4 @@ mkdir -p "$data/deploy" && cp -r deploy/spark deploy/ray "$data/deploy"/
 cd "$data"
 export STANCE_TEST_DATA="$data" STANCE_CHECKOUT="$root" STANCE_DEPLOY="$data/deploy"
 export PYSPARK_PYTHON="$root/$venv/bin/python"
-"$root/$venv/bin/python" -m pytest -q -p no:cacheprovider tests
+"$root/$venv/bin/python" -m pytest -q -p no:cacheprovider tests ${STANCE_PYTEST_ARGS:-}

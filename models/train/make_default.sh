@@ -22,7 +22,7 @@ $PY models/train/prepare_encoder.py "$BASE"
 $PY scripts/export_onnx.py "$BASE"
 $PY scripts/share_onnx_weights.py "$BASE"
 cargo run --release -- train datasets/stance-train.csv --model "$BASE" --out "$OUT" \
-    --dev datasets/stance-dev.csv --dev-split dev --force
+    --dev datasets/stance-dev.csv --dev-split dev --force --method head
 cp models/train/card/README.md models/train/card/LICENSE models/train/card/NOTICE "$OUT"/
 # Reference outputs of the shipped weights for the parity test.
 $PY models/train/golden.py "$OUT" tests/fixtures/minilm-stance-golden.json

@@ -50,7 +50,7 @@ $PY models/train/train_stance.py --arch cross --run own-claim --init models/mini
 "$STANCE" eval "$OUT/own-test.csv" --model target/train/own-claim/final --out "$OUT/tuned.json" \
     | tee "$OUT/tuned.txt"
 echo "== a stance train head on the gate encoder"
-"$STANCE" train "$OUT/own-train.csv" --model models/minilm-stance-ce --out "$OUT/head" \
+"$STANCE" train "$OUT/own-train.csv" --model models/minilm-stance-ce --method head --out "$OUT/head" \
     --no-onnx --force > /dev/null
 "$STANCE" eval "$OUT/own-test.csv" --model "$OUT/head" --out "$OUT/head.json" | tee "$OUT/head.txt"
 grep -h "examples:" "$OUT"/default.txt "$OUT"/tuned.txt "$OUT"/head.txt

@@ -10,3 +10,4 @@ pub mod negate;
 pub mod report;
 pub mod run;
 pub mod train;
+mod train_cross;

@@ -1,22 +1,31 @@
-//! `stance train`: fit a stance head on labelled sentences.
+//! `stance train`: adapt a stance model to labelled sentences.
 //!
 //! ```text
-//! stance train DATA --out DIR [--model DIR_OR_HUB_ID] [--target TEXT]
-//!              [--hypothesis TEMPLATE] [--format csv|jsonl] [--split NAME] [--labels MAP]
-//!              [--dev FILE [--dev-split NAME]] [--gate auto|off|X]
-//!              [--epochs N] [--learning-rate X] [--weight-decay X] [--no-onnx] [--force]
+//! stance train DATA --out DIR [--method auto|cross-head|head] [--model DIR_OR_HUB_ID]
+//!              [--target TEXT] [--hypothesis TEMPLATE] [--format csv|jsonl]
+//!              [--split NAME] [--labels MAP] [--dev FILE [--dev-split NAME]]
+//!              [--gate auto|off|X] [--aside SHARE] [--epochs N] [--learning-rate X]
+//!              [--weight-decay X] [--no-onnx] [--force]
 //! ```
 //!
 //! DATA is CSV or JSON lines of `text,label[,target]` (labels favor,
-//! against, none). Every sentence and target is embedded once with the base
-//! encoder (the bundled model's, unless `--model` names another BERT-family
-//! encoder), and a linear head over `[u, v, |u−v|, u∗v]` is fitted to the
-//! labels. (A cascade, like the bundled default, lends its gate's encoder.)
-//! DIR becomes a model folder that `stance run --model DIR` reads:
-//! the encoder's files, `stance_head.json`, `stance_head.safetensors` and
-//! a `README.md` with the training and dev scores. With `--dev`, a
-//! relevance gate (cosine below a threshold gives `none`) is kept only if it
-//! raises dev macro-F1.
+//! against, none, or your own names with `--labels`). DIR becomes a model
+//! folder that `stance run`, `eval` and `bench --model DIR` read, with a
+//! `README.md` card of what was done and the scores. Two methods:
+//!
+//! - `cross-head` (the default for a cross-encoder or cascade, such as the
+//!   bundled model): every (sentence, claim) pair goes once through the
+//!   cross-encoder, and its final layer is refitted on the pooled pairs,
+//!   starting from the shipped layer and held near it by a penalty chosen
+//!   by 5-fold cross-validation ([`stance::score::adapt`]). A share of the
+//!   labels (`--aside`, 20%) is held aside for the figures printed. DIR
+//!   is the cross-encoder with the new layer (ONNX export included), and
+//!   for a cascade its gate, copied in, so DIR works wherever it is moved.
+//! - `head` (the default for a bi-encoder): every sentence and target is
+//!   embedded once with the base encoder (a cascade lends its gate's), and
+//!   a linear head over `[u, v, |u−v|, u∗v]` is fitted to the labels. With
+//!   `--dev`, a relevance gate (cosine below a threshold gives `none`) is
+//!   kept only if it raises dev macro-F1.
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +36,7 @@ use stance::eval::stance::{open_with, Dataset, Format, LabelNames, Metrics, STAN
 use stance::score::cascade::CascadeConfig;
 use stance::score::folder::{self, FolderOptions};
 use stance::score::head::{self, StanceHead, TrainOptions};
+use stance::score::model::ModelConfig;
 use stance::score::{ModelFiles, Scorer};
 
 use super::args::{check_template, DataArgs, ModelArgs, ScaleArgs};
@@ -55,7 +65,24 @@ pub struct TrainArgs {
     /// none helps), `off` has none, a number sets it.
     #[arg(long, value_name = "auto|off|X", default_value = "auto")]
     pub gate: String,
-    /// Full-batch optimisation steps.
+    /// How to adapt: `cross-head` refits a cross-encoder's final layer on
+    /// its own pair features (the default for the bundled model and any
+    /// cross-encoder: it beat `head` on every learning-curve size,
+    /// docs/models.md); `head` fits a head on a bi-encoder's embeddings.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub method: Method,
+    /// Unlabelled sentences of your own data (CSV with `text` and an
+    /// optional `target` column: a run's `sentences.csv` will do), up to
+    /// 1,000 of them: `cross-head` holds the refit to the model's present
+    /// answers there, so labels picked where it is least sure
+    /// (`--to-label`) do not change what it is sure of.
+    #[arg(long, value_name = "FILE")]
+    pub unlabelled: Option<PathBuf>,
+    /// Share of the labels held aside (`cross-head`) to report the figures
+    /// on; they are fitted on at the end.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.2, value_parser = aside_share)]
+    pub aside: f64,
+    /// Full-batch optimisation steps (`head`).
     #[arg(long, value_name = "N", default_value_t = 300)]
     pub epochs: usize,
     #[arg(long, value_name = "X", default_value_t = 1e-2)]
@@ -69,6 +96,26 @@ pub struct TrainArgs {
     /// Replace DIR if it already holds files.
     #[arg(long)]
     pub force: bool,
+}
+
+/// How `stance train` adapts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// `cross-head` for a cross-encoder or cascade, `head` for a bi-encoder.
+    Auto,
+    /// Refit the cross-encoder's final layer on its pooled pair features.
+    CrossHead,
+    /// A head on the embeddings of a bi-encoder (a cascade's gate).
+    Head,
+}
+
+fn aside_share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..0.9).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{s}` is not a share from 0 to 0.9 (0.2 holds a fifth aside)"
+        )),
+    }
 }
 
 /// Embeddings of a dataset's sentences and hypotheses, and its labels.
@@ -206,14 +253,32 @@ pub fn main(args: TrainArgs) -> Result<()> {
         None => None,
     };
     prepare_out(&args.out, args.force)?;
+    let opts = args
+        .model
+        .scorer_options(args.scale.threads, args.scale.batch_size)?;
+    let cross = {
+        let files = ModelFiles::locate(&opts.model)?;
+        CascadeConfig::present(files.dir())
+            || (!StanceHead::present(files.dir())
+                && ModelConfig::read(&files.config)?.is_classifier())
+    };
+    match (args.method, cross) {
+        (Method::CrossHead, false) => bail!(
+            "--method cross-head: {} is a bi-encoder with no cross-encoder layer to refit; use \
+             --method head",
+            opts.model
+        ),
+        (Method::Auto | Method::CrossHead, true) => {
+            return super::train_cross::main(&args, opts, &train, dev.as_ref(), gate, started)
+        }
+        _ => {}
+    }
+    let mut opts = opts;
 
     // --model names the encoder to build on; by default the bundled
     // model's (its head is ignored). A cascade's cross-encoder reads pairs,
     // not single texts, so a cascade lends its gate: the encoder whose
     // embeddings it already compares.
-    let mut opts = args
-        .model
-        .scorer_options(args.scale.threads, args.scale.batch_size)?;
     let dir = Path::new(&opts.model);
     if CascadeConfig::present(dir) {
         let (_, gate) = CascadeConfig::load(dir)?;
@@ -303,14 +368,14 @@ pub fn main(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-fn one_line(m: &Metrics) -> String {
+pub(super) fn one_line(m: &Metrics) -> String {
     format!(
         "accuracy {:.3}, macro-F1 {:.3}, F_avg {:.3} ({} rows)",
         m.accuracy, m.macro_f1, m.f_avg, m.n
     )
 }
 
-fn prepare_out(out: &Path, force: bool) -> Result<()> {
+pub(super) fn prepare_out(out: &Path, force: bool) -> Result<()> {
     if out.is_file() {
         bail!("--out {}: this is a file; give a folder", out.display());
     }

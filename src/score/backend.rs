@@ -34,6 +34,14 @@ pub trait Backend: Send + Sync {
     /// Pooled embeddings, one row per sequence of the batch.
     fn embed(&self, batch: &Batch) -> Result<Vec<Vec<f32>>>;
 
+    /// A classifier's input: the pooled pair representation its final
+    /// linear layer reads, one row per sequence (what `stance train
+    /// --method cross-head` fits a new layer on). Backends that run the
+    /// whole graph in one piece (ONNX Runtime) do not give it.
+    fn features(&self, _batch: &Batch) -> Result<Vec<Vec<f32>>> {
+        anyhow::bail!("this backend gives logits, not the classifier's input; use --backend candle")
+    }
+
     /// Whether the backend runs its own intra-op threads (ONNX Runtime), so
     /// the scorer's pool needs only one thread per batch in flight. Backends
     /// that parallelise on the caller's rayon pool (candle) return false

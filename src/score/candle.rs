@@ -108,6 +108,22 @@ impl CandleBackend {
     }
 }
 
+impl CandleBackend {
+    /// A classifier's pooled pair representation `(batch, hidden)`, the
+    /// input of its final layer (`None` for an empty batch).
+    fn pooled(&self, batch: &Batch) -> Result<Option<Tensor>> {
+        let Head::Classifier { pooler, .. } = &self.head else {
+            bail!("this model is an embedder, not a classifier");
+        };
+        if batch.is_empty() {
+            return Ok(None);
+        }
+        let (ids, types, mask) = self.inputs(batch)?;
+        let cls = self.bert.forward_first(&ids, &types, &mask)?;
+        Ok(Some(pooler.forward(&cls)?.tanh()?))
+    }
+}
+
 fn rows(t: &Tensor) -> Result<Vec<Vec<f32>>> {
     Ok(t.to_dtype(DType::F32)?.to_vec2::<f32>()?)
 }
@@ -121,16 +137,20 @@ impl Backend for CandleBackend {
     }
 
     fn predict(&self, batch: &Batch) -> Result<Vec<Vec<f32>>> {
-        let Head::Classifier { pooler, classifier } = &self.head else {
+        let Head::Classifier { classifier, .. } = &self.head else {
             bail!("this model is an embedder, not a classifier");
         };
-        if batch.is_empty() {
-            return Ok(Vec::new());
+        match self.pooled(batch)? {
+            Some(pooled) => rows(&classifier.forward(&pooled)?),
+            None => Ok(Vec::new()),
         }
-        let (ids, types, mask) = self.inputs(batch)?;
-        let cls = self.bert.forward_first(&ids, &types, &mask)?;
-        let pooled = pooler.forward(&cls)?.tanh()?;
-        rows(&classifier.forward(&pooled)?)
+    }
+
+    fn features(&self, batch: &Batch) -> Result<Vec<Vec<f32>>> {
+        match self.pooled(batch)? {
+            Some(pooled) => rows(&pooled),
+            None => Ok(Vec::new()),
+        }
     }
 
     fn embed(&self, batch: &Batch) -> Result<Vec<Vec<f32>>> {

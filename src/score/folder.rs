@@ -129,3 +129,201 @@ pub fn write_head_model(
     staging.commit_dir(None, out)?;
     Ok(written)
 }
+
+/// Where a cascade's gate goes inside a folder [`write_cross_model`]
+/// writes: the folder carries its gate, so it works wherever it is moved.
+pub const GATE_DIR: &str = "gate";
+
+/// The gate of a cascade being written: its folder and its settings.
+pub struct GateParts {
+    pub dir: std::path::PathBuf,
+    pub config: super::cascade::CascadeConfig,
+}
+
+/// `bytes` of a safetensors file with the tensors of `layer`'s names
+/// (`classifier.weight`, `classifier.bias`) overwritten in place, in
+/// their own dtype. The header, and so every other tensor's offset, stays
+/// byte for byte as it was: an ONNX graph that reads its weights from the
+/// file by absolute offset (the shipped models' `model.onnx`) reads the
+/// new layer.
+pub fn patch_classifier(
+    bytes: &[u8],
+    layer: &super::adapt::Layer,
+    origin: &Path,
+) -> Result<Vec<u8>> {
+    use super::adapt::{CLASSIFIER_BIAS, CLASSIFIER_WEIGHT};
+    let bad = || format!("{}: not a safetensors file", origin.display());
+    let n = u64::from_le_bytes(bytes.get(..8).with_context(bad)?.try_into()?) as usize;
+    let header: serde_json::Value =
+        serde_json::from_slice(bytes.get(8..8 + n).with_context(bad)?).with_context(bad)?;
+    let mut out = bytes.to_vec();
+    let labels = layer.labels();
+    for (name, values, shape) in [
+        (CLASSIFIER_WEIGHT, &layer.weight, vec![labels, layer.hidden]),
+        (CLASSIFIER_BIAS, &layer.bias, vec![labels]),
+    ] {
+        let meta = header
+            .get(name)
+            .with_context(|| format!("{}: no tensor `{name}`", origin.display()))?;
+        let dtype = meta["dtype"].as_str().unwrap_or_default();
+        let dims: Vec<usize> = meta["shape"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_u64())
+                    .map(|d| d as usize)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let offsets: Vec<usize> = meta["data_offsets"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_u64())
+                    .map(|d| d as usize)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if dims != shape || offsets.len() != 2 {
+            anyhow::bail!(
+                "{}: `{name}` has shape {dims:?}; the new layer is {shape:?}",
+                origin.display()
+            );
+        }
+        let encoded: Vec<u8> = match dtype {
+            "F32" => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            "F16" => values
+                .iter()
+                .flat_map(|&v| half::f16::from_f32(v).to_le_bytes())
+                .collect(),
+            "BF16" => values
+                .iter()
+                .flat_map(|&v| half::bf16::from_f32(v).to_le_bytes())
+                .collect(),
+            other => anyhow::bail!(
+                "{}: `{name}` is {other}; stance writes F32, F16 or BF16 layers",
+                origin.display()
+            ),
+        };
+        let (begin, end) = (8 + n + offsets[0], 8 + n + offsets[1]);
+        if end - begin != encoded.len() || end > out.len() {
+            anyhow::bail!(
+                "{}: `{name}`'s offsets do not fit its shape",
+                origin.display()
+            );
+        }
+        out[begin..end].copy_from_slice(&encoded);
+    }
+    Ok(out)
+}
+
+/// Whether the ONNX graph at `path` reads its weights from the
+/// `model.safetensors` beside it (as `scripts/share_onnx_weights.py` makes
+/// the shipped exports do) rather than carrying them: only then does it
+/// see a refitted layer. ONNX names an external file by its `location`,
+/// stored as plain text in the graph.
+pub fn reads_shared_weights(path: &Path) -> Result<bool> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    Ok(bytes.windows(17).any(|w| w == b"model.safetensors"))
+}
+
+/// Write the model folder `out`: the cross-encoder of `base` with its final
+/// layer replaced by `layer`, every other file as it was (ONNX exports too
+/// unless `copy_onnx` is off: they read the patched weights), and, for a
+/// cascade, its gate copied into [`GATE_DIR`] with a `cascade.json` that
+/// names it there, and `texts` (file name, contents: the card, the
+/// provenance). An existing folder at `out` is replaced only once the new
+/// one is complete.
+pub fn write_cross_model(
+    out: &Path,
+    base: &ModelFiles,
+    layer: &super::adapt::Layer,
+    gate: Option<GateParts>,
+    texts: &[(&str, String)],
+    opts: FolderOptions,
+) -> Result<Written> {
+    let name = out
+        .file_name()
+        .with_context(|| format!("{}: a model folder needs a name", out.display()))?
+        .to_string_lossy()
+        .to_string();
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("{}: cannot create", parent.display()))?;
+    let staging = Staging::new(parent, &format!(".{name}.stance-tmp"))?;
+    let tmp = staging.path();
+    let super::model::Weights::Safetensors(weights) = &base.weights else {
+        anyhow::bail!(
+            "{}: refitting the final layer needs the weights as model.safetensors; convert them \
+             (scripts/export_onnx.py's venv has safetensors) and try again",
+            base.name
+        );
+    };
+    let bytes =
+        std::fs::read(weights).with_context(|| format!("{}: cannot read", weights.display()))?;
+    std::fs::write(
+        tmp.join("model.safetensors"),
+        patch_classifier(&bytes, layer, weights)?,
+    )
+    .with_context(|| format!("{}: cannot write", tmp.display()))?;
+    for (from, f) in [
+        (&base.config, "config.json"),
+        (&base.tokenizer, "tokenizer.json"),
+    ] {
+        std::fs::copy(from, tmp.join(f))
+            .with_context(|| format!("cannot copy {} into {}", from.display(), tmp.display()))?;
+    }
+    let src = base.dir();
+    let mut written = Written::default();
+    for f in ["LICENSE", "NOTICE"].into_iter().chain(ONNX_FILES) {
+        let from = src.join(f);
+        if !from.is_file() {
+            continue;
+        }
+        if ONNX_FILES.contains(&f) {
+            if !opts.copy_onnx {
+                written.onnx_left_out.push((f.to_string(), "asked not to"));
+                continue;
+            }
+            if !reads_shared_weights(&from)? {
+                written.onnx_left_out.push((
+                    f.to_string(),
+                    "its weights are inside it, so it would still run the old layer",
+                ));
+                continue;
+            }
+        }
+        std::fs::copy(&from, tmp.join(f))
+            .with_context(|| format!("cannot copy {} into {}", from.display(), tmp.display()))?;
+    }
+    if let Some(g) = gate {
+        let to = tmp.join(GATE_DIR);
+        std::fs::create_dir_all(&to)?;
+        for entry in std::fs::read_dir(&g.dir)
+            .with_context(|| format!("{}: cannot read the gate", g.dir.display()))?
+        {
+            let p = entry?.path();
+            let Some(f) = p.file_name() else { continue };
+            if !p.is_file() || (ONNX_FILES.iter().any(|o| f == *o) && !opts.copy_onnx) {
+                continue;
+            }
+            std::fs::copy(&p, to.join(f))
+                .with_context(|| format!("cannot copy {} into {}", p.display(), to.display()))?;
+        }
+        let mut config = g.config;
+        config.gate = GATE_DIR.to_string();
+        crate::atomic::write_file(
+            &tmp.join(super::cascade::CASCADE_CONFIG),
+            (serde_json::to_string_pretty(&config)? + "\n").as_bytes(),
+        )?;
+    }
+    for (name, text) in texts {
+        std::fs::write(tmp.join(name), text)
+            .with_context(|| format!("{}: cannot write", tmp.display()))?;
+    }
+    staging.commit_dir(None, out)?;
+    Ok(written)
+}

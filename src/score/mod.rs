@@ -19,6 +19,7 @@
 //! a rayon pool of `threads` workers, and results come back in input order
 //! whatever the threading.
 
+pub mod adapt;
 pub mod backend;
 pub mod batching;
 pub mod bert;
@@ -347,6 +348,21 @@ impl Scorer {
             );
         }
         Ok((out, stats))
+    }
+
+    /// A cross-encoder's pooled representation of each (premise,
+    /// hypothesis) pair, the input of its final linear layer, in input
+    /// order (the candle backend only).
+    pub fn pair_features(&self, pairs: &[(&str, &str)]) -> Result<Vec<Vec<f32>>> {
+        if !matches!(self.mode, Mode::CrossEncoder(_) | Mode::Cascade { .. }) {
+            bail!(
+                "{} is a bi-encoder; only a cross-encoder has pair features",
+                self.name
+            );
+        }
+        let mut stats = ScoreStats::default();
+        let encodings = self.tokenize(pairs, |&(p, h)| (p, h))?;
+        self.run(&encodings, &mut stats, |b| self.backend.features(b))
     }
 
     /// Unit-length sentence embeddings of `texts`, in input order (for

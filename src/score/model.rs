@@ -25,6 +25,15 @@ pub enum Weights {
     Onnx(PathBuf),
 }
 
+impl Weights {
+    /// The weights file, whatever its kind.
+    pub fn path(&self) -> &Path {
+        match self {
+            Weights::Safetensors(p) | Weights::Pytorch(p) | Weights::Onnx(p) => p,
+        }
+    }
+}
+
 impl ModelFiles {
     /// Find a model: `spec` is a local folder, or else a hub id such as
     /// `cross-encoder/nli-deberta-v3-xsmall`.
