@@ -440,6 +440,22 @@ fn cross_head_needs_a_cross_encoder_and_leaves_out_an_onnx_that_would_not_see_it
     ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("use --method head"), "{}", stderr(&o));
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--method",
+        "head",
+        "--unlabelled",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("--method head does not use it"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = stance(&[
         "train",

@@ -273,6 +273,12 @@ pub fn main(args: TrainArgs) -> Result<()> {
         }
         _ => {}
     }
+    if args.unlabelled.is_some() {
+        bail!(
+            "--unlabelled holds a refitted cross-encoder layer (--method cross-head); --method \
+             head does not use it: leave it out"
+        );
+    }
     let mut opts = opts;
 
     // --model names the encoder to build on; by default the bundled

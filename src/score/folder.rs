@@ -154,8 +154,9 @@ pub fn patch_classifier(
     use super::adapt::{CLASSIFIER_BIAS, CLASSIFIER_WEIGHT};
     let bad = || format!("{}: not a safetensors file", origin.display());
     let n = u64::from_le_bytes(bytes.get(..8).with_context(bad)?.try_into()?) as usize;
+    let start = n.checked_add(8).with_context(bad)?;
     let header: serde_json::Value =
-        serde_json::from_slice(bytes.get(8..8 + n).with_context(bad)?).with_context(bad)?;
+        serde_json::from_slice(bytes.get(8..start).with_context(bad)?).with_context(bad)?;
     let mut out = bytes.to_vec();
     let labels = layer.labels();
     for (name, values, shape) in [
@@ -205,13 +206,16 @@ pub fn patch_classifier(
                 origin.display()
             ),
         };
-        let (begin, end) = (8 + n + offsets[0], 8 + n + offsets[1]);
-        if end - begin != encoded.len() || end > out.len() {
+        let span = start
+            .checked_add(offsets[0])
+            .zip(start.checked_add(offsets[1]))
+            .filter(|&(b, e)| e >= b && e - b == encoded.len() && e <= out.len());
+        let Some((begin, end)) = span else {
             anyhow::bail!(
                 "{}: `{name}`'s offsets do not fit its shape",
                 origin.display()
             );
-        }
+        };
         out[begin..end].copy_from_slice(&encoded);
     }
     Ok(out)
@@ -326,4 +330,67 @@ pub fn write_cross_model(
     }
     staging.commit_dir(None, out)?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::adapt::Layer;
+
+    fn file(header: &str, data: usize) -> Vec<u8> {
+        let mut b = (header.len() as u64).to_le_bytes().to_vec();
+        b.extend_from_slice(header.as_bytes());
+        b.extend(std::iter::repeat_n(0u8, data));
+        b
+    }
+
+    const GOOD: &str = r#"{"classifier.weight":{"dtype":"F16","shape":[3,2],"data_offsets":[0,12]},"classifier.bias":{"dtype":"F32","shape":[3],"data_offsets":[12,24]},"other":{"dtype":"F32","shape":[1],"data_offsets":[24,28]}}"#;
+
+    fn layer() -> Layer {
+        Layer {
+            weight: vec![1.0, -2.0, 0.5, 0.25, 3.0, -1.0],
+            bias: vec![0.1, 0.2, 0.3],
+            hidden: 2,
+        }
+    }
+
+    #[test]
+    fn the_layer_is_written_in_place_in_its_own_dtype() {
+        let mut before = file(GOOD, 28);
+        let n = 8 + GOOD.len();
+        before[n + 24..n + 28].copy_from_slice(&7.5f32.to_le_bytes());
+        let after = patch_classifier(&before, &layer(), Path::new("m")).unwrap();
+        assert_eq!(after.len(), before.len());
+        assert_eq!(after[..n], before[..n], "the header is kept byte for byte");
+        assert_eq!(after[n + 24..], before[n + 24..], "other tensors are kept");
+        let w: Vec<f32> = after[n..n + 12]
+            .chunks(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+            .collect();
+        assert_eq!(w, layer().weight);
+        let b: Vec<f32> = after[n + 12..n + 24]
+            .chunks(4)
+            .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(b, layer().bias);
+    }
+
+    #[test]
+    fn a_bad_file_is_an_error_that_names_it_not_a_panic() {
+        let cases = [
+            file(GOOD, 20),
+            file(&GOOD.replace("[12,24]", "[24,12]"), 28),
+            file(&GOOD.replace("[3,2]", "[2,3]"), 28),
+            file(&GOOD.replace("F16", "I8"), 28),
+            file("{not json", 0),
+            vec![255; 8],
+            vec![1, 2, 3],
+        ];
+        for bytes in cases {
+            let err = patch_classifier(&bytes, &layer(), Path::new("some/model.safetensors"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("some/model.safetensors"), "{err}");
+        }
+    }
 }
