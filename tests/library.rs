@@ -259,3 +259,128 @@ fn pair_features_are_what_the_final_layer_reads() {
     let err = bi_scorer().pair_features(&pairs[..1]).unwrap_err();
     assert!(err.to_string().contains("bi-encoder"), "{err}");
 }
+
+/// The cross-head trainer against PyTorch (`models/train/adapt_parity.py`
+/// wrote the fixture): on the tiny model's golden pairs, the pooled
+/// features, the objective and its gradient at the start, and the layer
+/// after three Adam steps agree with torch's.
+#[test]
+fn the_cross_head_trainer_matches_pytorch() {
+    use stance::score::adapt::{fit, objective, Examples, FitOptions, Layer};
+    use stance::score::{Scorer, ScorerOptions};
+    let f = json(&root().join("tests/fixtures/adapt-parity.json"));
+    let floats = |v: &serde_json::Value| -> Vec<f32> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect()
+    };
+    let ints = |v: &serde_json::Value| -> Vec<usize> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap() as usize)
+            .collect()
+    };
+    let close = |a: &[f32], b: &[f32], tol: f32, what: &str| {
+        assert_eq!(a.len(), b.len(), "{what}");
+        let d = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max);
+        assert!(d < tol, "{what}: max |rust - torch| = {d}");
+    };
+    let pairs: Vec<(String, String)> = f["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
+        .collect();
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let torch: Vec<Vec<f32>> = f["pooled"].as_array().unwrap().iter().map(floats).collect();
+    let scorer = Scorer::load(&ScorerOptions::new(tiny())).unwrap();
+    let ours = scorer.pair_features(&refs).unwrap();
+    for (a, b) in ours.iter().zip(&torch) {
+        close(a, b, 1e-4, "pooled features");
+    }
+
+    // The trainer itself, on torch's features.
+    let (labelled, anchor_rows) = (ints(&f["labelled"]), ints(&f["anchors"]));
+    let mut labels = vec![0; torch.len()];
+    for (&i, l) in labelled.iter().zip(ints(&f["labels"])) {
+        labels[i] = l;
+    }
+    let anchors: Vec<Vec<f32>> = anchor_rows.iter().map(|&i| torch[i].clone()).collect();
+    let kept = vec![true; torch.len()];
+    let ex = Examples {
+        features: &torch,
+        labels: &labels,
+        kept: &kept,
+        anchors: &anchors,
+    };
+    let layer = |v: &serde_json::Value| Layer {
+        weight: floats(&v["weight"]),
+        bias: floats(&v["bias"]),
+        hidden: torch[0].len(),
+    };
+    let start = layer(&f["start"]);
+    // The shipped layer's stance rows are torch's start.
+    let shipped = Layer::read(&root().join("tests/fixtures/tiny-bert/model.safetensors")).unwrap();
+    let map = match scorer.mode() {
+        stance::score::Mode::CrossEncoder(m) => *m,
+        _ => panic!("the tiny model is a cross-encoder"),
+    };
+    close(
+        &shipped.stance_rows(&map).weight,
+        &start.weight,
+        1e-6,
+        "start",
+    );
+    let penalty = f["penalty"].as_f64().unwrap();
+    let (value, grad) = objective(&ex, &labelled, &start, &start, penalty)
+        .unwrap()
+        .unwrap();
+    let want = f["start"]["objective"].as_f64().unwrap();
+    assert!(
+        (value - want).abs() < 1e-5,
+        "objective {value}, torch {want}"
+    );
+    close(
+        &grad.weight,
+        &floats(&f["start"]["grad_weight"]),
+        1e-4,
+        "gradient (weight)",
+    );
+    close(
+        &grad.bias,
+        &floats(&f["start"]["grad_bias"]),
+        1e-4,
+        "gradient (bias)",
+    );
+    let opts = FitOptions {
+        steps: f["steps"].as_u64().unwrap() as usize,
+        learning_rate: f["learning_rate"].as_f64().unwrap(),
+        ..Default::default()
+    };
+    let after = fit(&ex, &labelled, &start, penalty, &opts).unwrap();
+    let want = layer(&f["after"]);
+    close(&after.weight, &want.weight, 1e-6, "weight after the steps");
+    close(&after.bias, &want.bias, 1e-6, "bias after the steps");
+    // The steps moved it (by about three learning rates), and downhill.
+    close(&after.weight, &start.weight, 3.5e-3, "size of the steps");
+    assert!(after.weight != start.weight);
+    let (moved, _) = objective(&ex, &labelled, &start, &after, penalty)
+        .unwrap()
+        .unwrap();
+    let want = f["after"]["objective"].as_f64().unwrap();
+    assert!(
+        (moved - want).abs() < 1e-5,
+        "objective after {moved}, torch {want}"
+    );
+    assert!(moved < value);
+}

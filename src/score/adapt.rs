@@ -85,7 +85,7 @@ impl Layer {
     }
 
     /// The rows of favor, against and none, as a three-label layer.
-    fn stance_rows(&self, map: &LabelMap) -> Layer {
+    pub fn stance_rows(&self, map: &LabelMap) -> Layer {
         let rows = [map.favor, map.against, map.none];
         Layer {
             weight: rows
@@ -163,36 +163,11 @@ pub fn fit(
     penalty: f64,
     opts: &FitOptions,
 ) -> Result<Layer> {
-    let rows: Vec<usize> = rows.iter().copied().filter(|&i| ex.kept[i]).collect();
-    if rows.is_empty() {
+    let Some(problem) = Problem::new(ex, rows, init, penalty)? else {
         return Ok(init.clone());
-    }
-    let dev = Device::Cpu;
-    let h = init.hidden;
-    let x: Vec<f32> = rows
-        .iter()
-        .flat_map(|&i| ex.features[i].iter().copied())
-        .collect();
-    let x = Tensor::from_vec(x, (rows.len(), h), &dev)?;
-    let y = Tensor::from_vec(
-        rows.iter()
-            .map(|&i| ex.labels[i] as u32)
-            .collect::<Vec<_>>(),
-        rows.len(),
-        &dev,
-    )?;
-    let w0 = Tensor::from_vec(init.weight.clone(), (3, h), &dev)?;
-    let b0 = Tensor::from_vec(init.bias.clone(), 3, &dev)?;
-    let w = Var::from_tensor(&w0)?;
-    let b = Var::from_tensor(&b0)?;
-    let anchors = if ex.anchors.is_empty() {
-        None
-    } else {
-        let a: Vec<f32> = ex.anchors.iter().flatten().copied().collect();
-        let a = Tensor::from_vec(a, (ex.anchors.len(), h), &dev)?;
-        let target = candle_nn::ops::softmax_last_dim(&a.matmul(&w0.t()?)?.broadcast_add(&b0)?)?;
-        Some((a, target))
     };
+    let w = Var::from_tensor(&problem.w0)?;
+    let b = Var::from_tensor(&problem.b0)?;
     let mut opt = candle_nn::AdamW::new(
         vec![w.clone(), b.clone()],
         candle_nn::ParamsAdamW {
@@ -202,28 +177,121 @@ pub fn fit(
         },
     )?;
     for _ in 0..opts.steps {
-        let logits = x
-            .matmul(&w.as_tensor().t()?)?
-            .broadcast_add(b.as_tensor())?;
-        let ce = candle_nn::loss::cross_entropy(&logits, &y)?;
-        let dist = ((w.as_tensor() - &w0)?.sqr()?.sum_all()?
-            + (b.as_tensor() - &b0)?.sqr()?.sum_all()?)?;
-        let mut loss = (ce + (dist * penalty)?)?;
-        if let Some((a, target)) = &anchors {
-            let l = a
-                .matmul(&w.as_tensor().t()?)?
-                .broadcast_add(b.as_tensor())?;
-            let lp = candle_nn::ops::log_softmax(&l, candle_core::D::Minus1)?;
-            let soft = (target * lp)?.sum(1)?.mean(0)?.neg()?;
-            loss = (loss + (soft * ANCHOR_WEIGHT)?)?;
-        }
-        opt.backward_step(&loss)?;
+        opt.backward_step(&problem.loss(w.as_tensor(), b.as_tensor())?)?;
     }
     Ok(Layer {
         weight: w.as_tensor().flatten_all()?.to_vec1()?,
         bias: b.as_tensor().to_vec1()?,
-        hidden: h,
+        hidden: init.hidden,
     })
+}
+
+/// The objective [`fit`] minimises, at `layer` (three stance rows), and
+/// its gradient (as a layer of the same shape), from candle's autograd:
+/// what the parity test holds to PyTorch's. `None` when no row is kept.
+pub fn objective(
+    ex: &Examples,
+    rows: &[usize],
+    init: &Layer,
+    layer: &Layer,
+    penalty: f64,
+) -> Result<Option<(f64, Layer)>> {
+    let Some(problem) = Problem::new(ex, rows, init, penalty)? else {
+        return Ok(None);
+    };
+    let h = init.hidden;
+    let w = Var::from_tensor(&Tensor::from_vec(
+        layer.weight.clone(),
+        (3, h),
+        &Device::Cpu,
+    )?)?;
+    let b = Var::from_tensor(&Tensor::from_vec(layer.bias.clone(), 3, &Device::Cpu)?)?;
+    let loss = problem.loss(w.as_tensor(), b.as_tensor())?;
+    let grads = loss.backward()?;
+    let grad = |v: &Var| -> Result<Vec<f32>> {
+        Ok(grads
+            .get(v.as_tensor())
+            .context("no gradient")?
+            .flatten_all()?
+            .to_vec1()?)
+    };
+    Ok(Some((
+        f64::from(loss.to_scalar::<f32>()?),
+        Layer {
+            weight: grad(&w)?,
+            bias: grad(&b)?,
+            hidden: h,
+        },
+    )))
+}
+
+/// The tensors of one fit: the kept labelled rows, the start, and the
+/// anchors with the start's probabilities on them.
+struct Problem {
+    x: Tensor,
+    y: Tensor,
+    w0: Tensor,
+    b0: Tensor,
+    anchors: Option<(Tensor, Tensor)>,
+    penalty: f64,
+}
+
+impl Problem {
+    fn new(ex: &Examples, rows: &[usize], init: &Layer, penalty: f64) -> Result<Option<Self>> {
+        let rows: Vec<usize> = rows.iter().copied().filter(|&i| ex.kept[i]).collect();
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let dev = Device::Cpu;
+        let h = init.hidden;
+        let x: Vec<f32> = rows
+            .iter()
+            .flat_map(|&i| ex.features[i].iter().copied())
+            .collect();
+        let x = Tensor::from_vec(x, (rows.len(), h), &dev)?;
+        let y = Tensor::from_vec(
+            rows.iter()
+                .map(|&i| ex.labels[i] as u32)
+                .collect::<Vec<_>>(),
+            rows.len(),
+            &dev,
+        )?;
+        let w0 = Tensor::from_vec(init.weight.clone(), (3, h), &dev)?;
+        let b0 = Tensor::from_vec(init.bias.clone(), 3, &dev)?;
+        let anchors = if ex.anchors.is_empty() {
+            None
+        } else {
+            let a: Vec<f32> = ex.anchors.iter().flatten().copied().collect();
+            let a = Tensor::from_vec(a, (ex.anchors.len(), h), &dev)?;
+            let target =
+                candle_nn::ops::softmax_last_dim(&a.matmul(&w0.t()?)?.broadcast_add(&b0)?)?;
+            Some((a, target))
+        };
+        Ok(Some(Problem {
+            x,
+            y,
+            w0,
+            b0,
+            anchors,
+            penalty,
+        }))
+    }
+
+    /// Mean cross-entropy on the labels + penalty · ‖θ − θ₀‖² + the
+    /// anchors' term.
+    fn loss(&self, w: &Tensor, b: &Tensor) -> Result<Tensor> {
+        let logits = self.x.matmul(&w.t()?)?.broadcast_add(b)?;
+        let ce = candle_nn::loss::cross_entropy(&logits, &self.y)?;
+        let dist = ((w - &self.w0)?.sqr()?.sum_all()? + (b - &self.b0)?.sqr()?.sum_all()?)?;
+        let mut loss = (ce + (dist * self.penalty)?)?;
+        if let Some((a, target)) = &self.anchors {
+            let l = a.matmul(&w.t()?)?.broadcast_add(b)?;
+            let lp = candle_nn::ops::log_softmax(&l, candle_core::D::Minus1)?;
+            let soft = (target * lp)?.sum(1)?.mean(0)?.neg()?;
+            loss = (loss + (soft * ANCHOR_WEIGHT)?)?;
+        }
+        Ok(loss)
+    }
 }
 
 /// The stance of each of `rows` under a three-row `layer`, gated pairs
