@@ -8,9 +8,13 @@
 //! it: multinomial logistic regression on the pooled features, started
 //! from the shipped layer and held near it by a penalty on the distance
 //! (the guard against forgetting what the mixture taught). The penalty's
-//! strength is chosen by k-fold cross-validation on the labels; the
-//! encoder is run once per pair and never changes, so the folder keeps
-//! the shipped weights byte for byte except the layer.
+//! strength is chosen by k-fold cross-validation on the labels, and a
+//! refit replaces the shipped layer only if it beats it in [`CONFIDENCE`]
+//! of bootstrap resamples ([`Choice`]). Unlabelled pairs of the user's
+//! own data, when given, hold the refit to the shipped layer's answers on
+//! them ([`ANCHOR_WEIGHT`]). The encoder is run once per pair and never
+//! changes, so the folder keeps the shipped weights byte for byte except
+//! the layer.
 
 use anyhow::{bail, Context, Result};
 use candle_core::{DType, Device, Tensor, Var};
