@@ -256,12 +256,9 @@ pub fn main(args: TrainArgs) -> Result<()> {
     let opts = args
         .model
         .scorer_options(args.scale.threads, args.scale.batch_size)?;
-    let cross = {
-        let files = ModelFiles::locate(&opts.model)?;
-        CascadeConfig::present(files.dir())
-            || (!StanceHead::present(files.dir())
-                && ModelConfig::read(&files.config)?.is_classifier())
-    };
+    let files = ModelFiles::locate(&opts.model)?;
+    let cross = CascadeConfig::present(files.dir())
+        || (!StanceHead::present(files.dir()) && ModelConfig::read(&files.config)?.is_classifier());
     match (args.method, cross) {
         (Method::CrossHead, false) => bail!(
             "--method cross-head: {} is a bi-encoder with no cross-encoder layer to refit; use \
@@ -269,7 +266,15 @@ pub fn main(args: TrainArgs) -> Result<()> {
             opts.model
         ),
         (Method::Auto | Method::CrossHead, true) => {
-            return super::train_cross::main(&args, opts, &train, dev.as_ref(), gate, started)
+            return super::train_cross::main(
+                &args,
+                opts,
+                &files,
+                &train,
+                dev.as_ref(),
+                gate,
+                started,
+            )
         }
         _ => {}
     }

@@ -14,7 +14,7 @@ use stance::score::cascade::CascadeConfig;
 use stance::score::folder::{self, FolderOptions, GateParts};
 use stance::score::model::{LabelMap, Weights};
 use stance::score::options::{BackendKind, ScorerOptions};
-use stance::score::{Mode, ModelFiles, Precision, Scorer, Stance};
+use stance::score::{Mode, ModelFiles, Precision, Scorer};
 
 use super::train::{one_line, TrainArgs};
 
@@ -97,15 +97,14 @@ fn featurize(
     scorer: &Scorer,
     store: &mut FeatureStore,
     data: &Dataset,
-    args: &TrainArgs,
+    hyps: &[String],
     threshold: Option<f32>,
     what: &str,
 ) -> Result<Featured> {
-    let hyps = args.rows.hypotheses(data)?;
     let pairs: Vec<(&str, &str)> = data
         .examples
         .iter()
-        .zip(&hyps)
+        .zip(hyps)
         .map(|(e, h)| (e.text.as_str(), h.as_str()))
         .collect();
     let (features, kept) = features_of(scorer, store, &pairs, threshold, what)?;
@@ -249,7 +248,16 @@ fn features_of(
         None => vec![f32::NAN; todo.len()],
     };
     let keeps = |c: f32| threshold.is_none_or(|t| c.is_nan() || c >= t);
-    let run: Vec<usize> = (0..todo.len()).filter(|&j| keeps(cos[j])).collect();
+    // Gated pairs are stored without features; the rest go through the
+    // cross-encoder.
+    let mut run = Vec::new();
+    for (j, &c) in cos.iter().enumerate() {
+        if keeps(c) {
+            run.push(j);
+        } else {
+            store.add(keys[todo[j]], c, Vec::new())?;
+        }
+    }
     if todo.len() < pairs.len() {
         eprintln!(
             "stance: {what}: {} of {} pairs known from {}",
@@ -257,12 +265,6 @@ fn features_of(
             pairs.len(),
             store.path.display()
         );
-    }
-    for &j in &(0..todo.len())
-        .filter(|&j| !keeps(cos[j]))
-        .collect::<Vec<_>>()
-    {
-        store.add(keys[todo[j]], cos[j], Vec::new())?;
     }
     let bar = ProgressBar::new(run.len() as u64).with_style(
         ProgressStyle::with_template(
@@ -303,25 +305,18 @@ fn features_of(
     Ok((features, kept))
 }
 
+/// Metrics of `layer` (all of the checkpoint's labels) on `f`, gated pairs
+/// `none`, as the folder will score them.
 fn metrics(f: &Featured, layer: &Layer, map: &LabelMap) -> Metrics {
-    let pred: Vec<usize> = f
-        .features
-        .iter()
-        .zip(&f.kept)
-        .map(|(x, &k)| {
-            if k {
-                map.probs(&layer.logits(x)).index()
-            } else {
-                Stance::None.index()
-            }
-        })
-        .collect();
+    let all: Vec<usize> = (0..f.labels.len()).collect();
+    let pred = adapt::predict(&f.examples(&[]), &all, &layer.stance_rows(map));
     Metrics::compute(&STANCE_LABELS, &f.labels, &pred)
 }
 
 pub fn main(
     args: &TrainArgs,
     opts: ScorerOptions,
+    files: &ModelFiles,
     train: &Dataset,
     dev: Option<&Dataset>,
     gate: Option<Option<f32>>,
@@ -355,7 +350,6 @@ pub fn main(
             opts.model
         ),
     };
-    let files = ModelFiles::locate(&opts.model)?;
     let Weights::Safetensors(weights) = &files.weights else {
         bail!(
             "{}: --method cross-head needs the weights as model.safetensors",
@@ -370,31 +364,32 @@ pub fn main(
         dev.map(|d| format!(" (and reading {} dev rows)", d.examples.len()))
             .unwrap_or_default()
     );
-    let mut weight_files: Vec<&Path> = vec![weights];
-    let gate_weights = match scorer.mode() {
-        Mode::Cascade { .. } => {
-            let (_, gate_dir) = CascadeConfig::load(files.dir())?;
-            Some(
-                ModelFiles::from_dir(&gate_dir)?
-                    .weights
-                    .path()
-                    .to_path_buf(),
-            )
-        }
+    // A cascade's gate: its settings and folder, read once.
+    let cascade = match scorer.mode() {
+        Mode::Cascade { .. } => Some(CascadeConfig::load(files.dir())?),
         _ => None,
     };
+    let gate_weights = cascade
+        .as_ref()
+        .map(|(_, dir)| ModelFiles::from_dir(dir).map(|f| f.weights.path().to_path_buf()))
+        .transpose()?;
+    let mut weight_files: Vec<&Path> = vec![weights];
     weight_files.extend(gate_weights.as_deref());
     let mut store = FeatureStore::open(&args.out, &weight_files, shipped.hidden)?;
+    let train_hyps = args.rows.hypotheses(train)?;
     let fitted = featurize(
         &scorer,
         &mut store,
         train,
-        args,
+        &train_hyps,
         threshold,
         "training pairs",
     )?;
     let dev_f = dev
-        .map(|d| featurize(&scorer, &mut store, d, args, threshold, "dev pairs"))
+        .map(|d| {
+            let hyps = args.rows.hypotheses(d)?;
+            featurize(&scorer, &mut store, d, &hyps, threshold, "dev pairs")
+        })
         .transpose()?;
     if args.unlabelled.is_none() && picked_where_unsure(&args.data) {
         eprintln!(
@@ -405,7 +400,6 @@ pub fn main(
             args.data.display()
         );
     }
-    let train_hyps = args.rows.hypotheses(train)?;
     let anchors: Vec<Vec<f32>> = match &args.unlabelled {
         Some(p) => {
             // A labelled pair is fitted to its label, not held to the
@@ -448,9 +442,8 @@ pub fn main(
         .as_ref()
         .map(|d| (metrics(d, &shipped, &map), metrics(d, &adapted.layer, &map)));
     let train_m = metrics(&fitted, &adapted.layer, &map);
-    let gate_parts = match (scorer.mode(), threshold) {
-        (Mode::Cascade { .. }, Some(t)) => {
-            let (mut config, dir) = CascadeConfig::load(files.dir())?;
+    let gate_parts = match (cascade, threshold) {
+        (Some((mut config, dir)), Some(t)) => {
             config.threshold = t;
             Some(GateParts { dir, config })
         }
@@ -458,7 +451,7 @@ pub fn main(
     };
     let card = card(
         args,
-        &files,
+        files,
         train,
         &adapted,
         &train_m,
@@ -475,7 +468,7 @@ pub fn main(
     ))? + "\n";
     let written = folder::write_cross_model(
         &args.out,
-        &files,
+        files,
         &adapted.layer,
         gate_parts,
         &[("README.md", card), (TRAINED_FILE, trained)],

@@ -64,16 +64,9 @@ pub fn head_model_config(base: &ModelConfig) -> serde_json::Value {
     config
 }
 
-/// Write the model folder `out`: `base`'s encoder with `head` and the card
-/// text. An existing folder at `out` is replaced only once the new one is
-/// complete.
-pub fn write_head_model(
-    out: &Path,
-    base: &ModelFiles,
-    head: &StanceHead,
-    card: &str,
-    opts: FolderOptions,
-) -> Result<Written> {
+/// An empty staging folder beside `out` (`.NAME.stance-tmp`), where a
+/// model folder is built before it is moved to `out` whole.
+fn stage_beside(out: &Path) -> Result<Staging> {
     let name = out
         .file_name()
         .with_context(|| format!("{}: a model folder needs a name", out.display()))?
@@ -85,7 +78,20 @@ pub fn write_head_model(
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .with_context(|| format!("{}: cannot create", parent.display()))?;
-    let staging = Staging::new(parent, &format!(".{name}.stance-tmp"))?;
+    Staging::new(parent, &format!(".{name}.stance-tmp"))
+}
+
+/// Write the model folder `out`: `base`'s encoder with `head` and the card
+/// text. An existing folder at `out` is replaced only once the new one is
+/// complete.
+pub fn write_head_model(
+    out: &Path,
+    base: &ModelFiles,
+    head: &StanceHead,
+    card: &str,
+    opts: FolderOptions,
+) -> Result<Written> {
+    let staging = stage_beside(out)?;
     let tmp = staging.path();
 
     let config = ModelConfig::read(&base.config)?;
@@ -246,18 +252,7 @@ pub fn write_cross_model(
     texts: &[(&str, String)],
     opts: FolderOptions,
 ) -> Result<Written> {
-    let name = out
-        .file_name()
-        .with_context(|| format!("{}: a model folder needs a name", out.display()))?
-        .to_string_lossy()
-        .to_string();
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("{}: cannot create", parent.display()))?;
-    let staging = Staging::new(parent, &format!(".{name}.stance-tmp"))?;
+    let staging = stage_beside(out)?;
     let tmp = staging.path();
     let super::model::Weights::Safetensors(weights) = &base.weights else {
         anyhow::bail!(
