@@ -83,6 +83,8 @@ def main():
     if first_only:
         with torch.no_grad():
             ids = torch.tensor([[101, 7592, 2088, 102, 2023, 2003, 102, 0], [101, 2054, 102, 2079, 102, 0, 0, 0]])
+            # Within a small vocabulary (the tiny test model's 400 words).
+            ids = ids.remainder(model.config.vocab_size)
             att = (ids != 0).long()
             typ = torch.tensor([[0, 0, 0, 0, 1, 1, 1, 0], [0, 0, 0, 1, 1, 0, 0, 0]])
             full = model(input_ids=ids, attention_mask=att, token_type_ids=typ).logits

@@ -384,3 +384,162 @@ fn the_cross_head_trainer_matches_pytorch() {
     );
     assert!(moved < value);
 }
+
+/// The top-layers trainer against PyTorch (`models/train/tune_parity.py`
+/// wrote the fixture): on the tiny model's golden pairs, for its top one
+/// and top two layers, the objective and its gradient at the start, the
+/// trained tensors and the objective after three Adam steps agree with
+/// torch's; and a folder written from the result gives torch's logits.
+#[test]
+fn the_top_layers_trainer_matches_pytorch() {
+    use stance::score::folder::{write_cross_model, FolderOptions, Patch};
+    use stance::score::tune::{gradients, Adam, Padded, Top};
+    use stance::score::{ModelFiles, Scorer, ScorerOptions};
+    let f = json(&root().join("tests/fixtures/tune-parity.json"));
+    let floats = |v: &serde_json::Value| -> Vec<f32> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect()
+    };
+    let max_diff = |a: &[f32], b: &[f32]| -> f32 {
+        assert_eq!(a.len(), b.len());
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    };
+    let pairs = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
+            .collect()
+    };
+    let (labelled, anchors, all) = (
+        pairs(&f["labelled"]),
+        pairs(&f["anchors"]),
+        pairs(&f["all"]),
+    );
+    fn as_str(p: &[(String, String)]) -> Vec<(&str, &str)> {
+        p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
+    }
+    let files = ModelFiles::locate(&tiny()).unwrap();
+    let config: stance::score::bert::Config =
+        serde_json::from_str(&std::fs::read_to_string(&files.config).unwrap()).unwrap();
+    let tensors = candle_core::safetensors::load(
+        files.dir().join("model.safetensors"),
+        &candle_core::Device::Cpu,
+    )
+    .unwrap();
+    let scorer = Scorer::load(&ScorerOptions::new(tiny())).unwrap();
+    let map = match scorer.mode() {
+        stance::score::Mode::CrossEncoder(m) => *m,
+        _ => panic!("the tiny model is a cross-encoder"),
+    };
+    let stance: Vec<u32> = f["stance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let s = s.as_u64().unwrap() as usize;
+            [map.favor, map.against, map.none][s] as u32
+        })
+        .collect();
+    let penalty = f["penalty"].as_f64().unwrap();
+    for case in f["cases"].as_array().unwrap() {
+        let layers = case["layers"].as_u64().unwrap() as usize;
+        let top = Top::new(&tensors, &config, Some("bert"), layers).unwrap();
+        let names: Vec<String> = case["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect();
+        let mut ours = top.names().to_vec();
+        ours.sort();
+        let mut theirs = names.clone();
+        theirs.sort();
+        assert_eq!(ours, theirs, "top {layers}: the trained tensors");
+        let frozen = top.frozen_layers();
+        assert_eq!(frozen, config.num_hidden_layers - layers);
+        let states = |p: &[(String, String)]| scorer.pair_states(&as_str(p), frozen).unwrap();
+        let (sl, sa) = (states(&labelled), states(&anchors));
+        let batch = |s: &[Vec<f32>]| {
+            let r: Vec<&[f32]> = s.iter().map(Vec::as_slice).collect();
+            Padded::new(&r, config.hidden_size).unwrap()
+        };
+        let (bl, ba) = (batch(&sl), batch(&sa));
+        let target = top.probs(&ba).unwrap();
+        let loss = |top: &Top| {
+            top.loss(&bl, &stance, penalty, Some((&ba, &target)))
+                .unwrap()
+        };
+        let l0 = loss(&top);
+        let want = case["objective_start"].as_f64().unwrap() as f32;
+        let got = l0.to_scalar::<f32>().unwrap();
+        assert!(
+            (got - want).abs() < 1e-4,
+            "top {layers}: objective {got}, torch {want}"
+        );
+        let grads = gradients(top.vars(), &l0).unwrap();
+        for (name, g) in top.names().iter().zip(&grads) {
+            let d = max_diff(g, &floats(&case["gradient"][name]));
+            assert!(
+                d < 1e-4,
+                "top {layers}: gradient of {name}: max |rust - torch| = {d}"
+            );
+        }
+        let mut adam = Adam::new(top.vars(), f["learning_rate"].as_f64().unwrap()).unwrap();
+        for _ in 0..f["steps"].as_u64().unwrap() {
+            adam.step(top.vars(), &loss(&top)).unwrap();
+        }
+        let values = top.values().unwrap();
+        for Patch { name, values, .. } in &values {
+            let d = max_diff(values, &floats(&case["after"][name]));
+            assert!(
+                d < 1e-5,
+                "top {layers}: {name} after the steps: max |rust - torch| = {d}"
+            );
+        }
+        let got = loss(&top).to_scalar::<f32>().unwrap();
+        let want = case["objective_after"].as_f64().unwrap() as f32;
+        assert!(
+            (got - want).abs() < 1e-4,
+            "top {layers}: objective after {got}, torch {want}"
+        );
+        assert!(
+            got < l0.to_scalar::<f32>().unwrap(),
+            "the steps went downhill"
+        );
+
+        // The folder written from it gives torch's logits, each pair alone.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("tuned");
+        let patches: Vec<Patch> = values;
+        let written = write_cross_model(
+            &out,
+            &files,
+            &patches,
+            None,
+            &[("README.md", "test".to_string())],
+            FolderOptions { copy_onnx: true },
+        )
+        .unwrap();
+        assert_eq!(
+            written.onnx_left_out.len(),
+            1,
+            "its ONNX carries its weights"
+        );
+        let tuned = Scorer::load(&ScorerOptions::new(out.display().to_string())).unwrap();
+        let (logits, _) = tuned.logits(&as_str(&all)).unwrap();
+        for (l, want) in logits.iter().zip(case["logits_after"].as_array().unwrap()) {
+            let d = max_diff(l, &floats(want));
+            assert!(
+                d < 1e-4,
+                "top {layers}: logits of the written folder: max |rust - torch| = {d}"
+            );
+        }
+    }
+}

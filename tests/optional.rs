@@ -105,6 +105,10 @@ fn main() {
             "ort::a_refitted_layer_is_what_onnx_runtime_runs",
             a_refitted_layer_is_what_onnx_runtime_runs,
         ));
+        trials.push(ort.trial(
+            "ort::fine_tuned_layers_are_what_onnx_runtime_runs",
+            fine_tuned_layers_are_what_onnx_runtime_runs,
+        ));
         // These check errors and run without it.
         let always = Needs {
             missing: None,
@@ -127,6 +131,7 @@ fn main() {
         "ort::backends_agree_on_the_founding_article",
         "ort::backend_auto_picks_onnx_runtime_when_installed",
         "ort::a_refitted_layer_is_what_onnx_runtime_runs",
+        "ort::fine_tuned_layers_are_what_onnx_runtime_runs",
     ] {
         trials.push(ort.trial(name, || {}));
     }
@@ -471,7 +476,7 @@ mod ort_tests {
         let written = write_cross_model(
             &out,
             &base,
-            &layer,
+            &layer.patches(),
             Some(GateParts { dir: gate, config }),
             &[("README.md", "test".to_string())],
             FolderOptions { copy_onnx: true },
@@ -504,6 +509,73 @@ mod ort_tests {
             .collect();
         let d = max_diff(&ort, &shipped);
         assert!(d < 1e-3, "ort runs the shipped layer, not the new one: {d}");
+    }
+
+    /// A folder whose top layers were fine-tuned (`stance train --method
+    /// top-layers`) keeps the shipped header, so an ONNX graph that reads
+    /// its weights from `model.safetensors` runs the new layers: here the
+    /// tiny model's f16 twin (models/train/tiny_f16_twin.sh), both of its
+    /// layers trained a few steps towards swapped labels.
+    pub fn fine_tuned_layers_are_what_onnx_runtime_runs() {
+        use stance::score::folder::{write_cross_model, FolderOptions, Patch};
+        use stance::score::tune::{Adam, Padded, Top};
+        use stance::score::ModelFiles;
+        let twin = crate::common::root().join("tests/fixtures/tiny-bert-f16");
+        let base = ModelFiles::locate(&twin.display().to_string()).unwrap();
+        let config: stance::score::bert::Config =
+            serde_json::from_str(&std::fs::read_to_string(&base.config).unwrap()).unwrap();
+        let tensors = candle_core::safetensors::load(
+            twin.join("model.safetensors"),
+            &candle_core::Device::Cpu,
+        )
+        .unwrap();
+        let top = Top::new(&tensors, &config, Some("bert"), 2).unwrap();
+        let g = golden();
+        let pairs = g.pairs();
+        let candle_of = |model: &Path, backend| {
+            Scorer::load(&ScorerOptions {
+                backend,
+                threads: 2,
+                ..ScorerOptions::new(model.display().to_string())
+            })
+            .unwrap()
+            .logits(&pairs)
+            .unwrap()
+            .0
+        };
+        let scorer = Scorer::load(&ScorerOptions::new(twin.display().to_string())).unwrap();
+        let states = scorer.pair_states(&pairs, 0).unwrap();
+        let refs: Vec<&[f32]> = states.iter().map(Vec::as_slice).collect();
+        let batch = Padded::new(&refs, config.hidden_size).unwrap();
+        let labels: Vec<u32> = (0..pairs.len()).map(|i| (i % 3) as u32).collect();
+        let mut adam = Adam::new(top.vars(), 1e-2).unwrap();
+        for _ in 0..5 {
+            let loss = top.loss(&batch, &labels, 0.0, None).unwrap();
+            adam.step(top.vars(), &loss).unwrap();
+        }
+        let patches: Vec<Patch> = top.values().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("tuned");
+        let written = write_cross_model(
+            &out,
+            &base,
+            &patches,
+            None,
+            &[("README.md", "test".to_string())],
+            FolderOptions { copy_onnx: true },
+        )
+        .unwrap();
+        assert!(written.onnx_left_out.is_empty(), "{written:?}");
+        let ort = candle_of(&out, BackendKind::Ort);
+        let candle = candle_of(&out, BackendKind::Candle);
+        let d = max_diff(&ort, &candle);
+        assert!(d < 1e-4, "fine-tuned folder: max |ort - candle| = {d}");
+        let before = candle_of(&twin, BackendKind::Ort);
+        let moved = max_diff(&ort, &before);
+        assert!(
+            moved > 1e-2,
+            "ort runs the shipped layers, not the new ones: {moved}"
+        );
     }
 
     pub fn session_layouts_agree() {

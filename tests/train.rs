@@ -574,3 +574,184 @@ fn the_labelling_loop_that_ships_runs_end_to_end() {
         read_csv(&sentences).1.len()
     );
 }
+
+/// `--method top-layers` fine-tunes the cross-encoder's top layers: a
+/// codebook that reads favor and against the other way round is learned
+/// (the cross-validation finds it better with confidence), only the
+/// trained tensors' bytes change (the header and the keys' biases stay as
+/// shipped), and a run killed during the cross-validation goes on from its
+/// last pass with the same command, to the same weights byte for byte.
+#[test]
+fn top_layers_learn_your_codebook_and_resume_after_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = flipped(&small_train(dir.path()), &dir.path().join("flipped.csv"));
+    let args = |out: &Path| -> Vec<String> {
+        [
+            "train",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--method",
+            "top-layers",
+            "--layers",
+            "1",
+            "--epochs",
+            "2",
+            "--learning-rate",
+            "1e-3",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let whole = dir.path().join("whole");
+    let a = args(&whole);
+    let o = stance(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("fine-tuning the top 1 of 6 layers"), "{e}");
+    assert!(
+        e.contains("5-fold cross-validation of up to 2 passes"),
+        "{e}"
+    );
+    let t = json(&whole.join("trained.json"));
+    assert_eq!(t["method"], "top-layers");
+    assert_eq!(t["used"], "tuned", "{t}");
+    let cv = &t["cross_validated"];
+    let best = cv["macro_f1_after_pass"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_f64().unwrap())
+        .fold(0.0, f64::max);
+    // The shipped model reads the flipped codebook backwards.
+    assert!(
+        cv["shipped_macro_f1"].as_f64().unwrap() < 0.5 && best > 0.7,
+        "{t}"
+    );
+    assert!(
+        t["aside_macro_f1_after"].as_f64().unwrap() > t["aside_macro_f1_before"].as_f64().unwrap(),
+        "{t}"
+    );
+    assert!(
+        !dir.path().join(".whole.stance-tune").exists(),
+        "the checkpoint is removed once the folder is written"
+    );
+
+    // The weights: the header as shipped, and only layer 5, the pooler
+    // and the classifier changed (not layer 5's key bias).
+    let shipped = root().join("models/minilm-stance-ce/model.safetensors");
+    let mine = whole.join("model.safetensors");
+    let (h0, _) = header_and_range(&shipped, "classifier.weight");
+    let (h1, _) = header_and_range(&mine, "classifier.weight");
+    assert_eq!(h0, h1, "the header must be written exactly as shipped");
+    let header: serde_json::Value = serde_json::from_slice(&h0[8..]).unwrap();
+    let trained: Vec<std::ops::Range<usize>> = header
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| {
+            (k.starts_with("bert.encoder.layer.5.") && !k.ends_with("attention.self.key.bias"))
+                || k.starts_with("bert.pooler.")
+                || k.starts_with("classifier.")
+        })
+        .map(|k| header_and_range(&shipped, k).1)
+        .collect();
+    assert_eq!(trained.len(), 19);
+    let (a0, a1) = (
+        std::fs::read(&shipped).unwrap(),
+        std::fs::read(&mine).unwrap(),
+    );
+    assert_eq!(a0.len(), a1.len());
+    let changed: Vec<usize> = (0..a0.len()).filter(|&i| a0[i] != a1[i]).collect();
+    assert!(changed.len() > 1000, "{} bytes changed", changed.len());
+    assert!(
+        changed
+            .iter()
+            .all(|i| trained.iter().any(|r| r.contains(i))),
+        "bytes outside the trained tensors changed"
+    );
+    assert!(whole.join("model.onnx").is_file());
+    assert!(whole.join("gate/stance_head.json").is_file());
+
+    // Killed once the first fold is done, then the same command again.
+    let killed = dir.path().join("killed");
+    let state = dir.path().join(".killed.stance-tune/state.json");
+    let a = args(&killed);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
+        .args(&a)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    loop {
+        let stage = std::fs::read_to_string(&state)
+            .ok()
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+            .and_then(|v| v["stage"].as_u64());
+        if stage.is_some_and(|s| s >= 1) {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
+        assert!(t0.elapsed().as_secs() < 300, "no checkpoint written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!killed.exists(), "a killed run writes no folder");
+    let o = stance(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("resuming from"), "{e}");
+    assert!(
+        std::fs::read(killed.join("model.safetensors")).unwrap() == a1,
+        "the resumed run's weights differ from the uninterrupted run's"
+    );
+
+    // Wrong uses say what to do.
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+        "--method",
+        "top-layers",
+        "--layers",
+        "7",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("the encoder has 6 layers; it cannot fine-tune 7"),
+        "{}",
+        stderr(&o)
+    );
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+        "--layers",
+        "1",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("--layers is for --method top-layers"),
+        "{}",
+        stderr(&o)
+    );
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+        "--model",
+        &bi_model(),
+        "--method",
+        "top-layers",
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("use --method head"), "{}", stderr(&o));
+}

@@ -3,7 +3,7 @@ treated as a user's own data (issue #31, item 7).
 
     python3 models/train/learning_curve.py [--stance target/release/stance]
         [--sources fnc1,arc,argkp,perspectrum] [--sizes 50,100,200,400]
-        [--seeds 1,2,3] [--methods head,cross-head,cross-head+unlabelled]
+        [--seeds 1,2,3] [--methods head,cross-head,cross-head+unlabelled,top-layers]
         [--pickings random,to-label] [--out target/curve]
 
 Per source (rows of target/stance-split/dev.csv, made by stance_data.py):
@@ -21,10 +21,11 @@ way of picking:
 `stance train PICKS --method M` trains on them (`head` with `--gate
 off`; `cross-head+unlabelled` is `cross-head` with `--unlabelled POOL`,
 the pool's texts without their labels, as a user has a run's
-sentences.csv) and `stance eval TEST` measures macro-F1 on the held-out
-rows. A cross-head folder that kept the shipped layer (its refit did not
-beat it with confidence) has the default's weights byte for byte, so it
-gets the zero-shot figure without measuring again. Results are appended
+sentences.csv; `top-layers+unlabelled` likewise) and `stance eval TEST`
+measures macro-F1 on the held-out rows. A cross-head or top-layers folder
+that kept the shipped weights (its refit did not beat them with
+confidence) has the default's weights byte for byte, so it gets the
+zero-shot figure without measuring again. Results are appended
 to OUT/results.jsonl as they come, and a run goes on from there: the whole
 curve is hours of CPU. At the end OUT/curve.md holds the table: the
 median over seeds, with the range, per source, size and picking, beside
@@ -180,11 +181,15 @@ def main():
                             cmd += ["--gate", "off"]
                         run(cmd)
                         trained = os.path.join(wdir, "trained.json")
-                        if base_method == "cross-head" and json.load(open(trained))["penalty"] is None:
-                            # The refit did not beat the shipped layer with
-                            # confidence, so the folder's weights are the
-                            # default's byte for byte: its figure is the
-                            # zero-shot one, no need to measure again.
+                        info = json.load(open(trained))
+                        if (base_method == "cross-head" and info["penalty"] is None) or (
+                            base_method == "top-layers" and info["used"] == "shipped"
+                        ):
+                            # The refit (or fine-tuning) did not beat the
+                            # shipped model with confidence, so the folder's
+                            # weights are the default's byte for byte: its
+                            # figure is the zero-shot one, no need to
+                            # measure again.
                             result["macro_f1"] = done[f"{source}/zero-shot"]["macro_f1"]
                             result["kept_shipped"] = True
                         else:

@@ -11,3 +11,4 @@ pub mod report;
 pub mod run;
 pub mod train;
 mod train_cross;
+mod train_tune;

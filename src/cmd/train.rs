@@ -82,11 +82,17 @@ pub struct TrainArgs {
     /// on; they are fitted on at the end.
     #[arg(long, value_name = "SHARE", default_value_t = 0.2, value_parser = aside_share)]
     pub aside: f64,
-    /// Full-batch optimisation steps (`head`).
-    #[arg(long, value_name = "N", default_value_t = 300)]
-    pub epochs: usize,
-    #[arg(long, value_name = "X", default_value_t = 1e-2)]
-    pub learning_rate: f64,
+    /// `head`: full-batch optimisation steps (300); `top-layers`: passes
+    /// over the labels at most (8).
+    #[arg(long, value_name = "N")]
+    pub epochs: Option<usize>,
+    /// `head`: 1e-2; `top-layers`: Adam's step size, 5e-5.
+    #[arg(long, value_name = "X")]
+    pub learning_rate: Option<f64>,
+    /// `top-layers`: how many of the encoder's top layers to fine-tune
+    /// (2), with its pooler and classifier.
+    #[arg(long, value_name = "K")]
+    pub layers: Option<usize>,
     #[arg(long, value_name = "X", default_value_t = 1e-3)]
     pub weight_decay: f64,
     /// Leave the base's ONNX exports out of DIR (smaller; the model then
@@ -98,6 +104,10 @@ pub struct TrainArgs {
     pub force: bool,
 }
 
+/// `head`'s full-batch steps and step size unless given.
+const HEAD_STEPS: usize = 300;
+const HEAD_LEARNING_RATE: f64 = 1e-2;
+
 /// How `stance train` adapts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
@@ -105,6 +115,8 @@ pub enum Method {
     Auto,
     /// Refit the cross-encoder's final layer on its pooled pair features.
     CrossHead,
+    /// Fine-tune the cross-encoder's top layers, pooler and classifier.
+    TopLayers,
     /// A head on the embeddings of a bi-encoder (a cascade's gate).
     Head,
 }
@@ -259,12 +271,30 @@ pub fn main(args: TrainArgs) -> Result<()> {
     let files = ModelFiles::locate(&opts.model)?;
     let cross = CascadeConfig::present(files.dir())
         || (!StanceHead::present(files.dir()) && ModelConfig::read(&files.config)?.is_classifier());
+    if args.layers.is_some() && args.method != Method::TopLayers {
+        bail!("--layers is for --method top-layers");
+    }
     match (args.method, cross) {
-        (Method::CrossHead, false) => bail!(
-            "--method cross-head: {} is a bi-encoder with no cross-encoder layer to refit; use \
-             --method head",
+        (Method::CrossHead | Method::TopLayers, false) => bail!(
+            "--method {}: {} is a bi-encoder with no cross-encoder to train; use --method head",
+            if args.method == Method::CrossHead {
+                "cross-head"
+            } else {
+                "top-layers"
+            },
             opts.model
         ),
+        (Method::TopLayers, true) => {
+            return super::train_tune::main(
+                &args,
+                opts,
+                &files,
+                &train,
+                dev.as_ref(),
+                gate,
+                started,
+            )
+        }
         (Method::Auto | Method::CrossHead, true) => {
             return super::train_cross::main(
                 &args,
@@ -316,8 +346,8 @@ pub fn main(args: TrainArgs) -> Result<()> {
         .transpose()?;
 
     let topts = TrainOptions {
-        epochs: args.epochs,
-        learning_rate: args.learning_rate,
+        epochs: args.epochs.unwrap_or(HEAD_STEPS),
+        learning_rate: args.learning_rate.unwrap_or(HEAD_LEARNING_RATE),
         weight_decay: args.weight_decay,
     };
     let mut h = head::train(&train_emb.u, &train_emb.v, &train_emb.y, &topts)?;
@@ -334,8 +364,8 @@ pub fn main(args: TrainArgs) -> Result<()> {
         "rows": train.examples.len(),
         "base": opts.model,
         "hypothesis": args.rows.hypothesis,
-        "epochs": args.epochs,
-        "learning_rate": args.learning_rate,
+        "epochs": topts.epochs,
+        "learning_rate": topts.learning_rate,
         "weight_decay": args.weight_decay,
         "train_accuracy": train_m.accuracy,
         "dev": args.dev.as_ref().map(|p| p.display().to_string()),

@@ -24,7 +24,7 @@ const CHUNK: usize = 32;
 const MAX_UNLABELLED: usize = 1000;
 
 /// Whether `path` is a CSV with a `margin` column, as `to-label.csv` has.
-fn picked_where_unsure(path: &Path) -> bool {
+pub(super) fn picked_where_unsure(path: &Path) -> bool {
     csv::Reader::from_path(path)
         .ok()
         .and_then(|mut r| r.headers().ok().map(|h| h.iter().any(|c| c == "margin")))
@@ -34,7 +34,7 @@ fn picked_where_unsure(path: &Path) -> bool {
 /// The (text, hypothesis) pairs of `--unlabelled`: rows with a text, the
 /// run's `skip` rows (an empty `stance` where the column exists) left out,
 /// a seeded sample of at most [`MAX_UNLABELLED`].
-fn read_unlabelled(path: &Path, args: &TrainArgs) -> Result<Vec<(String, String)>> {
+pub(super) fn read_unlabelled(path: &Path, args: &TrainArgs) -> Result<Vec<(String, String)>> {
     let mut r =
         csv::Reader::from_path(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let headers = r
@@ -71,6 +71,127 @@ fn read_unlabelled(path: &Path, args: &TrainArgs) -> Result<Vec<(String, String)
         pairs.truncate(MAX_UNLABELLED);
     }
     Ok(pairs)
+}
+
+/// A cross-encoder (or cascade) opened for training on its own arithmetic.
+pub(super) struct Cross {
+    pub scorer: Scorer,
+    pub map: LabelMap,
+    /// The gate's threshold, if pairs are gated.
+    pub threshold: Option<f32>,
+    pub weights: std::path::PathBuf,
+    /// A cascade's gate: its settings and folder.
+    pub cascade: Option<(CascadeConfig, std::path::PathBuf)>,
+    /// The model as named (`--model`).
+    pub model: String,
+}
+
+impl Cross {
+    /// Load the model of `opts` with candle in fp32 (the reference
+    /// arithmetic, whatever the backend the folder is later run with), and
+    /// settle the gate: the shipped one, `--gate off`, or `--gate X`.
+    pub fn open(
+        args: &TrainArgs,
+        opts: ScorerOptions,
+        files: &ModelFiles,
+        gate: Option<Option<f32>>,
+        method: &str,
+    ) -> Result<Self> {
+        let opts = ScorerOptions {
+            backend: BackendKind::Candle,
+            precision: Precision::Fp32,
+            quantized: false,
+            ..opts
+        };
+        let scorer = Scorer::load(&opts).with_context(|| args.model.load_context())?;
+        let (map, shipped_threshold) = match scorer.mode() {
+            Mode::CrossEncoder(map) => (*map, None),
+            Mode::Cascade {
+                labels, threshold, ..
+            } => (*labels, Some(*threshold)),
+            _ => bail!(
+                "--method {method}: {} has no cross-encoder to train; use --method head",
+                opts.model
+            ),
+        };
+        let threshold = match gate {
+            None => shipped_threshold,
+            Some(None) => None,
+            Some(Some(t)) if shipped_threshold.is_some() => Some(t),
+            Some(Some(_)) => bail!(
+                "--gate: {} is a cross-encoder without a gate; leave --gate out (or use --method head)",
+                opts.model
+            ),
+        };
+        let Weights::Safetensors(weights) = &files.weights else {
+            bail!(
+                "{}: --method {method} needs the weights as model.safetensors",
+                files.name
+            );
+        };
+        let cascade = match scorer.mode() {
+            Mode::Cascade { .. } => Some(CascadeConfig::load(files.dir())?),
+            _ => None,
+        };
+        Ok(Cross {
+            scorer,
+            map,
+            threshold,
+            weights: weights.clone(),
+            cascade,
+            model: opts.model,
+        })
+    }
+
+    /// The gate to copy into the folder written, at the threshold used.
+    pub fn gate_parts(&self) -> Option<GateParts> {
+        match (&self.cascade, self.threshold) {
+            (Some((config, dir)), Some(t)) => {
+                let mut config = config.clone();
+                config.threshold = t;
+                Some(GateParts {
+                    dir: dir.clone(),
+                    config,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `out`'s sibling `.NAME` + `suffix`, where a run keeps what lets it
+/// resume.
+pub(super) fn beside(out: &Path, suffix: &str) -> Result<std::path::PathBuf> {
+    let name = out
+        .file_name()
+        .with_context(|| format!("{}: a model folder needs a name", out.display()))?;
+    let mut file_name = std::ffi::OsString::from(".");
+    file_name.push(name);
+    file_name.push(suffix);
+    Ok(out.with_file_name(file_name))
+}
+
+/// The model's weight files (and a cascade's gate's) by path, size and
+/// time of change: what a resumed run checks it still trains.
+pub(super) fn weight_id(
+    weights: &Path,
+    cascade: Option<&(CascadeConfig, std::path::PathBuf)>,
+) -> Result<String> {
+    let gate = cascade
+        .map(|(_, dir)| ModelFiles::from_dir(dir).map(|f| f.weights.path().to_path_buf()))
+        .transpose()?;
+    let mut id = Vec::new();
+    for w in std::iter::once(weights).chain(gate.as_deref()) {
+        let m = std::fs::metadata(w).with_context(|| format!("{}: cannot read", w.display()))?;
+        let modified = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let canon = std::fs::canonicalize(w).unwrap_or_else(|_| w.to_path_buf());
+        id.push(format!("{}:{}:{modified}", canon.display(), m.len()));
+    }
+    Ok(id.join(" "))
 }
 
 /// A dataset as the cross-encoder sees it.
@@ -130,7 +251,7 @@ struct FeatureStore {
     hidden: usize,
 }
 
-fn pair_key(text: &str, hyp: &str) -> [u8; 16] {
+pub(super) fn pair_key(text: &str, hyp: &str) -> [u8; 16] {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
     h.update(text.as_bytes());
@@ -141,28 +262,11 @@ fn pair_key(text: &str, hyp: &str) -> [u8; 16] {
 
 impl FeatureStore {
     /// Open (or start) the store for `out`, for the model whose weight
-    /// files are `weights`.
-    fn open(out: &Path, weights: &[&Path], hidden: usize) -> Result<Self> {
+    /// files [`weight_id`] names.
+    fn open(out: &Path, weights_id: &str, hidden: usize) -> Result<Self> {
         use std::io::{BufRead, Read, Write};
-        let name = out
-            .file_name()
-            .with_context(|| format!("{}: a model folder needs a name", out.display()))?;
-        let mut file_name = std::ffi::OsString::from(".");
-        file_name.push(name);
-        file_name.push(".stance-features");
-        let path = out.with_file_name(file_name);
-        let mut id = String::from("stance-features/1");
-        for w in weights {
-            let m =
-                std::fs::metadata(w).with_context(|| format!("{}: cannot read", w.display()))?;
-            let modified = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            let canon = std::fs::canonicalize(w).unwrap_or_else(|_| w.to_path_buf());
-            id += &format!(" {}:{}:{modified}", canon.display(), m.len());
-        }
+        let path = beside(out, ".stance-features")?;
+        let id = format!("stance-features/1 {weights_id}");
         let mut known = std::collections::HashMap::new();
         let mut fresh = true;
         if let Ok(f) = std::fs::File::open(&path) {
@@ -322,40 +426,14 @@ pub fn main(
     gate: Option<Option<f32>>,
     started: Instant,
 ) -> Result<()> {
-    // The features are the candle fp32 model's: the reference arithmetic,
-    // whatever the backend the folder is later run with.
-    let opts = ScorerOptions {
-        backend: BackendKind::Candle,
-        precision: Precision::Fp32,
-        quantized: false,
-        ..opts
-    };
-    let scorer = Scorer::load(&opts).with_context(|| args.model.load_context())?;
-    let (map, shipped_threshold) = match scorer.mode() {
-        Mode::CrossEncoder(map) => (*map, None),
-        Mode::Cascade {
-            labels, threshold, ..
-        } => (*labels, Some(*threshold)),
-        _ => bail!(
-            "--method cross-head: {} has no cross-encoder layer to refit; use --method head",
-            opts.model
-        ),
-    };
-    let threshold = match gate {
-        None => shipped_threshold,
-        Some(None) => None,
-        Some(Some(t)) if shipped_threshold.is_some() => Some(t),
-        Some(Some(_)) => bail!(
-            "--gate: {} is a cross-encoder without a gate; leave --gate out (or use --method head)",
-            opts.model
-        ),
-    };
-    let Weights::Safetensors(weights) = &files.weights else {
-        bail!(
-            "{}: --method cross-head needs the weights as model.safetensors",
-            files.name
-        );
-    };
+    let cross = Cross::open(args, opts, files, gate, "cross-head")?;
+    let (scorer, map, threshold, weights, cascade) = (
+        &cross.scorer,
+        cross.map,
+        cross.threshold,
+        &cross.weights,
+        cross.cascade.as_ref(),
+    );
     let shipped = Layer::read(weights)?;
     eprintln!(
         "stance: refitting the final layer of {} on {} labels{}",
@@ -364,21 +442,10 @@ pub fn main(
         dev.map(|d| format!(" (and reading {} dev rows)", d.examples.len()))
             .unwrap_or_default()
     );
-    // A cascade's gate: its settings and folder, read once.
-    let cascade = match scorer.mode() {
-        Mode::Cascade { .. } => Some(CascadeConfig::load(files.dir())?),
-        _ => None,
-    };
-    let gate_weights = cascade
-        .as_ref()
-        .map(|(_, dir)| ModelFiles::from_dir(dir).map(|f| f.weights.path().to_path_buf()))
-        .transpose()?;
-    let mut weight_files: Vec<&Path> = vec![weights];
-    weight_files.extend(gate_weights.as_deref());
-    let mut store = FeatureStore::open(&args.out, &weight_files, shipped.hidden)?;
+    let mut store = FeatureStore::open(&args.out, &weight_id(weights, cascade)?, shipped.hidden)?;
     let train_hyps = args.rows.hypotheses(train)?;
     let fitted = featurize(
-        &scorer,
+        scorer,
         &mut store,
         train,
         &train_hyps,
@@ -388,7 +455,7 @@ pub fn main(
     let dev_f = dev
         .map(|d| {
             let hyps = args.rows.hypotheses(d)?;
-            featurize(&scorer, &mut store, d, &hyps, threshold, "dev pairs")
+            featurize(scorer, &mut store, d, &hyps, threshold, "dev pairs")
         })
         .transpose()?;
     if args.unlabelled.is_none() && picked_where_unsure(&args.data) {
@@ -419,7 +486,7 @@ pub fn main(
                 .map(|(t, h)| (t.as_str(), h.as_str()))
                 .collect();
             let (features, kept) =
-                features_of(&scorer, &mut store, &refs, threshold, "unlabelled pairs")?;
+                features_of(scorer, &mut store, &refs, threshold, "unlabelled pairs")?;
             let on_topic: Vec<Vec<f32>> = features
                 .into_iter()
                 .zip(kept)
@@ -442,13 +509,7 @@ pub fn main(
         .as_ref()
         .map(|d| (metrics(d, &shipped, &map), metrics(d, &adapted.layer, &map)));
     let train_m = metrics(&fitted, &adapted.layer, &map);
-    let gate_parts = match (cascade, threshold) {
-        (Some((mut config, dir)), Some(t)) => {
-            config.threshold = t;
-            Some(GateParts { dir, config })
-        }
-        _ => None,
-    };
+    let gate_parts = cross.gate_parts();
     let card = card(
         args,
         files,
@@ -460,7 +521,7 @@ pub fn main(
     );
     let trained = serde_json::to_string_pretty(&provenance(
         args,
-        &opts.model,
+        &cross.model,
         train,
         &adapted,
         dev_m.as_ref(),
@@ -469,7 +530,7 @@ pub fn main(
     let written = folder::write_cross_model(
         &args.out,
         files,
-        &adapted.layer,
+        &adapted.layer.patches(),
         gate_parts,
         &[("README.md", card), (TRAINED_FILE, trained)],
         FolderOptions {

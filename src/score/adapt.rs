@@ -79,6 +79,23 @@ impl Layer {
         self.bias.len()
     }
 
+    /// The layer as the tensors of a checkpoint.
+    pub fn patches(&self) -> Vec<super::folder::Patch> {
+        use super::folder::Patch;
+        vec![
+            Patch {
+                name: CLASSIFIER_WEIGHT.to_string(),
+                values: self.weight.clone(),
+                shape: vec![self.labels(), self.hidden],
+            },
+            Patch {
+                name: CLASSIFIER_BIAS.to_string(),
+                values: self.bias.clone(),
+                shape: vec![self.labels()],
+            },
+        ]
+    }
+
     /// Logits of one feature row.
     pub fn logits(&self, x: &[f32]) -> Vec<f32> {
         self.weight
@@ -370,7 +387,7 @@ pub struct Tried {
 /// few dozen labels the best of several penalties often wins by chance.
 pub const CONFIDENCE: f64 = 0.9;
 /// Bootstrap resamples behind [`CONFIDENCE`].
-const RESAMPLES: usize = 500;
+pub const RESAMPLES: usize = 500;
 
 /// The penalties' cross-validation: every candidate's out-of-fold
 /// macro-F1 (best first; ties go to the stronger penalty, then to the
@@ -446,9 +463,9 @@ pub fn choose_penalty(
     })
 }
 
-/// Share of `RESAMPLES` bootstrap resamples of the rows in which `a`'s
+/// Share of [`RESAMPLES`] bootstrap resamples of the rows in which `a`'s
 /// macro-F1 is above `b`'s (paired: the same rows for both).
-fn bootstrap_wins(gold: &[usize], a: &[usize], b: &[usize], seed: u64) -> f64 {
+pub fn bootstrap_wins(gold: &[usize], a: &[usize], b: &[usize], seed: u64) -> f64 {
     use rand::Rng;
     let n = gold.len();
     if n == 0 {

@@ -42,6 +42,14 @@ pub trait Backend: Send + Sync {
         anyhow::bail!("this backend gives logits, not the classifier's input; use --backend candle")
     }
 
+    /// A classifier's token states after its embeddings and first `layers`
+    /// layers: per sequence, its real tokens' rows (`tokens × hidden`,
+    /// row-major, no padding). The frozen input of layers being fine-tuned
+    /// (`stance train --method top-layers`).
+    fn lower_states(&self, _batch: &Batch, _layers: usize) -> Result<Vec<Vec<f32>>> {
+        anyhow::bail!("this backend runs the whole graph at once; use --backend candle")
+    }
+
     /// Whether the backend runs its own intra-op threads (ONNX Runtime), so
     /// the scorer's pool needs only one thread per batch in flight. Backends
     /// that parallelise on the caller's rayon pool (candle) return false

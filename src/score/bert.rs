@@ -399,7 +399,7 @@ impl Bert {
     /// `mask` (1 for a token, 0 for padding), all `(batch, length)` u32.
     pub fn forward(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
         let (n, m) = ids.dims2()?;
-        let h = self.run(ids, types, mask, false)?;
+        let h = self.run(ids, types, mask, false, self.layers.len())?;
         Ok(h.reshape((n, m, h.dim(D::Minus1)?))?)
     }
 
@@ -409,10 +409,41 @@ impl Bert {
     /// token alone (its keys and values still come from every token),
     /// which saves about three quarters of the last layer's work.
     pub fn forward_first(&self, ids: &Tensor, types: &Tensor, mask: &Tensor) -> Result<Tensor> {
-        self.run(ids, types, mask, true)
+        self.run(ids, types, mask, true, self.layers.len())
     }
 
-    fn run(&self, ids: &Tensor, types: &Tensor, mask: &Tensor, first_only: bool) -> Result<Tensor> {
+    /// Hidden states `(batch, length, hidden)` after the embeddings and
+    /// the first `layers` layers only: the frozen part below layers that
+    /// are being fine-tuned ([`crate::score::tune`]), run once with the
+    /// fast kernels.
+    pub fn forward_lower(
+        &self,
+        ids: &Tensor,
+        types: &Tensor,
+        mask: &Tensor,
+        layers: usize,
+    ) -> Result<Tensor> {
+        if layers > self.layers.len() {
+            bail!("the encoder has {} layers, not {layers}", self.layers.len());
+        }
+        let (n, m) = ids.dims2()?;
+        let h = self.run(ids, types, mask, false, layers)?;
+        Ok(h.reshape((n, m, h.dim(D::Minus1)?))?)
+    }
+
+    /// Layers in the encoder.
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn run(
+        &self,
+        ids: &Tensor,
+        types: &Tensor,
+        mask: &Tensor,
+        first_only: bool,
+        upto: usize,
+    ) -> Result<Tensor> {
         let (n, m) = ids.dims2()?;
         let positions = Tensor::arange(0u32, m as u32, ids.device())?;
         let x = self
@@ -426,7 +457,7 @@ impl Bert {
         // transformers does), added to every head's and query's scores.
         let bias = ((mask.to_dtype(candle_core::DType::F32)? - 1.0)? * f64::from(f32::MAX))?;
         let last = self.layers.len().saturating_sub(1);
-        for (i, l) in self.layers.iter().enumerate() {
+        for (i, l) in self.layers.iter().enumerate().take(upto) {
             // Heads are read from the fused projection in place; the
             // last layer of a classifier needs the first query only.
             let queries = if first_only && i == last { 1 } else { m };

@@ -153,6 +153,25 @@ impl Backend for CandleBackend {
         }
     }
 
+    fn lower_states(&self, batch: &Batch, layers: usize) -> Result<Vec<Vec<f32>>> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (ids, types, mask) = self.inputs(batch)?;
+        let states = self.bert.forward_lower(&ids, &types, &mask, layers)?;
+        let (_, m, h) = states.dims3()?;
+        let flat = states.flatten_all()?.to_vec1::<f32>()?;
+        Ok(batch
+            .cumulative_seq_lengths
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| {
+                let len = (w[1] - w[0]) as usize;
+                flat[i * m * h..(i * m + len) * h].to_vec()
+            })
+            .collect())
+    }
+
     fn embed(&self, batch: &Batch) -> Result<Vec<Vec<f32>>> {
         if batch.is_empty() {
             return Ok(Vec::new());

@@ -146,55 +146,65 @@ pub struct GateParts {
     pub config: super::cascade::CascadeConfig,
 }
 
-/// `bytes` of a safetensors file with the tensors of `layer`'s names
-/// (`classifier.weight`, `classifier.bias`) overwritten in place, in
-/// their own dtype. The header, and so every other tensor's offset, stays
-/// byte for byte as it was: an ONNX graph that reads its weights from the
-/// file by absolute offset (the shipped models' `model.onnx`) reads the
-/// new layer.
+/// A tensor to overwrite in a checkpoint: its name, its values (f32,
+/// row-major) and its shape, which must be the checkpoint's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Patch {
+    pub name: String,
+    pub values: Vec<f32>,
+    pub shape: Vec<usize>,
+}
+
+/// `bytes` of a safetensors file with `layer`'s tensors
+/// (`classifier.weight`, `classifier.bias`) overwritten in place
+/// ([`patch_tensors`]).
 pub fn patch_classifier(
     bytes: &[u8],
     layer: &super::adapt::Layer,
     origin: &Path,
 ) -> Result<Vec<u8>> {
-    use super::adapt::{CLASSIFIER_BIAS, CLASSIFIER_WEIGHT};
+    patch_tensors(bytes, &layer.patches(), origin)
+}
+
+/// `bytes` of a safetensors file with the `patches`' tensors overwritten
+/// in place, each in its own dtype. The header, and so every other
+/// tensor's offset, stays byte for byte as it was: an ONNX graph that
+/// reads its weights from the file by absolute offset (the shipped
+/// models' `model.onnx`) reads the new values.
+pub fn patch_tensors(bytes: &[u8], patches: &[Patch], origin: &Path) -> Result<Vec<u8>> {
     let bad = || format!("{}: not a safetensors file", origin.display());
     let n = u64::from_le_bytes(bytes.get(..8).with_context(bad)?.try_into()?) as usize;
     let start = n.checked_add(8).with_context(bad)?;
     let header: serde_json::Value =
         serde_json::from_slice(bytes.get(8..start).with_context(bad)?).with_context(bad)?;
     let mut out = bytes.to_vec();
-    let labels = layer.labels();
-    for (name, values, shape) in [
-        (CLASSIFIER_WEIGHT, &layer.weight, vec![labels, layer.hidden]),
-        (CLASSIFIER_BIAS, &layer.bias, vec![labels]),
-    ] {
+    for Patch {
+        name,
+        values,
+        shape,
+    } in patches
+    {
         let meta = header
             .get(name)
             .with_context(|| format!("{}: no tensor `{name}`", origin.display()))?;
         let dtype = meta["dtype"].as_str().unwrap_or_default();
-        let dims: Vec<usize> = meta["shape"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| d.as_u64())
-                    .map(|d| d as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let offsets: Vec<usize> = meta["data_offsets"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|d| d.as_u64())
-                    .map(|d| d as usize)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if dims != shape || offsets.len() != 2 {
+        let numbers = |key: &str| -> Vec<usize> {
+            meta[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|d| d.as_u64())
+                        .map(|d| d as usize)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (dims, offsets) = (numbers("shape"), numbers("data_offsets"));
+        if &dims != shape || offsets.len() != 2 || values.len() != shape.iter().product::<usize>() {
             anyhow::bail!(
-                "{}: `{name}` has shape {dims:?}; the new layer is {shape:?}",
-                origin.display()
+                "{}: `{name}` has shape {dims:?}; the new tensor is {shape:?} ({} values)",
+                origin.display(),
+                values.len()
             );
         }
         let encoded: Vec<u8> = match dtype {
@@ -208,7 +218,7 @@ pub fn patch_classifier(
                 .flat_map(|&v| half::bf16::from_f32(v).to_le_bytes())
                 .collect(),
             other => anyhow::bail!(
-                "{}: `{name}` is {other}; stance writes F32, F16 or BF16 layers",
+                "{}: `{name}` is {other}; stance writes F32, F16 or BF16 tensors",
                 origin.display()
             ),
         };
@@ -237,9 +247,10 @@ pub fn reads_shared_weights(path: &Path) -> Result<bool> {
     Ok(bytes.windows(17).any(|w| w == b"model.safetensors"))
 }
 
-/// Write the model folder `out`: the cross-encoder of `base` with its final
-/// layer replaced by `layer`, every other file as it was (ONNX exports too
-/// unless `copy_onnx` is off: they read the patched weights), and, for a
+/// Write the model folder `out`: the cross-encoder of `base` with the
+/// tensors of `patches` replaced (its final layer, or its top layers),
+/// every other file as it was (ONNX exports too unless `copy_onnx` is off:
+/// they read the patched weights), and, for a
 /// cascade, its gate copied into [`GATE_DIR`] with a `cascade.json` that
 /// names it there, and `texts` (file name, contents: the card, the
 /// provenance). An existing folder at `out` is replaced only once the new
@@ -247,7 +258,7 @@ pub fn reads_shared_weights(path: &Path) -> Result<bool> {
 pub fn write_cross_model(
     out: &Path,
     base: &ModelFiles,
-    layer: &super::adapt::Layer,
+    patches: &[Patch],
     gate: Option<GateParts>,
     texts: &[(&str, String)],
     opts: FolderOptions,
@@ -256,7 +267,7 @@ pub fn write_cross_model(
     let tmp = staging.path();
     let super::model::Weights::Safetensors(weights) = &base.weights else {
         anyhow::bail!(
-            "{}: refitting the final layer needs the weights as model.safetensors; convert them \
+            "{}: training needs the weights as model.safetensors; convert them \
              (scripts/export_onnx.py's venv has safetensors) and try again",
             base.name
         );
@@ -265,7 +276,7 @@ pub fn write_cross_model(
         std::fs::read(weights).with_context(|| format!("{}: cannot read", weights.display()))?;
     std::fs::write(
         tmp.join("model.safetensors"),
-        patch_classifier(&bytes, layer, weights)?,
+        patch_tensors(&bytes, patches, weights)?,
     )
     .with_context(|| format!("{}: cannot write", tmp.display()))?;
     for (from, f) in [

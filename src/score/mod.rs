@@ -34,6 +34,7 @@ pub mod onnx;
 pub mod options;
 pub mod probs;
 pub mod tokenize;
+pub mod tune;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -363,6 +364,24 @@ impl Scorer {
         let mut stats = ScoreStats::default();
         let encodings = self.tokenize(pairs, |&(p, h)| (p, h))?;
         self.run(&encodings, &mut stats, |b| self.backend.features(b))
+    }
+
+    /// A cross-encoder's token states of each (premise, hypothesis) pair
+    /// after its embeddings and first `layers` layers, in input order: per
+    /// pair, `tokens × hidden` floats row-major (the candle backend only).
+    /// What layers above are fine-tuned on ([`tune`]).
+    pub fn pair_states(&self, pairs: &[(&str, &str)], layers: usize) -> Result<Vec<Vec<f32>>> {
+        if !matches!(self.mode, Mode::CrossEncoder(_) | Mode::Cascade { .. }) {
+            bail!(
+                "{} is a bi-encoder; only a cross-encoder has pair states",
+                self.name
+            );
+        }
+        let mut stats = ScoreStats::default();
+        let encodings = self.tokenize(pairs, |&(p, h)| (p, h))?;
+        self.run(&encodings, &mut stats, |b| {
+            self.backend.lower_states(b, layers)
+        })
     }
 
     /// Unit-length sentence embeddings of `texts`, in input order (for
