@@ -755,3 +755,82 @@ fn top_layers_learn_your_codebook_and_resume_after_a_kill() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("use --method head"), "{}", stderr(&o));
 }
+
+/// `--method setfit` tunes the gate encoder's top layer contrastively,
+/// then fits `head`'s head on it: the folder is a head model whose
+/// encoder differs from the shipped one only in that layer (the header as
+/// shipped, so its ONNX export, which reads `model.safetensors`, comes
+/// along), and `eval` and `run` read it.
+#[test]
+fn setfit_tunes_the_encoder_it_ships() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = small_train(dir.path());
+    let out = dir.path().join("sf");
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--method",
+        "setfit",
+        "--layers",
+        "1",
+        "--epochs",
+        "2",
+    ]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("tuning the top 1 of 6 layers"), "{e}");
+    assert!(e.contains("held aside, a head on the tuned encoder"), "{e}");
+    let head = json(&out.join("stance_head.json"));
+    let t = &head["trained_on"];
+    assert_eq!(t["method"], "setfit", "{head}");
+    let losses = t["setfit"]["contrastive_loss_by_pass"].as_array().unwrap();
+    assert_eq!(losses.len(), 2);
+    assert!(
+        losses[1].as_f64().unwrap() < losses[0].as_f64().unwrap(),
+        "{t}"
+    );
+    assert!(!dir.path().join(".sf.stance-setfit").exists());
+
+    let shipped = root().join("models/minilm-stance/model.safetensors");
+    let mine = out.join("model.safetensors");
+    let (h0, _) = header_and_range(&shipped, "encoder.layer.5.output.dense.weight");
+    let (h1, _) = header_and_range(&mine, "encoder.layer.5.output.dense.weight");
+    assert_eq!(h0, h1, "the header must be written exactly as shipped");
+    let header: serde_json::Value = serde_json::from_slice(&h0[8..]).unwrap();
+    let tuned: Vec<std::ops::Range<usize>> = header
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| k.starts_with("encoder.layer.5.") && !k.ends_with("attention.self.key.bias"))
+        .map(|k| header_and_range(&shipped, k).1)
+        .collect();
+    assert_eq!(tuned.len(), 15);
+    let (a0, a1) = (
+        std::fs::read(&shipped).unwrap(),
+        std::fs::read(&mine).unwrap(),
+    );
+    let changed: Vec<usize> = (0..a0.len()).filter(|&i| a0[i] != a1[i]).collect();
+    assert!(changed.len() > 1000, "{} bytes changed", changed.len());
+    assert!(
+        changed.iter().all(|i| tuned.iter().any(|r| r.contains(i))),
+        "bytes outside the tuned layer changed"
+    );
+    assert!(out.join("model.onnx").is_file());
+
+    let metrics = dir.path().join("m.json");
+    let o = stance(&[
+        "eval",
+        root().join("datasets/stance-dev.csv").to_str().unwrap(),
+        "--model",
+        out.to_str().unwrap(),
+        "--out",
+        metrics.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let f1 = json(&metrics)["macro_f1"].as_f64().unwrap();
+    assert!(f1 > 0.4, "macro-F1 {f1}");
+    let o = run_article(&out, &dir.path().join("run"));
+    assert!(o.status.success(), "{}", stderr(&o));
+}

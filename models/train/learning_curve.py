@@ -165,8 +165,10 @@ def main():
                             result["macro_f1"] = None
                             record(result)
                             continue
-                        wdir = os.path.join(sdir, "run")
-                        train_csv = os.path.join(sdir, "picks.csv")
+                        # One folder per method, so that runs of two
+                        # methods can go side by side.
+                        wdir = os.path.join(sdir, f"run-{method}")
+                        train_csv = os.path.join(sdir, f"picks-{method}.csv")
                         write(train_csv, picks)
                         # `cross-head+unlabelled`: cross-head held to the
                         # default's answers on the pool's unlabelled texts
@@ -175,7 +177,7 @@ def main():
                         cmd = [a.stance, "train", train_csv, "--out", wdir, "--force", "--no-onnx", "--method", base_method]
                         if method.endswith("+unlabelled"):
                             cmd += ["--unlabelled", pool_csv]
-                        if method == "head":
+                        if method in ("head", "setfit"):
                             # Without --dev, head's gate is off anyway; a
                             # cross-head folder keeps the default's gate.
                             cmd += ["--gate", "off"]
@@ -193,7 +195,7 @@ def main():
                             result["macro_f1"] = done[f"{source}/zero-shot"]["macro_f1"]
                             result["kept_shipped"] = True
                         else:
-                            result["macro_f1"] = macro_f1(a.stance, test_csv, model=wdir, out=os.path.join(sdir, "run.json"))
+                            result["macro_f1"] = macro_f1(a.stance, test_csv, model=wdir, out=os.path.join(sdir, f"run-{method}.json"))
                         record(result)
                         print(key, round(result["macro_f1"], 4), flush=True)
     table(a, done)

@@ -16,7 +16,10 @@ the start with its gradient, then minimised by three steps of Adam (lr
 per case: the objective and the gradient at the start, the trained
 tensors and the objective after the steps, and the fine-tuned model's
 logits on all twelve pairs, each alone (what a folder written from it
-must give).
+must give). The `encoder` case does the same for `--method setfit`: the
+tiny model's encoder, mean-pooled and unit length, its top layer trained
+on SetFit's objective over the eight labelled premises; recorded with the
+tuned encoder's embeddings of all twelve premises, each alone.
 """
 import json
 import os
@@ -107,15 +110,75 @@ def case(golden, layers):
 
 
 def rounded(x):
-    """Floats to 8 significant digits (past f32's precision), to keep the
+    """Floats to 7 significant digits (f32's precision), to keep the
     fixture small."""
     if isinstance(x, float):
-        return float("%.8g" % x)
+        return float("%.7g" % x)
     if isinstance(x, list):
         return [rounded(v) for v in x]
     if isinstance(x, dict):
         return {k: rounded(v) for k, v in x.items()}
     return x
+
+
+def encoder_case(golden):
+    """SetFit's objective (tune.rs's contrastive_loss) on the tiny model's
+    encoder, mean-pooled and unit length, its top layer trained, on the
+    eight labelled premises alone."""
+    from tokenizers import Tokenizer
+    torch.manual_seed(0)
+    model = BertForSequenceClassification.from_pretrained(TINY).eval()
+    bert = model.bert
+    params = dict(bert.named_parameters())
+    depth = model.config.num_hidden_layers
+    names = [n for n in params if n.startswith(f"encoder.layer.{depth - 1}.")
+             and not n.endswith("attention.self.key.bias")]
+    for n, p in params.items():
+        p.requires_grad_(n in names)
+    start = {n: params[n].detach().clone() for n in names}
+    tok = Tokenizer.from_file(os.path.join(TINY, "tokenizer.json"))
+    texts = [p["premise"] for p in golden["pairs"]]
+    enc = [tok.encode(t) for t in texts]
+    batch = padded([{"input_ids": e.ids, "token_type_ids": e.type_ids} for e in enc[:8]])
+    labels = [i % 3 for i in range(8)]
+    same = torch.tensor([[float(a == b) for b in labels] for a in labels])
+    off = 1 - torch.eye(8)
+
+    def embed(inputs):
+        h = bert(**inputs).last_hidden_state
+        m = inputs["attention_mask"].unsqueeze(-1).float()
+        mean = (h * m).sum(1) / m.sum(1)
+        return mean / mean.norm(dim=-1, keepdim=True)
+
+    def objective():
+        e = embed(batch)
+        cos = e @ e.T
+        mse = (((cos - same) ** 2) * off).sum() / (8 * 7)
+        dist = sum(((params[n] - start[n]) ** 2).sum() for n in names)
+        return mse + PENALTY * dist
+
+    loss0 = objective()
+    loss0.backward()
+    grads = {n: params[n].grad.detach().flatten().tolist() for n in names}
+    opt = torch.optim.Adam([params[n] for n in names], lr=LR, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
+    for _ in range(STEPS):
+        opt.zero_grad()
+        objective().backward()
+        opt.step()
+    with torch.no_grad():
+        loss1 = objective()
+        alone = [embed(padded([{"input_ids": e.ids, "token_type_ids": e.type_ids}]))[0].tolist() for e in enc]
+    return {
+        "layers": 1,
+        "texts": texts,
+        "labels": labels,
+        "names": ["bert." + n for n in names],
+        "objective_start": loss0.item(),
+        "gradient": {"bert." + n: g for n, g in grads.items()},
+        "after": {"bert." + n: params[n].detach().flatten().tolist() for n in names},
+        "objective_after": loss1.item(),
+        "embeddings_after": alone,
+    }
 
 
 def main():
@@ -125,6 +188,11 @@ def main():
         c, stance = case(golden, layers)
         cases.append(c)
         print(f"top {layers}: objective {c['objective_start']:.6f} -> {c['objective_after']:.6f}")
+    # At the start the objective is the same whichever layers train, so
+    # the top layer's gradient is in the two-layer case already.
+    del cases[0]["gradient"]
+    encoder = encoder_case(golden)
+    print(f"encoder: objective {encoder['objective_start']:.6f} -> {encoder['objective_after']:.6f}")
     fixture = {
         "about": "models/train/tune_parity.py: the PyTorch reference of src/score/tune.rs on the tiny model",
         "labelled": [[p["premise"], p["hypothesis"]] for p in golden["pairs"][:8]],
@@ -135,6 +203,7 @@ def main():
         "learning_rate": LR,
         "steps": STEPS,
         "cases": cases,
+        "encoder": encoder,
     }
     with open(OUT, "w") as f:
         json.dump(rounded(fixture), f, separators=(",", ":"))

@@ -11,4 +11,5 @@ pub mod report;
 pub mod run;
 pub mod train;
 mod train_cross;
+mod train_setfit;
 mod train_tune;

@@ -1,17 +1,19 @@
 //! `stance train`: adapt a stance model to labelled sentences.
 //!
 //! ```text
-//! stance train DATA --out DIR [--method auto|cross-head|head] [--model DIR_OR_HUB_ID]
-//!              [--target TEXT] [--hypothesis TEMPLATE] [--format csv|jsonl]
-//!              [--split NAME] [--labels MAP] [--dev FILE [--dev-split NAME]]
-//!              [--gate auto|off|X] [--aside SHARE] [--epochs N] [--learning-rate X]
-//!              [--weight-decay X] [--no-onnx] [--force]
+//! stance train DATA --out DIR [--method auto|cross-head|top-layers|head|setfit]
+//!              [--model DIR_OR_HUB_ID] [--target TEXT] [--hypothesis TEMPLATE]
+//!              [--format csv|jsonl] [--split NAME] [--labels MAP]
+//!              [--dev FILE [--dev-split NAME]] [--unlabelled FILE]
+//!              [--gate auto|off|X] [--aside SHARE] [--layers K] [--epochs N]
+//!              [--learning-rate X] [--weight-decay X] [--no-onnx] [--force]
 //! ```
 //!
 //! DATA is CSV or JSON lines of `text,label[,target]` (labels favor,
 //! against, none, or your own names with `--labels`). DIR becomes a model
 //! folder that `stance run`, `eval` and `bench --model DIR` read, with a
-//! `README.md` card of what was done and the scores. Two methods:
+//! `README.md` card of what was done and the scores. Methods
+//! (docs/models.md compares them on one learning curve):
 //!
 //! - `cross-head` (the default for a cross-encoder or cascade, such as the
 //!   bundled model): every (sentence, claim) pair goes once through the
@@ -21,11 +23,18 @@
 //!   labels (`--aside`, 20%) is held aside for the figures printed. DIR
 //!   is the cross-encoder with the new layer (ONNX export included), and
 //!   for a cascade its gate, copied in, so DIR works wherever it is moved.
+//! - `top-layers`: the cross-encoder's top `--layers` layers (2), pooler
+//!   and classifier are fine-tuned, the number of passes chosen by 5-fold
+//!   cross-validation, and used only if they beat the shipped model with
+//!   confidence (`train_tune.rs`, [`stance::score::tune`]). DIR is as for
+//!   `cross-head`.
 //! - `head` (the default for a bi-encoder): every sentence and target is
 //!   embedded once with the base encoder (a cascade lends its gate's), and
 //!   a linear head over `[u, v, |u−v|, u∗v]` is fitted to the labels. With
 //!   `--dev`, a relevance gate (cosine below a threshold gives `none`) is
 //!   kept only if it raises dev macro-F1.
+//! - `setfit`: as `head`, after the encoder's top `--layers` layers (2)
+//!   are tuned contrastively on the labels (`train_setfit.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -68,7 +77,9 @@ pub struct TrainArgs {
     /// How to adapt: `cross-head` refits a cross-encoder's final layer on
     /// its own pair features (the default for the bundled model and any
     /// cross-encoder: it beat `head` on every learning-curve size,
-    /// docs/models.md); `head` fits a head on a bi-encoder's embeddings.
+    /// docs/models.md); `top-layers` fine-tunes its top layers; `head` fits
+    /// a head on a bi-encoder's embeddings; `setfit` tunes that encoder
+    /// contrastively first.
     #[arg(long, value_enum, default_value = "auto")]
     pub method: Method,
     /// Unlabelled sentences of your own data (CSV with `text` and an
@@ -78,19 +89,20 @@ pub struct TrainArgs {
     /// (`--to-label`) do not change what it is sure of.
     #[arg(long, value_name = "FILE")]
     pub unlabelled: Option<PathBuf>,
-    /// Share of the labels held aside (`cross-head`) to report the figures
-    /// on; they are fitted on at the end.
+    /// Share of the labels held aside to report the figures on
+    /// (`cross-head`, `top-layers`, `setfit`): `cross-head` and `setfit`'s
+    /// head fit them at the end; `top-layers` never trains on them.
     #[arg(long, value_name = "SHARE", default_value_t = 0.2, value_parser = aside_share)]
     pub aside: f64,
     /// `head`: full-batch optimisation steps (300); `top-layers`: passes
-    /// over the labels at most (8).
+    /// over the labels at most (6); `setfit`: contrastive passes (4).
     #[arg(long, value_name = "N")]
     pub epochs: Option<usize>,
-    /// `head`: 1e-2; `top-layers`: Adam's step size, 5e-5.
+    /// `head`: 1e-2; `top-layers`, `setfit`: Adam's step size, 5e-5.
     #[arg(long, value_name = "X")]
     pub learning_rate: Option<f64>,
-    /// `top-layers`: how many of the encoder's top layers to fine-tune
-    /// (2), with its pooler and classifier.
+    /// `top-layers`, `setfit`: how many of the encoder's top layers to
+    /// train (2); `top-layers` trains the pooler and classifier too.
     #[arg(long, value_name = "K")]
     pub layers: Option<usize>,
     #[arg(long, value_name = "X", default_value_t = 1e-3)]
@@ -117,6 +129,8 @@ pub enum Method {
     CrossHead,
     /// Fine-tune the cross-encoder's top layers, pooler and classifier.
     TopLayers,
+    /// SetFit: tune a bi-encoder's top layers contrastively, then `head`.
+    Setfit,
     /// A head on the embeddings of a bi-encoder (a cascade's gate).
     Head,
 }
@@ -189,12 +203,24 @@ fn check_classes(path: &Path, data: &Dataset) -> Result<()> {
     Ok(())
 }
 
-fn embed(scorer: &Scorer, data: &Dataset, rows: &DataArgs) -> Result<Embedded> {
+/// Embeddings of `data`'s sentences and hypotheses, by the encoder as
+/// shipped or as `tuned`.
+fn embed(
+    scorer: &Scorer,
+    data: &Dataset,
+    rows: &DataArgs,
+    tuned: Option<&super::train_setfit::Tuned>,
+) -> Result<Embedded> {
     let hyps = rows.hypotheses(data)?;
     let texts: Vec<&str> = data.examples.iter().map(|e| e.text.as_str()).collect();
     let hyp_refs: Vec<&str> = hyps.iter().map(String::as_str).collect();
-    let (u, _) = scorer.embeddings(&texts)?;
-    let (v, _) = scorer.embeddings(&hyp_refs)?;
+    let (u, v) = match tuned {
+        Some(t) => (t.embed(scorer, &texts)?, t.embed(scorer, &hyp_refs)?),
+        None => (
+            scorer.embeddings(&texts)?.0,
+            scorer.embeddings(&hyp_refs)?.0,
+        ),
+    };
     Ok(Embedded {
         u,
         v,
@@ -271,8 +297,8 @@ pub fn main(args: TrainArgs) -> Result<()> {
     let files = ModelFiles::locate(&opts.model)?;
     let cross = CascadeConfig::present(files.dir())
         || (!StanceHead::present(files.dir()) && ModelConfig::read(&files.config)?.is_classifier());
-    if args.layers.is_some() && args.method != Method::TopLayers {
-        bail!("--layers is for --method top-layers");
+    if args.layers.is_some() && !matches!(args.method, Method::TopLayers | Method::Setfit) {
+        bail!("--layers is for --method top-layers or setfit");
     }
     match (args.method, cross) {
         (Method::CrossHead | Method::TopLayers, false) => bail!(
@@ -308,10 +334,12 @@ pub fn main(args: TrainArgs) -> Result<()> {
         }
         _ => {}
     }
+    let setfit = args.method == Method::Setfit;
     if args.unlabelled.is_some() {
         bail!(
             "--unlabelled holds a refitted cross-encoder layer (--method cross-head); --method \
-             head does not use it: leave it out"
+             {} does not use it: leave it out",
+            if setfit { "setfit" } else { "head" }
         );
     }
     let mut opts = opts;
@@ -330,26 +358,78 @@ pub fn main(args: TrainArgs) -> Result<()> {
         );
         opts.model = gate.display().to_string();
     }
+    if setfit {
+        // The tuning runs on candle in fp32, the reference arithmetic.
+        opts.backend = stance::score::options::BackendKind::Candle;
+        opts.precision = stance::score::Precision::Fp32;
+        opts.quantized = false;
+    }
     let scorer = Scorer::load_embedder(&opts).with_context(|| args.model.load_context())?;
+    let files = ModelFiles::locate(&opts.model)?;
+    let topts = TrainOptions {
+        epochs: if setfit {
+            HEAD_STEPS
+        } else {
+            args.epochs.unwrap_or(HEAD_STEPS)
+        },
+        learning_rate: if setfit {
+            HEAD_LEARNING_RATE
+        } else {
+            args.learning_rate.unwrap_or(HEAD_LEARNING_RATE)
+        },
+        weight_decay: args.weight_decay,
+    };
+    let (tuned, aside) = if setfit {
+        let labels: Vec<usize> = train.examples.iter().map(|e| e.label).collect();
+        let (aside, rest) = if args.aside > 0.0 {
+            stance::score::adapt::hold_aside(&labels, args.aside, 7)
+        } else {
+            (Vec::new(), (0..labels.len()).collect())
+        };
+        let texts: Vec<&str> = rest
+            .iter()
+            .map(|&i| train.examples[i].text.as_str())
+            .collect();
+        let rest_labels: Vec<usize> = rest.iter().map(|&i| labels[i]).collect();
+        let tuned = super::train_setfit::tune(&args, &scorer, &files, &texts, &rest_labels)?;
+        // Held aside: a head fitted on the rest, on the encoder as shipped
+        // and as tuned.
+        let aside_m = if aside.is_empty() {
+            None
+        } else {
+            let plain = embed(&scorer, &train, &args.rows, None)?;
+            let mine = embed(&scorer, &train, &args.rows, Some(&tuned))?;
+            let measure = |e: &Embedded| -> Result<Metrics> {
+                let pick = |rows: &[usize]| Embedded {
+                    u: rows.iter().map(|&i| e.u[i].clone()).collect(),
+                    v: rows.iter().map(|&i| e.v[i].clone()).collect(),
+                    y: rows.iter().map(|&i| e.y[i]).collect(),
+                };
+                let (fit, held) = (pick(&rest), pick(&aside));
+                let h = head::train(&fit.u, &fit.v, &fit.y, &topts)?;
+                Ok(evaluate(&h, &held))
+            };
+            Some((measure(&plain)?, measure(&mine)?))
+        };
+        (Some(tuned), aside_m)
+    } else {
+        (None, None)
+    };
     eprintln!(
-        "stance: embedding {} training rows{} with {}",
+        "stance: embedding {} training rows{} with {}{}",
         train.examples.len(),
         dev.as_ref()
             .map(|d| format!(" and {} dev rows", d.examples.len()))
             .unwrap_or_default(),
-        scorer.name()
+        scorer.name(),
+        if tuned.is_some() { " (tuned)" } else { "" }
     );
-    let train_emb = embed(&scorer, &train, &args.rows)?;
+    let train_emb = embed(&scorer, &train, &args.rows, tuned.as_ref())?;
     let dev_emb = dev
         .as_ref()
-        .map(|d| embed(&scorer, d, &args.rows))
+        .map(|d| embed(&scorer, d, &args.rows, tuned.as_ref()))
         .transpose()?;
 
-    let topts = TrainOptions {
-        epochs: args.epochs.unwrap_or(HEAD_STEPS),
-        learning_rate: args.learning_rate.unwrap_or(HEAD_LEARNING_RATE),
-        weight_decay: args.weight_decay,
-    };
     let mut h = head::train(&train_emb.u, &train_emb.v, &train_emb.y, &topts)?;
     h.config.relevance_threshold = match (gate, &dev_emb) {
         (Some(t), _) => t,
@@ -366,6 +446,19 @@ pub fn main(args: TrainArgs) -> Result<()> {
         "hypothesis": args.rows.hypothesis,
         "epochs": topts.epochs,
         "learning_rate": topts.learning_rate,
+        "method": if setfit { "setfit" } else { "head" },
+        "setfit": tuned.as_ref().map(|t| serde_json::json!({
+            "layers": t.layers,
+            "passes": t.passes,
+            "learning_rate": t.learning_rate,
+            "batch": super::train_setfit::BATCH,
+            "penalty": super::train_setfit::PENALTY,
+            "contrastive_loss_by_pass": t.losses,
+            "seconds": t.seconds,
+            "aside_rows": aside.as_ref().map(|_| ((train.examples.len() as f64) * args.aside).round()),
+            "aside_macro_f1_shipped_encoder": aside.as_ref().map(|a| a.0.macro_f1),
+            "aside_macro_f1_tuned_encoder": aside.as_ref().map(|a| a.1.macro_f1),
+        })),
         "weight_decay": args.weight_decay,
         "train_accuracy": train_m.accuracy,
         "dev": args.dev.as_ref().map(|p| p.display().to_string()),
@@ -375,21 +468,45 @@ pub fn main(args: TrainArgs) -> Result<()> {
         "dev_f_avg": dev_m.as_ref().map(|m| m.f_avg),
     }));
 
-    let files = ModelFiles::locate(&opts.model)?;
-    let card = card(&args.out, &files, &h, &train_m, dev_m.as_ref());
+    let card = card(
+        &args.out,
+        &files,
+        &h,
+        &train_m,
+        dev_m.as_ref(),
+        tuned.as_ref().map(|t| (t, aside.as_ref())),
+    );
+    let patches = match &tuned {
+        Some(t) => t.patches()?,
+        None => Vec::new(),
+    };
     let written = folder::write_head_model(
         &args.out,
         &files,
         &h,
+        &patches,
         &card,
         FolderOptions {
             copy_onnx: !args.no_onnx,
         },
     )?;
+    if tuned.is_some() {
+        super::train_setfit::done(&args.out);
+    }
     for (f, why) in &written.onnx_left_out {
         eprintln!(
             "stance: not copying {f} ({why}); run scripts/export_onnx.py on {} for --backend ort",
             args.out.display()
+        );
+    }
+    if let Some((plain, mine)) = &aside {
+        eprintln!(
+            "stance: held aside, a head on the shipped encoder: {}",
+            one_line(plain)
+        );
+        eprintln!(
+            "stance: held aside, a head on the tuned encoder:   {}",
+            one_line(mine)
         );
     }
     eprintln!("stance: training fit: {}", one_line(&train_m));
@@ -442,6 +559,7 @@ fn card(
     h: &StanceHead,
     train: &Metrics,
     dev: Option<&Metrics>,
+    setfit: Option<(&super::train_setfit::Tuned, Option<&(Metrics, Metrics)>)>,
 ) -> String {
     let name = out.file_name().map_or_else(
         || out.display().to_string(),
@@ -452,6 +570,32 @@ fn card(
          stance head over `[u, v, |u-v|, u*v]` of mean-pooled, unit-length embeddings.\n\n",
         base.name
     );
+    if let Some((t, aside)) = setfit {
+        s += &format!(
+            "`--method setfit`: the encoder's top {} layers were first tuned contrastively \
+             (SetFit: in batches of {} labelled sentences, every pair's cosine held to 1 for \
+             the same label and 0 for different ones, plus {} times the squared distance to \
+             the base's weights; {} passes of Adam at {}; contrastive loss by pass {:?}; {:.0} \
+             s), on the labels not held aside; the head was then fitted on every label. The \
+             safetensors header is the base's byte for byte, so an ONNX export that reads \
+             `model.safetensors` runs the tuned layers.\n\n",
+            t.layers,
+            super::train_setfit::BATCH,
+            super::train_setfit::PENALTY,
+            t.passes,
+            t.learning_rate,
+            t.losses,
+            t.seconds
+        );
+        if let Some((plain, mine)) = aside {
+            s += &format!(
+                "## Held aside (a head fitted without them)\n\nOn the base encoder:\n\n```\n{}\
+                 ```\n\nOn the tuned encoder:\n\n```\n{}```\n\n",
+                plain.render(),
+                mine.render()
+            );
+        }
+    }
     s += &format!(
         "Trained on: `{}`\n\n",
         h.config

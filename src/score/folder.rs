@@ -81,19 +81,36 @@ fn stage_beside(out: &Path) -> Result<Staging> {
     Staging::new(parent, &format!(".{name}.stance-tmp"))
 }
 
-/// Write the model folder `out`: `base`'s encoder with `head` and the card
-/// text. An existing folder at `out` is replaced only once the new one is
-/// complete.
+/// Write the model folder `out`: `base`'s encoder (with the tensors of
+/// `patches` replaced in place, for a tuned encoder) with `head` and the
+/// card text. An existing folder at `out` is replaced only once the new
+/// one is complete.
 pub fn write_head_model(
     out: &Path,
     base: &ModelFiles,
     head: &StanceHead,
+    patches: &[Patch],
     card: &str,
     opts: FolderOptions,
 ) -> Result<Written> {
     let staging = stage_beside(out)?;
     let tmp = staging.path();
-
+    let patched = !patches.is_empty();
+    if patched {
+        let super::model::Weights::Safetensors(weights) = &base.weights else {
+            anyhow::bail!(
+                "{}: a tuned encoder needs the weights as model.safetensors",
+                base.name
+            );
+        };
+        let bytes = std::fs::read(weights)
+            .with_context(|| format!("{}: cannot read", weights.display()))?;
+        std::fs::write(
+            tmp.join("model.safetensors"),
+            patch_tensors(&bytes, patches, weights)?,
+        )
+        .with_context(|| format!("{}: cannot write", tmp.display()))?;
+    }
     let config = ModelConfig::read(&base.config)?;
     std::fs::write(
         tmp.join("config.json"),
@@ -110,7 +127,9 @@ pub fn write_head_model(
         Ok(())
     };
     for f in COPIED_FILES {
-        copy(f)?;
+        if !(patched && f == "model.safetensors") {
+            copy(f)?;
+        }
     }
     let mut written = Written::default();
     for f in ONNX_FILES {
@@ -125,6 +144,11 @@ pub fn write_head_model(
             ));
         } else if !opts.copy_onnx {
             written.onnx_left_out.push((f.to_string(), "asked not to"));
+        } else if patched && !reads_shared_weights(&src.join(f))? {
+            written.onnx_left_out.push((
+                f.to_string(),
+                "its weights are inside it, so it would still run the encoder as shipped",
+            ));
         } else {
             copy(f)?;
         }

@@ -384,6 +384,18 @@ impl Scorer {
         })
     }
 
+    /// An encoder's token states of each text after its embeddings and
+    /// first `layers` layers, in input order: per text, `tokens × hidden`
+    /// floats row-major (the candle backend only). What its layers above
+    /// are fine-tuned on ([`tune`]).
+    pub fn text_states(&self, texts: &[&str], layers: usize) -> Result<Vec<Vec<f32>>> {
+        let mut stats = ScoreStats::default();
+        let encodings = self.tokenize(texts, |&t| t)?;
+        self.run(&encodings, &mut stats, |b| {
+            self.backend.lower_states(b, layers)
+        })
+    }
+
     /// Unit-length sentence embeddings of `texts`, in input order (for
     /// bi-encoders; a cross-encoder gives its CLS state). A text that
     /// recurs is encoded once.

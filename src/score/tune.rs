@@ -1,5 +1,6 @@
-//! Fine-tuning a cross-encoder's top layers on a user's labels (`stance
-//! train --method top-layers`).
+//! Fine-tuning an encoder's top layers on a user's labels: a
+//! cross-encoder's (`stance train --method top-layers`) or a sentence
+//! encoder's (`--method setfit`).
 //!
 //! The encoder's lower layers stay frozen: each (sentence, claim) pair
 //! goes through them once, with the fast kernels of [`super::bert`]
@@ -15,9 +16,12 @@
 //! optimiser's state is plain tensors, so a checkpoint resumes a run
 //! exactly ([`Top::state`], [`Top::restore`]).
 //!
-//! The last trained layer computes its attention for the first token only
-//! (the classifier reads nothing else), as [`super::bert::Bert`]'s
-//! `forward_first` does.
+//! The last trained layer of a classifier computes its attention for the
+//! first token only (the classifier reads nothing else), as
+//! [`super::bert::Bert`]'s `forward_first` does. A sentence encoder's top
+//! layers ([`Top::encoder`], `stance train --method setfit`) give
+//! mean-pooled, unit-length embeddings instead, trained on SetFit's
+//! contrastive objective ([`Top::contrastive_loss`]).
 
 use std::collections::HashMap;
 
@@ -49,6 +53,8 @@ pub struct Top {
     init: Vec<Tensor>,
     /// Tensors the trained layers read but do not train (the keys' biases).
     frozen: HashMap<String, Tensor>,
+    /// A classifier (pooler and classifier trained too) or an encoder.
+    classifier: bool,
     first: usize,
     depth: usize,
     heads: usize,
@@ -107,13 +113,35 @@ fn layer_parts() -> [&'static str; 8] {
 }
 
 impl Top {
-    /// The top `layers` layers, pooler and classifier of the checkpoint
-    /// `tensors` (any float dtype; trained in f32).
+    /// The top `layers` layers, pooler and classifier of the
+    /// sequence-classification checkpoint `tensors` (any float dtype;
+    /// trained in f32).
     pub fn new(
         tensors: &HashMap<String, Tensor>,
         config: &BertConfig,
         model_type: Option<&str>,
         layers: usize,
+    ) -> Result<Self> {
+        Self::build(tensors, config, model_type, layers, true)
+    }
+
+    /// The top `layers` layers of a sentence encoder (mean-pooled, unit
+    /// length: [`Top::embeddings`]).
+    pub fn encoder(
+        tensors: &HashMap<String, Tensor>,
+        config: &BertConfig,
+        model_type: Option<&str>,
+        layers: usize,
+    ) -> Result<Self> {
+        Self::build(tensors, config, model_type, layers, false)
+    }
+
+    fn build(
+        tensors: &HashMap<String, Tensor>,
+        config: &BertConfig,
+        model_type: Option<&str>,
+        layers: usize,
+        classifier: bool,
     ) -> Result<Self> {
         let depth = config.num_hidden_layers;
         if layers > depth {
@@ -147,9 +175,11 @@ impl Top {
                 }
             }
         }
-        for part in [format!("{prefix}pooler.dense"), "classifier".to_string()] {
-            for end in ["weight", "bias"] {
-                names.push(format!("{part}.{end}"));
+        if classifier {
+            for part in [format!("{prefix}pooler.dense"), "classifier".to_string()] {
+                for end in ["weight", "bias"] {
+                    names.push(format!("{part}.{end}"));
+                }
             }
         }
         let mut vars = Vec::with_capacity(names.len());
@@ -186,6 +216,7 @@ impl Top {
             vars,
             init,
             frozen,
+            classifier,
             first,
             depth,
             heads: config.num_attention_heads,
@@ -275,16 +306,70 @@ impl Top {
         )
     }
 
-    /// Logits `(n, labels)` of a padded batch of frozen states.
-    pub fn logits(&self, batch: &Padded) -> Result<Tensor> {
+    /// The trained layers' output for a padded batch, every token or
+    /// (`first_only`) the first.
+    fn hidden(&self, batch: &Padded, first_only: bool) -> Result<Tensor> {
         let (n, m, _) = batch.x.dims3()?;
         // 0 at a token, the most negative float at padding, as the fast
         // encoder and transformers add it.
         let bias = ((&batch.mask - 1.0)? * f64::from(f32::MAX))?.reshape((n, 1, 1, m))?;
         let mut x = batch.x.clone();
         for i in self.first..self.depth {
-            x = self.layer(i, &x, &bias, i + 1 == self.depth)?;
+            x = self.layer(i, &x, &bias, first_only && i + 1 == self.depth)?;
         }
+        Ok(x)
+    }
+
+    /// Unit-length mean-pooled embeddings `(n, hidden)` of a batch (an
+    /// encoder).
+    pub fn embeddings(&self, batch: &Padded) -> Result<Tensor> {
+        let x = self.hidden(batch, false)?;
+        let mask = batch.mask.unsqueeze(2)?;
+        let summed = x.broadcast_mul(&mask)?.sum(1)?;
+        let mean = summed.broadcast_div(&mask.sum(1)?)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?;
+        Ok(mean.broadcast_div(&norm)?)
+    }
+
+    /// SetFit's objective (Tunstall et al. 2022) over every pair of a
+    /// batch: the mean squared difference between the two embeddings'
+    /// cosine and 1 for the same label, 0 for different ones, plus
+    /// `penalty` · [`Top::distance`].
+    pub fn contrastive_loss(
+        &self,
+        batch: &Padded,
+        labels: &[usize],
+        penalty: f64,
+    ) -> Result<Tensor> {
+        let n = labels.len();
+        if n < 2 {
+            bail!("a contrastive batch needs two sentences or more");
+        }
+        let e = self.embeddings(batch)?;
+        let cos = e.matmul(&e.t()?)?;
+        let mut target = vec![0f32; n * n];
+        let mut off = vec![0f32; n * n];
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    off[i * n + j] = 1.0;
+                    target[i * n + j] = f32::from(u8::from(labels[i] == labels[j]));
+                }
+            }
+        }
+        let target = Tensor::from_vec(target, (n, n), &Device::Cpu)?;
+        let off = Tensor::from_vec(off, (n, n), &Device::Cpu)?;
+        let mse = ((cos - target)?.sqr()? * off)?.sum_all()? / (n * (n - 1)) as f64;
+        Ok((mse? + (self.distance()? * penalty)?)?)
+    }
+
+    /// Logits `(n, labels)` of a padded batch of frozen states (a
+    /// classifier).
+    pub fn logits(&self, batch: &Padded) -> Result<Tensor> {
+        if !self.classifier {
+            bail!("an encoder has no logits");
+        }
+        let x = self.hidden(batch, true)?;
         let cls = x.narrow(1, 0, 1)?.squeeze(1)?;
         let pooled = self
             .linear(&cls, &format!("{}pooler.dense", self.prefix))?
