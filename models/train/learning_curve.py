@@ -183,7 +183,7 @@ def main():
                             cmd += ["--gate", "off"]
                         run(cmd)
                         trained = os.path.join(wdir, "trained.json")
-                        info = json.load(open(trained))
+                        info = json.load(open(trained)) if os.path.exists(trained) else {}
                         if (base_method == "cross-head" and info["penalty"] is None) or (
                             base_method == "top-layers" and info["used"] == "shipped"
                         ):

@@ -141,9 +141,7 @@ pub(super) fn tune(
         scorer.name(),
         texts.len()
     );
-    let t0 = Instant::now();
     let states = scorer.text_states(texts, frozen)?;
-    let per_text = t0.elapsed().as_secs_f64() / texts.len().max(1) as f64;
 
     let fingerprint = {
         use sha2::Digest;
@@ -188,12 +186,21 @@ pub(super) fn tune(
         },
     };
     let steps = texts.len().div_ceil(BATCH);
-    // A step: forward and backward (about three frozen passes' worth) of
-    // the share of layers trained.
-    let share = (layers as f64 / config.num_hidden_layers.max(1) as f64).max(0.1);
+    // The time expected: one step, timed (forward and backward, not
+    // applied; the second of two, the first warms up), times the steps.
+    let per_step = (0..2).try_fold(0.0, |_, _| -> Result<f64> {
+        let t = Instant::now();
+        let n = texts.len().min(BATCH);
+        if n >= 2 {
+            let refs: Vec<&[f32]> = states[..n].iter().map(Vec::as_slice).collect();
+            top.contrastive_loss(&Padded::new(&refs, hidden)?, &labels[..n], PENALTY)?
+                .backward()?;
+        }
+        Ok(t.elapsed().as_secs_f64())
+    })?;
     eprintln!(
         "stance: {passes} passes of {steps} steps, about {:.0} s in all",
-        per_text * share * 3.0 * (texts.len() * passes) as f64
+        per_step * (passes * steps) as f64
     );
     let bar = ProgressBar::new((passes * steps) as u64).with_style(
         ProgressStyle::with_template("stance: SetFit {bar:30} {msg}, {eta} left")

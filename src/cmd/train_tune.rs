@@ -256,9 +256,7 @@ pub fn main(
         .map(|(e, h)| (e.text.as_str(), h.as_str()))
         .collect();
     let labels: Vec<usize> = train.examples.iter().map(|e| e.label).collect();
-    let t0 = Instant::now();
     let states = states_of(scorer, &pairs, threshold, frozen, "training pairs")?;
-    let per_pair = t0.elapsed().as_secs_f64() / pairs.len().max(1) as f64;
 
     if args.unlabelled.is_none() && picked_where_unsure(&args.data) {
         eprintln!(
@@ -387,11 +385,6 @@ pub fn main(
         },
     };
 
-    // Time: one step costs about as much as the frozen pass of its pairs
-    // times the share of layers trained, three times over (forward and
-    // backward), anchors doubling it.
-    let share = (layers as f64 / config.num_hidden_layers.max(1) as f64).max(0.1);
-    let per_pair_step = per_pair * share * 3.0 * if anchors.is_empty() { 1.0 } else { 2.0 };
     let fold_rows: Vec<Vec<usize>> = (0..folds.len())
         .map(|f| {
             kept(
@@ -408,13 +401,28 @@ pub fn main(
     let steps = |rows: &[usize]| rows.len().div_ceil(BATCH);
     let total_steps =
         fold_rows.iter().map(|r| steps(r)).sum::<usize>() * epochs + steps(&all_rows) * epochs;
+    // The time expected: one step, timed (forward and backward, not
+    // applied; the second of two, the first warms up), times the steps.
+    let per_step = (0..2).try_fold(0.0, |_, _| -> Result<f64> {
+        let t = Instant::now();
+        let first: Vec<usize> = all_rows.iter().copied().take(BATCH).collect();
+        let refs: Vec<&[f32]> = first
+            .iter()
+            .map(|&i| states[i].as_deref().expect("kept"))
+            .collect();
+        let y: Vec<u32> = first.iter().map(|&i| checkpoint_label(labels[i])).collect();
+        let anchor = anchor_targets.first().map(|(a, t)| (a, t));
+        top.loss(&Padded::new(&refs, hidden)?, &y, PENALTY, anchor)?
+            .backward()?;
+        Ok(t.elapsed().as_secs_f64())
+    })?;
     eprintln!(
         "stance: {} pairs to learn from, {} held aside; {}-fold cross-validation of up to \
          {epochs} passes, then the final fit: at most {total_steps} steps, about {:.0} s",
         all_rows.len(),
         aside.len(),
         folds.len(),
-        per_pair_step * (total_steps * BATCH) as f64
+        per_step * total_steps as f64
     );
     let bar = ProgressBar::new(total_steps as u64).with_style(
         ProgressStyle::with_template("stance: fine-tuning {bar:30} {msg}, {eta} left")
