@@ -441,7 +441,6 @@ pub fn main(
     let shipped_values = shipped.state(&Adam::new(shipped.vars(), lr)?);
     let started_stage = Instant::now();
     let seconds_before = run.seconds;
-    let mut anchor_at = 0;
     loop {
         let cv = run.stage < folds.len();
         if !cv && run.chosen.is_none() {
@@ -514,8 +513,9 @@ pub fn main(
             let anchor = if anchor_targets.is_empty() {
                 None
             } else {
-                anchor_at = (anchor_at + 1) % anchor_targets.len();
-                let (a, t) = &anchor_targets[anchor_at];
+                // By the optimiser's step count, which a resumed run
+                // restores: the same anchors at the same steps.
+                let (a, t) = &anchor_targets[adam.t % anchor_targets.len()];
                 Some((a, t))
             };
             let loss = top.loss(&batch, &y, PENALTY, anchor)?;
