@@ -97,6 +97,8 @@ def main():
     ap.add_argument("--methods", default="head")
     ap.add_argument("--pickings", default="random,to-label")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "curve"))
+    ap.add_argument("--table-only", action="store_true",
+                    help="write OUT/curve.md from the results so far, running nothing")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     results_path = os.path.join(a.out, "results.jsonl")
@@ -111,6 +113,9 @@ def main():
         with open(results_path, "a") as f:
             f.write(json.dumps(r) + "\n")
 
+    if a.table_only:
+        table(a, done)
+        return
     rows = read(a.data)
     sizes = [int(s) for s in a.sizes.split(",")]
     seeds = [int(s) for s in a.seeds.split(",")]

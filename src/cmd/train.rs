@@ -300,6 +300,12 @@ pub fn main(args: TrainArgs) -> Result<()> {
     if args.layers.is_some() && !matches!(args.method, Method::TopLayers | Method::Setfit) {
         bail!("--layers is for --method top-layers or setfit");
     }
+    if args.method == Method::Setfit && args.layers == Some(0) {
+        bail!("--method setfit --layers 0 would tune nothing; give 1 or more (2 by default)");
+    }
+    if args.epochs == Some(0) {
+        bail!("--epochs 0 would train nothing; give 1 or more");
+    }
     match (args.method, cross) {
         (Method::CrossHead | Method::TopLayers, false) => bail!(
             "--method {}: {} is a bi-encoder with no cross-encoder to train; use --method head",
