@@ -620,6 +620,30 @@ mod ort_tests {
             err.to_string().contains("/no/such/libonnxruntime.so"),
             "{err}"
         );
+        // Under --backend auto, an ORT_DYLIB_PATH that names nothing runs
+        // candle, and says why even with --quiet (a relative path set in
+        // one folder breaks in the next).
+        let dir = tempfile::tempdir().unwrap();
+        let o = crate::common::stance_cmd()
+            .env("ORT_DYLIB_PATH", "relative/libonnxruntime.so")
+            .env_remove("STANCE_BACKEND")
+            .args([
+                "run",
+                &crate::common::article(),
+                "--model",
+                &tiny(),
+                "--quiet",
+                "--out",
+            ])
+            .arg(dir.path().join("out"))
+            .output()
+            .unwrap();
+        let e = crate::common::stderr(&o);
+        assert!(o.status.success(), "{e}");
+        assert!(
+            e.contains("--backend auto runs candle: ORT_DYLIB_PATH relative/libonnxruntime.so: no such file"),
+            "{e}"
+        );
     }
 
     /// A bundled model on ONNX Runtime.

@@ -69,12 +69,21 @@ pub fn auto_backend(
                 let why = format!("ONNX Runtime found at {}", lib.display());
                 (BackendKind::Ort, Some(lib), why)
             }
-            Err(_) => (
-                BackendKind::Candle,
-                None,
-                "ONNX Runtime's library was not found (see docs/backends.md, \"ONNX Runtime backend\")"
-                    .to_string(),
-            ),
+            Err(e) => {
+                // A library named by ORT_DYLIB_PATH that is not there is
+                // a mistake worth seeing, not a quiet fall back to candle
+                // (a relative path breaks as soon as a script changes
+                // folder).
+                if std::env::var_os("ORT_DYLIB_PATH").is_some() {
+                    tracing::warn!("--backend auto runs candle: {e:#}");
+                }
+                (
+                    BackendKind::Candle,
+                    None,
+                    "ONNX Runtime's library was not found (see docs/backends.md, \"ONNX Runtime backend\")"
+                        .to_string(),
+                )
+            }
         }
     }
     #[cfg(not(feature = "ort"))]
