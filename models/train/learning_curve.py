@@ -228,7 +228,8 @@ def table(a, done):
                         continue
                     med = statistics.median(vals)
                     means.setdefault((method, picking, size), []).append(med)
-                    cells.append(f"{100 * med:.1f} [{100 * min(vals):.1f}–{100 * max(vals):.1f}]")
+                    rng = f" [{100 * min(vals):.1f}–{100 * max(vals):.1f}]" if len(vals) > 1 else " (1 seed)"
+                    cells.append(f"{100 * med:.1f}{rng}")
                 lines.append(f"| {source} | {z['test']} | {100 * z['majority']:.1f} | {100 * z['macro_f1']:.1f} | {method}, {picking} | " + " | ".join(cells) + " |")
     zs = [done[f"{s}/zero-shot"]["macro_f1"] for s in sources if f"{s}/zero-shot" in done]
     maj = [done[f"{s}/zero-shot"]["majority"] for s in sources if f"{s}/zero-shot" in done]

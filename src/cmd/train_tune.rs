@@ -418,10 +418,11 @@ pub fn main(
     })?;
     eprintln!(
         "stance: {} pairs to learn from, {} held aside; {}-fold cross-validation of up to \
-         {epochs} passes, then the final fit: at most {total_steps} steps, about {:.0} s",
+         {epochs} {}, then the final fit: at most {total_steps} steps, about {:.0} s",
         all_rows.len(),
         aside.len(),
         folds.len(),
+        if epochs == 1 { "pass" } else { "passes" },
         per_step * total_steps as f64
     );
     let bar = ProgressBar::new(total_steps as u64).with_style(
@@ -703,9 +704,10 @@ fn report(s: &Summary) {
     let c = s.choice;
     if c.passes > 0 {
         eprintln!(
-            "stance: {} passes chosen by cross-validation: macro-F1 {:.3}, shipped {:.3}, better \
+            "stance: {} {} chosen by cross-validation: macro-F1 {:.3}, shipped {:.3}, better \
              in {:.0}% of bootstrap resamples",
             c.passes,
+            if c.passes == 1 { "pass" } else { "passes" },
             c.best_cv_macro_f1,
             c.shipped_cv_macro_f1,
             100.0 * c.wins
