@@ -17,7 +17,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use candle_core::{Device, Tensor};
+use candle_core::Device;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -29,6 +29,7 @@ use stance::score::{ModelFiles, Scorer};
 
 use super::train::TrainArgs;
 use super::train_cross::{beside, pair_key};
+use super::train_tune::{load, save};
 
 /// Layers tuned unless `--layers` says otherwise.
 pub const LAYERS: usize = 2;
@@ -97,13 +98,6 @@ impl Tuned {
     }
 }
 
-fn save(path: &Path, tensors: &HashMap<String, Tensor>) -> Result<()> {
-    let tmp = path.with_extension("safetensors.tmp");
-    candle_core::safetensors::save(tensors, &tmp)
-        .with_context(|| format!("{}: cannot write", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
-}
-
 /// Tune the top layers of `scorer`'s encoder (the folder `files`) on the
 /// sentences `texts` with stance `labels`.
 pub(super) fn tune(
@@ -166,9 +160,7 @@ pub(super) fn tune(
         .filter(|s| s.fingerprint == fingerprint && last.is_file());
     let mut run = match resumed {
         Some(s) => {
-            let saved = candle_core::safetensors::load(&last, &Device::Cpu)
-                .with_context(|| format!("{}: cannot read the checkpoint", last.display()))?;
-            top.restore(&saved, Some(&mut adam))?;
+            top.restore(&load(&last)?, Some(&mut adam))?;
             adam.t = s.adam_steps;
             eprintln!(
                 "stance: resuming from {} after pass {} of {passes}",

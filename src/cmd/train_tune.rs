@@ -181,15 +181,16 @@ fn f1(gold: &[usize], pred: &[usize]) -> f64 {
     Metrics::compute(&STANCE_LABELS, gold, pred).macro_f1
 }
 
-/// Save a [`Top::state`] to `path` whole or not at all.
-fn save(path: &Path, tensors: &HashMap<String, Tensor>) -> Result<()> {
+/// Save a [`Top::state`] whole or not at all (a temporary file beside it,
+/// then a rename).
+pub(super) fn save(path: &Path, tensors: &HashMap<String, Tensor>) -> Result<()> {
     let tmp = path.with_extension("safetensors.tmp");
     candle_core::safetensors::save(tensors, &tmp)
         .with_context(|| format!("{}: cannot write", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
 }
 
-fn load(path: &Path) -> Result<HashMap<String, Tensor>> {
+pub(super) fn load(path: &Path) -> Result<HashMap<String, Tensor>> {
     candle_core::safetensors::load(path, &Device::Cpu)
         .with_context(|| format!("{}: cannot read the checkpoint", path.display()))
 }

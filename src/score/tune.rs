@@ -43,9 +43,9 @@ enum Act {
     Relu,
 }
 
-/// The trained top of a `BertForSequenceClassification`: its last `k`
-/// encoder layers, pooler and classifier, with the shipped values beside
-/// them for the penalty.
+/// The trained top of a BERT encoder: its last `k` layers, and for a
+/// `BertForSequenceClassification` its pooler and classifier too, with the
+/// shipped values beside them for the penalty.
 pub struct Top {
     names: Vec<String>,
     index: HashMap<String, usize>,
