@@ -111,11 +111,6 @@ fn save_state(path: &Path, run: &RunState) -> Result<()> {
     stance::atomic::write_file(path, (serde_json::to_string(run)? + "\n").as_bytes())
 }
 
-/// Steps of the whole cross-validation.
-fn done_total(fold_rows: &[Vec<usize>], epochs: usize, steps: &dyn Fn(&[usize]) -> usize) -> usize {
-    fold_rows.iter().map(|r| steps(r)).sum::<usize>() * epochs
-}
-
 /// The frozen states of pairs, with the gate's ruling: `None` for a pair
 /// the gate rules off topic (it is `none` whatever the model says).
 fn states_of(
@@ -316,7 +311,8 @@ pub fn main(
             .filter(|&i| states[i].is_some())
             .collect()
     };
-    if kept(&rest).is_empty() {
+    let all_rows = kept(&rest);
+    if all_rows.is_empty() {
         bail!(
             "{}: the gate rules every labelled sentence off topic for its claim; check the \
              `target` column or --target, or pass --gate off",
@@ -398,10 +394,9 @@ pub fn main(
             )
         })
         .collect();
-    let all_rows = kept(&rest);
     let steps = |rows: &[usize]| rows.len().div_ceil(BATCH);
-    let total_steps =
-        fold_rows.iter().map(|r| steps(r)).sum::<usize>() * epochs + steps(&all_rows) * epochs;
+    let cv_steps = fold_rows.iter().map(|r| steps(r)).sum::<usize>() * epochs;
+    let total_steps = cv_steps + steps(&all_rows) * epochs;
     // The time expected: one step, timed (forward and backward, not
     // applied; the second of two, the first warms up), times the steps.
     let per_step = (0..2).try_fold(0.0, |_, _| -> Result<f64> {
@@ -440,7 +435,6 @@ pub fn main(
             .map_or(steps(&all_rows), |r| steps(r))
             * run.passes_done;
     bar.set_position(done_steps as u64);
-    let shipped_values = shipped.state(&Adam::new(shipped.vars(), lr)?);
     let started_stage = Instant::now();
     let seconds_before = run.seconds;
     loop {
@@ -477,9 +471,7 @@ pub fn main(
                 wins,
             });
             bar.set_length(
-                (done_total(&fold_rows, epochs, &steps)
-                    + steps(&all_rows) * run.chosen.as_ref().map_or(0, |c| c.passes))
-                    as u64,
+                (cv_steps + steps(&all_rows) * run.chosen.as_ref().map_or(0, |c| c.passes)) as u64,
             );
             save_state(&state_json, &run)?;
         }
@@ -498,7 +490,7 @@ pub fn main(
             break;
         }
         if run.passes_done == 0 {
-            top.restore(&shipped_values, None)?;
+            top.reset()?;
             fresh_adam(&mut adam)?;
         }
         let rows = fold_rows.get(run.stage).unwrap_or(&all_rows);
@@ -557,7 +549,7 @@ pub fn main(
         .context("the cross-validation did not finish")?;
     let use_tuned = choice.passes > 0;
     if !use_tuned {
-        top.restore(&shipped_values, None)?;
+        top.reset()?;
     }
     let (aside_before, aside_after) = if aside.is_empty() {
         (None, None)

@@ -97,19 +97,7 @@ pub fn write_head_model(
     let tmp = staging.path();
     let patched = !patches.is_empty();
     if patched {
-        let super::model::Weights::Safetensors(weights) = &base.weights else {
-            anyhow::bail!(
-                "{}: a tuned encoder needs the weights as model.safetensors",
-                base.name
-            );
-        };
-        let bytes = std::fs::read(weights)
-            .with_context(|| format!("{}: cannot read", weights.display()))?;
-        std::fs::write(
-            tmp.join("model.safetensors"),
-            patch_tensors(&bytes, patches, weights)?,
-        )
-        .with_context(|| format!("{}: cannot write", tmp.display()))?;
+        write_patched(tmp, base, patches)?;
     }
     let config = ModelConfig::read(&base.config)?;
     std::fs::write(
@@ -261,6 +249,25 @@ pub fn patch_tensors(bytes: &[u8], patches: &[Patch], origin: &Path) -> Result<V
     Ok(out)
 }
 
+/// `base`'s `model.safetensors` with `patches` written into it
+/// ([`patch_tensors`]), as `dir/model.safetensors`.
+fn write_patched(dir: &Path, base: &ModelFiles, patches: &[Patch]) -> Result<()> {
+    let super::model::Weights::Safetensors(weights) = &base.weights else {
+        anyhow::bail!(
+            "{}: training needs the weights as model.safetensors; convert them \
+             (scripts/export_onnx.py's venv has safetensors) and try again",
+            base.name
+        );
+    };
+    let bytes =
+        std::fs::read(weights).with_context(|| format!("{}: cannot read", weights.display()))?;
+    std::fs::write(
+        dir.join("model.safetensors"),
+        patch_tensors(&bytes, patches, weights)?,
+    )
+    .with_context(|| format!("{}: cannot write", dir.display()))
+}
+
 /// Whether the ONNX graph at `path` reads its weights from the
 /// `model.safetensors` beside it (as `scripts/share_onnx_weights.py` makes
 /// the shipped exports do) rather than carrying them: only then does it
@@ -289,20 +296,7 @@ pub fn write_cross_model(
 ) -> Result<Written> {
     let staging = stage_beside(out)?;
     let tmp = staging.path();
-    let super::model::Weights::Safetensors(weights) = &base.weights else {
-        anyhow::bail!(
-            "{}: training needs the weights as model.safetensors; convert them \
-             (scripts/export_onnx.py's venv has safetensors) and try again",
-            base.name
-        );
-    };
-    let bytes =
-        std::fs::read(weights).with_context(|| format!("{}: cannot read", weights.display()))?;
-    std::fs::write(
-        tmp.join("model.safetensors"),
-        patch_tensors(&bytes, patches, weights)?,
-    )
-    .with_context(|| format!("{}: cannot write", tmp.display()))?;
+    write_patched(tmp, base, patches)?;
     for (from, f) in [
         (&base.config, "config.json"),
         (&base.tokenizer, "tokenizer.json"),

@@ -377,6 +377,14 @@ impl Top {
         self.linear(&pooled, "classifier")
     }
 
+    /// Set the trained tensors back to the shipped ones.
+    pub fn reset(&self) -> Result<()> {
+        for (v, t0) in self.vars.iter().zip(&self.init) {
+            v.set(t0)?;
+        }
+        Ok(())
+    }
+
     /// Squared distance of the trained tensors to the shipped ones.
     pub fn distance(&self) -> Result<Tensor> {
         let mut sum = Tensor::zeros((), DType::F32, &Device::Cpu)?;
