@@ -59,3 +59,42 @@ fn negate_writes_each_claim_its_negation_and_how() {
     assert!(lines[1].contains(",The minimum wage should not be raised,grammar,"));
     assert!(lines[2].contains(",Coal is clean,grammar,"));
 }
+
+#[test]
+fn every_form_gives_each_claim_a_row_per_wording() {
+    let o = stance(&[
+        "negate",
+        "--every-form",
+        "Russia interfered in the 2016 US election",
+        "Vaccines cause autism",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["claim", "negated", "how", "template", "form"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let forms = rows.len() / 2;
+    assert!(forms >= 5, "{out}");
+    assert_eq!(rows.len(), 2 * forms);
+    let first: Vec<&csv::StringRecord> = rows
+        .iter()
+        .filter(|r| &r[0] == "Vaccines cause autism")
+        .collect();
+    assert_eq!(first.len(), forms);
+    // Form 0 is the template of the plain output; the others differ from
+    // it and from each other, and each holds the whole claim.
+    assert_eq!(&first[0][3], "It is not true that Vaccines cause autism");
+    let distinct: std::collections::HashSet<&str> = first.iter().map(|r| &r[3]).collect();
+    assert_eq!(distinct.len(), forms);
+    for (i, row) in first.iter().enumerate() {
+        assert_eq!(&row[4], i.to_string().as_str());
+        assert!(row[3].contains("Vaccines cause autism"), "{}", &row[3]);
+        assert_eq!(
+            (&row[1], &row[2]),
+            ("It is not true that Vaccines cause autism", "template")
+        );
+    }
+}

@@ -135,6 +135,25 @@ def negations(claims, template=False):
     return {c: _NEGATIONS[(c, template)] for c in claims if c}
 
 
+def negation_forms(claims):
+    """Each claim's negations in every wording `stance negate --every-form`
+    writes: {claim: [the grammar's negation if the claim allows one, then
+    each template wording]}. Results are remembered."""
+    import subprocess
+    claims = [c.strip() for c in claims]
+    todo = sorted({c for c in claims if c and c not in _FORMS})
+    if todo:
+        out = subprocess.run([stance_bin(), "negate", "--every-form"], input="\n".join(todo) + "\n",
+                             capture_output=True, text=True, check=True).stdout
+        for r in csv.DictReader(out.splitlines()):
+            forms = _FORMS.setdefault(r["claim"], [r["negated"]] if r["how"] == "grammar" else [])
+            forms.append(r["template"])
+    return {c: _FORMS[c] for c in claims if c}
+
+
+_FORMS = {}
+
+
 def negate(target):
     """The negated hypothesis of symmetric scoring: `stance negate`'s
     template, as the earlier variants used."""

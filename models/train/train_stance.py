@@ -38,7 +38,8 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 - --new-sets: the train side of sets added later (stance_data.py's
   new-train.csv: ukp, pstance, nixon-kennedy), capped like the rest;
 - --negated-claims pairs of a train row with its claim negated by `stance
-  negate` and favor and against swapped (`none` stays `none`);
+  negate` and favor and against swapped (`none` stays `none`); with
+  --negation-forms, in every wording of `stance negate --every-form`;
 - --reported pairs of reported speech (see `reported`): a short train text
   put in a generic frame of saying or denying ("critics denied that T."),
   its label kept under a frame that asserts T and swapped (favor for
@@ -161,17 +162,24 @@ def claim_frames(rows, n, rng):
     return out
 
 
-def negated_claims(rows, n, rng):
+def negated_claims(rows, n, rng, every_form=False):
     """`n` pairs with the claim negated (`stance negate`: by grammar where
     the claim allows it, else by template) and favor and against swapped;
     `none` stays `none`. Three in four from favor/against rows: the swap is
-    the lesson."""
+    the lesson. With `every_form`, each pair takes one of the claim's
+    negations at random: the grammar's, where the claim allows one, or any
+    wording of `stance negate --every-form` (none of them the held-out
+    wordings of negation_dev.py)."""
     polar = [r for r in rows if r["label"] != "none"]
     neutral = [r for r in rows if r["label"] == "none"]
     picked = [rng.choice(polar if i % 4 else neutral) for i in range(n if polar and neutral else 0)]
     def claim(r):
         return r["target"].strip().rstrip(".").strip()
 
+    if every_form:
+        forms = common.negation_forms([claim(r) for r in picked])
+        return [{"text": r["text"], "target": rng.choice(forms[claim(r)]), "source": "negated-claim",
+                 "label": FLIP[r["label"]]} for r in picked if claim(r)]
     neg = common.negations([claim(r) for r in picked])
     return [{"text": r["text"], "target": neg[claim(r)], "source": "negated-claim",
              "label": FLIP[r["label"]]} for r in picked if claim(r)]
@@ -238,7 +246,7 @@ def framed_claims(rows, families, n, rng, source):
 
 
 def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=None, n_claim_frames=0,
-            n_negated=0, n_contrast=0, new_sets=()):
+            n_negated=0, n_contrast=0, new_sets=(), negation_forms=False):
     """The training pool. `repeat` maps a source to how many times its
     (capped) rows enter the pool: `stance eval`'s mean weighs every source
     alike, however few pairs it has."""
@@ -274,7 +282,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
         out.append({"text": r["text"], "target": t, "label": "none", "source": "random-claim"})
     out += reported(rows, n_reported, rng)
     out += claim_frames(rows, n_claim_frames, rng)
-    out += negated_claims(rows, n_negated, rng)
+    out += negated_claims(rows, n_negated, rng, negation_forms)
     out += framed_claims(rows, set(FRAME_FAMILIES) - HELD_OUT_FAMILIES, n_contrast, rng, "contrast-frame")
     if n_snli:
         snli = common.read_snli("train")
@@ -284,7 +292,7 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
         collections.Counter((r["source"], r["label"]) for r in out).items())},
         "caps": {f"{s}/{raw}": n for (s, raw), n in caps.items()}, "snli": n_snli, "random_none": n_random,
         "reported": n_reported, "repeat": repeat, "claim_frames": n_claim_frames,
-        "negated_claims": n_negated, "contrast_frames": n_contrast, "new_sets": sorted(new_sets),
+        "negated_claims": n_negated, "negation_forms": negation_forms, "contrast_frames": n_contrast, "new_sets": sorted(new_sets),
         "held_out_frame_families": sorted(HELD_OUT_FAMILIES)}
     del counts
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
@@ -445,6 +453,9 @@ def main():
     ap.add_argument("--negated-claims", type=int, default=0,
                     help="pairs with the claim negated by `stance negate` and the label swapped "
                          "(see `negated_claims`)")
+    ap.add_argument("--negation-forms", action="store_true",
+                    help="negated claims in every wording of `stance negate --every-form`, not only "
+                         "the grammar's or the one template")
     ap.add_argument("--contrast-frames", type=int, default=0,
                     help="pairs of a claim in a contrast frame of a trained family (see FRAME_FAMILIES)")
     ap.add_argument("--new-sets", default="", metavar="SOURCE,...",
@@ -501,7 +512,7 @@ def main():
             repeat[source] = int(k)
         data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat,
                              args.claim_frames, args.negated_claims, args.contrast_frames,
-                             tuple(x for x in args.new_sets.split(",") if x))
+                             tuple(x for x in args.new_sets.split(",") if x), args.negation_forms)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:

@@ -1,14 +1,16 @@
 //! `stance negate`: each claim and its negation, as CSV on standard output.
 //!
 //! ```text
-//! stance negate [CLAIM]... [--tokenizer FILE]
+//! stance negate [CLAIM]... [--tokenizer FILE] [--every-form]
 //! ```
 //!
 //! Without CLAIMs, reads one claim per line from standard input (blank
 //! lines skipped). Columns: `claim`, `negated` (by grammar where the claim
 //! allows it, else by template), `how` (`grammar` or `template`) and
 //! `template` (the template's negation, always), so that the two can be
-//! compared. The training scripts call it for their negated claims, so that
+//! compared. With `--every-form`, each claim has one row per wording of
+//! the template (`stance::score::negate::FORMS`), numbered in a fifth
+//! column, `form`: training on negated claims in many wordings. The training scripts call it for their negated claims, so that
 //! the negation is written once (`stance::score::negate`). The word list
 //! that checks base forms is the bundled model's tokenizer, or
 //! `--tokenizer`.
@@ -19,7 +21,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use stance::score::negate::{by_template, Negator};
+use stance::score::negate::{by_form, by_template, Negator, FORMS};
 
 #[derive(Debug, Args)]
 pub struct NegateArgs {
@@ -30,6 +32,9 @@ pub struct NegateArgs {
     /// bundled model's].
     #[arg(long, value_name = "FILE")]
     pub tokenizer: Option<PathBuf>,
+    /// One row per wording of the template, numbered in a column `form`.
+    #[arg(long)]
+    pub every_form: bool,
 }
 
 pub fn main(args: NegateArgs) -> Result<()> {
@@ -50,11 +55,22 @@ pub fn main(args: NegateArgs) -> Result<()> {
         args.claims
     };
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    w.write_record(["claim", "negated", "how", "template"])?;
+    if args.every_form {
+        w.write_record(["claim", "negated", "how", "template", "form"])?;
+    } else {
+        w.write_record(["claim", "negated", "how", "template"])?;
+    }
     for c in &claims {
         let c = c.trim();
         let (negated, how) = negator.negate(c);
-        w.write_record([c, negated.as_str(), how.as_str(), by_template(c).as_str()])?;
+        if args.every_form {
+            for form in 0..FORMS.len() {
+                let (template, form) = (by_form(c, form), form.to_string());
+                w.write_record([c, &negated, how.as_str(), &template, &form])?;
+            }
+        } else {
+            w.write_record([c, negated.as_str(), how.as_str(), by_template(c).as_str()])?;
+        }
     }
     w.flush()?;
     Ok(())

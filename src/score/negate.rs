@@ -325,10 +325,38 @@ impl Negator {
     }
 }
 
+/// Wordings of "not C" around a whole claim, for training on negated
+/// claims in many forms (`stance negate --every-form`). The first is the
+/// template of `negate` and symmetric scoring. None of them says "false"
+/// or "truth": the negation check of the training scripts
+/// (`models/train/negation_dev.py`) holds those wordings out, to see
+/// whether a model learned negation or these words.
+pub const FORMS: &[&str] = &[
+    "It is not true that {}",
+    "It is not the case that {}",
+    "It is wrong to say that {}",
+    "It is incorrect that {}",
+    "It is a myth that {}",
+    "The claim that {} is mistaken",
+    "The idea that {} does not hold up",
+    "Nothing supports the view that {}",
+];
+
 /// `It is not true that` and the claim, its first word in lower case when
 /// that is a closed-class word (`The …` → `the …`), a final period kept.
 pub fn by_template(claim: &str) -> String {
+    by_form(claim, 0)
+}
+
+/// The claim inside wording `form` of [`FORMS`] (taken modulo their
+/// number), its first word in lower case when that is a closed-class word;
+/// a final period or question mark moves to the end of the sentence.
+pub fn by_form(claim: &str, form: usize) -> String {
     let c = claim.trim();
+    let (c, end) = match c.char_indices().last() {
+        Some((i, p @ ('.' | '?' | '!'))) => (c[..i].trim_end(), p.to_string()),
+        _ => (c, String::new()),
+    };
     let first = c.split_whitespace().next().unwrap_or("");
     let body = if LOWER_IN_TEMPLATE.contains(&first.to_lowercase().as_str()) {
         let mut ch = c.chars();
@@ -338,7 +366,7 @@ pub fn by_template(claim: &str) -> String {
     } else {
         c.to_string()
     };
-    format!("It is not true that {body}")
+    FORMS[form % FORMS.len()].replace("{}", &body) + &end
 }
 
 /// `word`'s case carried onto `replacement` (`Did` → `Did`, `did` → `did`).
@@ -552,6 +580,34 @@ mod tests {
                 n.negate(claim),
                 (want.to_string(), How::Template),
                 "{claim}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_form_wraps_the_whole_claim_and_ends_it_once() {
+        assert_eq!(
+            by_form("The ice is melting.", 0),
+            by_template("The ice is melting.")
+        );
+        assert_eq!(
+            by_form("The ice is melting.", 5),
+            "The claim that the ice is melting is mistaken."
+        );
+        assert_eq!(
+            by_form("Russia interfered", 7 + FORMS.len()),
+            "Nothing supports the view that Russia interfered"
+        );
+        for (i, form) in FORMS.iter().enumerate() {
+            let out = by_form("The ice is melting.", i);
+            assert!(out.contains("the ice is melting"), "{out}");
+            assert_eq!(out.matches('.').count(), 1, "{out}");
+            assert!(out.ends_with('.'), "{out}");
+            // The negation check holds these words out of every form.
+            let lower = form.to_lowercase();
+            assert!(
+                !lower.contains("false") && !lower.contains("truth"),
+                "{form}"
             );
         }
     }
