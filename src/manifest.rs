@@ -51,6 +51,12 @@ pub struct Manifest {
     pub model: Vec<ModelFile>,
     /// `candle` or `ort`.
     pub backend: String,
+    /// What ran the dense layers (`amx-bf16`, `avx512-bf16`, `avx512`,
+    /// `avx2-fma`, `baseline` or `onnxruntime`), for people reading the
+    /// file; not in the key, as it changes only the last digits. Empty in
+    /// manifests of stance before 0.16.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kernel: String,
     /// `K/N`, when the run is one shard.
     pub shard: Option<String>,
     /// SHA-256 over settings, inputs, model and backend (not the shard):
@@ -155,6 +161,7 @@ impl Manifest {
             inputs,
             model,
             backend: backend.into(),
+            kernel: String::new(),
             shard,
             key,
             finished: false,

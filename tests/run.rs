@@ -440,7 +440,14 @@ fn backend_auto_without_onnx_runtime_runs_candle_and_says_why() {
         );
     }
     assert!(e.contains("pairs/s scoring with candle)"), "{e}");
-    assert_eq!(json(&out.join("manifest.json"))["backend"], "candle");
+    let manifest = json(&out.join("manifest.json"));
+    assert_eq!(manifest["backend"], "candle");
+    // The dense layers' kernel, for people reading it (fp32 here).
+    let kernel = manifest["kernel"].as_str().unwrap();
+    assert!(
+        ["avx512", "avx2-fma", "baseline"].contains(&kernel),
+        "{kernel}"
+    );
     // STANCE_BACKEND chooses too, as --backend does.
     let o = stance_cmd()
         .env("STANCE_BACKEND", "nonsense")

@@ -206,7 +206,8 @@ fn peak_rss_mb() -> f64 {
 
 /// Single-thread matrix-multiply rate, in GFLOP/s, at the shape of a
 /// MiniLM feed-forward layer: candle's fp32 product, or the bf16 dense
-/// kernel where the model runs in bf16.
+/// kernel where the model runs in bf16 (on AMX tiles where the CPU has
+/// them, as the model's layers do).
 fn gemm_gflops(precision: Precision) -> Result<f64> {
     use candle_core::{Device, Tensor};
     let (m, k, n) = (256usize, 384usize, 1536usize);
@@ -460,8 +461,8 @@ pub fn main(args: BenchArgs) -> Result<()> {
                 bound_pairs_per_sec: gemm * 1e9 * best.threads as f64 / flops,
             };
             println!(
-                "limit: {:.3} GFLOP per pair at {:.1} tokens; GEMM ({}) {:.1} GFLOP/s per thread; best {:.1} pairs/s on {} threads = {:.1} GFLOP/s, {:.0}% of the {:.0} pairs/s bound",
-                l.gflop_per_pair, l.mean_tokens, format!("{:?}", base.precision).to_lowercase(), l.gemm_gflops_per_thread, l.best_pairs_per_sec,
+                "limit: {:.3} GFLOP per pair at {:.1} tokens; GEMM ({}, {}) {:.1} GFLOP/s per thread; best {:.1} pairs/s on {} threads = {:.1} GFLOP/s, {:.0}% of the {:.0} pairs/s bound",
+                l.gflop_per_pair, l.mean_tokens, format!("{:?}", base.precision).to_lowercase(), score::kernel_tier(base.precision), l.gemm_gflops_per_thread, l.best_pairs_per_sec,
                 l.best_threads, l.achieved_gflops, 100.0 * l.best_pairs_per_sec / l.bound_pairs_per_sec,
                 l.bound_pairs_per_sec
             );

@@ -148,7 +148,7 @@ impl Checked<'_> {
         let fields = &opts.read.fields;
         // What this run is, for resuming and merging and for people
         // reading it.
-        let manifest = Manifest::new(
+        let mut manifest = Manifest::new(
             serde_json::json!({
                 "targets": opts.targets,
                 "hypothesis": opts.template,
@@ -174,6 +174,7 @@ impl Checked<'_> {
             &scorer.backend_label(),
             opts.shard.map(|s| s.to_string()),
         );
+        manifest.kernel = scorer.kernel().into();
         // A killed run of the same inputs, settings and shard goes on from
         // its last checkpoint; standard input cannot be read again, so a
         // run reading it starts afresh.

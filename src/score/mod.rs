@@ -299,6 +299,15 @@ impl Scorer {
         }
     }
 
+    /// What runs the dense layers: [`kernel_tier`] at this precision for
+    /// candle (`amx-bf16`, `avx512-bf16`, …), `onnxruntime` for ort.
+    pub fn kernel(&self) -> &'static str {
+        match self.backend_kind {
+            BackendKind::Candle => kernel_tier(self.precision),
+            BackendKind::Ort => "onnxruntime",
+        }
+    }
+
     /// Count every sequence (a pair, or a text to embed) into `counter` as
     /// soon as its batch is through the model, gate included: a long
     /// document shows progress before it is done.

@@ -285,7 +285,10 @@ impl ScorerRequest {
         let precision = match (self.precision, backend) {
             (PrecisionChoice::Fp32, _) => Precision::Fp32,
             (PrecisionChoice::Auto, BackendKind::Candle) if bf16 => {
-                tracing::info!("--precision auto chose bf16: this CPU has AVX-512 BF16");
+                tracing::info!(
+                    "--precision auto chose bf16: this CPU has AVX-512 BF16 (dense layers on {})",
+                    kernel_tier(Precision::Bf16)
+                );
                 Precision::Bf16
             }
             (PrecisionChoice::Auto, _) => Precision::Fp32,

@@ -35,6 +35,7 @@ macro_rules! wide {
     }};
 }
 
+pub mod amx;
 mod packed;
 pub use packed::{bf16_available, kernel_tier, packing, to_bf16, Precision, Weight, KQ};
 

@@ -30,7 +30,7 @@ const MR: usize = 8;
 pub const KQ: usize = 192;
 /// Rows per block: a block's activations stay in the level-2 cache while
 /// every panel passes over them.
-const MC: usize = 128;
+pub(crate) const MC: usize = 128;
 
 /// The arithmetic of a model's dense layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,6 +55,9 @@ enum Layout {
     Fp32(Vec<f32>),
     /// `ceil(n / NR)` panels of `ceil(k / 2) × NR` bf16 pairs.
     Bf16(Vec<u32>),
+    /// The same panels with the pairs padded with zeros to `kpad`, a
+    /// multiple of the AMX tile's 16 (see [`crate::amx`]).
+    Amx { buf: Vec<u32>, kpad: usize },
 }
 
 /// Whether this CPU runs the bf16 kernel (x86-64 with AVX-512F and
@@ -73,12 +76,16 @@ pub fn bf16_available() -> bool {
 
 /// Which kernels run the dense layers at `precision` on this CPU, for
 /// logs, benchmarks and the goldens' record of where they were made:
-/// `avx512-bf16` (the bf16 kernel), else the widest fp32 path the matrix
-/// multiply (gemm) and the element-wise loops take, `avx512`, `avx2-fma`
-/// or `baseline`. fp32 results differ between these in the last digits.
+/// `amx-bf16` (the tiles of [`crate::amx`]) or `avx512-bf16` (the bf16
+/// kernel), else the widest fp32 path the matrix multiply (gemm) and the
+/// element-wise loops take, `avx512`, `avx2-fma` or `baseline`. fp32
+/// results differ between these in the last digits.
 pub fn kernel_tier(precision: Precision) -> &'static str {
     #[cfg(target_arch = "x86_64")]
     {
+        if precision == Precision::Bf16 && crate::amx::available() {
+            return "amx-bf16";
+        }
         if precision == Precision::Bf16 && bf16_available() {
             return "avx512-bf16";
         }
@@ -106,7 +113,7 @@ pub fn to_bf16(x: f32) -> u16 {
 
 /// Two values as one word of bf16: `lo` in the low half.
 #[inline]
-fn pair(lo: f32, hi: f32) -> u32 {
+pub(crate) fn pair(lo: f32, hi: f32) -> u32 {
     to_bf16(lo) as u32 | (to_bf16(hi) as u32) << 16
 }
 
@@ -121,7 +128,7 @@ pub mod packing {
         let mut a = vec![0u32; x.len() / k * k.div_ceil(2)];
         // SAFETY: the CPU has AVX-512F and BF16 (checked), and `a` holds
         // `x.len() / k × ceil(k / 2)` words.
-        unsafe { super::round_rows(x, k, &mut a) };
+        unsafe { super::round_rows(x, k, &mut a, k.div_ceil(2)) };
         a
     }
 
@@ -144,23 +151,45 @@ impl Weight {
             "weight: {} values for {n} × {k}",
             w.len()
         );
-        let data = match precision {
-            Precision::Fp32 => Layout::Fp32(w),
-            Precision::Bf16 => {
-                assert!(bf16_available(), "weight: this CPU has no AVX-512 BF16");
-                let kp = k.div_ceil(2);
-                let panels = n.div_ceil(NR);
-                let mut buf = vec![0u32; panels * kp * NR];
-                for (col, row) in w.chunks_exact(k).enumerate() {
-                    let panel = &mut buf[col / NR * kp * NR..];
-                    for (q, two) in row.chunks(2).enumerate() {
-                        panel[q * NR + col % NR] = pair(two[0], two.get(1).copied().unwrap_or(0.0));
-                    }
-                }
-                Layout::Bf16(buf)
-            }
+        match precision {
+            Precision::Fp32 => Weight {
+                n,
+                k,
+                data: Layout::Fp32(w),
+            },
+            Precision::Bf16 => Self::bf16_on(w, n, k, crate::amx::available()),
+        }
+    }
+
+    /// `w` packed for bf16 products on AMX tiles (`amx`, which needs
+    /// [`crate::amx::available`]) or on the AVX-512 BF16 kernel, whichever
+    /// [`Weight::new`] would pick: for tests and benchmarks that compare
+    /// the two on one machine.
+    ///
+    /// # Panics
+    /// As [`Weight::new`], and when `amx` is asked for where it is not
+    /// available.
+    #[doc(hidden)]
+    pub fn bf16_on(w: Vec<f32>, n: usize, k: usize, amx: bool) -> Self {
+        assert!(
+            n > 0 && k > 0 && w.len() == n * k,
+            "weight: {} values for {n} × {k}",
+            w.len()
+        );
+        assert!(bf16_available(), "weight: this CPU has no AVX-512 BF16");
+        let data = if amx {
+            assert!(crate::amx::available(), "weight: AMX is not available here");
+            let (buf, kpad) = crate::amx::pack(&w, n, k);
+            Layout::Amx { buf, kpad }
+        } else {
+            Layout::Bf16(pack_pairs(&w, n, k, k.div_ceil(2)))
         };
         Weight { n, k, data }
+    }
+
+    /// Whether the products run on AMX tiles.
+    pub fn on_amx(&self) -> bool {
+        matches!(self.data, Layout::Amx { .. })
     }
 
     /// Output width (`out`).
@@ -177,7 +206,7 @@ impl Weight {
     pub fn precision(&self) -> Precision {
         match self.data {
             Layout::Fp32(_) => Precision::Fp32,
-            Layout::Bf16(_) => Precision::Bf16,
+            Layout::Bf16(_) | Layout::Amx { .. } => Precision::Bf16,
         }
     }
 
@@ -199,6 +228,9 @@ impl Weight {
         assert!(x.len().is_multiple_of(k), "affine: input is not rows × {k}");
         let packed = match &self.data {
             Layout::Fp32(w) => return crate::affine(x, w, bias, residual, threads),
+            Layout::Amx { buf, kpad } => {
+                return amx_affine(buf, *kpad, (n, k), x, bias, residual, threads)
+            }
             Layout::Bf16(buf) => buf,
         };
         let rows = x.len() / k;
@@ -219,7 +251,7 @@ impl Weight {
         }
         // SAFETY: the weight was packed, so the CPU has AVX-512 BF16; x is
         // rows × k and a at least rows × kp.
-        unsafe { round_rows(x, k, &mut a) };
+        unsafe { round_rows(x, k, &mut a, kp) };
         let panels = n.div_ceil(NR);
         let threads = threads.clamp(1, panels);
         let per = panels.div_ceil(threads);
@@ -245,30 +277,103 @@ impl Weight {
     }
 }
 
+/// `w` (`n × k`) as `ceil(n / NR)` panels of `kstride × NR` bf16 pairs
+/// (`kstride` ≥ `ceil(k / 2)`), zero-padded at the right and bottom.
+pub(crate) fn pack_pairs(w: &[f32], n: usize, k: usize, kstride: usize) -> Vec<u32> {
+    let mut buf = vec![0u32; n.div_ceil(NR) * kstride * NR];
+    for (col, row) in w.chunks_exact(k).enumerate() {
+        let panel = &mut buf[col / NR * kstride * NR..];
+        for (q, two) in row.chunks(2).enumerate() {
+            panel[q * NR + col % NR] = pair(two[0], two.get(1).copied().unwrap_or(0.0));
+        }
+    }
+    buf
+}
+
+/// [`Weight::affine`] on AMX tiles: the bias rows, the activations rounded
+/// into pairs of `kpad` (rows padded to the tile step), the panels split
+/// over `threads` as for the bf16 kernel.
+fn amx_affine(
+    packed: &[u32],
+    kpad: usize,
+    (n, k): (usize, usize),
+    x: &[f32],
+    bias: &[f32],
+    residual: Option<&[f32]>,
+    threads: usize,
+) -> Vec<f32> {
+    use crate::amx::ROWS;
+    let rows = x.len() / k;
+    let mut dst = crate::bias_rows(rows, bias, residual);
+    if rows == 0 {
+        return dst;
+    }
+    let mut a = SCRATCH.take();
+    let len = rows.div_ceil(ROWS) * ROWS * kpad;
+    if a.len() < len {
+        a.resize(len, 0);
+    }
+    // SAFETY: AMX was found, and it implies AVX-512 BF16; x is rows × k and
+    // a at least rows × kpad.
+    unsafe { round_rows(x, k, &mut a, kpad) };
+    let panels = n.div_ceil(NR);
+    let threads = threads.clamp(1, panels);
+    let per = panels.div_ceil(threads);
+    let out = SendPtr(dst.as_mut_ptr());
+    let run = |t: usize| {
+        let range = t * per..((t + 1) * per).min(panels);
+        // SAFETY: AMX is available and granted (the weight was packed for
+        // it) and each task configures its own thread's tiles; packed is
+        // panels × kpad × NR, a (rows rounded up to ROWS) × kpad, dst
+        // rows × n; each task writes only its own panels' columns.
+        unsafe {
+            let dst = std::slice::from_raw_parts_mut(out.get(), rows * n);
+            crate::amx::panels(
+                &mut crate::amx::Amx,
+                packed,
+                &a,
+                dst,
+                (rows, n, kpad),
+                range,
+            );
+        }
+    };
+    if threads == 1 {
+        run(0);
+    } else {
+        use rayon::prelude::*;
+        (0..threads).into_par_iter().for_each(run);
+    }
+    SCRATCH.set(a);
+    dst
+}
+
 thread_local! {
     /// Each thread's buffer for a layer's input in bf16 pairs.
     static SCRATCH: std::cell::Cell<Vec<u32>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-unsafe fn round_rows(_: &[f32], _: usize, _: &mut [u32]) {
+unsafe fn round_rows(_: &[f32], _: usize, _: &mut [u32], _: usize) {
     unreachable!("bf16 weights are only packed on x86-64")
 }
 
-/// Each row of `x` (`k` wide) into `a` as `ceil(k / 2)` bf16 pairs, 32
-/// values per instruction (`vcvtne2ps2bf16`: to nearest, ties to even, as
+/// Each row of `x` (`k` wide) into `a` as `ceil(k / 2)` bf16 pairs, rows
+/// `stride` pairs apart and zeros in the pairs beyond, 32 values per
+/// instruction (`vcvtne2ps2bf16`: to nearest, ties to even, as
 /// [`to_bf16`]), the tail one pair at a time.
 ///
 /// # Safety
-/// The CPU must have AVX-512F and BF16; `a` holds at least
-/// `x.len() / k × ceil(k / 2)` words.
+/// The CPU must have AVX-512F and BF16; `stride` ≥ `ceil(k / 2)`; `a`
+/// holds at least `x.len() / k × stride` words.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bf16")]
-unsafe fn round_rows(x: &[f32], k: usize, a: &mut [u32]) {
+unsafe fn round_rows(x: &[f32], k: usize, a: &mut [u32], stride: usize) {
     use std::arch::x86_64::*;
     let kp = k.div_ceil(2);
     let full = k / 32 * 32;
-    for (row, out) in x.chunks_exact(k).zip(a.chunks_exact_mut(kp)) {
+    for (row, out) in x.chunks_exact(k).zip(a.chunks_exact_mut(stride)) {
+        out[kp..].fill(0);
         for i in (0..full).step_by(32) {
             let lo = _mm512_loadu_ps(row.as_ptr().add(i));
             let hi = _mm512_loadu_ps(row.as_ptr().add(i + 16));
