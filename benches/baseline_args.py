@@ -6,7 +6,7 @@ import json
 
 
 def args_and_pairs():
-    """Parse MODEL PAIRS [--threads] [--batch-size] [--part K/N]; return the
+    """Parse MODEL PAIRS [--threads] [--batch-size] [--part K/N] [--variant]; return the
     arguments and the K-th of N even, contiguous slices of the pairs."""
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -14,6 +14,9 @@ def args_and_pairs():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--part", default="1/1", help="K/N: score the K-th of N slices of the pairs")
+    ap.add_argument("--variant", choices=["fp32", "int8", "bf16"], default="fp32",
+                    help="int8: ONNX Runtime on the folder's model_int8.onnx (dynamic quantisation); "
+                         "bf16: PyTorch under bfloat16 autocast")
     args = ap.parse_args()
     k, n = (int(x) for x in args.part.split("/"))
     with open(args.pairs, encoding="utf-8") as f:

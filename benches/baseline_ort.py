@@ -45,7 +45,10 @@ def main():
     args, pairs = args_and_pairs()
     hf_logging.set_verbosity_error()
     tok = AutoTokenizer.from_pretrained(args.model)
-    model = session(os.path.join(args.model, "model.onnx"), args.threads)
+    if args.variant == "bf16":
+        raise SystemExit("baseline_ort.py: --variant bf16 is PyTorch's (baseline_torch.py)")
+    name = "model_int8.onnx" if args.variant == "int8" else "model.onnx"
+    model = session(os.path.join(args.model, name), args.threads)
     gate = None
     cascade_file = os.path.join(args.model, "cascade.json")
     if os.path.exists(cascade_file):

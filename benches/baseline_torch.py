@@ -22,6 +22,7 @@ that N single-threaded processes can share them as a practitioner would
 run PyTorch on N cores (benches/compare.sh starts them together, with
 OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1).
 """
+import contextlib
 import json
 import os
 import time
@@ -38,6 +39,14 @@ def main():
     hf_logging.set_verbosity_error()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
+    if args.variant == "int8":
+        raise SystemExit("baseline_torch.py: --variant int8 is ONNX Runtime's (baseline_ort.py)")
+    # bf16: every op autocast supports runs in bfloat16, as a practitioner
+    # would try it on a CPU with bf16 (torch's oneDNN path); for the whole
+    # process.
+    amp = contextlib.ExitStack()
+    if args.variant == "bf16":
+        amp.enter_context(torch.autocast("cpu", dtype=torch.bfloat16))
     tok = AutoTokenizer.from_pretrained(args.model)
     bi_encoder = os.path.exists(os.path.join(args.model, "stance_head.json"))
     cascade_file = os.path.join(args.model, "cascade.json")
