@@ -44,7 +44,10 @@ Mixture (train side of the claim-disjoint split only), per epoch:
   put in a generic frame of saying or denying ("critics denied that T."),
   its label kept under a frame that asserts T and swapped (favor for
   against) under one that denies it; `none` stays `none`. News reports
-  positions this way, and the real sets rarely do.
+  positions this way, and the real sets rarely do;
+- --soft NAME: distillation. The teacher's probabilities on the pool's
+  pairs (distil_pool.py, teacher_label.py), learnt through the KL
+  divergence at --temperature beside the gold rows' cross-entropy.
 """
 import argparse
 import collections
@@ -298,6 +301,37 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
 
+def soft_rows(name, n=None):
+    """The teacher's soft labels (teacher_label.py): pool rows of
+    target/distil/pool.csv with NAME.csv's probabilities, the first `n` of
+    them (default: every labelled row), as (text, hypothesis, probs)."""
+    base = common.REPO / "target" / "distil"
+    probs = list(csv.DictReader(open(base / f"{name}.csv", encoding="utf-8", newline="")))
+    pool = list(csv.DictReader(open(base / "pool.csv", encoding="utf-8", newline="")))
+    n = min(len(probs), n or len(probs))
+    return [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS)) for r, p in zip(pool[:n], probs[:n])]
+
+
+def batch_loss(logits, batch, temperature):
+    """Cross-entropy on gold labels (an index) and, on the teacher's soft
+    labels (three probabilities), the KL divergence from the teacher's
+    distribution to the student's, both at `temperature` and scaled by its
+    square (Hinton et al. 2015); the mean over the batch."""
+    gold = [i for i, r in enumerate(batch) if isinstance(r[2], int)]
+    soft = [i for i, r in enumerate(batch) if not isinstance(r[2], int)]
+    loss = logits.new_zeros(())
+    if gold:
+        loss = loss + torch.nn.functional.cross_entropy(
+            logits[gold], torch.tensor([batch[i][2] for i in gold], device=logits.device), reduction="sum")
+    if soft:
+        t = temperature
+        q = torch.tensor([batch[i][2] for i in soft], device=logits.device).clamp_min(1e-6)
+        q = torch.softmax(torch.log(q) / t, -1)
+        log_p = torch.log_softmax(logits[soft] / t, -1)
+        loss = loss + t * t * torch.sum(q * (torch.log(q) - log_p))
+    return loss / len(batch)
+
+
 def own_rows(path):
     """A user's labelled pairs: CSV with text, target and label columns."""
     rows = common.read_stance(path)
@@ -458,6 +492,13 @@ def main():
                          "the grammar's or the one template")
     ap.add_argument("--contrast-frames", type=int, default=0,
                     help="pairs of a claim in a contrast frame of a trained family (see FRAME_FAMILIES)")
+    ap.add_argument("--soft", default=None, metavar="NAME",
+                    help="distillation: add the teacher's soft labels of target/distil/NAME.csv "
+                         "(teacher_label.py) on the pool's pairs to the mixture")
+    ap.add_argument("--soft-pairs", type=int, default=None,
+                    help="with --soft: the first N labelled pool rows (default: all)")
+    ap.add_argument("--temperature", type=float, default=2.0,
+                    help="with --soft: the distillation temperature (KL at T, scaled by T squared)")
     ap.add_argument("--new-sets", default="", metavar="SOURCE,...",
                     help="mix in these sources of new-train.csv (ukp, pstance, nixon-kennedy)")
     ap.add_argument("--repeat", action="append", default=[], metavar="SOURCE=K",
@@ -513,6 +554,11 @@ def main():
         data, info = mixture(split_dir, args.snli, args.random_none, args.seed, args.reported, caps, repeat,
                              args.claim_frames, args.negated_claims, args.contrast_frames,
                              tuple(x for x in args.new_sets.split(",") if x), args.negation_forms)
+    if args.soft:
+        soft = soft_rows(args.soft, args.soft_pairs)
+        data += soft
+        info["pairs"] = len(data)
+        info["soft_rows"] = len(soft)
     info.update(vars(args))
     (run / "mixture.json").write_text(json.dumps(info, indent=1))
     if args.limit:
@@ -590,8 +636,7 @@ def main():
         for b in batches[pos:]:
             batch = [data[i] for i in b]
             logits = model.logits(batch, args.max_length)
-            loss = torch.nn.functional.cross_entropy(
-                logits, torch.tensor([r[2] for r in batch], device=device))
+            loss = batch_loss(logits, batch, args.temperature)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.net.parameters(), 1.0)
