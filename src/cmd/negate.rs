@@ -10,8 +10,9 @@
 //! `template` (the template's negation, always), so that the two can be
 //! compared. With `--every-form`, each claim has one row per wording of
 //! the template (`stance::score::negate::FORMS`), numbered in a fifth
-//! column, `form`: training on negated claims in many wordings. The training scripts call it for their negated claims, so that
-//! the negation is written once (`stance::score::negate`). The word list
+//! column, `form`: training on negated claims in many wordings. The
+//! training scripts call it for their negated claims, so that the
+//! negation is written once (`stance::score::negate`). The word list
 //! that checks base forms is the bundled model's tokenizer, or
 //! `--tokenizer`.
 

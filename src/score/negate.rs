@@ -326,8 +326,8 @@ impl Negator {
 }
 
 /// Wordings of "not C" around a whole claim, for training on negated
-/// claims in many forms (`stance negate --every-form`). The first is the
-/// template of `negate` and symmetric scoring. None of them says "false"
+/// claims in many forms (`stance negate --every-form`). The first is
+/// [`Negator::negate`]'s template. None of them says "false"
 /// or "truth": the negation check of the training scripts
 /// (`models/train/negation_dev.py`) holds those wordings out, to see
 /// whether a model learned negation or these words.
