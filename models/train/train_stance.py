@@ -315,8 +315,8 @@ def soft_rows(name, n=None):
 def batch_loss(logits, batch, temperature):
     """Cross-entropy on gold labels (an index) and, on the teacher's soft
     labels (three probabilities), the KL divergence from the teacher's
-    distribution to the student's, both at `temperature` and scaled by its
-    square (Hinton et al. 2015); the mean over the batch."""
+    distribution to the student's, both softened by `temperature`, scaled
+    by its square (Hinton et al. 2015); the mean over the batch."""
     gold = [i for i, r in enumerate(batch) if isinstance(r[2], int)]
     soft = [i for i, r in enumerate(batch) if not isinstance(r[2], int)]
     loss = logits.new_zeros(())
