@@ -375,7 +375,10 @@ unsafe fn xgetbv0() -> u64 {
 #[cfg(target_arch = "x86_64")]
 fn self_check() -> bool {
     let (rows, n, k) = (37, 45, 70);
-    let (x, w) = (test_values(rows * k, 1), test_values(n * k, 2));
+    let (x, w) = (
+        crate::packing::values(rows * k, 1),
+        crate::packing::values(n * k, 2),
+    );
     let (packed, kpad) = pack(&w, n, k);
     let a = round_rows(&x, k, kpad);
     let mut hw = vec![0.5f32; rows * n];
@@ -397,19 +400,6 @@ fn self_check() -> bool {
     hw.iter()
         .zip(&emu)
         .all(|(h, e)| (h - e).abs() <= 1e-4 * (1.0 + e.abs()))
-}
-
-/// Values in [-1, 1) from a seed (a linear congruential sequence).
-pub(crate) fn test_values(len: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed;
-    (0..len)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0
-        })
-        .collect()
 }
 
 /// `w` (`n × k`) as panels of `kpad × NR` bf16 pairs, `kpad` the pairs
@@ -436,9 +426,7 @@ pub(crate) fn round_rows(x: &[f32], k: usize, kpad: usize) -> Vec<u32> {
 mod tests {
     use super::*;
 
-    fn bf16_value(x: f32) -> f32 {
-        f32::from_bits((super::super::packed::to_bf16(x) as u32) << 16)
-    }
+    use crate::packing::{bf16_value, values as test_values};
 
     /// The emulated kernel against a plain loop over the rounded factors,
     /// on shapes that are not multiples of anything: rows against the

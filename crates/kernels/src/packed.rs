@@ -117,9 +117,11 @@ pub(crate) fn pair(lo: f32, hi: f32) -> u32 {
     to_bf16(lo) as u32 | (to_bf16(hi) as u32) << 16
 }
 
-/// The packing step on its own, for the crate's bf16 tests
-/// (`tests/bf16.rs`, a harness that can show them as ignored): each row of
-/// `x` as bf16 pairs, and one pair of values, as the kernel reads them.
+/// The packing step on its own, for the crate's bf16 and AMX tests
+/// (`tests/bf16.rs` and `tests/amx.rs`, harnesses that can show them as
+/// ignored): each row of `x` as bf16 pairs, and one pair of values, as the
+/// kernel reads them; and the tests' seeded values and their bf16
+/// rounding.
 #[doc(hidden)]
 pub mod packing {
     /// [`super::round_rows`] into a new buffer; panics without AVX-512 BF16.
@@ -136,6 +138,25 @@ pub mod packing {
     pub fn pair(lo: f32, hi: f32) -> u32 {
         super::pair(lo, hi)
     }
+
+    /// `len` values in [-1, 1) from `seed` (a linear congruential
+    /// sequence): the kernels' test data, and AMX's start-up check.
+    pub fn values(len: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed;
+        (0..len)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0
+            })
+            .collect()
+    }
+
+    /// `x` rounded to bfloat16, as fp32.
+    pub fn bf16_value(x: f32) -> f32 {
+        f32::from_bits((super::to_bf16(x) as u32) << 16)
+    }
 }
 
 impl Weight {
@@ -146,17 +167,15 @@ impl Weight {
     /// When `w` is not `n × k`, either is zero, or `precision` is bf16 on
     /// a CPU without it ([`bf16_available`]).
     pub fn new(w: Vec<f32>, n: usize, k: usize, precision: Precision) -> Self {
-        assert!(
-            n > 0 && k > 0 && w.len() == n * k,
-            "weight: {} values for {n} × {k}",
-            w.len()
-        );
         match precision {
-            Precision::Fp32 => Weight {
-                n,
-                k,
-                data: Layout::Fp32(w),
-            },
+            Precision::Fp32 => {
+                check_shape(&w, n, k);
+                Weight {
+                    n,
+                    k,
+                    data: Layout::Fp32(w),
+                }
+            }
             Precision::Bf16 => Self::bf16_on(w, n, k, crate::amx::available()),
         }
     }
@@ -171,11 +190,7 @@ impl Weight {
     /// available.
     #[doc(hidden)]
     pub fn bf16_on(w: Vec<f32>, n: usize, k: usize, amx: bool) -> Self {
-        assert!(
-            n > 0 && k > 0 && w.len() == n * k,
-            "weight: {} values for {n} × {k}",
-            w.len()
-        );
+        check_shape(&w, n, k);
         assert!(bf16_available(), "weight: this CPU has no AVX-512 BF16");
         let data = if amx {
             assert!(crate::amx::available(), "weight: AMX is not available here");
@@ -226,44 +241,50 @@ impl Weight {
         let (n, k) = (self.n, self.k);
         assert_eq!(bias.len(), n, "affine: bias is not {n} long");
         assert!(x.len().is_multiple_of(k), "affine: input is not rows × {k}");
-        let packed = match &self.data {
+        // Each bf16 layout: its packed panels, the pairs per row (padded to
+        // whole tiles on AMX) and the rows per kernel step.
+        let (packed, stride, step, amx) = match &self.data {
             Layout::Fp32(w) => return crate::affine(x, w, bias, residual, threads),
-            Layout::Amx { buf, kpad } => {
-                return amx_affine(buf, *kpad, (n, k), x, bias, residual, threads)
-            }
-            Layout::Bf16(buf) => buf,
+            Layout::Bf16(buf) => (buf, k.div_ceil(2), MR, false),
+            Layout::Amx { buf, kpad } => (buf, *kpad, crate::amx::ROWS, true),
         };
         let rows = x.len() / k;
         let mut dst = crate::bias_rows(rows, bias, residual);
         if rows == 0 {
             return dst;
         }
-        // The activations as bf16 pairs, in rows padded to a whole tile so
-        // that every tile runs the same kernel (the padding rows' results
+        // The activations as bf16 pairs, in rows padded to a whole step so
+        // that every step runs the same kernel (the padding rows' results
         // are never read, so what they hold does not matter). The buffer
         // is the thread's own, kept between calls; a nested call (rayon
         // may run one while this waits) finds it taken and makes its own.
-        let kp = k.div_ceil(2);
         let mut a = SCRATCH.take();
-        let len = rows.div_ceil(MR) * MR * kp;
+        let len = rows.div_ceil(step) * step * stride;
         if a.len() < len {
             a.resize(len, 0);
         }
-        // SAFETY: the weight was packed, so the CPU has AVX-512 BF16; x is
-        // rows × k and a at least rows × kp.
-        unsafe { round_rows(x, k, &mut a, kp) };
+        // SAFETY: the weight was packed, so the CPU has AVX-512 BF16 (AMX
+        // implies it); x is rows × k and a at least rows × stride.
+        unsafe { round_rows(x, k, &mut a, stride) };
         let panels = n.div_ceil(NR);
         let threads = threads.clamp(1, panels);
         let per = panels.div_ceil(threads);
         let out = SendPtr(dst.as_mut_ptr());
         let run = |t: usize| {
             let range = t * per..((t + 1) * per).min(panels);
-            // SAFETY: the weight was packed, so the CPU has AVX-512 BF16;
-            // packed is panels × kp × NR, a (rows rounded up to MR) × kp,
-            // dst rows × n; each task writes only its own panels' columns.
+            // SAFETY: the weight was packed, so the CPU has AVX-512 BF16,
+            // and for AMX the tiles are granted (each task configures its
+            // own thread's); packed is panels × stride × NR, a (rows
+            // rounded up to the step) × stride, dst rows × n; each task
+            // writes only its own panels' columns.
             unsafe {
                 let dst = std::slice::from_raw_parts_mut(out.get(), rows * n);
-                bf16_panels(packed, &a, dst, (rows, n, kp), range);
+                let dims = (rows, n, stride);
+                if amx {
+                    crate::amx::panels(&mut crate::amx::Amx, packed, &a, dst, dims, range);
+                } else {
+                    bf16_panels(packed, &a, dst, dims, range);
+                }
             }
         };
         if threads == 1 {
@@ -277,6 +298,15 @@ impl Weight {
     }
 }
 
+/// Panics unless `w` holds `n × k` values, neither zero.
+fn check_shape(w: &[f32], n: usize, k: usize) {
+    assert!(
+        n > 0 && k > 0 && w.len() == n * k,
+        "weight: {} values for {n} × {k}",
+        w.len()
+    );
+}
+
 /// `w` (`n × k`) as `ceil(n / NR)` panels of `kstride × NR` bf16 pairs
 /// (`kstride` ≥ `ceil(k / 2)`), zero-padded at the right and bottom.
 pub(crate) fn pack_pairs(w: &[f32], n: usize, k: usize, kstride: usize) -> Vec<u32> {
@@ -288,64 +318,6 @@ pub(crate) fn pack_pairs(w: &[f32], n: usize, k: usize, kstride: usize) -> Vec<u
         }
     }
     buf
-}
-
-/// [`Weight::affine`] on AMX tiles: the bias rows, the activations rounded
-/// into pairs of `kpad` (rows padded to the tile step), the panels split
-/// over `threads` as for the bf16 kernel.
-fn amx_affine(
-    packed: &[u32],
-    kpad: usize,
-    (n, k): (usize, usize),
-    x: &[f32],
-    bias: &[f32],
-    residual: Option<&[f32]>,
-    threads: usize,
-) -> Vec<f32> {
-    use crate::amx::ROWS;
-    let rows = x.len() / k;
-    let mut dst = crate::bias_rows(rows, bias, residual);
-    if rows == 0 {
-        return dst;
-    }
-    let mut a = SCRATCH.take();
-    let len = rows.div_ceil(ROWS) * ROWS * kpad;
-    if a.len() < len {
-        a.resize(len, 0);
-    }
-    // SAFETY: AMX was found, and it implies AVX-512 BF16; x is rows × k and
-    // a at least rows × kpad.
-    unsafe { round_rows(x, k, &mut a, kpad) };
-    let panels = n.div_ceil(NR);
-    let threads = threads.clamp(1, panels);
-    let per = panels.div_ceil(threads);
-    let out = SendPtr(dst.as_mut_ptr());
-    let run = |t: usize| {
-        let range = t * per..((t + 1) * per).min(panels);
-        // SAFETY: AMX is available and granted (the weight was packed for
-        // it) and each task configures its own thread's tiles; packed is
-        // panels × kpad × NR, a (rows rounded up to ROWS) × kpad, dst
-        // rows × n; each task writes only its own panels' columns.
-        unsafe {
-            let dst = std::slice::from_raw_parts_mut(out.get(), rows * n);
-            crate::amx::panels(
-                &mut crate::amx::Amx,
-                packed,
-                &a,
-                dst,
-                (rows, n, kpad),
-                range,
-            );
-        }
-    };
-    if threads == 1 {
-        run(0);
-    } else {
-        use rayon::prelude::*;
-        (0..threads).into_par_iter().for_each(run);
-    }
-    SCRATCH.set(a);
-    dst
 }
 
 thread_local! {
@@ -495,21 +467,7 @@ unsafe fn bf16_kernel(
 mod tests {
     use super::*;
 
-    fn values(len: usize, seed: u64) -> Vec<f32> {
-        let mut s = seed;
-        (0..len)
-            .map(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0
-            })
-            .collect()
-    }
-
-    fn bf16_value(x: f32) -> f32 {
-        f32::from_bits((to_bf16(x) as u32) << 16)
-    }
+    use super::packing::{bf16_value, values};
 
     #[test]
     fn bf16_rounds_to_nearest_even() {

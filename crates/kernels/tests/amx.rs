@@ -6,23 +6,8 @@
 //! against its emulation, in the crate's own tests.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use stance_kernels::{amx, kernel_tier, to_bf16, Precision, Weight, KQ};
-
-fn values(len: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed;
-    (0..len)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0
-        })
-        .collect()
-}
-
-fn bf16_value(x: f32) -> f32 {
-    f32::from_bits((to_bf16(x) as u32) << 16)
-}
+use stance_kernels::packing::{bf16_value, values};
+use stance_kernels::{amx, kernel_tier, Precision, Weight, KQ};
 
 /// Tiles and the AVX-512 BF16 kernel compute the same product of the
 /// same rounded factors; both are held to the exact sum.

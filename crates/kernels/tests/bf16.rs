@@ -4,24 +4,8 @@
 //! into a failure.
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use stance_kernels::packing::{pair, round_rows};
-use stance_kernels::{bf16_available, to_bf16, Precision, Weight, KQ};
-
-fn values(len: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed;
-    (0..len)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0
-        })
-        .collect()
-}
-
-fn bf16_value(x: f32) -> f32 {
-    f32::from_bits((to_bf16(x) as u32) << 16)
-}
+use stance_kernels::packing::{bf16_value, pair, round_rows, values};
+use stance_kernels::{bf16_available, Precision, Weight, KQ};
 
 fn rows_round_to_bf16_pairs_as_to_bf16_does() {
     for k in [1, 31, 32, 33, 64, 77, 384] {
