@@ -6,21 +6,28 @@ use std::process::Stdio;
 
 use crate::common::*;
 
-#[test]
-fn negate_writes_each_claim_its_negation_and_how() {
-    let o = stance(&[
-        "negate",
+/// `stance negate FLAGS` on two claims: the header, the rows and the
+/// output as text.
+fn negate(flags: &[&str]) -> (Vec<String>, Vec<csv::StringRecord>, String) {
+    let mut args = vec!["negate"];
+    args.extend_from_slice(flags);
+    args.extend([
         "Russia interfered in the 2016 US election",
         "Vaccines cause autism",
     ]);
+    let o = stance(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     let mut r = csv::Reader::from_reader(out.as_bytes());
-    assert_eq!(
-        r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["claim", "negated", "how", "template"]
-    );
-    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r.records().map(|x| x.unwrap()).collect();
+    (header, rows, out)
+}
+
+#[test]
+fn negate_writes_each_claim_its_negation_and_how() {
+    let (header, rows, _) = negate(&[]);
+    assert_eq!(header, ["claim", "negated", "how", "template"]);
     assert_eq!(
         (&rows[0][1], &rows[0][2]),
         (
@@ -62,20 +69,8 @@ fn negate_writes_each_claim_its_negation_and_how() {
 
 #[test]
 fn every_form_gives_each_claim_a_row_per_wording() {
-    let o = stance(&[
-        "negate",
-        "--every-form",
-        "Russia interfered in the 2016 US election",
-        "Vaccines cause autism",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
-    let mut r = csv::Reader::from_reader(out.as_bytes());
-    assert_eq!(
-        r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["claim", "negated", "how", "template", "form"]
-    );
-    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let (header, rows, out) = negate(&["--every-form"]);
+    assert_eq!(header, ["claim", "negated", "how", "template", "form"]);
     let forms = rows.len() / 2;
     assert!(forms >= 5, "{out}");
     assert_eq!(rows.len(), 2 * forms);
