@@ -236,7 +236,7 @@ pub struct Fit {
     pub prune: f32,
     /// Features seen fewer times than this are not learned.
     pub min_count: usize,
-    /// Fit on every row at once at each step ([`Model::fit_batch`]):
+    /// Fit on every row at once at each step (`Model::fit_batch`):
     /// slower, but independent of the rows' order. `epochs` then counts
     /// steps, and `l2` weighs the penalty on the mean loss.
     pub batch: bool,

@@ -19,7 +19,7 @@
 //!   ([`ERROR_COLUMNS`]; only the header when none was).
 //!
 //! With [`OutputFormat::Parquet`] the same tables are written as `.parquet`
-//! files instead (see [`parquet`](self::parquet); cargo feature `parquet`).
+//! files instead (the `parquet` module; cargo feature `parquet`).
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;

@@ -5,7 +5,7 @@
 //! - the query, key and value projections are one matrix multiply (their
 //!   weights stacked at load, the query's pre-scaled by 1/sqrt(head size));
 //! - dense layers add their bias and the residual inside the matrix
-//!   product ([`affine`]), and GELU runs in place on its output;
+//!   product (`affine`), and GELU runs in place on its output;
 //! - attention reads each head's queries, keys and values from the fused
 //!   projection in place and writes its context into the merged output
 //!   ([`attention`]), with no split or merge copies; its softmax adds the

@@ -25,7 +25,7 @@ use super::probs::{softmax, Probs, Stance};
 
 /// The head's description, next to the encoder's `config.json`.
 pub const HEAD_CONFIG: &str = "stance_head.json";
-/// The head's weights (`weight` [labels, 4·hidden], `bias` [labels]).
+/// The head's weights (`weight` \[labels, 4·hidden\], `bias` \[labels\]).
 pub const HEAD_WEIGHTS: &str = "stance_head.safetensors";
 /// The only head format so far.
 pub const HEAD_FORMAT: &str = "stance-head/1";

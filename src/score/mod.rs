@@ -13,7 +13,7 @@
 //! The parts, in the order a pair meets them: [`options`] (what to load and
 //! how to run it), [`model`] (finding a model folder and reading its
 //! config), [`tokenize`], [`batching`] (sort by length, cut, pad), a
-//! [`Backend`] ([`candle`], or [`onnx`] with the `ort` feature), then
+//! [`Backend`] ([`candle`], or `onnx` with the `ort` feature), then
 //! [`probs`] (softmax, the three stances) or the [`head`]. [`folder`] writes
 //! model folders. [`Scorer`], here, drives them: batches run in parallel on
 //! a rayon pool of `threads` workers, and results come back in input order

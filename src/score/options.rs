@@ -18,7 +18,7 @@ pub enum BackendKind {
 }
 
 /// The backend for `--backend auto`: ONNX Runtime when this build has it,
-/// its library is found ([`super::onnx::find_library`]: `ort_lib`,
+/// its library is found (`onnx::find_library`: `ort_lib`,
 /// `ORT_DYLIB_PATH`, the onnxruntime Python package, the usual system
 /// places) and the model folder (and a cascade's gate folder) has the ONNX
 /// file it would run; candle otherwise. Measured on the shipped default
@@ -149,7 +149,7 @@ pub struct ScorerOptions {
     pub intra_threads: usize,
     /// Pairs per forward pass.
     pub batch_size: usize,
-    /// ONNX Runtime's shared library (else found as [`super::onnx`] says).
+    /// ONNX Runtime's shared library (else found as the `onnx` module says).
     pub ort_lib: Option<PathBuf>,
     /// Use `model_int8.onnx` instead of `model.onnx`.
     pub quantized: bool,

@@ -3,7 +3,7 @@
 //! 16 × 32 bf16 tile times a 32 × 16 one (as 16 rows of pairs) into a
 //! 16 × 16 fp32 tile in one instruction: Sapphire Rapids and later Xeons.
 //!
-//! The weights are the bf16 kernel's panels ([`super::packed`]: per pair
+//! The weights are the bf16 kernel's panels (the `packed` module: per pair
 //! of inputs, the panel's 32 columns' pairs side by side), with the pairs
 //! padded with zeros to a multiple of 16 so that every tile is whole; a
 //! panel's half is a B tile read with a stride of 128 bytes. The
@@ -12,9 +12,9 @@
 //! (`tmm0`–`tmm3`), two A tiles (`tmm4`, `tmm5`: rows 0–15 and 16–31) and
 //! two B tiles (`tmm6`, `tmm7`: columns 0–15 and 16–31).
 //!
-//! The kernel is written once, over [`Tiles`]: [`Amx`] runs it on the
+//! The kernel is written once, over `Tiles`: `Amx` runs it on the
 //! hardware (`core::arch::asm!`: `ldtilecfg`, `tileloadd`, `tdpbf16ps`,
-//! `tilestored`, `tilerelease`), and [`Emulated`] does what Intel's
+//! `tilestored`, `tilerelease`), and `Emulated` does what Intel's
 //! pseudocode for those instructions does, in plain Rust, so that the
 //! packing, the blocking and the edges are tested on every CPU. Before the
 //! first use, [`available`] runs both on a small product and keeps AMX only

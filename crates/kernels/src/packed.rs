@@ -124,7 +124,7 @@ pub(crate) fn pair(lo: f32, hi: f32) -> u32 {
 /// rounding.
 #[doc(hidden)]
 pub mod packing {
-    /// [`super::round_rows`] into a new buffer; panics without AVX-512 BF16.
+    /// `round_rows` into a new buffer; panics without AVX-512 BF16.
     pub fn round_rows(x: &[f32], k: usize) -> Vec<u32> {
         assert!(super::bf16_available(), "this CPU has no AVX-512 BF16");
         let mut a = vec![0u32; x.len() / k * k.div_ceil(2)];
