@@ -31,6 +31,104 @@ fn check(model: &str, threads: usize, batch_size: usize) {
     assert!(max_diff < 1e-4, "max |candle - torch| = {max_diff}");
 }
 
+/// The tiny MPNet of `tests/fixtures/make_mpnet_fixture.py`: the
+/// teacher's architecture.
+#[derive(serde::Deserialize)]
+struct MpnetGolden {
+    pairs: Vec<crate::common::GoldenPair>,
+    buckets: Buckets,
+}
+
+#[derive(serde::Deserialize)]
+struct Buckets {
+    from: i64,
+    of: Vec<usize>,
+}
+
+fn mpnet_golden() -> MpnetGolden {
+    let p = Path::new(&fixture("tiny-mpnet")).join("golden.json");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn mpnet_logits_match_pytorch_in_any_batch() {
+    let g = mpnet_golden();
+    let pairs: Vec<(&str, &str)> = g
+        .pairs
+        .iter()
+        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
+        .collect();
+    let tok = stance::score::load_tokenizer(
+        &Path::new(&fixture("tiny-mpnet")).join("tokenizer.json"),
+        64,
+    )
+    .unwrap();
+    for p in &g.pairs {
+        let enc = tok
+            .encode((p.premise.as_str(), p.hypothesis.as_str()), true)
+            .unwrap();
+        assert_eq!(enc.get_ids(), p.input_ids.as_slice(), "{}", p.premise);
+    }
+    // The longest pair reaches the logarithmic buckets (distance 8 on).
+    assert!(g.pairs.iter().any(|p| p.input_ids.len() > 40));
+    for (threads, batch_size) in [(1, 12), (1, 1), (2, 5)] {
+        let scorer = Scorer::load(&ScorerOptions {
+            threads,
+            batch_size,
+            ..ScorerOptions::new(fixture("tiny-mpnet"))
+        })
+        .unwrap();
+        let (logits, _) = scorer.logits(&pairs).unwrap();
+        let mut max_diff = 0f32;
+        for (got, want) in logits.iter().zip(&g.pairs) {
+            assert_eq!(got.len(), 3);
+            for (a, b) in got.iter().zip(&want.logits) {
+                max_diff = max_diff.max((a - b).abs());
+            }
+        }
+        assert!(
+            max_diff < 1e-4,
+            "{threads} threads, batches of {batch_size}: max |candle - torch| = {max_diff}"
+        );
+    }
+}
+
+#[test]
+fn mpnet_buckets_match_pytorch() {
+    let g = mpnet_golden();
+    assert_eq!(g.buckets.of.len(), 1201);
+    for (i, &want) in g.buckets.of.iter().enumerate() {
+        let r = g.buckets.from + i as i64;
+        assert_eq!(
+            stance::score::bert::mpnet_bucket(r, 32),
+            want,
+            "relative position {r}"
+        );
+    }
+}
+
+#[test]
+fn mpnet_labels_are_read_by_name() {
+    // The fixture's id2label is none, favor, against: its probabilities
+    // must come out in stance's order whatever the model's.
+    let g = mpnet_golden();
+    let scorer = Scorer::load(&ScorerOptions {
+        threads: 1,
+        ..ScorerOptions::new(fixture("tiny-mpnet"))
+    })
+    .unwrap();
+    let (probs, _) = scorer
+        .score(&[(g.pairs[0].premise.as_str(), g.pairs[0].hypothesis.as_str())])
+        .unwrap();
+    let l = &g.pairs[0].logits;
+    let z: f32 = l.iter().map(|x| x.exp()).sum();
+    let (none, favor, against) = (l[0].exp() / z, l[1].exp() / z, l[2].exp() / z);
+    let p = &probs[0];
+    assert!((p.favor - favor).abs() < 1e-4, "{p:?}");
+    assert!((p.against - against).abs() < 1e-4, "{p:?}");
+    assert!((p.none - none).abs() < 1e-4, "{p:?}");
+}
+
 #[test]
 fn tokenizer_matches_python() {
     let g = golden();

@@ -170,6 +170,29 @@ fn train_refuses_bad_data_with_the_line() {
 }
 
 #[test]
+fn an_mpnet_base_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = small_train(dir.path());
+    let out = dir.path().join("mpnet-head");
+    let tiny = root().join("tests/fixtures/tiny-mpnet");
+    let o = stance(&[
+        "train",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        tiny.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(
+        e.contains("MPNet") && e.contains("train_stance.py --base mpnet"),
+        "{e}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
 fn a_cross_encoder_base_gives_its_encoder_and_no_logit_export() {
     // The tiny fixture is a sequence classifier with an ONNX export of its
     // logits; the trained folder keeps the encoder and leaves that out.

@@ -295,6 +295,15 @@ pub fn main(args: TrainArgs) -> Result<()> {
         .model
         .scorer_options(args.scale.threads, args.scale.batch_size)?;
     let files = ModelFiles::locate(&opts.model)?;
+    if ModelConfig::read(&files.config)?.model_type.as_deref() == Some("mpnet") {
+        bail!(
+            "{}: an MPNet model (such as the distillation teacher) runs with --model, but stance \
+             train adapts BERT-family models only; fine-tune MPNet with \
+             models/train/train_stance.py --base mpnet (models/train/README.md), or adapt the \
+             default model",
+            opts.model
+        );
+    }
     let cross = CascadeConfig::present(files.dir())
         || (!StanceHead::present(files.dir()) && ModelConfig::read(&files.config)?.is_classifier());
     if args.layers.is_some() && !matches!(args.method, Method::TopLayers | Method::Setfit) {

@@ -1,7 +1,12 @@
 //! A BERT encoder on candle's CPU tensors, written for batched inference.
 //!
 //! It computes what Hugging Face's `BertModel` computes (the parity tests
-//! hold it to PyTorch to 1e-4), with less work per token:
+//! hold it to PyTorch to 1e-4), and `MPNetModel` (the teacher of
+//! `models/train/teacher.sh`, all-mpnet-base-v2): the same layers under
+//! other names, no token types, positions counted from the padding id
+//! plus one, and a bias on every head's scores by relative position
+//! (32 buckets, [`mpnet_bucket`]) shared by all layers. With less work per
+//! token:
 //! - the query, key and value projections are one matrix multiply (their
 //!   weights stacked at load, the query's pre-scaled by 1/sqrt(head size));
 //! - dense layers add their bias and the residual inside the matrix
@@ -25,7 +30,7 @@ use anyhow::{bail, Context, Result};
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, Layout, Module, Shape, Tensor, D};
 use candle_nn::{Embedding, LayerNorm, VarBuilder};
 use serde::Deserialize;
-use stance_kernels::{attention, gelu_erf, Precision, Weight};
+use stance_kernels::{attention_with_positions, gelu_erf, Precision, Weight};
 
 /// The fields of a BERT `config.json` the encoder needs.
 #[derive(Debug, Clone, Deserialize)]
@@ -46,6 +51,9 @@ pub struct Config {
     pub pad_token_id: usize,
     #[serde(default = "default_position")]
     pub position_embedding_type: String,
+    /// MPNet's buckets of relative position (32); absent for BERT.
+    #[serde(default)]
+    pub relative_attention_num_buckets: usize,
 }
 
 fn default_act() -> String {
@@ -143,13 +151,16 @@ fn f32_slice<'a>(
 
 /// Multi-head attention from the fused projection `(n × m, 3 × hidden)`
 /// and the padding bias `(n, m)` to the context of the first `queries`
-/// positions, `(n × queries, hidden)` ([`attention`]).
-struct Attention {
+/// positions, `(n × queries, hidden)`
+/// ([`stance_kernels::attention`]), with MPNet's position bias
+/// (`heads × m × m`) where there is one.
+struct Attention<'a> {
     heads: usize,
     queries: usize,
+    positions: Option<&'a [f32]>,
 }
 
-impl CustomOp2 for Attention {
+impl CustomOp2 for Attention<'_> {
     fn name(&self) -> &'static str {
         "attention"
     }
@@ -173,9 +184,10 @@ impl CustomOp2 for Attention {
                 self.queries
             );
         }
-        let out = attention(
+        let out = attention_with_positions(
             f32_slice(s1, l1, "attention")?,
             f32_slice(s2, l2, "attention")?,
+            self.positions,
             n,
             self.heads,
             self.queries,
@@ -266,11 +278,38 @@ struct Layer {
 pub struct Bert {
     word: Embedding,
     position: Embedding,
-    token_type: Embedding,
+    /// BERT's; MPNet has none.
+    token_type: Option<Embedding>,
+    /// The first token's position id: 0 for BERT, the padding id plus one
+    /// for MPNet (as RoBERTa counts).
+    first_position: u32,
+    /// MPNet's relative position bias, `(buckets, heads)`.
+    relative: Option<Vec<f32>>,
     embed_norm: LayerNorm,
     layers: Vec<Layer>,
     heads: usize,
     act: Act,
+}
+
+/// MPNet's bucket of relative position `key − query`
+/// (`MPNetEncoder.relative_position_bucket`, bidirectional, 32 buckets,
+/// distances up to 128): exact up to 7 either way, then logarithmic,
+/// computed in f32 as PyTorch does.
+pub fn mpnet_bucket(relative: i64, buckets: usize) -> usize {
+    const MAX_DISTANCE: f32 = 128.0;
+    let half = (buckets / 2) as i64;
+    let n = -relative;
+    let mut bucket = if n < 0 { half } else { 0 };
+    let n = n.abs();
+    let exact = half / 2;
+    bucket += if n < exact {
+        n
+    } else {
+        let far = (n as f32 / exact as f32).ln() / (MAX_DISTANCE / exact as f32).ln()
+            * (half - exact) as f32;
+        (exact + far as i64).min(half - 1)
+    };
+    bucket as usize
 }
 
 /// A linear layer's weight `(out, inp)` and bias `(out)`.
@@ -318,6 +357,7 @@ impl Bert {
                 config.num_attention_heads
             );
         }
+        let mpnet = model_type == Some("mpnet");
         if config.position_embedding_type != "absolute" {
             bail!(
                 "position_embedding_type `{}` is not supported by the candle backend (absolute only)",
@@ -351,24 +391,56 @@ impl Bert {
         };
         let word = emb("word_embeddings", config.vocab_size)?;
         let position = emb("position_embeddings", config.max_position_embeddings)?;
-        let token_type = emb("token_type_embeddings", config.type_vocab_size)?;
+        let token_type = if mpnet {
+            None
+        } else {
+            Some(emb("token_type_embeddings", config.type_vocab_size)?)
+        };
         let embed_norm = layer_norm(&e.pp("LayerNorm"), h, config.layer_norm_eps)?;
+        let relative = if mpnet {
+            let buckets = match config.relative_attention_num_buckets {
+                0 => 32,
+                b => b,
+            };
+            let table = vb
+                .pp("encoder.relative_attention_bias")
+                .get((buckets, config.num_attention_heads), "weight")?;
+            Some(table.flatten_all()?.to_vec1::<f32>()?)
+        } else {
+            None
+        };
         let head_size = h / config.num_attention_heads;
         let scale = 1.0 / (head_size as f64).sqrt();
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for i in 0..config.num_hidden_layers {
             let l = vb.pp(format!("encoder.layer.{i}"));
             let a = l.pp("attention");
-            let s = a.pp("self");
-            let (qw, qb) = weight_bias(&s.pp("query"), h, h)?;
-            let (kw, kb) = weight_bias(&s.pp("key"), h, h)?;
-            let (vw, v_bias) = weight_bias(&s.pp("value"), h, h)?;
+            // BERT: attention.self.{query,key,value}, attention.output.dense
+            // and .LayerNorm; MPNet: attention.attn.{q,k,v,o}, attention.LayerNorm.
+            let (s, names, out, norm) = if mpnet {
+                (
+                    a.pp("attn"),
+                    ["q", "k", "v"],
+                    a.pp("attn.o"),
+                    a.pp("LayerNorm"),
+                )
+            } else {
+                (
+                    a.pp("self"),
+                    ["query", "key", "value"],
+                    a.pp("output.dense"),
+                    a.pp("output.LayerNorm"),
+                )
+            };
+            let (qw, qb) = weight_bias(&s.pp(names[0]), h, h)?;
+            let (kw, kb) = weight_bias(&s.pp(names[1]), h, h)?;
+            let (vw, v_bias) = weight_bias(&s.pp(names[2]), h, h)?;
             let w = Tensor::cat(&[(qw * scale)?, kw, vw], 0)?;
             let b = Tensor::cat(&[(qb * scale)?, kb, v_bias], 0)?;
             layers.push(Layer {
                 qkv: Dense::new(&w, &b, precision)?,
-                attn_out: dense(&a.pp("output.dense"), h, h, precision)?,
-                attn_norm: layer_norm(&a.pp("output.LayerNorm"), h, config.layer_norm_eps)?,
+                attn_out: dense(&out, h, h, precision)?,
+                attn_norm: layer_norm(&norm, h, config.layer_norm_eps)?,
                 up: dense(
                     &l.pp("intermediate.dense"),
                     h,
@@ -388,6 +460,12 @@ impl Bert {
             word,
             position,
             token_type,
+            first_position: if mpnet {
+                config.pad_token_id as u32 + 1
+            } else {
+                0
+            },
+            relative,
             embed_norm,
             layers,
             heads: config.num_attention_heads,
@@ -445,13 +523,28 @@ impl Bert {
         upto: usize,
     ) -> Result<Tensor> {
         let (n, m) = ids.dims2()?;
-        let positions = Tensor::arange(0u32, m as u32, ids.device())?;
-        let x = self
-            .word
-            .forward(ids)?
-            .add(&self.token_type.forward(types)?)?
-            .broadcast_add(&self.position.forward(&positions)?)?;
+        let first = self.first_position;
+        let positions = Tensor::arange(first, first + m as u32, ids.device())?;
+        let mut x = self.word.forward(ids)?;
+        if let Some(token_type) = &self.token_type {
+            x = x.add(&token_type.forward(types)?)?;
+        }
+        let x = x.broadcast_add(&self.position.forward(&positions)?)?;
         let h = x.dim(D::Minus1)?;
+        let relative = self.relative.as_ref().map(|table| {
+            let heads = self.heads;
+            let buckets = table.len() / heads;
+            let mut p = vec![0.0f32; heads * m * m];
+            for i in 0..m {
+                for j in 0..m {
+                    let b = mpnet_bucket(j as i64 - i as i64, buckets);
+                    for (hd, v) in table[b * heads..(b + 1) * heads].iter().enumerate() {
+                        p[(hd * m + i) * m + j] = *v;
+                    }
+                }
+            }
+            p
+        });
         let mut x = self.embed_norm.forward(&x.reshape((n * m, h))?)?;
         // 0 where a token is, the most negative float at padding (as
         // transformers does), added to every head's and query's scores.
@@ -466,6 +559,7 @@ impl Bert {
                 &Attention {
                     heads: self.heads,
                     queries,
+                    positions: relative.as_deref(),
                 },
             )?;
             if queries == 1 {

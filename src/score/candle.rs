@@ -1,9 +1,12 @@
 //! The candle backend: pure-Rust inference on the CPU.
 //!
-//! Supports BERT-family encoders (BERT, MiniLM) as sequence classifiers
-//! (`BertForSequenceClassification`: encoder, pooler, linear head) and as
-//! mean- or CLS-pooled embedders. Other architectures are matched in
-//! [`CandleBackend::load`] and get a clear error until they are added.
+//! Supports BERT-family encoders (BERT, MiniLM) and MPNet as sequence
+//! classifiers (`BertForSequenceClassification`: encoder, pooler, linear
+//! head; `MPNetForSequenceClassification`: encoder, then `classifier.dense`,
+//! tanh and `classifier.out_proj` on the first token, the same computation
+//! under other names) and as mean- or CLS-pooled embedders. Other
+//! architectures are matched in [`CandleBackend::load`] and get a clear
+//! error until they are added.
 
 use anyhow::{bail, Context, Result};
 use candle_core::{DType, Device, Tensor, D};
@@ -15,7 +18,8 @@ use super::model::{ModelConfig, ModelFiles, Weights};
 use super::Precision;
 
 enum Head {
-    /// `bert.pooler.dense` + tanh, then `classifier`.
+    /// `bert.pooler.dense` + tanh, then `classifier` (MPNet:
+    /// `classifier.dense` + tanh, then `classifier.out_proj`).
     Classifier {
         pooler: Linear,
         classifier: Linear,
@@ -38,15 +42,16 @@ impl CandleBackend {
         model_type: ModelType,
         precision: Precision,
     ) -> Result<Self> {
-        match model_config.model_type.as_deref().unwrap_or("bert") {
-            "bert" => {}
+        let mpnet = match model_config.model_type.as_deref().unwrap_or("bert") {
+            "bert" => false,
+            "mpnet" => true,
             other => bail!(
                 "{}: model_type `{other}` is not supported by the candle backend yet (it runs \
-                 BERT-family encoders such as BERT and MiniLM); export the model to ONNX and use \
-                 the ONNX Runtime backend",
+                 BERT-family encoders such as BERT and MiniLM, and MPNet); export the model to \
+                 ONNX and use the ONNX Runtime backend",
                 files.config.display()
             ),
-        }
+        };
         let config: BertConfig = serde_json::from_value(model_config.raw.clone())
             .with_context(|| format!("{}: not a BERT config", files.config.display()))?;
         let device = Device::Cpu;
@@ -76,13 +81,24 @@ impl CandleBackend {
             ModelType::Classifier => {
                 let labels = model_config.id2label.len();
                 let h = config.hidden_size;
-                let pooler = candle_nn::linear(h, h, vb.pp("bert.pooler.dense"))
-                    .or_else(|_| candle_nn::linear(h, h, vb.pp("pooler.dense")))
+                let (pooler, classifier) = if mpnet {
+                    ("classifier.dense", "classifier.out_proj")
+                } else {
+                    ("bert.pooler.dense", "classifier")
+                };
+                let pooler = candle_nn::linear(h, h, vb.pp(pooler))
+                    .or_else(|e| {
+                        if mpnet {
+                            Err(e)
+                        } else {
+                            candle_nn::linear(h, h, vb.pp("pooler.dense"))
+                        }
+                    })
                     .with_context(|| {
-                        format!("{}: no pooler weights (bert.pooler.dense); is this a sequence-classification model?", files.name)
+                        format!("{}: no pooler weights ({pooler}); is this a sequence-classification model?", files.name)
                     })?;
-                let classifier = candle_nn::linear(h, labels, vb.pp("classifier")).with_context(|| {
-                    format!("{}: no classifier head with {labels} labels (classifier.weight); is this a cross-encoder?", files.name)
+                let classifier = candle_nn::linear(h, labels, vb.pp(classifier)).with_context(|| {
+                    format!("{}: no classifier head with {labels} labels ({classifier}.weight); is this a cross-encoder?", files.name)
                 })?;
                 Head::Classifier { pooler, classifier }
             }

@@ -259,9 +259,10 @@ impl ModelConfig {
     /// The longest input the model takes, in tokens.
     pub fn max_tokens(&self) -> usize {
         let pos = self.max_position_embeddings.unwrap_or(512);
-        // RoBERTa-style models reserve two positions for the padding offset.
+        // RoBERTa-style models (and MPNet) reserve two positions for the
+        // padding offset.
         let offset = match self.model_type.as_deref() {
-            Some("roberta" | "xlm-roberta" | "camembert") => 2,
+            Some("roberta" | "xlm-roberta" | "camembert" | "mpnet") => 2,
             _ => 0,
         };
         (pos - offset.min(pos)).min(512)

@@ -311,6 +311,26 @@ pub fn attention(
     queries: usize,
     threads: usize,
 ) -> Vec<f32> {
+    attention_with_positions(qkv, bias, None, n, heads, queries, threads)
+}
+
+/// [`attention`] with a bias on each head's scores by query and key
+/// position, shared by the batch: `positions` is `heads × m × m` (head,
+/// query, key), added to the scores before the padding bias, as MPNet adds
+/// its relative position bias. A row's outputs still do not depend on its
+/// batch as long as `positions` depends on the positions only.
+///
+/// # Panics
+/// When the sizes do not fit.
+pub fn attention_with_positions(
+    qkv: &[f32],
+    bias: &[f32],
+    positions: Option<&[f32]>,
+    n: usize,
+    heads: usize,
+    queries: usize,
+    threads: usize,
+) -> Vec<f32> {
     assert!(n > 0 && heads > 0, "attention: empty batch");
     assert!(
         bias.len().is_multiple_of(n),
@@ -325,6 +345,13 @@ pub fn attention(
         qkv.len().is_multiple_of(n * m) && (qkv.len() / (n * m)).is_multiple_of(3 * heads),
         "attention: qkv is not {n} × {m} × 3 × {heads} × d"
     );
+    if let Some(p) = positions {
+        assert_eq!(
+            p.len(),
+            heads * m * m,
+            "attention: position bias is not {heads} × {m} × {m}"
+        );
+    }
     let width = qkv.len() / (n * m);
     let hidden = width / 3;
     let d = hidden / heads;
@@ -358,6 +385,16 @@ pub fn attention(
                     (keys.as_ptr(), m, 1),
                     gemm::Parallelism::None,
                 );
+            }
+            if let Some(p) = positions {
+                for (row, p) in scores
+                    .chunks_exact_mut(m)
+                    .zip(p[h * m * m..].chunks_exact(m))
+                {
+                    for (s, &p) in row.iter_mut().zip(p) {
+                        *s += p;
+                    }
+                }
             }
             softmax_with_bias(&mut scores, bias, m, rows);
             // The context goes straight to this head's columns of the
@@ -516,7 +553,20 @@ mod tests {
 
     /// Attention as BERT writes it, in f64, for `n` elements of `m` tokens.
     fn attention_ref(qkv: &[f32], bias: &[f32], n: usize, heads: usize) -> Vec<f32> {
+        attention_ref_positions(qkv, bias, None, n, heads)
+    }
+
+    fn attention_ref_positions(
+        qkv: &[f32],
+        bias: &[f32],
+        positions: Option<&[f32]>,
+        n: usize,
+        heads: usize,
+    ) -> Vec<f32> {
         let m = bias.len() / n;
+        let pos = |h: usize, i: usize, j: usize| {
+            positions.map_or(0.0, |p| f64::from(p[(h * m + i) * m + j]))
+        };
         let width = qkv.len() / (n * m);
         let (hidden, d) = (width / 3, width / 3 / heads);
         let mut out = vec![0.0f32; n * m * hidden];
@@ -529,6 +579,7 @@ mod tests {
                             (0..d)
                                 .map(|c| at(i, h * d + c) * at(j, hidden + h * d + c))
                                 .sum::<f64>()
+                                + pos(h, i, j)
                                 + f64::from(bias[b * m + j])
                         })
                         .collect();
@@ -580,6 +631,74 @@ mod tests {
                 all[b * m * hidden..][..hidden]
             );
         }
+    }
+
+    /// A bias by relative position, as MPNet's: `table[j - i + m - 1]`
+    /// per head.
+    fn relative(heads: usize, m: usize) -> Vec<f32> {
+        let mut p = vec![0.0f32; heads * m * m];
+        for h in 0..heads {
+            for i in 0..m {
+                for j in 0..m {
+                    let r = j as f32 - i as f32;
+                    p[(h * m + i) * m + j] = (r * 0.37 + h as f32).sin() * 2.0;
+                }
+            }
+        }
+        p
+    }
+
+    #[test]
+    fn attention_adds_the_position_bias_per_head() {
+        let (n, m, heads, d) = (2, 6, 3, 4);
+        let qkv = qkv_for(n, m, 3 * heads * d, 3);
+        let mut bias = vec![0.0f32; n * m];
+        bias[m + 3..].fill(-f32::MAX);
+        let p = relative(heads, m);
+        let want = attention_ref_positions(&qkv, &bias, Some(&p), n, heads);
+        let plain = attention_ref(&qkv, &bias, n, heads);
+        assert!(
+            want.iter().zip(&plain).any(|(a, b)| (a - b).abs() > 1e-2),
+            "the bias must change the context"
+        );
+        for threads in [1, 2] {
+            let got = attention_with_positions(&qkv, &bias, Some(&p), n, heads, m, threads);
+            for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (a - b).abs() < 1e-5,
+                    "{threads} threads, at {i}: {a} against {b}"
+                );
+            }
+        }
+        // Padding a pair further changes nothing when the bias depends on
+        // relative positions only; nor does asking for the first query.
+        let alone = attention_with_positions(
+            &qkv[..m * 3 * heads * d],
+            &[0.0; 6],
+            Some(&p),
+            1,
+            heads,
+            m,
+            1,
+        );
+        let long_m = 11;
+        let mut long = qkv[..m * 3 * heads * d].to_vec();
+        long.extend(qkv_for(1, long_m - m, 3 * heads * d, 9));
+        let mut pad = vec![0.0f32; m];
+        pad.resize(long_m, -f32::MAX);
+        let got = attention_with_positions(
+            &long,
+            &pad,
+            Some(&relative(heads, long_m)),
+            1,
+            heads,
+            long_m,
+            1,
+        );
+        assert_eq!(got[..m * heads * d], alone[..]);
+        let first =
+            attention_with_positions(&long, &pad, Some(&relative(heads, long_m)), 1, heads, 1, 1);
+        assert_eq!(first[..], alone[..heads * d]);
     }
 
     #[test]
