@@ -6,17 +6,21 @@ use rayon::prelude::*;
 use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStrategy};
 
 /// Turn a target claim into a hypothesis. `{}` in the template stands for
-/// the target; a final period is not doubled.
+/// the target. Where the template puts a period (or `?`, `!`) right after
+/// it and the claim already ends in one of the three, the claim's own mark
+/// stands and the template's is dropped: `Is it true?` stays `Is it
+/// true?` under `{}.`, as the training scripts write it
+/// (`models/train/train_stance.py`, `hyp`).
 pub fn hypothesis(template: &str, target: &str) -> Result<String> {
     if !template.contains("{}") {
         bail!("the hypothesis template `{template}` has no `{{}}` where the target goes; for example `{{}}.`");
     }
     let target = target.trim();
     let (before, after) = template.split_once("{}").unwrap_or((template, ""));
-    let target = match after.chars().next() {
-        Some(c @ ('.' | '?' | '!')) => target.trim_end_matches(c),
-        _ => target,
-    };
+    let mut rest = after.chars();
+    if matches!(rest.next(), Some('.' | '?' | '!')) && target.ends_with(['.', '?', '!']) {
+        return Ok(format!("{before}{target}{}", rest.as_str()));
+    }
     Ok(format!("{before}{target}{after}"))
 }
 
@@ -98,6 +102,17 @@ mod tests {
         assert_eq!(
             hypothesis("{}.", "Taxes should rise.").unwrap(),
             "Taxes should rise."
+        );
+        // A claim's own question or exclamation mark is kept, not
+        // followed by the template's period.
+        assert_eq!(
+            hypothesis("{}.", "Is the vaccine safe?").unwrap(),
+            "Is the vaccine safe?"
+        );
+        assert_eq!(hypothesis("{}.", "  Ban it now! ").unwrap(), "Ban it now!");
+        assert_eq!(
+            hypothesis("I think {}. Agreed?", "taxes should rise.").unwrap(),
+            "I think taxes should rise. Agreed?"
         );
         assert_eq!(
             hypothesis("This text says that {}.", "taxes should rise").unwrap(),
