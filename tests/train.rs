@@ -380,6 +380,8 @@ fn cross_head_learns_your_codebook_and_keeps_the_rest_of_the_model() {
         data.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--method",
+        "cross-head",
         "--dev",
         dev.to_str().unwrap(),
         "--dev-split",
@@ -457,6 +459,39 @@ fn cross_head_learns_your_codebook_and_keeps_the_rest_of_the_model() {
     assert!(run.join("summary.csv").is_file());
 }
 
+/// `--method auto` (the default) on a cross-encoder fine-tunes its top
+/// layers from 200 labels and refits its final layer below, and says so.
+#[test]
+fn the_default_method_follows_the_learning_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = small_train(dir.path());
+    let few = smaller_train(dir.path());
+    for (data, rows, method) in [(&many, 205, "top-layers"), (&few, 103, "cross-head")] {
+        let out = dir.path().join(method);
+        let o = stance(&[
+            "train",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--model",
+            &tiny(),
+            "--epochs",
+            "1",
+        ]);
+        let e = stderr(&o);
+        assert!(o.status.success(), "{e}");
+        assert!(
+            e.contains(&format!(
+                "stance: {rows} labels: --method {method} (the default"
+            )),
+            "{e}"
+        );
+        let t = json(&out.join("trained.json"));
+        assert_eq!(t["method"], method, "{t}");
+        assert_eq!(t["rows"], rows, "{t}");
+    }
+}
+
 /// A bi-encoder has no cross-encoder layer to refit: --method cross-head
 /// says what to use instead. A cross-encoder whose ONNX export carries
 /// its own weights (the tiny fixture) gets a folder without it.
@@ -501,6 +536,8 @@ fn cross_head_needs_a_cross_encoder_and_leaves_out_an_onnx_that_would_not_see_it
         out.to_str().unwrap(),
         "--model",
         &tiny(),
+        "--method",
+        "cross-head",
     ]);
     let e = stderr(&o);
     assert!(o.status.success(), "{e}");

@@ -15,8 +15,12 @@
 //! `README.md` card of what was done and the scores. Methods
 //! (docs/models.md compares them on one learning curve):
 //!
-//! - `cross-head` (the default for a cross-encoder or cascade, such as the
-//!   bundled model): every (sentence, claim) pair goes once through the
+//! With `--method auto` (the default) a cross-encoder or cascade, such as
+//! the bundled model, gets `top-layers` from 200 labels and `cross-head`
+//! below ([`TOP_LAYERS_FROM`]: the learning curve's finding), a bi-encoder
+//! `head`.
+//!
+//! - `cross-head`: every (sentence, claim) pair goes once through the
 //!   cross-encoder, and its final layer is refitted on the pooled pairs,
 //!   starting from the shipped layer and held near it by a penalty chosen
 //!   by 5-fold cross-validation ([`stance::score::adapt`]). A share of the
@@ -75,11 +79,12 @@ pub struct TrainArgs {
     #[arg(long, value_name = "auto|off|X", default_value = "auto")]
     pub gate: String,
     /// How to adapt: `cross-head` refits a cross-encoder's final layer on
-    /// its own pair features (the default for the bundled model and any
-    /// cross-encoder: it beat `head` on every learning-curve size,
-    /// docs/models.md); `top-layers` fine-tunes its top layers; `head` fits
-    /// a head on a bi-encoder's embeddings; `setfit` tunes that encoder
-    /// contrastively first.
+    /// its own pair features (seconds); `top-layers` fine-tunes its top
+    /// layers (minutes); `head` fits a head on a bi-encoder's embeddings;
+    /// `setfit` tunes that encoder contrastively first. `auto`: for a
+    /// cross-encoder such as the bundled model, `top-layers` from 200
+    /// labels and `cross-head` below (the learning curve, docs/models.md);
+    /// `head` for a bi-encoder.
     #[arg(long, value_enum, default_value = "auto")]
     pub method: Method,
     /// Unlabelled sentences of your own data (CSV with `text` and an
@@ -120,10 +125,26 @@ pub struct TrainArgs {
 const HEAD_STEPS: usize = 300;
 const HEAD_LEARNING_RATE: f64 = 1e-2;
 
+/// From this many labels `--method auto` fine-tunes a cross-encoder's top
+/// layers rather than refitting its final layer: on the learning curve
+/// (docs/models.md) `top-layers` led from 200 labels and gained nothing
+/// below, where one of its runs lost 12 points.
+pub const TOP_LAYERS_FROM: usize = 200;
+
+/// What `--method auto` does with a cross-encoder and `labels` labels.
+fn auto_cross_method(labels: usize) -> Method {
+    if labels >= TOP_LAYERS_FROM {
+        Method::TopLayers
+    } else {
+        Method::CrossHead
+    }
+}
+
 /// How `stance train` adapts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
-    /// `cross-head` for a cross-encoder or cascade, `head` for a bi-encoder.
+    /// For a cross-encoder or cascade, `top-layers` from 200 labels and
+    /// `cross-head` below; `head` for a bi-encoder.
     Auto,
     /// Refit the cross-encoder's final layer on its pooled pair features.
     CrossHead,
@@ -306,19 +327,50 @@ pub fn main(args: TrainArgs) -> Result<()> {
     }
     let cross = CascadeConfig::present(files.dir())
         || (!StanceHead::present(files.dir()) && ModelConfig::read(&files.config)?.is_classifier());
-    if args.layers.is_some() && !matches!(args.method, Method::TopLayers | Method::Setfit) {
-        bail!("--layers is for --method top-layers or setfit");
+    let method = match args.method {
+        Method::Auto if cross => {
+            let n = train.examples.len();
+            let method = auto_cross_method(n);
+            eprintln!(
+                "stance: {n} labels: --method {} (the default for a cross-encoder {}; \
+                 docs/models.md, \"The learning curve\")",
+                if method == Method::TopLayers {
+                    "top-layers"
+                } else {
+                    "cross-head"
+                },
+                if method == Method::TopLayers {
+                    "from 200 labels, where fine-tuning its top layers led; --method cross-head \
+                     refits the final layer alone in seconds"
+                } else {
+                    "below 200 labels, where fine-tuning its top layers gained nothing over \
+                     refitting the final layer"
+                }
+            );
+            method
+        }
+        m => m,
+    };
+    if args.layers.is_some() && !matches!(method, Method::TopLayers | Method::Setfit) {
+        bail!(
+            "--layers is for --method top-layers or setfit{}",
+            if args.method == Method::Auto && cross {
+                " (below 200 labels the default is cross-head: give --method top-layers)"
+            } else {
+                ""
+            }
+        );
     }
-    if args.method == Method::Setfit && args.layers == Some(0) {
+    if method == Method::Setfit && args.layers == Some(0) {
         bail!("--method setfit --layers 0 would tune nothing; give 1 or more (2 by default)");
     }
     if args.epochs == Some(0) {
         bail!("--epochs 0 would train nothing; give 1 or more");
     }
-    match (args.method, cross) {
+    match (method, cross) {
         (Method::CrossHead | Method::TopLayers, false) => bail!(
             "--method {}: {} is a bi-encoder with no cross-encoder to train; use --method head",
-            if args.method == Method::CrossHead {
+            if method == Method::CrossHead {
                 "cross-head"
             } else {
                 "top-layers"
@@ -336,7 +388,7 @@ pub fn main(args: TrainArgs) -> Result<()> {
                 started,
             )
         }
-        (Method::Auto | Method::CrossHead, true) => {
+        (Method::CrossHead, true) => {
             return super::train_cross::main(
                 &args,
                 opts,
@@ -349,7 +401,7 @@ pub fn main(args: TrainArgs) -> Result<()> {
         }
         _ => {}
     }
-    let setfit = args.method == Method::Setfit;
+    let setfit = method == Method::Setfit;
     if args.unlabelled.is_some() {
         bail!(
             "--unlabelled holds a refitted cross-encoder layer (--method cross-head); --method \
