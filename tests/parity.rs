@@ -1,41 +1,61 @@
 //! Parity with the Python reference: the tiny BERT cross-encoder built by
-//! `tests/fixtures/make_fixtures.py` must give PyTorch's logits (and token
-//! ids) to 1e-4 through candle.
+//! `tests/fixtures/make_fixtures.py`, and the tiny MPNet of
+//! `make_mpnet_fixture.py`, must give PyTorch's logits (and token ids) to
+//! 1e-4 through candle.
 
 use std::path::Path;
 
 use crate::common::{
-    bi_model, bi_scorer, default_model, default_scorer, fixture, golden, head_golden_diff,
+    as_pairs, bi_model, bi_scorer, default_model, default_scorer, fixture, golden,
+    head_golden_diff, GoldenPair,
 };
 use stance::score::{Scorer, ScorerOptions};
 
 fn check(model: &str, threads: usize, batch_size: usize) {
-    let g = golden();
+    check_logits(model, &golden().pairs, threads, batch_size);
+}
+
+/// `model`'s logits for the golden pairs are PyTorch's, to 1e-4.
+fn check_logits(model: &str, golden: &[GoldenPair], threads: usize, batch_size: usize) {
     let scorer = Scorer::load(&ScorerOptions {
         threads,
         batch_size,
         ..ScorerOptions::new(fixture(model))
     })
     .unwrap();
-    let pairs = g.pairs();
-    let (logits, stats) = scorer.logits(&pairs).unwrap();
-    assert_eq!(stats.pairs, g.pairs.len());
-    assert_eq!(logits.len(), g.pairs.len());
+    let (logits, stats) = scorer.logits(&as_pairs(golden)).unwrap();
+    assert_eq!(stats.pairs, golden.len());
+    assert_eq!(logits.len(), golden.len());
     let mut max_diff = 0f32;
-    for (got, want) in logits.iter().zip(&g.pairs) {
+    for (got, want) in logits.iter().zip(golden) {
         assert_eq!(got.len(), want.logits.len());
         for (a, b) in got.iter().zip(&want.logits) {
             max_diff = max_diff.max((a - b).abs());
         }
     }
-    assert!(max_diff < 1e-4, "max |candle - torch| = {max_diff}");
+    assert!(
+        max_diff < 1e-4,
+        "{model}, {threads} threads, batches of {batch_size}: max |candle - torch| = {max_diff}"
+    );
+}
+
+/// `model`'s tokenizer gives Python's token ids for the golden pairs.
+fn check_tokens(model: &str, golden: &[GoldenPair]) {
+    let tok = stance::score::load_tokenizer(&Path::new(&fixture(model)).join("tokenizer.json"), 64)
+        .unwrap();
+    for p in golden {
+        let enc = tok
+            .encode((p.premise.as_str(), p.hypothesis.as_str()), true)
+            .unwrap();
+        assert_eq!(enc.get_ids(), p.input_ids.as_slice(), "{}", p.premise);
+    }
 }
 
 /// The tiny MPNet of `tests/fixtures/make_mpnet_fixture.py`: the
 /// teacher's architecture.
 #[derive(serde::Deserialize)]
 struct MpnetGolden {
-    pairs: Vec<crate::common::GoldenPair>,
+    pairs: Vec<GoldenPair>,
     buckets: Buckets,
 }
 
@@ -53,43 +73,11 @@ fn mpnet_golden() -> MpnetGolden {
 #[test]
 fn mpnet_logits_match_pytorch_in_any_batch() {
     let g = mpnet_golden();
-    let pairs: Vec<(&str, &str)> = g
-        .pairs
-        .iter()
-        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
-        .collect();
-    let tok = stance::score::load_tokenizer(
-        &Path::new(&fixture("tiny-mpnet")).join("tokenizer.json"),
-        64,
-    )
-    .unwrap();
-    for p in &g.pairs {
-        let enc = tok
-            .encode((p.premise.as_str(), p.hypothesis.as_str()), true)
-            .unwrap();
-        assert_eq!(enc.get_ids(), p.input_ids.as_slice(), "{}", p.premise);
-    }
+    check_tokens("tiny-mpnet", &g.pairs);
     // The longest pair reaches the logarithmic buckets (distance 8 on).
     assert!(g.pairs.iter().any(|p| p.input_ids.len() > 40));
     for (threads, batch_size) in [(1, 12), (1, 1), (2, 5)] {
-        let scorer = Scorer::load(&ScorerOptions {
-            threads,
-            batch_size,
-            ..ScorerOptions::new(fixture("tiny-mpnet"))
-        })
-        .unwrap();
-        let (logits, _) = scorer.logits(&pairs).unwrap();
-        let mut max_diff = 0f32;
-        for (got, want) in logits.iter().zip(&g.pairs) {
-            assert_eq!(got.len(), 3);
-            for (a, b) in got.iter().zip(&want.logits) {
-                max_diff = max_diff.max((a - b).abs());
-            }
-        }
-        assert!(
-            max_diff < 1e-4,
-            "{threads} threads, batches of {batch_size}: max |candle - torch| = {max_diff}"
-        );
+        check_logits("tiny-mpnet", &g.pairs, threads, batch_size);
     }
 }
 
@@ -131,16 +119,7 @@ fn mpnet_labels_are_read_by_name() {
 
 #[test]
 fn tokenizer_matches_python() {
-    let g = golden();
-    let tok =
-        stance::score::load_tokenizer(&Path::new(&fixture("tiny-bert")).join("tokenizer.json"), 64)
-            .unwrap();
-    for p in &g.pairs {
-        let enc = tok
-            .encode((p.premise.as_str(), p.hypothesis.as_str()), true)
-            .unwrap();
-        assert_eq!(enc.get_ids(), p.input_ids.as_slice(), "{}", p.premise);
-    }
+    check_tokens("tiny-bert", &golden().pairs);
 }
 
 #[test]

@@ -170,11 +170,16 @@ pub struct GoldenPair {
 
 impl Golden {
     pub fn pairs(&self) -> Vec<(&str, &str)> {
-        self.pairs
-            .iter()
-            .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
-            .collect()
+        as_pairs(&self.pairs)
     }
+}
+
+/// The (premise, hypothesis) of golden pairs, as the scorer takes them.
+pub fn as_pairs(golden: &[GoldenPair]) -> Vec<(&str, &str)> {
+    golden
+        .iter()
+        .map(|p| (p.premise.as_str(), p.hypothesis.as_str()))
+        .collect()
 }
 
 pub fn golden() -> Golden {
