@@ -316,7 +316,8 @@ pub fn main(args: TrainArgs) -> Result<()> {
         .model
         .scorer_options(args.scale.threads, args.scale.batch_size)?;
     let files = ModelFiles::locate(&opts.model)?;
-    if ModelConfig::read(&files.config)?.model_type.as_deref() == Some("mpnet") {
+    let config = ModelConfig::read(&files.config)?;
+    if config.model_type.as_deref() == Some("mpnet") {
         bail!(
             "{}: an MPNet model (such as the distillation teacher) runs with --model, but stance \
              train adapts BERT-family models only; fine-tune MPNet with \
@@ -326,26 +327,27 @@ pub fn main(args: TrainArgs) -> Result<()> {
         );
     }
     let cross = CascadeConfig::present(files.dir())
-        || (!StanceHead::present(files.dir()) && ModelConfig::read(&files.config)?.is_classifier());
+        || (!StanceHead::present(files.dir()) && config.is_classifier());
     let method = match args.method {
         Method::Auto if cross => {
             let n = train.examples.len();
             let method = auto_cross_method(n);
-            eprintln!(
-                "stance: {n} labels: --method {} (the default for a cross-encoder {}; \
-                 docs/models.md, \"The learning curve\")",
-                if method == Method::TopLayers {
-                    "top-layers"
-                } else {
-                    "cross-head"
-                },
-                if method == Method::TopLayers {
+            let (name, why) = if method == Method::TopLayers {
+                (
+                    "top-layers",
                     "from 200 labels, where fine-tuning its top layers led; --method cross-head \
-                     refits the final layer alone in seconds"
-                } else {
+                     refits the final layer alone in seconds",
+                )
+            } else {
+                (
+                    "cross-head",
                     "below 200 labels, where fine-tuning its top layers gained nothing over \
-                     refitting the final layer"
-                }
+                     refitting the final layer",
+                )
+            };
+            eprintln!(
+                "stance: {n} labels: --method {name} (the default for a cross-encoder {why}; \
+                 docs/models.md, \"The learning curve\")"
             );
             method
         }
