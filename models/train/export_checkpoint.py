@@ -40,7 +40,7 @@ def main():
     step = state["step"]
     out = pathlib.Path(args.out) if args.out else run / f"at-step-{step}"
     model = train_stance.Model("cross", "cpu", info.get("init"), info.get("base", "minilm"))
-    missing, unexpected = model.net.load_state_dict(state["model"], strict=True)
+    model.net.load_state_dict(state["model"], strict=True)  # raises on any missing or extra tensor
     model.save(out)
     print(f"wrote {out} (step {step} of {run.name})")
 
