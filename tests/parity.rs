@@ -108,9 +108,9 @@ fn mpnet_labels_are_read_by_name() {
     let (probs, _) = scorer
         .score(&[(g.pairs[0].premise.as_str(), g.pairs[0].hypothesis.as_str())])
         .unwrap();
-    let l = &g.pairs[0].logits;
-    let z: f32 = l.iter().map(|x| x.exp()).sum();
-    let (none, favor, against) = (l[0].exp() / z, l[1].exp() / z, l[2].exp() / z);
+    let [none, favor, against] = stance::score::softmax(&g.pairs[0].logits)[..] else {
+        panic!("three logits");
+    };
     let p = &probs[0];
     assert!((p.favor - favor).abs() < 1e-4, "{p:?}");
     assert!((p.against - against).abs() < 1e-4, "{p:?}");

@@ -51,9 +51,10 @@ def done_rows(path):
 
 
 def stance_predict(stance, model, rows, threads, precision):
-    """The probabilities of `rows` (favor, against, none) from `stance
-    eval --predictions`, in their order; stance builds the hypothesis
-    `{claim}.` as train_stance.hyp does."""
+    """The probabilities of `rows` from `stance eval --predictions`, in
+    their order, each in train_stance.LABELS' order (read by column
+    name); stance builds the hypothesis `{claim}.` as train_stance.hyp
+    does."""
     with tempfile.TemporaryDirectory() as tmp:
         data, pred = os.path.join(tmp, "chunk.csv"), os.path.join(tmp, "pred.csv")
         with open(data, "w", newline="", encoding="utf-8") as f:
@@ -85,8 +86,6 @@ def main():
     ap.add_argument("--precision", default="fp32", help="with --stance: fp32 (default) or bf16")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    if args.stance and train_stance.LABELS != ["favor", "against", "none"]:
-        sys.exit("teacher_label.py --stance assumes the labels favor, against, none")
     device = "cuda" if torch.cuda.is_available() else "cpu"
     pool = list(csv.DictReader(open(args.pool, encoding="utf-8", newline="")))
     end = min(len(pool), args.limit or len(pool))

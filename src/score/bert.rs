@@ -534,10 +534,15 @@ impl Bert {
         let relative = self.relative.as_ref().map(|table| {
             let heads = self.heads;
             let buckets = table.len() / heads;
+            // The bucket depends on the distance j − i alone: one per
+            // distance, from −(m − 1) to m − 1.
+            let by_distance: Vec<usize> = (0..2 * m.max(1) - 1)
+                .map(|d| mpnet_bucket(d as i64 - (m as i64 - 1), buckets))
+                .collect();
             let mut p = vec![0.0f32; heads * m * m];
             for i in 0..m {
                 for j in 0..m {
-                    let b = mpnet_bucket(j as i64 - i as i64, buckets);
+                    let b = by_distance[j + m - 1 - i];
                     for (hd, v) in table[b * heads..(b + 1) * heads].iter().enumerate() {
                         p[(hd * m + i) * m + j] = *v;
                     }
