@@ -5,6 +5,7 @@ claim-disjoint split.
     stance eval target/stance-split/polar-dev.csv --model M --predictions plain.csv
     stance eval target/stance-split/negated-dev.csv --model M --predictions negated.csv
     python models/train/negation_dev.py --consistency plain.csv negated.csv
+    python models/train/negation_dev.py --sample 1500   # {polar,negated}-dev-s1500.csv: the same random rows of each
 
 Every favor/against dev pair again, its claim negated by templates that no
 training run uses ("It is false that …", "There is no truth to the claim
@@ -57,6 +58,24 @@ def write():
     print(f"wrote {path}: {len(rows)} favor/against pairs with held-out negations")
 
 
+def sample(n):
+    """The same seeded random `n` rows of polar-dev.csv and negated-dev.csv,
+    in their order, for a check of a slow model (the teacher) in minutes."""
+    split = common.REPO / "target" / "stance-split"
+    names = ("polar-dev", "negated-dev")
+    tables = [list(csv.DictReader(open(split / f"{name}.csv", encoding="utf-8"))) for name in names]
+    if len(tables[0]) != len(tables[1]) or not tables[0]:
+        raise SystemExit("polar-dev.csv and negated-dev.csv differ in length or are empty: run negation_dev.py")
+    keep = sorted(random.Random(n).sample(range(len(tables[0])), min(n, len(tables[0]))))
+    for name, table in zip(names, tables):
+        path = split / f"{name}-s{n}.csv"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=list(table[0]))
+            w.writeheader()
+            w.writerows(table[i] for i in keep)
+        print(f"wrote {path}: {len(keep)} rows")
+
+
 def macro_f1(pairs):
     f = []
     for c in ("favor", "against"):
@@ -83,9 +102,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--consistency", nargs=2, metavar=("PLAIN", "NEGATED"),
                     help="two `stance eval --predictions` files: polar-dev.csv's and negated-dev.csv's")
+    ap.add_argument("--sample", type=int, metavar="N",
+                    help="write the same seeded N rows of both files as {polar,negated}-dev-sN.csv")
     args = ap.parse_args()
     if args.consistency:
         consistency(*args.consistency)
+    elif args.sample:
+        sample(args.sample)
     else:
         write()
 
