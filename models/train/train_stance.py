@@ -591,14 +591,14 @@ def main():
     if args.init and args.arch != "cross":
         ap.error("--init takes a finished cross-encoder; the bi-encoder starts from MiniLM")
     model = Model(args.arch, device, args.init, args.base)
-    # A new classifier (the bi-encoder's zero-initialised head) learns at
-    # --head-lr: at the encoder's 4e-5 it barely moved in a 16k-pair run
-    # (bi1: loss 1.10 to 1.00). The encoder keeps --lr.
     if args.freeze_layers:
         if args.arch != "cross":
             ap.error("--freeze-layers is for the cross-encoder")
         frozen = freeze_lower(model.net, args.freeze_layers)
         print(f"--freeze-layers {args.freeze_layers}: {frozen:,} parameters fixed", flush=True)
+    # A new classifier (the bi-encoder's zero-initialised head) learns at
+    # --head-lr: at the encoder's 4e-5 it barely moved in a 16k-pair run
+    # (bi1: loss 1.10 to 1.00). The encoder keeps --lr.
     head = [p for n, p in model.net.named_parameters() if args.arch == "bi" and n.startswith("head.")]
     body = [(n, p) for n, p in model.net.named_parameters()
             if p.requires_grad and not (args.arch == "bi" and n.startswith("head."))]
