@@ -63,7 +63,7 @@ def sample(n):
     in their order, for a check of a slow model (the teacher) in minutes."""
     split = common.REPO / "target" / "stance-split"
     names = ("polar-dev", "negated-dev")
-    tables = [list(csv.DictReader(open(split / f"{name}.csv", encoding="utf-8"))) for name in names]
+    tables = [common.read_stance(split / f"{name}.csv") for name in names]
     if len(tables[0]) != len(tables[1]) or not tables[0]:
         raise SystemExit("polar-dev.csv and negated-dev.csv differ in length or are empty: run negation_dev.py")
     keep = sorted(random.Random(n).sample(range(len(tables[0])), min(n, len(tables[0]))))

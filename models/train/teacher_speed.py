@@ -10,7 +10,6 @@ setting runs again at the end, so drift on a noisy machine shows.
     $PY models/train/teacher_speed.py --settings 0:96,6:64
 """
 import argparse
-import csv
 import random
 import time
 
@@ -29,7 +28,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    rows = list(csv.DictReader(open(common.REPO / "target" / "stance-split" / "train.csv", encoding="utf-8")))
+    rows = common.read_stance(common.REPO / "target" / "stance-split" / "train.csv")
     random.Random(1).shuffle(rows)
     pairs = [(r["text"], train_stance.hyp(r["target"])) for r in rows[:16 * 40]]
     order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
