@@ -47,7 +47,8 @@ Mixture (train side of the claim-disjoint split only), per epoch:
   positions this way, and the real sets rarely do;
 - --soft NAME: distillation. The teacher's probabilities on the pool's
   pairs (distil_pool.py, teacher_label.py), learnt through the KL
-  divergence at --temperature beside the gold rows' cross-entropy.
+  divergence at --temperature beside the gold rows' cross-entropy;
+  --soft-repeat K counts each of them K times in the mixture.
 """
 import argparse
 import collections
@@ -514,6 +515,9 @@ def main():
                          "(teacher_label.py) on the pool's pairs to the mixture")
     ap.add_argument("--soft-pairs", type=int, default=None,
                     help="with --soft: the first N labelled pool rows (default: all)")
+    ap.add_argument("--soft-repeat", type=int, default=1, metavar="K",
+                    help="with --soft: put each soft row in the mixture K times, so that a pool "
+                         "labelled in one session still makes a fair share of an epoch's sample")
     ap.add_argument("--temperature", type=float, default=2.0,
                     help="with --soft: the distillation temperature (KL at T, scaled by T squared)")
     ap.add_argument("--new-sets", default="", metavar="SOURCE,...",
@@ -576,7 +580,9 @@ def main():
                              tuple(x for x in args.new_sets.split(",") if x), args.negation_forms)
     if args.soft:
         soft = soft_rows(args.soft, args.soft_pairs)
-        data += soft
+        if args.soft_repeat < 1:
+            ap.error("--soft-repeat takes K >= 1")
+        data += soft * args.soft_repeat
         info["pairs"] = len(data)
         info["soft_rows"] = len(soft)
     info.update(vars(args))
