@@ -53,6 +53,7 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 import argparse
 import collections
 import csv
+import io
 import json
 import math
 import os
@@ -307,7 +308,9 @@ def soft_rows(name, n=None):
     target/distil/pool.csv with NAME.csv's probabilities, the first `n` of
     them (default: every labelled row), as (text, hypothesis, probs)."""
     base = common.REPO / "target" / "distil"
-    probs = list(csv.DictReader(open(base / f"{name}.csv", encoding="utf-8", newline="")))
+    text = (base / f"{name}.csv").read_text(encoding="utf-8")
+    # A labelling run stopped mid-chunk may leave a cut last line: whole lines only.
+    probs = list(csv.DictReader(io.StringIO(text[: text.rfind("\n") + 1])))
     pool = list(csv.DictReader(open(base / "pool.csv", encoding="utf-8", newline="")))
     n = min(len(probs), n or len(probs))
     return [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS)) for r, p in zip(pool[:n], probs[:n])]
