@@ -10,9 +10,10 @@
 #   $PY models/train/distil_pool.py                                     # target/distil/pool.csv
 #   $PY models/train/teacher_label.py --model TEACHER --name teacher2g \
 #       --stance target/release/stance --limit N                        # target/distil/teacher2g.csv
-#   nohup bash models/train/student.sh [RUN] [LABELS] [T] > target/train/RUN.out 2>&1 &
+#   nohup bash models/train/student.sh [RUN] [LABELS] [T] [FLAG...] > target/train/RUN.out 2>&1 &
 #
-# RUN defaults to ds1, LABELS to teacher2g, T to 2. The soft rows count
+# RUN defaults to ds1, LABELS to teacher2g, T to 2; any further flags go
+# to train_stance.py after these (the last of a repeated flag wins). The soft rows count
 # twice (--soft-repeat 2): about 55,000 labelled rows then make some 40% of
 # the mixture. It checkpoints every 10 minutes and the same command resumes
 # it; the dev report comes at the end only. About 50 minutes at 7-8 pairs/s on an AMD EPYC core pair.
@@ -23,10 +24,11 @@ export STANCE_BIN=${STANCE_BIN:-target/release/stance}
 RUN=${1:-ds1}
 LABELS=${2:-teacher2g}
 T=${3:-2}
+shift $(($# < 3 ? $# : 3))
 mkdir -p target/train
 exec nice -n 10 $PY models/train/train_stance.py --arch cross --run "$RUN" --init models/minilm-stance-ce \
     --epochs 1 --pairs-per-epoch 24000 --lr 8e-6 \
     --snli 20000 --reported 12000 --claim-frames 6000 --negated-claims 40000 --negation-forms \
     --contrast-frames 8000 --cap fnc1/discuss=8000 --repeat check-covid=2 --repeat emergent=2 \
     --new-sets ukp --repeat ukp=2 --seed 33 --eval-cap 200 \
-    --soft "$LABELS" --soft-repeat 2 --temperature "$T" --ckpt-minutes 10 --eval-minutes 600 --threads 2
+    --soft "$LABELS" --soft-repeat 2 --temperature "$T" --ckpt-minutes 10 --eval-minutes 600 --threads 2 "$@"

@@ -48,7 +48,8 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 - --soft NAME: distillation. The teacher's probabilities on the pool's
   pairs (distil_pool.py, teacher_label.py), learnt through the KL
   divergence at --temperature beside the gold rows' cross-entropy;
-  --soft-repeat K counts each of them K times in the mixture.
+  --soft-repeat K counts each of them K times in the mixture, and
+  --soft-drop-gated leaves out the rows a cascade teacher's gate decided.
 """
 import argparse
 import collections
@@ -303,17 +304,23 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
 
-def soft_rows(name, n=None):
+def soft_rows(name, n=None, drop_gated=False):
     """The teacher's soft labels (teacher_label.py): pool rows of
     target/distil/pool.csv with NAME.csv's probabilities, the first `n` of
-    them (default: every labelled row), as (text, hypothesis, probs)."""
+    them (default: every labelled row), as (text, hypothesis, probs).
+    With `drop_gated`, rows a cascade teacher's gate sent to `none`
+    (probabilities exactly 0, 0, 1) are left out."""
     base = common.REPO / "target" / "distil"
     text = (base / f"{name}.csv").read_text(encoding="utf-8")
     # A labelling run stopped mid-chunk may leave a cut last line: whole lines only.
     probs = list(csv.DictReader(io.StringIO(text[: text.rfind("\n") + 1])))
     pool = list(csv.DictReader(open(base / "pool.csv", encoding="utf-8", newline="")))
     n = min(len(probs), n or len(probs))
-    return [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS)) for r, p in zip(pool[:n], probs[:n])]
+    out = [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS)) for r, p in zip(pool[:n], probs[:n])]
+    if drop_gated:
+        gated = tuple(1.0 if l == "none" else 0.0 for l in LABELS)
+        out = [r for r in out if r[2] != gated]
+    return out
 
 
 def batch_loss(logits, batch, temperature):
@@ -518,6 +525,9 @@ def main():
                          "(teacher_label.py) on the pool's pairs to the mixture")
     ap.add_argument("--soft-pairs", type=int, default=None,
                     help="with --soft: the first N labelled pool rows (default: all)")
+    ap.add_argument("--soft-drop-gated", action="store_true",
+                    help="with --soft: leave out the rows a cascade teacher's gate sent to none "
+                         "(0, 0, 1); the student sits behind the same gate, and they are half the pool")
     ap.add_argument("--soft-repeat", type=int, default=1, metavar="K",
                     help="with --soft: put each soft row in the mixture K times, so that a pool "
                          "labelled in one session still makes a fair share of an epoch's sample")
@@ -582,7 +592,7 @@ def main():
                              args.claim_frames, args.negated_claims, args.contrast_frames,
                              tuple(x for x in args.new_sets.split(",") if x), args.negation_forms)
     if args.soft:
-        soft = soft_rows(args.soft, args.soft_pairs)
+        soft = soft_rows(args.soft, args.soft_pairs, args.soft_drop_gated)
         if args.soft_repeat < 1:
             ap.error("--soft-repeat takes K >= 1")
         data += soft * args.soft_repeat
