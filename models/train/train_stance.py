@@ -311,6 +311,9 @@ def soft_rows(name, n=None, drop_gated=False):
     With `drop_gated`, rows a cascade teacher's gate sent to `none`
     (probabilities exactly 0, 0, 1) are left out."""
     base = common.REPO / "target" / "distil"
+    if not (base / f"{name}.csv").exists():
+        sys.exit(f"{base / name}.csv is missing: label the pool with teacher_label.py --name {name}, "
+                 f"or unpack committed labels with pack_labels.py unpack {name}")
     text = (base / f"{name}.csv").read_text(encoding="utf-8")
     # A labelling run stopped mid-chunk may leave a cut last line: whole lines only.
     probs = list(csv.DictReader(io.StringIO(text[: text.rfind("\n") + 1])))
