@@ -2,6 +2,7 @@
 datasets and metrics. Python reference stack: Debian python3-torch 1.13,
 transformers 4.30.2 (see README.md)."""
 import csv
+import io
 import json
 import os
 import pathlib
@@ -99,6 +100,14 @@ def read_snli(split, limit=None):
 def read_stance(path):
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def read_whole_rows(path):
+    """The rows of a CSV that a run may still be appending to, or that a
+    stopped run left with a cut last line (teacher_label.py's labels):
+    whole lines only."""
+    text = pathlib.Path(path).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text[: text.rfind("\n") + 1])))
 
 
 def stance_bin():

@@ -26,7 +26,6 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import common  # noqa: E402
 
-LABELS = ("favor", "against", "none")
 STORE = HERE / "distil"
 WORK = common.REPO / "target" / "distil"
 
@@ -55,14 +54,13 @@ def short(x):
 
 
 def pack(name, teacher):
-    text = (WORK / f"{name}.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(text[: text.rfind("\n") + 1])))
+    rows = common.read_whole_rows(WORK / f"{name}.csv")
     if not rows:
         sys.exit(f"{WORK / (name + '.csv')}: no labelled rows")
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(LABELS)
-    w.writerows([[short(r[k]) for k in LABELS] for r in rows])
+    w.writerow(common.STANCE)
+    w.writerows([[short(r[k]) for k in common.STANCE] for r in rows])
     STORE.mkdir(exist_ok=True)
     (STORE / f"{name}.csv.gz").write_bytes(gzip.compress(out.getvalue().encode(), 9, mtime=0))
     meta = {"rows": len(rows), "pool_sha256": pool_digest(len(rows)), "teacher": teacher,

@@ -54,7 +54,6 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 import argparse
 import collections
 import csv
-import io
 import json
 import math
 import os
@@ -314,9 +313,7 @@ def soft_rows(name, n=None, drop_gated=False):
     if not (base / f"{name}.csv").exists():
         sys.exit(f"{base / name}.csv is missing: label the pool with teacher_label.py --name {name}, "
                  f"or unpack committed labels with pack_labels.py unpack {name}")
-    text = (base / f"{name}.csv").read_text(encoding="utf-8")
-    # A labelling run stopped mid-chunk may leave a cut last line: whole lines only.
-    probs = list(csv.DictReader(io.StringIO(text[: text.rfind("\n") + 1])))
+    probs = common.read_whole_rows(base / f"{name}.csv")
     pool = list(csv.DictReader(open(base / "pool.csv", encoding="utf-8", newline="")))
     n = min(len(probs), n or len(probs))
     out = [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS)) for r, p in zip(pool[:n], probs[:n])]
