@@ -49,6 +49,8 @@ def pool_digest(n):
 
 
 def short(x):
+    if x == "":  # a row teacher_label.py --sources passed over
+        return ""
     s = f"{float(x):.4f}".rstrip("0").rstrip(".")
     return s or "0"
 

@@ -20,6 +20,14 @@ EPYC core pair the teacher labels about 1.5 times as fast that way (the
 figures and their command are in models/train/README.md). The
 probabilities agree with PyTorch's to about 1e-6 in fp32 where the pair
 fits --max-length; stance cuts pairs at the model's 512 tokens instead.
+
+With `--sources a,b` only rows of those pool sources are labelled; the
+others get an empty line, so that row i still labels pool row i, and the
+student skips them. It aims the teacher where it leads the shipped model
+(models/train/README.md has the per-source figures), for example after
+an unfiltered prefix: `--sources perspectrum,argkp --limit 290732` goes
+on from where the last run stopped. Empty rows stay empty: a later run
+only appends.
 """
 import argparse
 import csv
@@ -84,11 +92,20 @@ def main():
     ap.add_argument("--stance", default=None,
                     help="a stance binary: label through `stance eval` (candle) instead of PyTorch")
     ap.add_argument("--precision", default="fp32", help="with --stance: fp32 (default) or bf16")
+    ap.add_argument("--sources", default=None, metavar="A,B",
+                    help="label only pool rows of these sources (the pool's source column); "
+                         "the rest get empty lines")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     pool = list(csv.DictReader(open(args.pool, encoding="utf-8", newline="")))
     end = min(len(pool), args.limit or len(pool))
+    wanted = None
+    if args.sources:
+        wanted = set(args.sources.split(","))
+        unknown = wanted - {r["source"] for r in pool}
+        if unknown:
+            sys.exit(f"--sources: {', '.join(sorted(unknown))} not in {args.pool}'s source column")
     out = pathlib.Path(args.pool).parent / f"{args.name}.csv"
     start = done_rows(out)
     if start >= end:
@@ -102,15 +119,20 @@ def main():
         w.writerow(train_stance.LABELS)
     t0 = time.time()
     for s in range(start, end, args.chunk):
-        rows = pool[s: min(end, s + args.chunk)]
-        if args.stance:
+        chunk = pool[s: min(end, s + args.chunk)]
+        rows = [r for r in chunk if wanted is None or r["source"] in wanted]
+        if not rows:
+            probs = []
+        elif args.stance:
             probs = stance_predict(args.stance, args.model, rows, args.threads, args.precision)
         else:
             probs = model.predict([(r["text"], train_stance.hyp(r["target"]), 0) for r in rows], args.max_length)
-        w.writerows([[f"{p:.6f}" for p in row] for row in probs])
+        it = iter(probs)
+        w.writerows([[f"{p:.6f}" for p in next(it)] if wanted is None or r["source"] in wanted else ["", "", ""]
+                     for r in chunk])
         f.flush()
         os.fsync(f.fileno())
-        n = s + len(rows)
+        n = s + len(chunk)
         print(f"{n}/{end} rows, {(n - start) / (time.time() - t0):.1f} pairs/s", flush=True)
     f.close()
 

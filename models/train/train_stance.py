@@ -308,7 +308,9 @@ def soft_rows(name, n=None, drop_gated=False):
     target/distil/pool.csv with NAME.csv's probabilities, the first `n` of
     them (default: every labelled row), as (text, hypothesis, probs).
     With `drop_gated`, rows a cascade teacher's gate sent to `none`
-    (probabilities exactly 0, 0, 1) are left out."""
+    (probabilities exactly 0, 0, 1) are left out. Rows a run with
+    `teacher_label.py --sources` passed over (empty) are left out too;
+    `n` counts pool rows, labelled or not."""
     base = common.REPO / "target" / "distil"
     if not (base / f"{name}.csv").exists():
         sys.exit(f"{base / name}.csv is missing: label the pool with teacher_label.py --name {name}, "
@@ -316,7 +318,8 @@ def soft_rows(name, n=None, drop_gated=False):
     probs = common.read_whole_rows(base / f"{name}.csv")
     pool = list(csv.DictReader(open(base / "pool.csv", encoding="utf-8", newline="")))
     n = min(len(probs), n or len(probs))
-    out = [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS)) for r, p in zip(pool[:n], probs[:n])]
+    out = [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS))
+           for r, p in zip(pool[:n], probs[:n]) if all(p[l] for l in LABELS)]
     if drop_gated:
         gated = tuple(1.0 if l == "none" else 0.0 for l in LABELS)
         out = [r for r in out if r[2] != gated]
