@@ -118,6 +118,7 @@ def main():
     if new:
         w.writerow(train_stance.LABELS)
     t0 = time.time()
+    scored = 0
     for s in range(start, end, args.chunk):
         chunk = pool[s: min(end, s + args.chunk)]
         rows = [r for r in chunk if wanted is None or r["source"] in wanted]
@@ -133,7 +134,8 @@ def main():
         f.flush()
         os.fsync(f.fileno())
         n = s + len(chunk)
-        print(f"{n}/{end} rows, {(n - start) / (time.time() - t0):.1f} pairs/s", flush=True)
+        scored += len(rows)
+        print(f"{n}/{end} rows, {scored / (time.time() - t0):.1f} pairs/s labelled", flush=True)
     f.close()
 
 
