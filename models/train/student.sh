@@ -17,7 +17,8 @@
 # twice (--soft-repeat 2): teacher2g's first 54,272 rows (--soft-pairs
 # 54272, what ds1-ds3 saw) then make some 40% of the mixture; all of
 # teacher2g's 89,128 labelled rows make more. It checkpoints every 10
-# minutes and the same command resumes it; the dev report comes at the end only. About 50 minutes at 7-8 pairs/s on an AMD EPYC core pair.
+# minutes and the same command resumes it; the dev report comes at the
+# end only. About 50 minutes at 7-8 pairs/s on an AMD EPYC core pair.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PY:-"env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread .venv-train/bin/python"}

@@ -121,7 +121,8 @@ def main():
     scored = 0
     for s in range(start, end, args.chunk):
         chunk = pool[s: min(end, s + args.chunk)]
-        rows = [r for r in chunk if wanted is None or r["source"] in wanted]
+        keep = [wanted is None or r["source"] in wanted for r in chunk]
+        rows = [r for r, k in zip(chunk, keep) if k]
         if not rows:
             probs = []
         elif args.stance:
@@ -129,8 +130,7 @@ def main():
         else:
             probs = model.predict([(r["text"], train_stance.hyp(r["target"]), 0) for r in rows], args.max_length)
         it = iter(probs)
-        w.writerows([[f"{p:.6f}" for p in next(it)] if wanted is None or r["source"] in wanted else ["", "", ""]
-                     for r in chunk])
+        w.writerows([[f"{p:.6f}" for p in next(it)] if k else ["", "", ""] for k in keep])
         f.flush()
         os.fsync(f.fileno())
         n = s + len(chunk)

@@ -527,7 +527,8 @@ def main():
                     help="distillation: add the teacher's soft labels of target/distil/NAME.csv "
                          "(teacher_label.py) on the pool's pairs to the mixture")
     ap.add_argument("--soft-pairs", type=int, default=None,
-                    help="with --soft: the labels of the first N pool rows (default: all; rows teacher_label.py --sources passed over stay out)")
+                    help="with --soft: the labels of the first N pool rows (default: all; rows "
+                         "teacher_label.py --sources passed over stay out)")
     ap.add_argument("--soft-drop-gated", action="store_true",
                     help="with --soft: leave out the rows a cascade teacher's gate sent to none "
                          "(0, 0, 1); the student sits behind the same gate, and they are half the pool")
