@@ -28,6 +28,12 @@ student skips them. It aims the teacher where it leads the shipped model
 an unfiltered prefix: `--sources perspectrum,argkp --limit 290732` goes
 on from where the last run stopped. Empty rows stay empty: a later run
 only appends.
+
+With `--like NAME` only the rows that target/distil/NAME.csv labelled
+and its gate left to the teacher are labelled (not empty, not exactly
+0, 0, 1); the rest get empty lines. A new teacher behind the same gate
+then labels what a student with `--soft-drop-gated` reads, in one run,
+without the gate's rows: `--like teacher2g --limit 290732`.
 """
 import argparse
 import csv
@@ -95,6 +101,9 @@ def main():
     ap.add_argument("--sources", default=None, metavar="A,B",
                     help="label only pool rows of these sources (the pool's source column); "
                          "the rest get empty lines")
+    ap.add_argument("--like", default=None, metavar="NAME",
+                    help="label only the rows that target/distil/NAME.csv labelled and no gate decided "
+                         "(not 0, 0, 1); the rest get empty lines")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -107,6 +116,19 @@ def main():
         if unknown:
             sys.exit(f"--sources: {', '.join(sorted(unknown))} not in {args.pool}'s source column")
     out = pathlib.Path(args.pool).parent / f"{args.name}.csv"
+    like = None
+    if args.like:
+        like_path = pathlib.Path(args.pool).parent / f"{args.like}.csv"
+        if like_path == out:
+            sys.exit(f"--like {args.like}: that is the file being written; name another")
+        if not like_path.exists():
+            sys.exit(f"--like {args.like}: {like_path} is missing (label the pool with --name {args.like}, "
+                     f"or unpack it with pack_labels.py unpack {args.like})")
+        gated = tuple(1.0 if k == "none" else 0.0 for k in train_stance.LABELS)
+        like = [bool(r[train_stance.LABELS[0]]) and tuple(float(r[k]) for k in train_stance.LABELS) != gated
+                for r in common.read_whole_rows(like_path)]
+        if len(like) < end:
+            print(f"--like {args.like}: it has {len(like)} rows, so rows past those are left empty", flush=True)
     start = done_rows(out)
     if start >= end:
         print(f"{out}: {start} rows already; nothing to do up to {end}")
@@ -121,7 +143,8 @@ def main():
     scored = 0
     for s in range(start, end, args.chunk):
         chunk = pool[s: min(end, s + args.chunk)]
-        keep = [wanted is None or r["source"] in wanted for r in chunk]
+        keep = [(wanted is None or r["source"] in wanted) and (like is None or (i < len(like) and like[i]))
+                for i, r in enumerate(chunk, s)]
         rows = [r for r, k in zip(chunk, keep) if k]
         if not rows:
             probs = []
