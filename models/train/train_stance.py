@@ -48,8 +48,9 @@ Mixture (train side of the claim-disjoint split only), per epoch:
 - --soft NAME: distillation. The teacher's probabilities on the pool's
   pairs (distil_pool.py, teacher_label.py), learnt through the KL
   divergence at --temperature beside the gold rows' cross-entropy;
-  --soft-repeat K counts each of them K times in the mixture, and
-  --soft-drop-gated leaves out the rows a cascade teacher's gate decided.
+  --soft-repeat K counts each of them K times in the mixture,
+  --soft-drop-gated leaves out the rows a cascade teacher's gate decided,
+  and --soft-kinds keeps only pool rows of the kinds named.
 """
 import argparse
 import collections
@@ -303,14 +304,16 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
 
-def soft_rows(name, n=None, drop_gated=False):
+def soft_rows(name, n=None, drop_gated=False, kinds=None):
     """The teacher's soft labels (teacher_label.py): pool rows of
     target/distil/pool.csv with NAME.csv's probabilities, the first `n` of
     them (default: every labelled row), as (text, hypothesis, probs).
     With `drop_gated`, rows a cascade teacher's gate sent to `none`
     (probabilities exactly 0, 0, 1) are left out. Rows a run with
     `teacher_label.py --sources` passed over (empty) are left out too;
-    `n` counts pool rows, labelled or not."""
+    `n` counts pool rows, labelled or not. With `kinds`, only pool rows
+    of those kinds (distil_pool.py's own, cluster, random, default) are
+    kept."""
     base = common.REPO / "target" / "distil"
     if not (base / f"{name}.csv").exists():
         sys.exit(f"{base / name}.csv is missing: label the pool with teacher_label.py --name {name}, "
@@ -318,8 +321,13 @@ def soft_rows(name, n=None, drop_gated=False):
     probs = common.read_whole_rows(base / f"{name}.csv")
     pool = list(csv.DictReader(open(base / "pool.csv", encoding="utf-8", newline="")))
     n = min(len(probs), n or len(probs))
+    if kinds:
+        unknown = set(kinds) - {r["kind"] for r in pool}
+        if unknown:
+            sys.exit(f"--soft-kinds: {', '.join(sorted(unknown))} not in {base / 'pool.csv'}'s kind column")
     out = [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS))
-           for r, p in zip(pool[:n], probs[:n]) if all(p[l] for l in LABELS)]
+           for r, p in zip(pool[:n], probs[:n])
+           if all(p[l] for l in LABELS) and (not kinds or r["kind"] in kinds)]
     if drop_gated:
         gated = tuple(1.0 if l == "none" else 0.0 for l in LABELS)
         out = [r for r in out if r[2] != gated]
@@ -532,6 +540,9 @@ def main():
     ap.add_argument("--soft-drop-gated", action="store_true",
                     help="with --soft: leave out the rows a cascade teacher's gate sent to none "
                          "(0, 0, 1); the student sits behind the same gate, and they are half the pool")
+    ap.add_argument("--soft-kinds", default=None, metavar="A,B",
+                    help="with --soft: only pool rows of these kinds (own, cluster, random, default); "
+                         "e.g. cluster,default,random leaves out the pairs that have gold labels")
     ap.add_argument("--soft-repeat", type=int, default=1, metavar="K",
                     help="with --soft: put each soft row in the mixture K times, so that a pool "
                          "labelled in one session still makes a fair share of an epoch's sample")
@@ -596,7 +607,8 @@ def main():
                              args.claim_frames, args.negated_claims, args.contrast_frames,
                              tuple(x for x in args.new_sets.split(",") if x), args.negation_forms)
     if args.soft:
-        soft = soft_rows(args.soft, args.soft_pairs, args.soft_drop_gated)
+        kinds = tuple(k for k in (args.soft_kinds or "").split(",") if k)
+        soft = soft_rows(args.soft, args.soft_pairs, args.soft_drop_gated, kinds)
         if args.soft_repeat < 1:
             ap.error("--soft-repeat takes K >= 1")
         data += soft * args.soft_repeat
