@@ -33,7 +33,7 @@ With `--like NAME` only the rows that target/distil/NAME.csv labelled
 and its gate left to the teacher are labelled (not empty, not exactly
 0, 0, 1); the rest get empty lines. A new teacher behind the same gate
 then labels what a student with `--soft-drop-gated` reads, in one run,
-without the gate's rows: `--like teacher2g --limit 290732`.
+without the gate's rows: `--like teacher2g`.
 """
 import argparse
 import csv
