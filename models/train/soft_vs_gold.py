@@ -17,7 +17,7 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import common  # noqa: E402
-from train_stance import LABELS  # noqa: E402
+from train_stance import GATED, LABELS, teacher_probs  # noqa: E402
 
 
 def main():
@@ -31,13 +31,10 @@ def main():
     pool = list(csv.DictReader(open(base / "pool.csv", encoding="utf-8", newline="")))
     probs = common.read_whole_rows(base / f"{args.name}.csv")
     n, agree, p_gold = collections.Counter(), collections.Counter(), collections.Counter()
-    gated = [1.0 if k == "none" else 0.0 for k in LABELS]
     for r, p in zip(pool, probs):
-        if r["kind"] != "own" or not p[LABELS[0]]:
-            continue
-        v = [float(p[k]) for k in LABELS]
+        v = teacher_probs(p) if r["kind"] == "own" else None
         g = gold.get((r["text"], r["target"]))
-        if v == gated or g is None:
+        if v in (None, GATED) or g is None:
             continue
         s = r["source"]
         n[s] += 1

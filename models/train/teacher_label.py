@@ -124,8 +124,7 @@ def main():
         if not like_path.exists():
             sys.exit(f"--like {args.like}: {like_path} is missing (label the pool with --name {args.like}, "
                      f"or unpack it with pack_labels.py unpack {args.like})")
-        gated = tuple(1.0 if k == "none" else 0.0 for k in train_stance.LABELS)
-        like = [bool(r[train_stance.LABELS[0]]) and tuple(float(r[k]) for k in train_stance.LABELS) != gated
+        like = [train_stance.teacher_probs(r) not in (None, train_stance.GATED)
                 for r in common.read_whole_rows(like_path)]
         if len(like) < end:
             print(f"--like {args.like}: it has {len(like)} rows, so rows past those are left empty", flush=True)

@@ -304,6 +304,20 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
     return [(r["text"], hyp(r["target"]), LABELS.index(r["label"])) for r in out], info
 
 
+# The probabilities a cascade teacher's gate gives a pair it sends to
+# `none` outright, in LABELS' order.
+GATED = tuple(1.0 if l == "none" else 0.0 for l in LABELS)
+
+
+def teacher_probs(row):
+    """One row of teacher_label.py's output (a dict by label) as
+    probabilities in LABELS' order, or None where the row was left
+    unlabelled (empty cells)."""
+    if not all(row[l] for l in LABELS):
+        return None
+    return tuple(float(row[l]) for l in LABELS)
+
+
 def soft_rows(name, n=None, drop_gated=False, kinds=None):
     """The teacher's soft labels (teacher_label.py): pool rows of
     target/distil/pool.csv with NAME.csv's probabilities, the first `n` of
@@ -325,12 +339,12 @@ def soft_rows(name, n=None, drop_gated=False, kinds=None):
         unknown = set(kinds) - {r["kind"] for r in pool}
         if unknown:
             sys.exit(f"--soft-kinds: {', '.join(sorted(unknown))} not in {base / 'pool.csv'}'s kind column")
-    out = [(r["text"], hyp(r["target"]), tuple(float(p[l]) for l in LABELS))
-           for r, p in zip(pool[:n], probs[:n])
-           if all(p[l] for l in LABELS) and (not kinds or r["kind"] in kinds)]
-    if drop_gated:
-        gated = tuple(1.0 if l == "none" else 0.0 for l in LABELS)
-        out = [r for r in out if r[2] != gated]
+    out = []
+    for r, p in zip(pool[:n], probs[:n]):
+        q = teacher_probs(p)
+        if q is None or (drop_gated and q == GATED) or (kinds and r["kind"] not in kinds):
+            continue
+        out.append((r["text"], hyp(r["target"]), q))
     return out
 
 
