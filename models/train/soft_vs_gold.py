@@ -7,11 +7,22 @@ left unlabelled are skipped.
 
 Where the teacher's argmax is the gold label, its soft row mostly echoes
 a gold row the student has anyway; where it is not, the two pull apart.
+
+    python models/train/soft_vs_gold.py NAME --sample 2000 OUT.csv
+    stance eval OUT.csv --model STUDENT --precision fp32
+
+With `--sample N OUT.csv` it also writes N of the teacher's soft rows
+(any kind, drawn with a fixed seed) as a pair file labelled with the
+teacher's argmax. `stance eval` on it tells how closely a model follows
+the teacher on rows it was trained on: a student that agrees with its
+teacher little more often than its starting point does has not fitted
+the soft labels.
 """
 import argparse
 import collections
 import csv
 import pathlib
+import random
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -23,6 +34,9 @@ from train_stance import GATED, LABELS, teacher_probs  # noqa: E402
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("name", nargs="?", default="teacher2g")
+    ap.add_argument("--sample", nargs=2, metavar=("N", "OUT"), default=None,
+                    help="also write N random soft rows, labelled by the teacher's argmax, to OUT")
+    ap.add_argument("--seed", type=int, default=5, help="with --sample: the draw's seed")
     args = ap.parse_args()
     split = common.REPO / "target" / "stance-split"
     base = common.REPO / "target" / "distil"
@@ -46,6 +60,24 @@ def main():
         print(f"{s:18} {n[s]:6} {100 * agree[s] / n[s]:5.1f}% {p_gold[s] / n[s]:.2f}")
     t = sum(n.values())
     print(f"{'all':18} {t:6} {100 * sum(agree.values()) / t:5.1f}% {sum(p_gold.values()) / t:.2f}")
+    if args.sample:
+        write_sample(pool, probs, int(args.sample[0]), args.sample[1], args.seed)
+
+
+def write_sample(pool, probs, n, out, seed):
+    """N of the teacher's own soft rows (not a gate's, not unlabelled) as
+    a stance eval pair file: text, target, label (the teacher's argmax),
+    source, kind."""
+    soft = [(r, v) for r, p in zip(pool, probs) if (v := teacher_probs(p)) not in (None, GATED)]
+    if n > len(soft):
+        sys.exit(f"--sample {n}: only {len(soft)} soft rows")
+    rows = random.Random(seed).sample(soft, n)
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "target", "label", "source", "kind"])
+        for r, v in rows:
+            w.writerow([r["text"], r["target"], LABELS[v.index(max(v))], r["source"], r["kind"]])
+    print(f"{out}: {n} of {len(soft)} soft rows, labelled by the teacher's argmax")
 
 
 if __name__ == "__main__":
