@@ -17,6 +17,12 @@ teacher's argmax. `stance eval` on it tells how closely a model follows
 the teacher on rows it was trained on: a student that agrees with its
 teacher little more often than its starting point does has not fitted
 the soft labels.
+
+    python models/train/soft_vs_gold.py teacher3g --versus teacher2g
+
+With `--versus OTHER` it also compares two teachers' labels of the same
+pool rows: how many each leans on, and how often their argmax is the
+same, over the rows both teachers themselves labelled.
 """
 import argparse
 import collections
@@ -37,6 +43,8 @@ def main():
     ap.add_argument("--sample", nargs=2, metavar=("N", "OUT"), default=None,
                     help="also write N random soft rows, labelled by the teacher's argmax, to OUT")
     ap.add_argument("--seed", type=int, default=5, help="with --sample: the draw's seed")
+    ap.add_argument("--versus", default=None, metavar="OTHER",
+                    help="also compare with target/distil/OTHER.csv on the rows both labelled")
     args = ap.parse_args()
     split = common.REPO / "target" / "stance-split"
     base = common.REPO / "target" / "distil"
@@ -62,6 +70,26 @@ def main():
     print(f"{'all':18} {t:6} {100 * sum(agree.values()) / t:5.1f}% {sum(p_gold.values()) / t:.2f}")
     if args.sample:
         write_sample(pool, probs, int(args.sample[0]), args.sample[1], args.seed)
+    if args.versus:
+        versus(args.name, probs, args.versus, common.read_whole_rows(base / f"{args.versus}.csv"))
+
+
+def versus(name, probs, other, other_probs):
+    """Two teachers' argmax over the pool rows both labelled themselves."""
+    counts = {name: collections.Counter(), other: collections.Counter()}
+    same = both = 0
+    for p, q in zip(probs, other_probs):
+        v, w = teacher_probs(p), teacher_probs(q)
+        if v in (None, GATED) or w in (None, GATED):
+            continue
+        a, b = LABELS[v.index(max(v))], LABELS[w.index(max(w))]
+        counts[name][a] += 1
+        counts[other][b] += 1
+        both += 1
+        same += a == b
+    print(f"{both} rows both teachers labelled: argmax the same on {same} ({100 * same / max(both, 1):.1f}%)")
+    for n, c in counts.items():
+        print(f"{n:12} " + ", ".join(f"{label} {c[label]}" for label in LABELS))
 
 
 def write_sample(pool, probs, n, out, seed):
