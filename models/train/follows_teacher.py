@@ -13,12 +13,8 @@ row.
 import argparse
 import collections
 import csv
-import sys
 
-
-def predicted(path):
-    with open(path, encoding="utf-8", newline="") as f:
-        return [r["predicted"] for r in csv.DictReader(f)]
+from paired_bootstrap import predictions_of
 
 
 def main():
@@ -29,11 +25,13 @@ def main():
     ap.add_argument("--gold", default="target/stance-split/dev.csv")
     args = ap.parse_args()
     with open(args.gold, encoding="utf-8", newline="") as f:
-        gold = [r["label"] for r in csv.DictReader(f)]
-    base, teacher, student = (predicted(p) for p in (args.base, args.teacher, args.student))
-    for path, rows in ((args.base, base), (args.teacher, teacher), (args.student, student)):
-        if len(rows) != len(gold):
-            sys.exit(f"{path}: {len(rows)} rows, {args.gold} has {len(gold)}: not the same pair file")
+        dev = list(csv.DictReader(f))
+    try:
+        base, teacher, student = (predictions_of(p, dev, args.gold)
+                                  for p in (args.base, args.teacher, args.student))
+    except ValueError as e:
+        ap.error(str(e))
+    gold = [d["label"] for d in dev]
     n = len(gold)
     print(f"{n} pairs")
     for name, p in (("teacher", teacher), ("student", student)):

@@ -16,6 +16,16 @@ import csv
 import random
 
 
+def predictions_of(path, dev, dev_path):
+    """The `predicted` column of `stance eval --predictions` output at
+    `path`, checked to be on `dev` (the rows of the pair file at
+    `dev_path`) row for row; ValueError otherwise."""
+    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    if len(rows) != len(dev) or any(r["text"] != d["text"] for r, d in zip(rows, dev)):
+        raise ValueError(f"{path}: not the predictions of {dev_path}, row for row")
+    return [r["predicted"] for r in rows]
+
+
 def macro_f1(idx, gold, pred):
     labels = sorted({gold[i] for i in idx})
     f = []
@@ -36,12 +46,10 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     dev = list(csv.DictReader(open(args.dev, encoding="utf-8")))
-    preds = []
-    for path in (args.a, args.b):
-        rows = list(csv.DictReader(open(path, encoding="utf-8")))
-        if len(rows) != len(dev) or any(r["text"] != d["text"] for r, d in zip(rows, dev)):
-            ap.error(f"{path}: not the predictions of {args.dev}, row for row")
-        preds.append([r["predicted"] for r in rows])
+    try:
+        preds = [predictions_of(path, dev, args.dev) for path in (args.a, args.b)]
+    except ValueError as e:
+        ap.error(str(e))
     gold = [d["label"] for d in dev]
     claims = collections.defaultdict(lambda: collections.defaultdict(list))
     for i, d in enumerate(dev):

@@ -34,7 +34,7 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import common  # noqa: E402
-from train_stance import GATED, LABELS, teacher_probs  # noqa: E402
+from train_stance import LABELS, argmax_label, teacher_probs  # noqa: E402
 
 
 def main():
@@ -54,13 +54,13 @@ def main():
     probs = common.read_whole_rows(base / f"{args.name}.csv")
     n, agree, p_gold = collections.Counter(), collections.Counter(), collections.Counter()
     for r, p in zip(pool, probs):
-        v = teacher_probs(p) if r["kind"] == "own" else None
+        v = teacher_probs(p, drop_gated=True) if r["kind"] == "own" else None
         g = gold.get((r["text"], r["target"]))
-        if v in (None, GATED) or g is None:
+        if v is None or g is None:
             continue
         s = r["source"]
         n[s] += 1
-        agree[s] += LABELS[v.index(max(v))] == g
+        agree[s] += argmax_label(v) == g
         p_gold[s] += v[LABELS.index(g)]
     print(f"{args.name} on the pool's own rows (the teacher's, not a gate's): source, rows, "
           f"argmax = gold, mean probability of the gold label")
@@ -79,10 +79,10 @@ def versus(name, probs, other, other_probs):
     counts = {name: collections.Counter(), other: collections.Counter()}
     same = both = 0
     for p, q in zip(probs, other_probs):
-        v, w = teacher_probs(p), teacher_probs(q)
-        if v in (None, GATED) or w in (None, GATED):
+        v, w = teacher_probs(p, drop_gated=True), teacher_probs(q, drop_gated=True)
+        if v is None or w is None:
             continue
-        a, b = LABELS[v.index(max(v))], LABELS[w.index(max(w))]
+        a, b = argmax_label(v), argmax_label(w)
         counts[name][a] += 1
         counts[other][b] += 1
         both += 1
@@ -96,7 +96,7 @@ def write_sample(pool, probs, n, out, seed):
     """N of the teacher's own soft rows (not a gate's, not unlabelled) as
     a stance eval pair file: text, target, label (the teacher's argmax),
     source, kind."""
-    soft = [(r, v) for r, p in zip(pool, probs) if (v := teacher_probs(p)) not in (None, GATED)]
+    soft = [(r, v) for r, p in zip(pool, probs) if (v := teacher_probs(p, drop_gated=True)) is not None]
     if n > len(soft):
         sys.exit(f"--sample {n}: only {len(soft)} soft rows")
     rows = random.Random(seed).sample(soft, n)
@@ -104,7 +104,7 @@ def write_sample(pool, probs, n, out, seed):
         w = csv.writer(f)
         w.writerow(["text", "target", "label", "source", "kind"])
         for r, v in rows:
-            w.writerow([r["text"], r["target"], LABELS[v.index(max(v))], r["source"], r["kind"]])
+            w.writerow([r["text"], r["target"], argmax_label(v), r["source"], r["kind"]])
     print(f"{out}: {n} of {len(soft)} soft rows, labelled by the teacher's argmax")
 
 

@@ -124,7 +124,7 @@ def main():
         if not like_path.exists():
             sys.exit(f"--like {args.like}: {like_path} is missing (label the pool with --name {args.like}, "
                      f"or unpack it with pack_labels.py unpack {args.like})")
-        like = [train_stance.teacher_probs(r) not in (None, train_stance.GATED)
+        like = [train_stance.teacher_probs(r, drop_gated=True) is not None
                 for r in common.read_whole_rows(like_path)]
         if len(like) < end:
             print(f"--like {args.like}: it has {len(like)} rows, so rows past those are left empty", flush=True)

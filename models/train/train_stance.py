@@ -309,13 +309,20 @@ def mixture(split_dir, n_snli, n_random, seed, n_reported=0, caps=None, repeat=N
 GATED = tuple(1.0 if l == "none" else 0.0 for l in LABELS)
 
 
-def teacher_probs(row):
+def teacher_probs(row, drop_gated=False):
     """One row of teacher_label.py's output (a dict by label) as
     probabilities in LABELS' order, or None where the row was left
-    unlabelled (empty cells)."""
+    unlabelled (empty cells) or, with `drop_gated`, where a cascade
+    teacher's gate decided it (GATED) rather than the teacher itself."""
     if not all(row[l] for l in LABELS):
         return None
-    return tuple(float(row[l]) for l in LABELS)
+    probs = tuple(float(row[l]) for l in LABELS)
+    return None if drop_gated and probs == GATED else probs
+
+
+def argmax_label(probs):
+    """The label of the largest of `probs` (in LABELS' order)."""
+    return LABELS[probs.index(max(probs))]
 
 
 def soft_rows(name, n=None, drop_gated=False, kinds=None):
@@ -341,8 +348,8 @@ def soft_rows(name, n=None, drop_gated=False, kinds=None):
             sys.exit(f"--soft-kinds: {', '.join(sorted(unknown))} not in {base / 'pool.csv'}'s kind column")
     out = []
     for r, p in zip(pool[:n], probs[:n]):
-        q = teacher_probs(p)
-        if q is None or (drop_gated and q == GATED) or (kinds and r["kind"] not in kinds):
+        q = teacher_probs(p, drop_gated)
+        if q is None or (kinds and r["kind"] not in kinds):
             continue
         out.append((r["text"], hyp(r["target"]), q))
     return out
